@@ -1,0 +1,1 @@
+# data/: providers, special-purpose registries, root hints and trust anchor.

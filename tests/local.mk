@@ -1,0 +1,13 @@
+# tests/: unit tests (TAP), the lab, fuzz targets.
+# UNIT_TESTS lists TAP programs; each module's local.mk adds its own.
+UNIT_TESTS = tests/unit/test_json
+tests_unit_test_json_SOURCES = tests/unit/test_json.c tests/tap.h
+tests_unit_test_json_LDADD = libcore.a $(DEPS_LIBS)
+check_PROGRAMS += $(UNIT_TESTS)
+EXTRA_DIST += tests/run-tests tests/lab
+
+# 'make check' runs everything through tests/run-tests, which ends with the
+# plain line "N passed, N failed".
+check-local: $(check_PROGRAMS) resolver-probe/resolver-probe$(EXEEXT)
+	@UNIT_TESTS="$(UNIT_TESTS)" srcdir="$(abs_top_srcdir)" \
+	 builddir="$(abs_top_builddir)" $(SHELL) $(top_srcdir)/tests/run-tests
