@@ -58,6 +58,11 @@ struct truth {
 	struct truth_answer **answers;	/* owned */
 	size_t nanswers;
 	size_t cap;
+	/* Control queries (from the providers file): a name with a known
+	 * answer, and a zone under which random labels do not exist. */
+	char *control_name;	/* owned FQDN, NULL if none */
+	uint16_t control_type;	/* LDNS_RR_TYPE_A unless the file says */
+	char *nxdomain_zone;	/* owned FQDN, NULL if none */
 };
 
 /** A new empty truth.  Free with truth_free.  NULL on out of memory. */
