@@ -11,3 +11,5 @@ EXTRA_DIST += tests/run-tests tests/lab
 check-local: $(check_PROGRAMS) resolver-probe/resolver-probe$(EXEEXT)
 	@UNIT_TESTS="$(UNIT_TESTS)" srcdir="$(abs_top_srcdir)" \
 	 builddir="$(abs_top_builddir)" $(SHELL) $(top_srcdir)/tests/run-tests
+
+include tests/lab/local.mk

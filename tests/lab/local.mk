@@ -1,0 +1,1 @@
+# tests/lab/: the lab (see tests/lab/README.md).
