@@ -1,0 +1,110 @@
+/* summary.h: the end-of-scan summary, in the shape of the paper's tables
+ * (Durumeric et al., IMC 2015): resolvers probed and responsive, any invalid
+ * answer, resolvers per class (Table 13), and per provider the servers that
+ * gave invalid MX and invalid IP answers with the unique invalid MX names
+ * and IPs (Table 7).
+ *
+ * One record type feeds it from both sides, so `report` on a saved scan
+ * prints exactly what the scan printed: the scan builds a record from its
+ * in-memory observation and verdict (summary_record_from_scan); `report`
+ * builds it from a JSON line written by output.h (summary_record_from_json).
+ * One printer serves both.  "Resolvers probed" counts records: the scan
+ * writes one line per probed target, timeouts included.  Pure (the printers
+ * write to a FILE the caller gives). */
+#ifndef PROBE_SUMMARY_H
+#define PROBE_SUMMARY_H
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include "validator/observation.h"
+#include "validator/verdict.h"
+#include "validator/truth.h"
+
+/** One query of a record: only what the summary needs. */
+struct summary_query {
+	char *provider;		/* provider domain, owned; NULL if none */
+	enum query_role role;
+	uint16_t qtype;
+	bool answered;		/* status ok */
+	int class;		/* the query's verdict class; -1 if not judged */
+	/* Invalid answer values: MX exchange names (lowercase, trailing dot)
+	 * for MX records, addresses for A/AAAA, else the record's rdata.
+	 * Owned array of owned strings. */
+	char **invalid;
+	size_t ninvalid;
+};
+
+/** What the summary needs from one resolver. */
+struct summary_record {
+	char resolver[64];		/* address as text */
+	enum verdict_class class;
+	unsigned classes;		/* bit (1 << class) per class */
+	unsigned flags;			/* enum verdict_flag bits */
+	bool responsive;		/* any query answered */
+	struct summary_query *queries;	/* owned */
+	size_t nqueries;
+};
+
+/** Is class c a lie (static, falsified, loopback, private, bitflip)?  A
+ * query or resolver so classed gave an invalid answer; incomplete (a true
+ * subset) and the failure classes did not. */
+bool summary_class_invalid(int c);
+
+/** Fill *r from a scan's observation o and verdict v (v may be NULL: an
+ * unjudged resolver, class timeout unless something was answered).  truth
+ * (may be NULL) names providers and decides which answer values are
+ * invalid: for a query the verdict calls a lie, every MX exchange not in the
+ * validated MX set and every address truth_addr_ok rejects; without a
+ * truth answer for the question, every value.  Free with
+ * summary_record_clear.  Returns 0 or -1 (out of memory). */
+int summary_record_from_scan(struct summary_record *r,
+	const struct observation *o, const struct verdict *v,
+	const struct truth *truth);
+
+/** Fill *r from one JSON line written by output_json (text, len bytes,
+ * no newline needed).  Returns 0, or -1 with a reason (no location) in err
+ * for text that is not JSON or lacks a field the summary needs. */
+int summary_record_from_json(struct summary_record *r, const char *text,
+	size_t len, char *err, size_t errlen);
+
+/** Free what *r owns; it is empty afterwards. */
+void summary_record_clear(struct summary_record *r);
+
+/** The running totals. */
+struct summary;
+
+/** A new empty summary.  Free with summary_free.  NULL on out of memory. */
+struct summary *summary_new(void);
+
+/** Free s.  NULL is fine. */
+void summary_free(struct summary *s);
+
+/** Count one resolver.  The record is not kept (strings are copied where
+ * needed for unique counts).  Returns 0 or -1 (out of memory). */
+int summary_add(struct summary *s, const struct summary_record *r);
+
+/** Count one unreadable input line (report: a malformed JSON line). */
+void summary_add_malformed(struct summary *s);
+
+/** Print the summary as aligned text tables to f.  Deterministic: the
+ * same records in any order print the same text.  Returns 0 or -1 on a
+ * write error. */
+int summary_print(const struct summary *s, FILE *f);
+
+/** Write a self-contained HTML page (inline CSS, inline SVG bar charts, no
+ * scripts, no external links) with the same tables to f.  title is escaped.
+ * Returns 0 or -1 on a write error. */
+int summary_html(const struct summary *s, FILE *f, const char *title);
+
+/* Read-back for tests and the scan's exit status. */
+/** Records counted. */
+uint64_t summary_probed(const struct summary *s);
+/** Records with any query answered. */
+uint64_t summary_responsive(const struct summary *s);
+/** Records whose class is a lie (summary_class_invalid). */
+uint64_t summary_invalid(const struct summary *s);
+/** Records of class c. */
+uint64_t summary_class_count(const struct summary *s, enum verdict_class c);
+
+#endif
