@@ -1,2 +1,9 @@
 # dnssec/: ground truth with libunbound, DANE/TLSA checks.
 libprobe_a_SOURCES += dnssec/cmd_truth.c dnssec/cmd_dane.c
+# DANE: pure TLSA matching and SMTP reply reading (libcore.a).
+libcore_a_SOURCES += dnssec/tlsa.c dnssec/tlsa.h dnssec/smtp.c dnssec/smtp.h
+UNIT_TESTS += tests/unit/test_tlsa tests/unit/test_smtp
+tests_unit_test_tlsa_SOURCES = tests/unit/test_tlsa.c tests/tap.h
+tests_unit_test_tlsa_LDADD = libcore.a $(DEPS_LIBS)
+tests_unit_test_smtp_SOURCES = tests/unit/test_smtp.c tests/tap.h
+tests_unit_test_smtp_LDADD = libcore.a $(DEPS_LIBS)
