@@ -1,0 +1,223 @@
+/* match.c: query wire format, 0x20, reply matching, the in-flight table
+ * (see match.h). */
+#include "config.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netinet/in.h>
+#include <ldns/ldns.h>
+#include "resolver-probe/match.h"
+
+int match_build_query(uint8_t *buf, size_t cap, uint16_t id,
+	const char *qname, uint16_t qtype, bool dnssec_ok,
+	char *err, size_t errlen)
+{
+	ldns_rdf *name = NULL;
+	if (ldns_str2rdf_dname(&name, qname) != LDNS_STATUS_OK || !name) {
+		snprintf(err, errlen, "not a domain name: \"%s\"", qname);
+		return -1;
+	}
+	ldns_pkt *p = ldns_pkt_query_new(name, (ldns_rr_type)qtype,
+		LDNS_RR_CLASS_IN, LDNS_RD);
+	if (!p) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	ldns_pkt_set_id(p, id);
+	ldns_pkt_set_edns_udp_size(p, 1232);
+	ldns_pkt_set_edns_do(p, dnssec_ok);
+	uint8_t *wire = NULL;
+	size_t len = 0;
+	ldns_status st = ldns_pkt2wire(&wire, p, &len);
+	ldns_pkt_free(p);
+	if (st != LDNS_STATUS_OK) {
+		snprintf(err, errlen, "%s", ldns_get_errorstr_by_id(st));
+		return -1;
+	}
+	if (len > cap) {
+		free(wire);
+		snprintf(err, errlen, "query too long (%zu bytes)", len);
+		return -1;
+	}
+	memcpy(buf, wire, len);
+	free(wire);
+	return (int)len;
+}
+
+void match_set_id(uint8_t *wire, uint16_t id)
+{
+	wire[0] = (uint8_t)(id >> 8);
+	wire[1] = (uint8_t)id;
+}
+
+/* Length of the uncompressed name at wire[12], or -1. */
+static int name_len(const uint8_t *wire, size_t len)
+{
+	size_t i = 12;
+	for (;;) {
+		if (i >= len)
+			return -1;
+		uint8_t l = wire[i];
+		if (l == 0)
+			break;
+		if (l > 63)	/* a pointer or an extended label type */
+			return -1;
+		i += 1 + (size_t)l;
+	}
+	if (i + 1 - 12 > 255)
+		return -1;
+	return (int)(i + 1 - 12);
+}
+
+int match_question_len(const uint8_t *wire, size_t len)
+{
+	int n = name_len(wire, len);
+	if (n < 0 || 12 + (size_t)n + 4 > len)
+		return -1;
+	return n + 4;
+}
+
+static bool is_alpha(uint8_t c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+int match_0x20(uint8_t *wire, size_t len, const uint8_t *rnd, size_t nrnd)
+{
+	int n = name_len(wire, len);
+	if (n < 0 || nrnd == 0)
+		return -1;
+	int letters = 0;
+	size_t i = 12, end = 12 + (size_t)n - 1;
+	while (i < end) {
+		uint8_t l = wire[i++];
+		for (size_t k = 0; k < l; k++, i++) {
+			if (!is_alpha(wire[i]))
+				continue;
+			size_t bit = (size_t)letters++ % (nrnd * 8);
+			if (rnd[bit / 8] >> (bit % 8) & 1)
+				wire[i] ^= 0x20;
+		}
+	}
+	return letters;
+}
+
+int match_qname_str(const uint8_t *wire, size_t len, char *buf,
+	size_t buflen)
+{
+	int n = name_len(wire, len);
+	if (n < 0 || buflen == 0)
+		return -1;
+	ldns_rdf *rdf = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_DNAME, (size_t)n,
+		wire + 12);
+	if (!rdf)
+		return -1;
+	char *s = ldns_rdf2str(rdf);
+	ldns_rdf_deep_free(rdf);
+	if (!s)
+		return -1;
+	int rc = snprintf(buf, buflen, "%s", s) < (int)buflen ? 0 : -1;
+	free(s);
+	return rc;
+}
+
+const char *match_result_str(enum match_result r)
+{
+	static const char *const names[] = { "ok", "short", "not-reply", "id",
+		"source", "question" };
+	return (unsigned)r < sizeof(names) / sizeof(names[0]) ? names[r] : "?";
+}
+
+static uint8_t lower(uint8_t c)
+{
+	return c >= 'A' && c <= 'Z' ? c | 0x20 : c;
+}
+
+enum match_result match_reply(const uint8_t *reply, size_t rlen,
+	const uint8_t *query, size_t qlen, bool exact_case)
+{
+	int ql = match_question_len(query, qlen);
+	if (rlen < 12 || ql < 0)
+		return MATCH_SHORT;
+	if (!(reply[2] & 0x80))
+		return MATCH_NOT_REPLY;
+	if (reply[0] != query[0] || reply[1] != query[1])
+		return MATCH_ID;
+	if (rlen < 12 + (size_t)ql)
+		return MATCH_SHORT;
+	if (reply[4] != 0 || reply[5] != 1)
+		return MATCH_QUESTION;
+	const uint8_t *a = reply + 12, *b = query + 12;
+	if (exact_case)
+		return memcmp(a, b, (size_t)ql) ? MATCH_QUESTION : MATCH_OK;
+	/* Label length bytes are below 64, so lowering them is harmless. */
+	for (int i = 0; i < ql; i++)
+		if (lower(a[i]) != lower(b[i]))
+			return MATCH_QUESTION;
+	return MATCH_OK;
+}
+
+bool match_source(const struct sockaddr *want, const struct sockaddr *got)
+{
+	if (want->sa_family != got->sa_family)
+		return false;
+	if (want->sa_family == AF_INET) {
+		const struct sockaddr_in *a = (const void *)want,
+			*b = (const void *)got;
+		return a->sin_port == b->sin_port &&
+			a->sin_addr.s_addr == b->sin_addr.s_addr;
+	}
+	if (want->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *a = (const void *)want,
+			*b = (const void *)got;
+		return a->sin6_port == b->sin6_port &&
+			!memcmp(&a->sin6_addr, &b->sin6_addr, 16);
+	}
+	return false;
+}
+
+int inflight_init(struct inflight *t, unsigned nsock)
+{
+	t->slot = calloc((size_t)nsock * 65536, sizeof(void *));
+	t->nsock = nsock;
+	t->used = 0;
+	return t->slot ? 0 : -1;
+}
+
+void inflight_clear(struct inflight *t)
+{
+	free(t->slot);
+	t->slot = NULL;
+	t->nsock = 0;
+	t->used = 0;
+}
+
+int inflight_put(struct inflight *t, unsigned sock, uint16_t id, void *q)
+{
+	if (sock >= t->nsock)
+		return -1;
+	void **s = &t->slot[(size_t)sock * 65536 + id];
+	if (*s)
+		return -1;
+	*s = q;
+	t->used++;
+	return 0;
+}
+
+void *inflight_get(const struct inflight *t, unsigned sock, uint16_t id)
+{
+	if (sock >= t->nsock)
+		return NULL;
+	return t->slot[(size_t)sock * 65536 + id];
+}
+
+void inflight_del(struct inflight *t, unsigned sock, uint16_t id)
+{
+	if (sock >= t->nsock)
+		return;
+	void **s = &t->slot[(size_t)sock * 65536 + id];
+	if (*s) {
+		*s = NULL;
+		t->used--;
+	}
+}

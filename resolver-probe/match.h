@@ -1,0 +1,88 @@
+/* match.h: queries on the wire and the rules that decide whether a reply
+ * belongs to one: transaction id, source address and port, and the question
+ * echoed byte for byte (0x20 case included), plus the in-flight table that
+ * finds the outstanding query for a reply.  Pure: no sockets, no clock. */
+#ifndef PROBE_MATCH_H
+#define PROBE_MATCH_H
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <sys/socket.h>
+
+/** Largest query we build: header, a 255-byte name, question, OPT. */
+#define MATCH_QUERY_MAX 300
+
+/** Build a query for (qname, qtype, IN) with RD set, id, and EDNS0 (UDP
+ * size 1232, the DO bit when dnssec_ok), into buf (cap bytes) with ldns.
+ * qname is used as written (case kept, trailing dot optional).  Returns
+ * the length, or -1 with a reason in err. */
+int match_build_query(uint8_t *buf, size_t cap, uint16_t id,
+	const char *qname, uint16_t qtype, bool dnssec_ok,
+	char *err, size_t errlen);
+
+/** Set the transaction id of a wire packet of len >= 2 bytes. */
+void match_set_id(uint8_t *wire, uint16_t id);
+
+/** Length of the question section (name, type, class) of a wire query
+ * starting at offset 12, or -1 when it is short or uses compression. */
+int match_question_len(const uint8_t *wire, size_t len);
+
+/** 0x20 (Dagon et al.): flip the case of each ASCII letter in the question
+ * name of the wire query according to the bits in rnd (one bit per
+ * letter, reused cyclically over nrnd bytes).  Returns the number of
+ * letters, or -1 when the question is malformed. */
+int match_0x20(uint8_t *wire, size_t len, const uint8_t *rnd, size_t nrnd);
+
+/** The question name of a wire query in presentation form with a trailing
+ * dot ("gMaIl.com."), into buf.  Returns 0, or -1 if malformed or too
+ * long. */
+int match_qname_str(const uint8_t *wire, size_t len, char *buf,
+	size_t buflen);
+
+/** Why a reply does not belong to a query. */
+enum match_result {
+	MATCH_OK = 0,
+	MATCH_SHORT,		/* shorter than a header and the question */
+	MATCH_NOT_REPLY,	/* QR bit clear */
+	MATCH_ID,		/* another transaction id */
+	MATCH_SOURCE,		/* another source address or port */
+	MATCH_QUESTION		/* question not echoed (0x20 case included) */
+};
+
+/** "ok", "short", "not-reply", "id", "source", "question". */
+const char *match_result_str(enum match_result r);
+
+/** Does the wire reply answer the wire query?  Checks QR, the id, QDCOUNT
+ * 1 and the question bytes; names compared exactly when exact_case (0x20
+ * on), else ASCII case-insensitively. */
+enum match_result match_reply(const uint8_t *reply, size_t rlen,
+	const uint8_t *query, size_t qlen, bool exact_case);
+
+/** Is got the same address and port as want (IPv4 or IPv6)? */
+bool match_source(const struct sockaddr *want, const struct sockaddr *got);
+
+/** The in-flight table: outstanding queries by (socket, transaction id),
+ * a direct index so a reply's lookup is one array access.  Its size is
+ * fixed at start (nsock * 65536 pointers), not by the number of targets. */
+struct inflight {
+	void **slot;		/* owned */
+	unsigned nsock;
+	size_t used;
+};
+
+/** Make a table for nsock sockets.  Returns 0, or -1 out of memory. */
+int inflight_init(struct inflight *t, unsigned nsock);
+
+/** Free the slots (not what they point to). */
+void inflight_clear(struct inflight *t);
+
+/** Put q at (sock, id).  Returns 0, or -1 when taken (pick another id). */
+int inflight_put(struct inflight *t, unsigned sock, uint16_t id, void *q);
+
+/** The query at (sock, id), or NULL. */
+void *inflight_get(const struct inflight *t, unsigned sock, uint16_t id);
+
+/** Empty (sock, id). */
+void inflight_del(struct inflight *t, unsigned sock, uint16_t id);
+
+#endif
