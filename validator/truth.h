@@ -49,6 +49,7 @@ struct truth_answer {
 	uint32_t ttl;		/* smallest TTL seen */
 	int provider;		/* index into truth.providers, -1 if none */
 	bool timed_out;		/* resolution got no answer at all */
+	unsigned rounds;	/* truth_answer_merge calls so far */
 };
 
 /** The whole ground truth for a run. */
@@ -92,6 +93,18 @@ int truth_answer_merge(struct truth_answer *a, const ldns_rr_list *rrs,
  * answer belongs to. */
 bool truth_addr_ok(const struct truth *t, const struct truth_answer *a,
 	const struct prefix *addr);
+
+/** Is addr one of the A/AAAA records in a's validated set (no provider
+ * prefixes)?  False for a NULL a. */
+bool truth_addr_in_set(const struct truth_answer *a, const struct prefix *addr);
+
+/** The provider of a whose own prefixes contain addr, or NULL.  Borrowed. */
+const struct provider *truth_addr_provider(const struct truth *t,
+	const struct truth_answer *a, const struct prefix *addr);
+
+/** The address of an A or AAAA record as a full-length prefix into *p.
+ * False for other types or a malformed rdata. */
+bool truth_rr_addr(const ldns_rr *rr, struct prefix *p);
 
 /** The exchange of the most preferred MX record of an MX answer (lowest
  * preference, ties broken by name), or NULL.  Borrowed from a. */
