@@ -2,3 +2,4 @@
 dist_pkgdata_DATA += data/providers data/iana-ipv4-special-registry.csv \
 	data/iana-ipv6-special-registry.csv
 EXTRA_DIST += data/README.md
+dist_pkgdata_DATA += data/blocklist

@@ -14,17 +14,19 @@
 #include <stdint.h>
 #include <stdbool.h>
 
-/** The largest n permute_init accepts (2^62, far above TARGETS_TOTAL_MAX). */
-#define PERMUTE_MAX ((uint64_t)1 << 62)
+/** The largest n permute_init accepts (2^48, as TARGETS_TOTAL_MAX: p - 1
+ * is factored by trial division, at most 2^24 steps). */
+#define PERMUTE_MAX ((uint64_t)1 << 48)
 
 /** A walk in progress.  Lives in the caller's struct; plain data. */
 struct permute {
 	uint64_t n;		/* targets: indices 0 .. n-1 */
-	uint64_t prime;		/* p: the smallest prime above n (at least 3) */
+	uint64_t prime;		/* p: the smallest prime above n */
 	uint64_t generator;	/* g: a generator of the group mod p */
 	uint64_t step;		/* g^shards mod p */
 	uint64_t first;		/* this shard's first element */
 	uint64_t cur;		/* the next element to look at */
+	uint64_t positions;	/* cycle positions of this shard in all */
 	uint64_t left;		/* cycle positions this shard has still to visit */
 };
 
