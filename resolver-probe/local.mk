@@ -5,6 +5,17 @@ libprobe_a_SOURCES += \
 	resolver-probe/cmd_scan.c resolver-probe/cmd_query.c \
 	resolver-probe/cmd_report.c
 
+# The scan engine (engine helper): pure plan, matching and rate limiting in
+# libcore.a, the libuv engine in libprobe.a.
+libcore_a_SOURCES += resolver-probe/plan.c resolver-probe/plan.h \
+	resolver-probe/match.c resolver-probe/match.h \
+	resolver-probe/ratelimit.c resolver-probe/ratelimit.h
+UNIT_TESTS += tests/unit/test_match tests/unit/test_ratelimit
+tests_unit_test_match_SOURCES = tests/unit/test_match.c tests/tap.h
+tests_unit_test_match_LDADD = libcore.a $(DEPS_LIBS)
+tests_unit_test_ratelimit_SOURCES = tests/unit/test_ratelimit.c tests/tap.h
+tests_unit_test_ratelimit_LDADD = libcore.a $(DEPS_LIBS)
+
 # Targets, blocklist, scan order, output and summary (targets helper): pure
 # parts in libcore.a.
 libcore_a_SOURCES += resolver-probe/targets.c resolver-probe/targets.h \
