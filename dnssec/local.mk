@@ -1,5 +1,12 @@
 # dnssec/: ground truth with libunbound, DANE/TLSA checks.
 libprobe_a_SOURCES += dnssec/cmd_truth.c dnssec/cmd_dane.c
+# Ground truth: shared options and file checks, libunbound on the loop.
+libprobe_a_SOURCES += dnssec/truth_opts.c dnssec/truth_opts.h \
+	dnssec/truth_resolve.c dnssec/truth_resolve.h
+UNIT_TESTS += tests/unit/test_truth_files
+tests_unit_test_truth_files_SOURCES = tests/unit/test_truth_files.c \
+	tests/tap.h
+tests_unit_test_truth_files_LDADD = libprobe.a libcore.a $(DEPS_LIBS)
 # DANE: pure TLSA matching and SMTP reply reading (libcore.a).
 libcore_a_SOURCES += dnssec/tlsa.c dnssec/tlsa.h dnssec/smtp.c dnssec/smtp.h
 UNIT_TESTS += tests/unit/test_tlsa tests/unit/test_smtp

@@ -1,0 +1,839 @@
+/* truth_resolve.c: validated resolution with libunbound on a libuv loop,
+ * merged over rounds into struct truth (see truth_resolve.h). */
+#include "config.h"
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unbound.h>
+#include <ldns/ldns.h>
+#include <uv.h>
+#include "dnssec/truth_resolve.h"
+#include "validator/providers.h"
+
+/* One question of a run (a seed), asked again every round. */
+struct seed {
+	char *qname;
+	uint16_t qtype;
+	int provider;
+};
+
+/* One question in flight in a round. */
+struct query {
+	struct round *round;
+	struct truth_answer *answer;	/* borrowed from the truth */
+	int provider;
+	int async_id;
+	bool done;
+};
+
+/* One round: a libunbound context and the handles polling it. */
+struct round {
+	struct truth_run *run;
+	struct ub_ctx *ctx;
+	uv_poll_t poll;
+	uv_timer_t timer;
+	int open_handles;
+	bool ending;
+	struct query **queries;	/* everything asked this round */
+	size_t nqueries, cap;
+	size_t outstanding;
+};
+
+struct truth_run {
+	uv_loop_t *loop;
+	struct truth *truth;
+	struct truth_opts opts;
+	struct seed *seeds;
+	size_t nseeds, seedcap;
+	char *nxname;		/* the random name under nxdomain_zone */
+	int round_no;		/* rounds started so far */
+	struct round *round;	/* the current round, NULL between rounds */
+	FILE *logf;		/* libunbound's log (/dev/null unless verbose) */
+	truth_done_cb cb;
+	void *cbarg;
+	bool freeing;		/* truth_run_free while a round was open */
+	bool answered;		/* some question got an answer */
+	char err[512];		/* why a round could not run */
+};
+
+static void round_end(struct round *rd);
+static void run_next_round(struct truth_run *r);
+static void run_destroy(struct truth_run *r);
+
+static int add_seed(struct truth_run *r, const char *qname, uint16_t qtype,
+	int provider)
+{
+	struct truth_answer *a;
+
+	for (size_t i = 0; i < r->nseeds; i++)
+		if (r->seeds[i].qtype == qtype &&
+		    strcasecmp(r->seeds[i].qname, qname) == 0)
+			return 0;
+	if (r->nseeds == r->seedcap) {
+		size_t cap = r->seedcap ? r->seedcap * 2 : 16;
+		struct seed *n = realloc(r->seeds, cap * sizeof(*n));
+		if (!n)
+			return -1;
+		r->seeds = n;
+		r->seedcap = cap;
+	}
+	/* The answer exists from the start, so a question that never gets an
+	 * answer still shows up (timed out). */
+	a = truth_get(r->truth, qname, qtype);
+	if (!a)
+		return -1;
+	if (provider >= 0)
+		a->provider = provider;
+	r->seeds[r->nseeds].qname = strdup(a->qname);
+	if (!r->seeds[r->nseeds].qname)
+		return -1;
+	r->seeds[r->nseeds].qtype = qtype;
+	r->seeds[r->nseeds].provider = provider;
+	r->nseeds++;
+	return 0;
+}
+
+struct truth_run *truth_run_new(uv_loop_t *loop, struct truth *t,
+	const struct truth_opts *o, char *err, size_t errlen)
+{
+	struct truth_run *r;
+
+	if (truth_opts_check(o, err, errlen) < 0)
+		return NULL;
+	r = calloc(1, sizeof(*r));
+	if (!r) {
+		snprintf(err, errlen, "%s:%d: out of memory", __FILE__,
+			__LINE__);
+		return NULL;
+	}
+	r->loop = loop;
+	r->truth = t;
+	r->opts = *o;
+	if (o->verbosity == 0) {
+		r->logf = fopen("/dev/null", "w");
+		if (!r->logf) {
+			snprintf(err, errlen, "/dev/null: %s", strerror(errno));
+			free(r);
+			return NULL;
+		}
+	}
+	return r;
+}
+
+/* Is name a syntactically valid domain name (ldns parses it)? */
+static bool name_ok(const char *name)
+{
+	ldns_rdf *d = ldns_dname_new_frm_str(name);
+
+	if (!d)
+		return false;
+	ldns_rdf_deep_free(d);
+	return true;
+}
+
+int truth_run_add(struct truth_run *r, const char *qname, uint16_t qtype,
+	int provider, char *err, size_t errlen)
+{
+	if (r->round_no > 0) {
+		snprintf(err, errlen, "%s:%d: question added after start",
+			__FILE__, __LINE__);
+		return -1;
+	}
+	if (!qname || !name_ok(qname)) {
+		snprintf(err, errlen, "not a domain name: \"%s\"",
+			qname ? qname : "(null)");
+		return -1;
+	}
+	if (add_seed(r, qname, qtype, provider) < 0) {
+		snprintf(err, errlen, "%s:%d: out of memory", __FILE__,
+			__LINE__);
+		return -1;
+	}
+	return 0;
+}
+
+int truth_run_add_providers(struct truth_run *r, char *err, size_t errlen)
+{
+	struct truth *t = r->truth;
+
+	for (size_t i = 0; i < t->nproviders; i++)
+		if (truth_run_add(r, t->providers[i].domain, LDNS_RR_TYPE_MX,
+		    (int)i, err, errlen) < 0)
+			return -1;
+	if (t->control_name && truth_run_add(r, t->control_name,
+	    t->control_type ? t->control_type : LDNS_RR_TYPE_A, -1, err,
+	    errlen) < 0)
+		return -1;
+	if (t->nxdomain_zone && !r->nxname) {
+		unsigned char rnd[8];
+		char label[2 * sizeof(rnd) + 1];
+		size_t n = strlen(t->nxdomain_zone) + sizeof(label) + 8;
+		bool dot = t->nxdomain_zone[0] == '.' &&
+			t->nxdomain_zone[1] == 0;
+
+		if (uv_random(NULL, NULL, rnd, sizeof(rnd), 0, NULL) != 0) {
+			snprintf(err, errlen, "%s:%d: no random bytes",
+				__FILE__, __LINE__);
+			return -1;
+		}
+		for (size_t i = 0; i < sizeof(rnd); i++)
+			snprintf(label + 2 * i, 3, "%02x", rnd[i]);
+		r->nxname = malloc(n);
+		if (!r->nxname) {
+			snprintf(err, errlen, "%s:%d: out of memory", __FILE__,
+				__LINE__);
+			return -1;
+		}
+		/* "rp-" keeps the label from looking like a hex number */
+		snprintf(r->nxname, n, "rp-%s.%s", label,
+			dot ? "" : t->nxdomain_zone);
+		if (truth_run_add(r, r->nxname, LDNS_RR_TYPE_A, -1, err,
+		    errlen) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+const char *truth_run_nxdomain_name(const struct truth_run *r)
+{
+	return r ? r->nxname : NULL;
+}
+
+/* A libunbound setting; a refusal is a bug in the name or value. */
+static int ub_set(struct ub_ctx *ctx, const char *opt, const char *val,
+	char *err, size_t errlen)
+{
+	int rc = ub_ctx_set_option(ctx, opt, val);
+
+	if (rc != 0) {
+		snprintf(err, errlen, "libunbound refused \"%s %s\": %s", opt,
+			val, ub_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+/* A context set up for our own recursion from the root hints: never a
+ * forwarder, never /etc/hosts or resolv.conf. */
+static struct ub_ctx *make_ctx(struct truth_run *r, char *err, size_t errlen)
+{
+	struct ub_ctx *ctx = ub_ctx_create();
+	int rc;
+
+	if (!ctx) {
+		snprintf(err, errlen, "%s:%d: could not create a libunbound "
+			"context", __FILE__, __LINE__);
+		return NULL;
+	}
+	if (ub_set(ctx, "root-hints:", r->opts.root_hints, err, errlen) < 0)
+		goto fail;
+	/* The lab's servers (and a user's test servers) live on loopback. */
+	if (ub_set(ctx, "do-not-query-localhost:", "no", err, errlen) < 0)
+		goto fail;
+	/* Ask each server the full name: fewer queries per round, and no
+	 * dependence on how a provider's servers treat empty
+	 * non-terminals; privacy does not matter for public mail names. */
+	if (ub_set(ctx, "qname-minimisation:", "no", err, errlen) < 0)
+		goto fail;
+	/* Below 2 libunbound fills no why_bogus reason. */
+	if (ub_set(ctx, "val-log-level:", "2", err, errlen) < 0)
+		goto fail;
+	/* A DNSSEC failure must stay a failure. */
+	if (ub_set(ctx, "val-permissive-mode:", "no", err, errlen) < 0)
+		goto fail;
+	rc = ub_ctx_add_ta_file(ctx, r->opts.trust_anchor);
+	if (rc != 0) {
+		snprintf(err, errlen, "%s: libunbound could not use the trust "
+			"anchor: %s", r->opts.trust_anchor, ub_strerror(rc));
+		goto fail;
+	}
+	ub_ctx_debuglevel(ctx, r->opts.verbosity);
+	ub_ctx_debugout(ctx, r->logf ? r->logf : stderr);
+	/* One background worker thread per context does the network I/O;
+	 * its result pipe is polled on our loop. */
+	rc = ub_ctx_async(ctx, 1);
+	if (rc != 0) {
+		snprintf(err, errlen, "libunbound: async mode: %s",
+			ub_strerror(rc));
+		goto fail;
+	}
+	return ctx;
+fail:
+	ub_ctx_delete(ctx);
+	return NULL;
+}
+
+/* The records of an answer: CNAMEs followed from qname, in order, and the
+ * qtype records of the final name; RRSIGs left out. */
+static int split_answer(const ldns_pkt *pkt, const char *qname,
+	uint16_t qtype, ldns_rr_list *rrs, ldns_rr_list *cnames,
+	uint32_t *ttl)
+{
+	ldns_rr_list *an = ldns_pkt_answer(pkt);
+	ldns_rr_list *ns = ldns_pkt_authority(pkt);
+	ldns_rdf *cur = ldns_dname_new_frm_str(qname);
+	bool have_ttl = false;
+
+	if (!cur)
+		return -1;
+	/* A chain longer than 16 is a loop or an attack; stop there. */
+	for (int hop = 0; hop < 16; hop++) {
+		ldns_rr *next = NULL;
+		for (size_t i = 0; i < ldns_rr_list_rr_count(an); i++) {
+			ldns_rr *rr = ldns_rr_list_rr(an, i);
+			if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_CNAME &&
+			    qtype != LDNS_RR_TYPE_CNAME &&
+			    ldns_dname_compare(ldns_rr_owner(rr), cur) == 0) {
+				next = rr;
+				break;
+			}
+		}
+		if (!next || ldns_rr_rd_count(next) < 1)
+			break;
+		if (!ldns_rr_list_push_rr(cnames, ldns_rr_clone(next)))
+			goto fail;
+		if (!have_ttl || ldns_rr_ttl(next) < *ttl)
+			*ttl = ldns_rr_ttl(next);
+		have_ttl = true;
+		ldns_rdf_deep_free(cur);
+		cur = ldns_rdf_clone(ldns_rr_rdf(next, 0));
+		if (!cur)
+			return -1;
+	}
+	for (size_t i = 0; i < ldns_rr_list_rr_count(an); i++) {
+		ldns_rr *rr = ldns_rr_list_rr(an, i);
+		if (ldns_rr_get_type(rr) != qtype ||
+		    ldns_dname_compare(ldns_rr_owner(rr), cur) != 0)
+			continue;
+		if (!ldns_rr_list_push_rr(rrs, ldns_rr_clone(rr)))
+			goto fail;
+		if (!have_ttl || ldns_rr_ttl(rr) < *ttl)
+			*ttl = ldns_rr_ttl(rr);
+		have_ttl = true;
+	}
+	/* No data: the negative TTL (RFC 2308: the smaller of the SOA's TTL
+	 * and its minimum field). */
+	for (size_t i = 0; !have_ttl && i < ldns_rr_list_rr_count(ns); i++) {
+		ldns_rr *rr = ldns_rr_list_rr(ns, i);
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_SOA ||
+		    ldns_rr_rd_count(rr) < 7)
+			continue;
+		*ttl = ldns_rr_ttl(rr);
+		if (ldns_rdf2native_int32(ldns_rr_rdf(rr, 6)) < *ttl)
+			*ttl = ldns_rdf2native_int32(ldns_rr_rdf(rr, 6));
+		have_ttl = true;
+	}
+	ldns_rdf_deep_free(cur);
+	return 0;
+fail:
+	ldns_rdf_deep_free(cur);
+	return -1;
+}
+
+static void ub_answer(void *arg, int err, struct ub_result *res);
+
+/* Ask (qname, qtype) in round rd unless it was asked there already. */
+static int ask(struct round *rd, const char *qname, uint16_t qtype,
+	int provider)
+{
+	struct truth_run *r = rd->run;
+	struct truth_answer *a;
+	struct query *q;
+	int rc;
+
+	for (size_t i = 0; i < rd->nqueries; i++)
+		if (rd->queries[i]->answer->qtype == qtype &&
+		    strcasecmp(rd->queries[i]->answer->qname, qname) == 0)
+			return 0;
+	a = truth_get(r->truth, qname, qtype);
+	if (!a)
+		return -1;
+	if (a->provider < 0 && provider >= 0)
+		a->provider = provider;
+	if (rd->nqueries == rd->cap) {
+		size_t cap = rd->cap ? rd->cap * 2 : 32;
+		struct query **n = realloc(rd->queries, cap * sizeof(*n));
+		if (!n)
+			return -1;
+		rd->queries = n;
+		rd->cap = cap;
+	}
+	q = calloc(1, sizeof(*q));
+	if (!q)
+		return -1;
+	q->round = rd;
+	q->answer = a;
+	q->provider = provider;
+	rd->queries[rd->nqueries++] = q;
+	rc = ub_resolve_async(rd->ctx, a->qname, qtype, LDNS_RR_CLASS_IN, q,
+		ub_answer, &q->async_id);
+	if (rc != 0) {
+		/* Counted as done with no answer; the round goes on. */
+		q->done = true;
+		if (!r->err[0])
+			snprintf(r->err, sizeof(r->err), "libunbound: %s: %s",
+				a->qname, ub_strerror(rc));
+		return 0;
+	}
+	rd->outstanding++;
+	return 0;
+}
+
+/* Record one round's result for q's answer. */
+static void take_result(struct query *q, struct ub_result *res)
+{
+	struct truth_answer *a = q->answer;
+	struct round *rd = q->round;
+	ldns_pkt *pkt = NULL;
+	ldns_rr_list *rrs = ldns_rr_list_new();
+	ldns_rr_list *cnames = ldns_rr_list_new();
+	uint32_t ttl = 0;
+	bool first = a->rounds == 0;
+	enum truth_sec sec = res->secure ? TRUTH_SEC_SECURE :
+		res->bogus ? TRUTH_SEC_BOGUS : TRUTH_SEC_INSECURE;
+
+	if (!rrs || !cnames)
+		goto out;
+	if (res->answer_packet && res->answer_len > 0 &&
+	    ldns_wire2pkt(&pkt, res->answer_packet, (size_t)res->answer_len) ==
+	    LDNS_STATUS_OK)
+		split_answer(pkt, a->qname, a->qtype, rrs, cnames, &ttl);
+	if (res->rcode != LDNS_RCODE_SERVFAIL || res->bogus)
+		rd->run->answered = true;
+	if (truth_answer_merge(a, rrs, cnames, ttl) < 0)
+		goto out;
+	/* A status holds over all rounds: bogus once is bogus, secure only
+	 * when every round validated. */
+	if (sec == TRUTH_SEC_BOGUS) {
+		if (!a->why_bogus)
+			a->why_bogus = strdup(res->why_bogus ? res->why_bogus :
+				"validation failed (no reason given)");
+		a->sec = TRUTH_SEC_BOGUS;
+	} else if (first || (a->sec == TRUTH_SEC_SECURE &&
+	    sec == TRUTH_SEC_INSECURE)) {
+		a->sec = sec;
+	}
+	/* An rcode that answered the question (NOERROR) wins over a failure
+	 * in another round. */
+	if (first || a->rcode != LDNS_RCODE_NOERROR)
+		a->rcode = res->rcode;
+	a->timed_out = false;
+
+	/* Where mail goes: the exchanges' addresses, in this round too. */
+	if (a->qtype == LDNS_RR_TYPE_MX) {
+		for (size_t i = 0; i < ldns_rr_list_rr_count(rrs); i++) {
+			ldns_rr *rr = ldns_rr_list_rr(rrs, i);
+			char *host;
+			if (ldns_rr_rd_count(rr) < 2)
+				continue;
+			/* The null MX (RFC 7505) names no host. */
+			if (ldns_dname_label_count(ldns_rr_rdf(rr, 1)) == 0)
+				continue;
+			host = ldns_rdf2str(ldns_rr_rdf(rr, 1));
+			if (!host)
+				continue;
+			if (ask(rd, host, LDNS_RR_TYPE_A, q->provider) < 0 ||
+			    ask(rd, host, LDNS_RR_TYPE_AAAA, q->provider) < 0) {
+				if (!rd->run->err[0])
+					snprintf(rd->run->err,
+						sizeof(rd->run->err),
+						"%s:%d: out of memory",
+						__FILE__, __LINE__);
+			}
+			free(host);
+		}
+	}
+out:
+	ldns_pkt_free(pkt);
+	ldns_rr_list_deep_free(rrs);
+	ldns_rr_list_deep_free(cnames);
+}
+
+static void ub_answer(void *arg, int err, struct ub_result *res)
+{
+	struct query *q = arg;
+	struct round *rd = q->round;
+
+	q->done = true;
+	rd->outstanding--;
+	if (err == 0 && res)
+		take_result(q, res);
+	else if (!rd->run->err[0])
+		snprintf(rd->run->err, sizeof(rd->run->err),
+			"libunbound: %s: %s", q->answer->qname,
+			ub_strerror(err));
+	ub_resolve_free(res);
+}
+
+static void on_poll(uv_poll_t *h, int status, int events)
+{
+	struct round *rd = h->data;
+	int rc;
+
+	(void)events;
+	if (status < 0) {
+		snprintf(rd->run->err, sizeof(rd->run->err), "polling "
+			"libunbound: %s", uv_strerror(status));
+		round_end(rd);
+		return;
+	}
+	rc = ub_process(rd->ctx);
+	if (rc != 0) {
+		snprintf(rd->run->err, sizeof(rd->run->err), "libunbound: %s",
+			ub_strerror(rc));
+		round_end(rd);
+		return;
+	}
+	if (rd->outstanding == 0)
+		round_end(rd);
+}
+
+static void on_timeout(uv_timer_t *h)
+{
+	/* What is still outstanding gets no answer this round; answers that
+	 * never got one are marked timed out when the run finishes. */
+	round_end(h->data);
+}
+
+static void round_free(struct round *rd)
+{
+	if (!rd)
+		return;
+	/* Outstanding queries are dropped with the context; their callbacks
+	 * never run. */
+	if (rd->ctx)
+		ub_ctx_delete(rd->ctx);
+	for (size_t i = 0; i < rd->nqueries; i++)
+		free(rd->queries[i]);
+	free(rd->queries);
+	free(rd);
+}
+
+/* Providers usable or not, timeouts: once, after the last round. */
+static void run_finish(struct truth_run *r)
+{
+	struct truth *t = r->truth;
+
+	for (size_t i = 0; i < t->nanswers; i++) {
+		struct truth_answer *a = t->answers[i];
+		if (a->rounds == 0) {
+			a->timed_out = true;
+			a->rcode = LDNS_RCODE_SERVFAIL;
+		}
+	}
+	for (size_t p = 0; p < t->nproviders; p++) {
+		struct provider *pv = &t->providers[p];
+		char why[512] = "";
+		struct truth_answer *mx = truth_find(t, pv->domain,
+			LDNS_RR_TYPE_MX);
+
+		if (!mx)
+			snprintf(why, sizeof(why), "%s MX was not asked",
+				pv->domain);
+		else if (mx->rcode == LDNS_RCODE_NOERROR &&
+		    mx->sec != TRUTH_SEC_BOGUS &&
+		    ldns_rr_list_rr_count(mx->rrs) == 0)
+			snprintf(why, sizeof(why), "%s MX: no MX records",
+				pv->domain);
+		/* Any RRset of the provider that is bogus or did not resolve
+		 * makes its truth unreliable. */
+		for (size_t i = 0; !why[0] && i < t->nanswers; i++) {
+			struct truth_answer *a = t->answers[i];
+			char type[16];
+			if (a->provider != (int)p)
+				continue;
+			{
+				char *ts = ldns_rr_type2str(a->qtype);
+				snprintf(type, sizeof(type), "%s",
+					ts ? ts : "?");
+				free(ts);
+			}
+			if (a->sec == TRUTH_SEC_BOGUS)
+				snprintf(why, sizeof(why), "%s %s is bogus: %s",
+					a->qname, type, a->why_bogus ?
+					a->why_bogus : "validation failed");
+			else if (a->timed_out)
+				snprintf(why, sizeof(why), "%s %s: no answer "
+					"(timed out)", a->qname, type);
+			else if (a->rcode != LDNS_RCODE_NOERROR) {
+				ldns_lookup_table *rc = ldns_lookup_by_id(
+					ldns_rcodes, a->rcode);
+				snprintf(why, sizeof(why), "%s %s: %s",
+					a->qname, type, rc ? rc->name :
+					"error");
+			}
+		}
+		free(pv->why_unusable);
+		pv->why_unusable = NULL;
+		pv->usable = !why[0];
+		if (why[0])
+			pv->why_unusable = strdup(why);
+	}
+}
+
+static void on_round_closed(uv_handle_t *h)
+{
+	struct round *rd = h->data;
+	struct truth_run *r = rd->run;
+
+	if (--rd->open_handles > 0)
+		return;
+	round_free(rd);
+	r->round = NULL;
+	if (r->freeing) {
+		run_destroy(r);
+		return;
+	}
+	if (r->round_no < r->opts.rounds && !r->err[0])
+		run_next_round(r);
+	else {
+		run_finish(r);
+		if (r->cb)
+			r->cb(r, r->cbarg);
+	}
+}
+
+/* Close the round's handles; the rest happens in on_round_closed, once the
+ * fd is no longer watched (libunbound closes it with the context). */
+static void round_end(struct round *rd)
+{
+	if (rd->ending)
+		return;
+	rd->ending = true;
+	uv_poll_stop(&rd->poll);
+	uv_timer_stop(&rd->timer);
+	uv_close((uv_handle_t *)&rd->poll, on_round_closed);
+	uv_close((uv_handle_t *)&rd->timer, on_round_closed);
+}
+
+/* Set up and start one round; 0, or -1 with r->err set and nothing open. */
+static int round_start(struct truth_run *r)
+{
+	struct round *rd = calloc(1, sizeof(*rd));
+	int fd, rc;
+
+	if (!rd) {
+		snprintf(r->err, sizeof(r->err), "%s:%d: out of memory",
+			__FILE__, __LINE__);
+		return -1;
+	}
+	rd->run = r;
+	rd->ctx = make_ctx(r, r->err, sizeof(r->err));
+	if (!rd->ctx)
+		goto fail;
+	fd = ub_fd(rd->ctx);
+	if (fd < 0) {
+		snprintf(r->err, sizeof(r->err), "libunbound: no result fd");
+		goto fail;
+	}
+	rc = uv_poll_init(r->loop, &rd->poll, fd);
+	if (rc < 0) {
+		snprintf(r->err, sizeof(r->err), "uv_poll_init: %s",
+			uv_strerror(rc));
+		goto fail;
+	}
+	rd->poll.data = rd;
+	rd->open_handles++;
+	uv_timer_init(r->loop, &rd->timer);
+	rd->timer.data = rd;
+	rd->open_handles++;
+	r->round = rd;
+	r->round_no++;
+	for (size_t i = 0; i < r->nseeds; i++)
+		if (ask(rd, r->seeds[i].qname, r->seeds[i].qtype,
+		    r->seeds[i].provider) < 0) {
+			snprintf(r->err, sizeof(r->err), "%s:%d: out of "
+				"memory", __FILE__, __LINE__);
+			break;
+		}
+	if (rd->outstanding == 0 || r->err[0]) {
+		/* Nothing to wait for: end on the loop, not from here, so the
+		 * done callback never runs inside truth_run_start. */
+		round_end(rd);
+		return 0;
+	}
+	uv_poll_start(&rd->poll, UV_READABLE, on_poll);
+	uv_timer_start(&rd->timer, on_timeout,
+		(uint64_t)r->opts.timeout * 1000, 0);
+	return 0;
+fail:
+	round_free(rd);
+	return -1;
+}
+
+static void run_next_round(struct truth_run *r)
+{
+	if (round_start(r) < 0) {
+		run_finish(r);
+		if (r->cb)
+			r->cb(r, r->cbarg);
+	}
+}
+
+int truth_run_start(struct truth_run *r, truth_done_cb cb, void *arg,
+	char *err, size_t errlen)
+{
+	r->cb = cb;
+	r->cbarg = arg;
+	if (round_start(r) < 0) {
+		snprintf(err, errlen, "%s", r->err);
+		return -1;
+	}
+	return 0;
+}
+
+int truth_run_status(const struct truth_run *r, char *err, size_t errlen)
+{
+	if (r->err[0] && !r->answered) {
+		snprintf(err, errlen, "%s", r->err);
+		return -1;
+	}
+	if (!r->answered && r->nseeds > 0) {
+		snprintf(err, errlen, "no answer to any question: no root "
+			"server in %s answered (network unreachable, or "
+			"wrong hints?)", r->opts.root_hints);
+		return -1;
+	}
+	return 0;
+}
+
+static void run_destroy(struct truth_run *r)
+{
+	for (size_t i = 0; i < r->nseeds; i++)
+		free(r->seeds[i].qname);
+	free(r->seeds);
+	free(r->nxname);
+	if (r->logf)
+		fclose(r->logf);
+	free(r);
+}
+
+void truth_run_free(struct truth_run *r)
+{
+	if (!r)
+		return;
+	if (r->round) {
+		/* The round's handles close on the loop; r goes with them
+		 * (libunbound may log to r->logf until its context is gone). */
+		r->freeing = true;
+		round_end(r->round);
+		return;
+	}
+	run_destroy(r);
+}
+
+struct truth_run *truth_resolve_start(uv_loop_t *loop, struct truth *t,
+	const struct truth_opts *o, truth_done_cb cb, void *arg,
+	char *err, size_t errlen)
+{
+	struct truth_run *r;
+
+	/* Check the cheap things first, so a bad file is reported before
+	 * anything is resolved. */
+	if (truth_opts_check(o, err, errlen) < 0)
+		return NULL;
+	if (o->providers && providers_load(t, o->providers, err, errlen) < 0)
+		return NULL;
+	r = truth_run_new(loop, t, o, err, errlen);
+	if (!r)
+		return NULL;
+	if (truth_run_add_providers(r, err, errlen) < 0 ||
+	    truth_run_start(r, cb, arg, err, errlen) < 0) {
+		truth_run_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+/* "MX", "A", or "TYPE65534"; into buf. */
+static const char *type_str(uint16_t type, char *buf, size_t len)
+{
+	char *s = ldns_rr_type2str(type);
+
+	snprintf(buf, len, "%s", s ? s : "?");
+	free(s);
+	return buf;
+}
+
+static const char *rcode_str(int rcode, char *buf, size_t len)
+{
+	ldns_lookup_table *lt = ldns_lookup_by_id(ldns_rcodes, rcode);
+
+	if (lt)
+		snprintf(buf, len, "%s", lt->name);
+	else
+		snprintf(buf, len, "RCODE%d", rcode);
+	return buf;
+}
+
+static void print_list(FILE *f, const ldns_rr_list *l)
+{
+	for (size_t i = 0; i < ldns_rr_list_rr_count(l); i++) {
+		char *s = ldns_rr2str(ldns_rr_list_rr(l, i));
+		if (s)
+			fputs(s, f);
+		free(s);
+	}
+}
+
+void truth_answer_print(FILE *f, const struct truth_answer *a)
+{
+	char type[16], rc[16];
+
+	fprintf(f, ";; %s %s (%s", a->qname,
+		type_str(a->qtype, type, sizeof(type)), truth_sec_str(a->sec));
+	if (a->sec == TRUTH_SEC_BOGUS)
+		fprintf(f, ": %s", a->why_bogus ? a->why_bogus : "no reason");
+	fprintf(f, ") %s", a->timed_out ? "no answer (timed out)" :
+		rcode_str(a->rcode, rc, sizeof(rc)));
+	if (!a->timed_out)
+		fprintf(f, ", ttl %u, %zu record%s", (unsigned)a->ttl,
+			ldns_rr_list_rr_count(a->rrs),
+			ldns_rr_list_rr_count(a->rrs) == 1 ? "" : "s");
+	fputc('\n', f);
+	print_list(f, a->cnames);
+	print_list(f, a->rrs);
+}
+
+/* One record in presentation form without the trailing newline. */
+static void json_rr_list(struct json *j, const char *key,
+	const ldns_rr_list *l)
+{
+	json_arr_open(j, key);
+	for (size_t i = 0; i < ldns_rr_list_rr_count(l); i++) {
+		char *s = ldns_rr2str(ldns_rr_list_rr(l, i));
+		if (s) {
+			size_t n = strlen(s);
+			if (n && s[n - 1] == '\n')
+				s[n - 1] = 0;
+			json_str(j, NULL, s);
+		}
+		free(s);
+	}
+	json_arr_close(j);
+}
+
+void truth_answer_json(struct json *j, const char *key,
+	const struct truth *t, const struct truth_answer *a)
+{
+	char type[16], rc[16];
+
+	json_obj_open(j, key);
+	json_str(j, "qname", a->qname);
+	json_str(j, "qtype", type_str(a->qtype, type, sizeof(type)));
+	json_str(j, "rcode", rcode_str(a->rcode, rc, sizeof(rc)));
+	json_str(j, "status", truth_sec_str(a->sec));
+	json_str(j, "why_bogus", a->why_bogus);
+	json_int(j, "ttl", a->ttl);
+	if (t && a->provider >= 0 && (size_t)a->provider < t->nproviders)
+		json_str(j, "provider", t->providers[a->provider].domain);
+	else
+		json_null(j, "provider");
+	json_bool(j, "timed_out", a->timed_out);
+	json_int(j, "rounds", a->rounds);
+	json_rr_list(j, "cnames", a->cnames);
+	json_rr_list(j, "records", a->rrs);
+	json_obj_close(j);
+}
