@@ -1,0 +1,358 @@
+#!/bin/sh
+# t-chaos.sh: every behaviour of the chaos responder (tests/lab/chaos.c), as
+# dig (and, where dig cannot see it, a raw socket) observes it (TAP).  The
+# addresses come from LAB_MANIFEST by description, so the test follows the
+# lab's chaos.conf; honest answers are compared with the lab's honest
+# unbound.
+. "$LAB_SRCDIR/tests/lab/tap.sh"
+
+CHAOS=$LAB_BUILDDIR/tests/lab/chaos
+CONF=$LAB_DIR/chaos.conf
+H=${LAB_HONEST%% *}
+if [ ! -x "$CHAOS" ] || [ ! -f "$CONF" ] || ! grep -q '	chaos ' "$LAB_MANIFEST"; then
+	echo "1..0 # SKIP no chaos responder in this lab"
+	exit 0
+fi
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+
+# addr DESCRIPTION-PREFIX: the first manifest address whose description
+# starts with "chaos DESCRIPTION-PREFIX".
+addr() {
+	awk -F'\t' -v d="chaos $1" 'index($4, d) == 1 { print $1; exit }' \
+		"$LAB_MANIFEST"
+}
+# arg DESCRIPTION-PREFIX N: the Nth word of that description after
+# "chaos BEHAVIOUR".
+arg() {
+	awk -F'\t' -v d="chaos $1" -v n="$2" 'index($4, d) == 1 {
+		split($4, w, " "); print w[n + 2]; exit }' "$LAB_MANIFEST"
+}
+# q SERVER NAME TYPE [DIG-OPTS]: the answer's records, sorted.
+q() {
+	s=$1 n=$2 t=$3; shift 3
+	dig +short +time=2 +tries=2 "$@" @"$s" "$n" "$t" 2> /dev/null |
+		grep -v '^;' | sort
+}
+# d SERVER ARGS...: dig's whole output.
+d() {
+	s=$1; shift
+	dig +time=1 +tries=1 @"$s" "$@" 2>&1
+}
+# has WHAT TEXT PATTERN: passes when TEXT has a line matching PATTERN.
+has() {
+	if printf '%s\n' "$2" | grep -q -e "$3"; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diag "no line matches \"$3\" in:"
+		diag "$2"
+	fi
+}
+# hasnt WHAT TEXT PATTERN: passes when no line of TEXT matches PATTERN.
+hasnt() {
+	if printf '%s\n' "$2" | grep -q -e "$3"; then
+		not_ok "$1"
+		diag "a line matches \"$3\" in:"
+		diag "$2"
+	else
+		ok "$1"
+	fi
+}
+# ip2int A.B.C.D
+ip2int() {
+	echo "$1" | awk -F. '{ printf "%.0f\n", (($1 * 256 + $2) * 256 + $3) * 256 + $4 }'
+}
+# raw.py: one DNS exchange over an unconnected UDP socket, which (unlike
+# dig's) also sees replies from an unexpected source.
+cat > "$T/raw.py" <<'PY'
+import socket, struct, sys, random
+# raw.py SERVER MODE: MODE query (an A query for gmail.com), or a bad
+# packet (short, header, response); prints "SOURCE ID RCODE" per reply
+# within 1.5 s, or "none".
+server, mode = sys.argv[1], sys.argv[2]
+qid = random.randrange(65536)
+q = struct.pack('>HHHHHH', qid, 0x0100, 1, 0, 0, 0)
+q += b'\x05gmail\x03com\x00' + struct.pack('>HH', 1, 1)
+if mode == 'short':
+    q = b'\x01\x02\x03'
+elif mode == 'header':
+    q = struct.pack('>HHHHHH', qid, 0x0100, 1, 0, 0, 0)
+elif mode == 'response':
+    q = struct.pack('>HHHHHH', qid, 0x8180, 1, 0, 0, 0) + q[12:]
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(1.5)
+s.sendto(q, (server, 53))
+got = False
+try:
+    while True:
+        data, src = s.recvfrom(4096)
+        if len(data) >= 4:
+            rid, flags = struct.unpack('>HH', data[:4])
+            print(src[0], 'id-ok' if rid == qid else 'id-bad', flags & 15)
+            got = True
+except socket.timeout:
+    pass
+if not got:
+    print('none')
+PY
+
+gmail_mx=$(q "$H" gmail.com MX)
+gmail_a=$(q "$H" gmail-smtp-in.l.google.com A)
+nx=lab-chaos-$$-nonexistent.example.net
+
+# --- honest
+a=$(addr honest)
+is "honest $a: gmail.com MX as the honest resolver" "$(q "$a" gmail.com MX)" "$gmail_mx"
+is "honest $a: gmail MX host A" "$(q "$a" gmail-smtp-in.l.google.com A)" "$gmail_a"
+is "honest $a: over TCP" "$(q "$a" gmail.com MX +tcp)" "$gmail_mx"
+has "honest $a: NXDOMAIN stays NXDOMAIN" "$(d "$a" "$nx" A)" "status: NXDOMAIN"
+out=$(d "$a" GmAiL.CoM MX)
+has "honest $a: the question keeps the query's 0x20 case" "$out" '^;GmAiL\.CoM\.'
+has "honest $a: the answer owner keeps the query's case" "$out" '^GmAiL\.CoM\..*MX'
+hasnt "honest $a: dig sees no question mismatch" "$out" 'mismatch'
+
+# --- static
+a=$(addr static)
+lie=$(arg static 1)
+is "static $a: a name that does not exist gets $lie" "$(q "$a" "$nx" A)" "$lie"
+is "static $a: gmail MX host gets $lie" "$(q "$a" gmail-smtp-in.l.google.com A)" "$lie"
+is "static $a: gmail.com MX" "$(q "$a" gmail.com MX)" "10 $(arg static 2)"
+is "static $a: over TCP too" "$(q "$a" "$nx" A +tcp)" "$lie"
+has "static $a: NOERROR for a name that does not exist" "$(d "$a" "$nx" A)" "status: NOERROR"
+
+# --- varying
+a=$(addr varying)
+v1=$(q "$a" gmail-smtp-in.l.google.com A)
+v2=$(q "$a" gmail-smtp-in.l.google.com A)
+check "varying $a: two A answers differ ($v1, $v2)" \
+	sh -c "[ -n '$v1' ] && [ -n '$v2' ] && [ '$v1' != '$v2' ] && [ '$v1' != '$gmail_a' ]"
+check "varying $a: the A answer is global unicast, not loopback or private" \
+	sh -c "echo '$v1' | grep -qv '^127\.\|^10\.\|^192\.168\.\|^0\.'"
+m=$(q "$a" gmail.com MX)
+has "varying $a: random MX hosts" "$m" '^[0-9]* mx-[0-9a-f]\{8\}\.varying-lie\.example\.$'
+check "varying $a: NXDOMAIN is left alone" \
+	sh -c "dig +time=2 @$a $nx A | grep -q 'status: NXDOMAIN'"
+
+# --- bitflip
+a=$(addr "bitflip ")
+bit=$(arg "bitflip " 1)
+f=$(q "$a" gmail-smtp-in.l.google.com A)
+is "bitflip $a: bit $bit of the A answer flipped ($gmail_a -> $f)" \
+	"$(( $(ip2int "$f") ^ $(ip2int "$gmail_a") ))" "$((1 << bit))"
+is "bitflip $a: the flip is persistent" "$(q "$a" gmail-smtp-in.l.google.com A)" "$f"
+is "bitflip $a: MX untouched" "$(q "$a" gmail.com MX)" "$gmail_mx"
+
+# --- bitflip-sometimes
+a=$(addr bitflip-sometimes)
+same=0 flipped=0 i=0
+while [ $i -lt 40 ]; do
+	r=$(dig +short +time=2 @"$a" gmail-smtp-in.l.google.com A)
+	if [ "$r" = "$gmail_a" ]; then
+		same=$((same + 1))
+	elif [ "$(( $(ip2int "$r") ^ $(ip2int "$gmail_a") ))" = 16 ]; then
+		flipped=$((flipped + 1))
+	fi
+	i=$((i + 1))
+done
+check "bitflip-sometimes $a: 40 queries, some flipped, most not ($flipped flipped, $same same)" \
+	sh -c "[ $flipped -gt 0 ] && [ $same -gt $flipped ] && [ $((same + flipped)) -eq 40 ]"
+
+# --- nxdomain-rewrite
+a=$(addr nxdomain-rewrite)
+out=$(d "$a" "$nx" A)
+has "nxdomain-rewrite $a: NXDOMAIN becomes NOERROR" "$out" "status: NOERROR"
+is "nxdomain-rewrite $a: with an A record" "$(q "$a" "$nx" A)" "$(arg nxdomain-rewrite 1)"
+is "nxdomain-rewrite $a: existing names are honest" "$(q "$a" gmail-smtp-in.l.google.com A)" "$gmail_a"
+
+# --- ad-on-false
+a=$(addr ad-on-false)
+out=$(d "$a" +dnssec www.example.net A)
+has "ad-on-false $a: the false A" "$out" "^www\.example\.net\..*A	$(arg ad-on-false 1)\$"
+has "ad-on-false $a: with AD set" "$out" "^;; flags: qr.* ad"
+check "ad-on-false $a: the honest answer differs" \
+	sh -c "[ \"\$(dig +short @$H www.example.net A)\" != '$(arg ad-on-false 1)' ]"
+
+# --- dnssec-stripped
+a=$(addr dnssec-stripped)
+ref=$(d "$H" +dnssec www.example.net A)
+out=$(d "$a" +dnssec www.example.net A)
+has "dnssec-stripped: the honest resolver sends an RRSIG and AD" "$ref" "RRSIG.*A 8\|RRSIG.*A 13\|RRSIG	A"
+has "dnssec-stripped: (AD)" "$ref" "^;; flags: qr.* ad"
+hasnt "dnssec-stripped $a: no RRSIG" "$out" "RRSIG"
+hasnt "dnssec-stripped $a: no AD" "$out" "^;; flags: qr.* ad"
+is "dnssec-stripped $a: the same address" "$(q "$a" www.example.net A)" "$(q "$H" www.example.net A)"
+
+# --- malformed
+has "malformed garbage: dig cannot parse it" "$(d "$(addr 'malformed garbage')" gmail.com MX)" "Got bad packet"
+has "malformed short-header: shorter than a header" "$(d "$(addr 'malformed short-header')" gmail.com MX)" "short (< header size)"
+has "malformed count-lie: counts that lie" "$(d "$(addr 'malformed count-lie')" gmail.com MX)" "malformed message packet"
+has "malformed pointer-loop: a compression pointer to itself" "$(d "$(addr 'malformed pointer-loop')" gmail.com MX)" "bad compression pointer"
+has "malformed random: one of them" "$(d "$(addr 'malformed random')" gmail.com MX)" \
+	"Got bad packet\|short (< header size)\|malformed message packet"
+has "malformed over TCP too" "$(d "$(addr 'malformed pointer-loop')" +tcp gmail.com MX)" "bad compression pointer"
+
+# --- silent, refused, servfail, referral
+out=$(d "$(addr silent)" gmail.com MX)
+has "silent: dig times out" "$out" "timed out"
+hasnt "silent: no answer" "$out" "Got answer"
+has "refused: REFUSED" "$(d "$(addr refused)" gmail.com MX)" "status: REFUSED"
+has "servfail: SERVFAIL" "$(d "$(addr servfail)" gmail.com MX)" "status: SERVFAIL"
+out=$(d "$(addr referral)" gmail.com MX)
+has "referral: NOERROR, no answer" "$out" "status: NOERROR.*\|ANSWER: 0,"
+has "referral: no answer records" "$out" "ANSWER: 0,"
+hasnt "referral: RA clear" "$out" "^;; flags:.* ra"
+has "referral: NS for the root" "$out" "^\.	.*NS	"
+
+# --- truncate
+a=$(addr truncate)
+out=$(d "$a" +ignore gmail.com MX)
+has "truncate $a: UDP reply has TC" "$out" "^;; flags: qr tc"
+has "truncate $a: and no answer" "$out" "ANSWER: 0,"
+out=$(d "$a" gmail.com MX)
+has "truncate $a: dig falls back to TCP" "$out" "Truncated, retrying in TCP mode"
+is "truncate $a: TCP gives the honest answer" "$(q "$a" gmail.com MX)" "$gmail_mx"
+
+# --- wrong-source
+a=$(addr wrong-source)
+from=$(arg wrong-source 1)
+from=${from:-127.0.0.254}
+has "wrong-source $a: dig gets no reply" "$(d "$a" gmail.com MX)" "timed out"
+is "wrong-source $a: the reply comes from $from" "$(python3 "$T/raw.py" "$a" query)" "$from id-ok 0"
+
+# --- forged-id
+a=$(addr forged-id)
+out=$(d "$a" gmail.com MX)
+has "forged-id $a: dig sees the forged reply's wrong id" "$out" "ID mismatch"
+is "forged-id $a: and still gets the honest answer" "$(q "$a" gmail.com MX)" "$gmail_mx"
+is "forged-id $a: raw socket sees both replies" "$(python3 "$T/raw.py" "$a" query | sort)" \
+	"$a id-bad 0
+$a id-ok 0"
+
+# --- answer-a, loopback, private
+for w in "answer-a 127.0.0.1" "answer-a 192.168.1.1" loopback private; do
+	a=$(addr "$w")
+	[ -n "$a" ] || continue
+	case $w in
+	loopback) want=127.0.0.1 ;;
+	private) want=10.0.0.1 ;;
+	*) want=${w#answer-a } ;;
+	esac
+	is "$w $a: A answers are $want" "$(q "$a" gmail-smtp-in.l.google.com A)" "$want"
+	is "$w $a: MX answers are honest" "$(q "$a" gmail.com MX)" "$gmail_mx"
+done
+
+# --- authrotate
+a=$(addr authrotate)
+zone=$(arg authrotate 1)
+out=$(d "$a" +norec "$zone" SOA)
+has "authrotate $a: SOA at the apex" "$out" "^$zone\..*SOA"
+has "authrotate $a: authoritative, no recursion" "$out" "^;; flags: qr aa;"
+out=$(d "$a" +norec "$zone" NS)
+has "authrotate $a: NS ns.$zone" "$out" "NS	ns\.$zone\.\$"
+has "authrotate $a: with its own address as glue" "$out" "^ns\.$zone\..*A	$a\$"
+has "authrotate $a: names outside $zone are NXDOMAIN" "$(d "$a" +norec gmail.com A)" "status: NXDOMAIN"
+has "authrotate $a: other types are NODATA with the SOA" "$(d "$a" +norec "x.$zone" AAAA)" \
+	"^$zone\..*SOA"
+seen=$(for i in 1 2 3 4 5 6 7 8 9 10 11 12; do q "$a" "x.$zone" A +norec; done | sort -u)
+listed=$(awk -F'\t' -v d="chaos authrotate" 'index($4, d) == 1 {
+	n = split($4, w, " "); for (i = 4; i <= n; i++) if (w[i] !~ /=/) print w[i]; exit }' \
+	"$LAB_MANIFEST" | sort -u)
+is "authrotate $a: the rotation goes through every listed address" "$seen" "$listed"
+is "authrotate $a: two records per answer" "$(q "$a" "x.$zone" A +norec | wc -l | tr -d ' ')" 2
+
+# --- the population
+if [ -s "$LAB_POPULATION_MANIFEST" ] && grep -q '^127' "$LAB_POPULATION_MANIFEST"; then
+	pop() {
+		awk -F'\t' -v c="$1" '$2 == c { print $1; exit }' "$LAB_POPULATION_MANIFEST"
+	}
+	a=$(pop correct)
+	is "population $a (correct) is honest" "$(q "$a" gmail.com MX)" "$gmail_mx"
+	a=$(pop static)
+	is "population $a (static) lies about any name" "$(q "$a" "$nx" A)" 45.33.32.156
+	a=$(pop refused)
+	has "population $a (refused) refuses" "$(d "$a" gmail.com MX)" "status: REFUSED"
+	a=$(pop loopback)
+	is "population $a (loopback)" "$(q "$a" gmail-smtp-in.l.google.com A)" 127.0.0.1
+	a=$(pop timeout)
+	has "population $a (timeout) is silent" "$(d "$a" gmail.com MX)" "timed out"
+	"$CHAOS" -c "$CONF" --manifest | grep -v '^#' | grep -v '^127\.0\.' > "$T/m1"
+	"$CHAOS" -c "$CONF" --manifest | grep -v '^#' | grep -v '^127\.0\.' > "$T/m2"
+	check "population manifest is the same every run" cmp "$T/m1" "$T/m2"
+	grep -v '^#' "$LAB_POPULATION_MANIFEST" > "$T/m3"
+	check "and the same as LAB_POPULATION_MANIFEST" cmp "$T/m1" "$T/m3"
+	check "population mix: mostly honest, every address once" sh -c "
+		n=\$(wc -l < '$T/m1'); c=\$(grep -c '	correct	' '$T/m1')
+		u=\$(cut -f1 '$T/m1' | sort -u | wc -l)
+		[ \$c -gt \$((n / 2)) ] && [ \$c -lt \$n ] && [ \$u -eq \$n ]"
+	# Speed: 2000 queries to 2000 population addresses in one burst.
+	cat > "$T/burst.py" <<'PY'
+import socket, struct, sys, time
+addrs = [l.split('\t') for l in open(sys.argv[1]) if not l.startswith('#')]
+addrs = [a[0] for a in addrs if a[1] in ('correct', 'static', 'falsified', 'bitflip')][:2000]
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+s.settimeout(3)
+q = b'\x05gmail\x03com\x00' + struct.pack('>HH', 15, 1)
+t = time.time()
+for i, a in enumerate(addrs):
+    s.sendto(struct.pack('>HHHHHH', i, 0x0100, 1, 0, 0, 0) + q, (a, 53))
+got = set()
+try:
+    while len(got) < len(addrs):
+        data, src = s.recvfrom(4096)
+        got.add(src[0])
+except socket.timeout:
+    pass
+print(len(addrs), len(got), '%.2f' % (time.time() - t))
+PY
+	r=$(python3 "$T/burst.py" "$LAB_POPULATION_MANIFEST")
+	set -- $r
+	check "population: a burst of $1 queries to $1 addresses is answered ($2 in ${3}s)" \
+		sh -c "[ '$1' -gt 0 ] && [ '$2' -ge \$(($1 * 99 / 100)) ] && [ \$(echo '$3' | cut -d. -f1) -lt 3 ]"
+else
+	skip "population" "no population in this lab"
+fi
+
+# --- robustness: garbage in, no crash
+a=$(addr honest)
+is "a 3-byte packet gets no reply" "$(python3 "$T/raw.py" "$a" short)" none
+is "a header without its question gets FORMERR" "$(python3 "$T/raw.py" "$a" header)" "$a id-ok 1"
+is "a response (QR set) gets no reply" "$(python3 "$T/raw.py" "$a" response)" none
+python3 - "$a" <<'PY'
+import socket, sys, os
+# TCP: garbage after a length that lies, then a half-closed connection.
+s = socket.create_connection((sys.argv[1], 53), timeout=2)
+s.sendall(b'\x00\x20' + os.urandom(32) + b'\xff\xff' + os.urandom(100))
+s.close()
+for i in range(50):
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.sendto(os.urandom(i * 7 % 300), (sys.argv[1], 53))
+PY
+is "after garbage over UDP and TCP it still answers" "$(q "$a" gmail.com MX)" "$gmail_mx"
+
+# --- command line: bad configuration, clean exit on SIGTERM
+printf 'upstream 127.0.1.1\n127.0.9.1 honest\n127.0.9.2 bitflip 99\n' > "$T/bad.conf"
+out=$("$CHAOS" -c "$T/bad.conf" --manifest 2>&1)
+st=$?
+is "a bad configuration: exit status 1" "$st" 1
+has "a bad configuration: FILE:LINE: reason" "$out" "^$T/bad.conf:3: bit must be 0-31"
+printf '127.0.9.1 honest\n' > "$T/noup.conf"
+has "honest without an upstream is refused" "$("$CHAOS" -c "$T/noup.conf" --manifest 2>&1)" \
+	"noup.conf:1: honest needs an upstream"
+printf 'upstream %s\n127.0.9.1 honest\n127.0.9.2 static\n' "$H" > "$T/small.conf"
+"$CHAOS" -c "$T/small.conf" -p 5399 2> "$T/small.err" &
+pid=$!
+i=0
+while [ $i -lt 50 ] && ! dig +time=1 +tries=1 -p 5399 @127.0.9.2 x.example A > /dev/null 2>&1; do
+	sleep 0.1
+	i=$((i + 1))
+done
+is "a second instance on port 5399 answers" "$(q 127.0.9.2 x.example A -p 5399)" 45.33.32.156
+kill -TERM "$pid"
+wait "$pid"
+st=$?
+is "SIGTERM: exit status 0" "$st" 0
+is "SIGTERM: nothing on stderr (no leak, no sanitizer report)" "$(cat "$T/small.err")" ""
+
+tap_done
