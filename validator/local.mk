@@ -2,7 +2,7 @@
 libcore_a_SOURCES += validator/addr.h validator/truth.h \
 	validator/observation.h validator/verdict.h validator/providers.h \
 	validator/addr.c validator/truth.c validator/observation.c \
-	validator/providers.c
+	validator/providers.c validator/verdict.c
 
 UNIT_TESTS += tests/unit/test_addr tests/unit/test_providers \
 	tests/unit/test_truth

@@ -52,6 +52,10 @@ struct query_verdict {
 	char *evidence;		/* human-readable why, owned */
 	/* What the truth allows, in presentation form, owned (may be NULL). */
 	char *allowed;
+	/* False when the query was not judged: no usable truth for it (no
+	 * answer, bogus, an unusable provider); evidence says why and class
+	 * is CLASS_CORRECT (nothing found against it). */
+	bool judged;
 };
 
 /** The verdict on a resolver. */
@@ -59,8 +63,12 @@ struct verdict {
 	enum verdict_class class;	/* first of classes in precedence order */
 	unsigned classes;		/* bit (1 << class) for each that applies */
 	unsigned flags;
-	struct query_verdict *queries;	/* owned, one per result judged */
+	struct query_verdict *queries;	/* owned, one per result, in order */
 	size_t nqueries;
+	size_t njudged;			/* queries with judged set */
+	/* One line on why the resolver got its class (the evidence of the
+	 * deciding query, or the static/varying summary); owned, may be NULL. */
+	char *why;
 };
 
 /** Context the validator needs beside the truth. */
