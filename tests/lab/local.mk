@@ -6,3 +6,10 @@ noinst_PROGRAMS += tests/lab/chaos
 tests_lab_chaos_SOURCES = tests/lab/chaos.c
 tests_lab_chaos_LDADD = $(DEPS_LIBS)
 EXTRA_DIST += tests/lab/chaos.conf.example
+
+# The lab itself (tests/lab/README.md): run, its scripts, zone templates
+# and data.  tests/run-tests runs "tests/lab/run tests/lab/check".
+EXTRA_DIST += tests/lab/README.md tests/lab/run tests/lab/check \
+	tests/lab/tap.sh tests/lab/mkzones.sh tests/lab/mkconf.sh \
+	tests/lab/t-lab.sh tests/lab/providers tests/lab/blocklist \
+	tests/lab/dnssec-manifest tests/lab/zones
