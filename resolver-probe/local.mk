@@ -21,8 +21,17 @@ tests_unit_test_ratelimit_LDADD = libcore.a $(DEPS_LIBS)
 # parts in libcore.a.
 libcore_a_SOURCES += resolver-probe/targets.c resolver-probe/targets.h \
 	resolver-probe/blocklist.c resolver-probe/blocklist.h \
-	resolver-probe/permute.c resolver-probe/permute.h
-UNIT_TESTS += tests/unit/test_targets tests/unit/test_permute
+	resolver-probe/permute.c resolver-probe/permute.h \
+	resolver-probe/output.c resolver-probe/output.h \
+	resolver-probe/summary.c resolver-probe/summary.h
+UNIT_TESTS += tests/unit/test_targets tests/unit/test_permute \
+	tests/unit/test_output tests/unit/test_summary
+tests_unit_test_output_SOURCES = tests/unit/test_output.c \
+	tests/unit/results.h tests/tap.h
+tests_unit_test_output_LDADD = libcore.a $(DEPS_LIBS)
+tests_unit_test_summary_SOURCES = tests/unit/test_summary.c \
+	tests/unit/results.h tests/tap.h
+tests_unit_test_summary_LDADD = libcore.a $(DEPS_LIBS)
 tests_unit_test_targets_SOURCES = tests/unit/test_targets.c tests/tap.h
 tests_unit_test_targets_LDADD = libcore.a $(DEPS_LIBS)
 tests_unit_test_permute_SOURCES = tests/unit/test_permute.c tests/tap.h

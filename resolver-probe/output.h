@@ -38,14 +38,16 @@ int output_json(struct json *j, const struct observation *o,
 /** The CSV header line, with its newline. */
 const char *output_csv_header(void);
 
-/** Write resolver o as one CSV row (with newline) into j's buffer (used as
- * a capped byte buffer: reset first): resolver, class, classes (';'
- * separated), flags (';' separated), queries, answered, timeouts,
- * malformed, invalid (queries whose verdict is a lie), unsolicited,
- * rtt_ms_min, rtt_ms_max.  Fields are quoted as RFC 4180 says where
- * needed.  Returns 0 or -1 as output_json. */
-int output_csv(struct json *j, const struct observation *o,
-	const struct verdict *v, const struct truth *truth);
+/** Write resolver o as one CSV row (with newline) into buf (size bytes):
+ * resolver, class, classes (';' separated), flags (';' separated),
+ * queries, answered, timeouts, malformed, invalid (queries whose verdict is
+ * a lie), unsolicited, rtt_ms_min, rtt_ms_max.  Fields are quoted as RFC
+ * 4180 says where needed.  Returns the row's length, or -1 when it does not
+ * fit (a row needs well under OUTPUT_CSV_MAX bytes). */
+int output_csv(char *buf, size_t size, const struct observation *o,
+	const struct verdict *v);
+
+#define OUTPUT_CSV_MAX 2048
 
 /** A stream of results.  Lives in the caller's struct. */
 struct output {

@@ -38,7 +38,7 @@ struct summary_query {
 /** What the summary needs from one resolver. */
 struct summary_record {
 	char resolver[64];		/* address as text */
-	enum verdict_class class;
+	enum verdict_class class;	/* CLASS_COUNT: unjudged */
 	unsigned classes;		/* bit (1 << class) per class */
 	unsigned flags;			/* enum verdict_flag bits */
 	bool responsive;		/* any query answered */
@@ -46,17 +46,35 @@ struct summary_record {
 	size_t nqueries;
 };
 
+/** A query role's name in JSON: "mx", "addr", "nxcontrol", "control",
+ * "other". */
+const char *summary_role_str(enum query_role role);
+/** Parse a role name; -1 if unknown. */
+int summary_role_parse(const char *name);
+
 /** Is class c a lie (static, falsified, loopback, private, bitflip)?  A
  * query or resolver so classed gave an invalid answer; incomplete (a true
  * subset) and the failure classes did not. */
 bool summary_class_invalid(int c);
 
-/** Fill *r from a scan's observation o and verdict v (v may be NULL: an
- * unjudged resolver, class timeout unless something was answered).  truth
- * (may be NULL) names providers and decides which answer values are
- * invalid: for a query the verdict calls a lie, every MX exchange not in the
- * validated MX set and every address truth_addr_ok rejects; without a
- * truth answer for the question, every value.  Free with
+/** The invalid answer values of result k of o, whose verdict is qv (NULL:
+ * unjudged, no values).  Only a query whose class is a lie has any: then
+ * each answer record of the asked type that the truth (may be NULL) does not
+ * allow gives its value: an MX exchange not in the validated MX set
+ * (lowercase, trailing dot), an address truth_addr_ok rejects (text), other
+ * types their rdata; a record of another type (an A record answering an MX
+ * query) gives "TYPE rdata", with a space, so it never counts as an MX name
+ * or an IP.  Without a truth answer for the question every value is
+ * invalid.  CNAME, DNAME and RRSIG records are skipped; duplicates removed.
+ * *vals is a new array of new strings (free each, then the array; NULL
+ * when *n is 0).  Returns 0 or -1 (out of memory). */
+int summary_query_invalid(const struct observation *o, size_t k,
+	const struct query_verdict *qv, const struct truth *truth,
+	char ***vals, size_t *n);
+
+/** Fill *r from a scan's observation o and verdict v (v NULL: unjudged,
+ * class CLASS_COUNT, printed as "unjudged").  truth (may be NULL) names the
+ * providers; invalid values as summary_query_invalid.  Free with
  * summary_record_clear.  Returns 0 or -1 (out of memory). */
 int summary_record_from_scan(struct summary_record *r,
 	const struct observation *o, const struct verdict *v,

@@ -1,0 +1,842 @@
+/* summary.c: the paper-shaped summary of a scan, fed from memory or from
+ * saved JSON lines through one record type (see summary.h). */
+#include "config.h"
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <ctype.h>
+#include <sys/socket.h>
+#include <json-c/json.h>
+#include "resolver-probe/summary.h"
+
+/* --- small helpers ---------------------------------------------------- */
+
+static const char *const role_names[] = {
+	[QUERY_MX] = "mx",
+	[QUERY_ADDR] = "addr",
+	[QUERY_NXCONTROL] = "nxcontrol",
+	[QUERY_CONTROL] = "control",
+	[QUERY_OTHER] = "other",
+};
+#define NROLES (sizeof(role_names) / sizeof(role_names[0]))
+
+const char *summary_role_str(enum query_role role)
+{
+	return (unsigned)role < NROLES ? role_names[role] : "other";
+}
+
+int summary_role_parse(const char *name)
+{
+	for (size_t i = 0; i < NROLES; i++)
+		if (!strcmp(name, role_names[i]))
+			return (int)i;
+	return -1;
+}
+
+bool summary_class_invalid(int c)
+{
+	return c >= CLASS_STATIC && c <= CLASS_BITFLIP;
+}
+
+static const char *class_name(int c)
+{
+	return c >= 0 && c < CLASS_COUNT ? verdict_class_str(c) : "unjudged";
+}
+
+/* A string set (open addressing, FNV-1a): the unique invalid names and
+ * addresses.  Grows at half load. */
+struct strset {
+	char **v;
+	size_t n, cap;
+};
+
+static uint64_t fnv(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 0x100000001b3ULL;
+	return h;
+}
+
+static int strset_add(struct strset *set, const char *s)
+{
+	if (set->n * 2 >= set->cap) {
+		size_t cap = set->cap ? set->cap * 2 : 16;
+		char **v = calloc(cap, sizeof(*v));
+		if (!v)
+			return -1;
+		for (size_t i = 0; i < set->cap; i++) {
+			if (!set->v[i])
+				continue;
+			size_t j = fnv(set->v[i]) & (cap - 1);
+			while (v[j])
+				j = (j + 1) & (cap - 1);
+			v[j] = set->v[i];
+		}
+		free(set->v);
+		set->v = v;
+		set->cap = cap;
+	}
+	size_t j = fnv(s) & (set->cap - 1);
+	while (set->v[j]) {
+		if (!strcmp(set->v[j], s))
+			return 0;
+		j = (j + 1) & (set->cap - 1);
+	}
+	if (!(set->v[j] = strdup(s)))
+		return -1;
+	set->n++;
+	return 0;
+}
+
+static void strset_clear(struct strset *set)
+{
+	for (size_t i = 0; i < set->cap; i++)
+		free(set->v[i]);
+	free(set->v);
+	memset(set, 0, sizeof(*set));
+}
+
+static void lower(char *s)
+{
+	for (; *s; s++)
+		*s = (char)tolower((unsigned char)*s);
+}
+
+/* Append a copy of s to (*vals, *n) unless already there. */
+static int push_unique(char ***vals, size_t *n, char *s)
+{
+	if (!s)
+		return -1;
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp((*vals)[i], s)) {
+			free(s);
+			return 0;
+		}
+	char **v = realloc(*vals, (*n + 1) * sizeof(*v));
+	if (!v) {
+		free(s);
+		return -1;
+	}
+	v[(*n)++] = s;
+	*vals = v;
+	return 0;
+}
+
+/* The rdata of rr in presentation form, fields separated by spaces. */
+static char *rdata_str(const ldns_rr *rr)
+{
+	ldns_buffer *b = ldns_buffer_new(256);
+	char *s = NULL;
+	if (!b)
+		return NULL;
+	for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {
+		if (i)
+			ldns_buffer_printf(b, " ");
+		ldns_rdf2buffer_str(b, ldns_rr_rdf(rr, i));
+	}
+	if (ldns_buffer_status_ok(b))
+		s = ldns_buffer_export2str(b);
+	ldns_buffer_free(b);
+	return s;
+}
+
+static bool mx_allowed(const struct truth_answer *a, const ldns_rdf *exch)
+{
+	for (size_t i = 0; a && i < ldns_rr_list_rr_count(a->rrs); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(a->rrs, i);
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_MX &&
+		    ldns_rr_rd_count(rr) >= 2 &&
+		    ldns_dname_compare(ldns_rr_rdf(rr, 1), exch) == 0)
+			return true;
+	}
+	return false;
+}
+
+static bool addr_allowed(const struct truth *t, const struct truth_answer *a,
+	const ldns_rdf *rdf)
+{
+	struct prefix p;
+	memset(&p, 0, sizeof(p));
+	if (!a)
+		return false;
+	if (ldns_rdf_get_type(rdf) == LDNS_RDF_TYPE_A &&
+	    ldns_rdf_size(rdf) == 4) {
+		p.family = AF_INET;
+		p.len = 32;
+	} else if (ldns_rdf_get_type(rdf) == LDNS_RDF_TYPE_AAAA &&
+	    ldns_rdf_size(rdf) == 16) {
+		p.family = AF_INET6;
+		p.len = 128;
+	} else {
+		return false;
+	}
+	memcpy(p.addr, ldns_rdf_data(rdf), ldns_rdf_size(rdf));
+	return truth_addr_ok(t, a, &p);
+}
+
+int summary_query_invalid(const struct observation *o, size_t k,
+	const struct query_verdict *qv, const struct truth *truth,
+	char ***vals, size_t *n)
+{
+	*vals = NULL;
+	*n = 0;
+	if (k >= o->n || !qv || !summary_class_invalid(qv->class))
+		return 0;
+	const struct query_result *q = &o->results[k];
+	if (q->status != REPLY_OK || !q->reply)
+		return 0;
+	const struct truth_answer *a = truth ?
+		truth_find(truth, q->qname, q->qtype) : NULL;
+	const ldns_rr_list *ans = ldns_pkt_answer(q->reply);
+	for (size_t i = 0; i < ldns_rr_list_rr_count(ans); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(ans, i);
+		ldns_rr_type type = ldns_rr_get_type(rr);
+		char *s = NULL;
+		if (type == LDNS_RR_TYPE_CNAME || type == LDNS_RR_TYPE_DNAME ||
+		    type == LDNS_RR_TYPE_RRSIG || ldns_rr_rd_count(rr) == 0)
+			continue;
+		if (type != q->qtype) {
+			char *t = ldns_rr_type2str(type);
+			char *d = rdata_str(rr);
+			if (t && d) {
+				size_t len = strlen(t) + strlen(d) + 2;
+				if ((s = malloc(len)))
+					snprintf(s, len, "%s %s", t, d);
+			}
+			free(t);
+			free(d);
+		} else if (type == LDNS_RR_TYPE_MX) {
+			if (ldns_rr_rd_count(rr) < 2 ||
+			    mx_allowed(a, ldns_rr_rdf(rr, 1)))
+				continue;
+			if ((s = ldns_rdf2str(ldns_rr_rdf(rr, 1))))
+				lower(s);
+		} else if (type == LDNS_RR_TYPE_A || type == LDNS_RR_TYPE_AAAA) {
+			if (addr_allowed(truth, a, ldns_rr_rdf(rr, 0)))
+				continue;
+			s = ldns_rdf2str(ldns_rr_rdf(rr, 0));
+		} else {
+			s = rdata_str(rr);
+		}
+		if (push_unique(vals, n, s) < 0)
+			goto oom;
+	}
+	return 0;
+oom:
+	for (size_t i = 0; i < *n; i++)
+		free((*vals)[i]);
+	free(*vals);
+	*vals = NULL;
+	*n = 0;
+	return -1;
+}
+
+/* --- records ------------------------------------------------------------ */
+
+void summary_record_clear(struct summary_record *r)
+{
+	for (size_t i = 0; i < r->nqueries; i++) {
+		struct summary_query *q = &r->queries[i];
+		free(q->provider);
+		for (size_t j = 0; j < q->ninvalid; j++)
+			free(q->invalid[j]);
+		free(q->invalid);
+	}
+	free(r->queries);
+	memset(r, 0, sizeof(*r));
+}
+
+int summary_record_from_scan(struct summary_record *r,
+	const struct observation *o, const struct verdict *v,
+	const struct truth *truth)
+{
+	memset(r, 0, sizeof(*r));
+	prefix_str(&o->resolver, r->resolver, sizeof(r->resolver));
+	r->class = v ? v->class : CLASS_COUNT;
+	r->classes = v ? v->classes : 0;
+	r->flags = v ? v->flags : 0;
+	if (o->n && !(r->queries = calloc(o->n, sizeof(*r->queries))))
+		return -1;
+	r->nqueries = o->n;
+	for (size_t k = 0; k < o->n; k++) {
+		const struct query_result *res = &o->results[k];
+		struct summary_query *q = &r->queries[k];
+		const struct query_verdict *qv = NULL;
+		for (size_t i = 0; v && i < v->nqueries; i++)
+			if (v->queries[i].result == k)
+				qv = &v->queries[i];
+		q->role = res->role;
+		q->qtype = res->qtype;
+		q->answered = res->status == REPLY_OK;
+		q->class = qv ? (int)qv->class : -1;
+		if (q->answered)
+			r->responsive = true;
+		if (truth && res->provider >= 0 &&
+		    (size_t)res->provider < truth->nproviders &&
+		    !(q->provider = strdup(truth->providers[res->provider].domain)))
+			goto oom;
+		if (summary_query_invalid(o, k, qv, truth, &q->invalid,
+		    &q->ninvalid) < 0)
+			goto oom;
+	}
+	return 0;
+oom:
+	summary_record_clear(r);
+	return -1;
+}
+
+/* --- reading a JSON line back ------------------------------------------- */
+
+static int bad(char *err, size_t errlen, const char *what)
+{
+	snprintf(err, errlen, "%s", what);
+	return -1;
+}
+
+static json_object *field(json_object *o, const char *key, json_type type)
+{
+	json_object *v;
+	if (!json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, type))
+		return NULL;
+	return v;
+}
+
+static int flag_parse(const char *name)
+{
+	for (int i = 0; i < FLAG_COUNT_BITS; i++)
+		if (!strcmp(name, verdict_flag_str(1 << i)))
+			return 1 << i;
+	return -1;
+}
+
+static int query_from_json(struct summary_query *q, json_object *jq,
+	char *err, size_t errlen)
+{
+	json_object *v;
+	if (!json_object_is_type(jq, json_type_object))
+		return bad(err, errlen, "a query is not an object");
+	if (!(v = field(jq, "role", json_type_string)) ||
+	    summary_role_parse(json_object_get_string(v)) < 0)
+		return bad(err, errlen, "a query has no valid \"role\"");
+	q->role = summary_role_parse(json_object_get_string(v));
+	if (!(v = field(jq, "qtype", json_type_string)))
+		return bad(err, errlen, "a query has no \"qtype\"");
+	q->qtype = ldns_get_rr_type_by_name(json_object_get_string(v));
+	if (q->qtype == 0)
+		return bad(err, errlen, "a query has an unknown \"qtype\"");
+	if (!(v = field(jq, "status", json_type_string)))
+		return bad(err, errlen, "a query has no \"status\"");
+	q->answered = !strcmp(json_object_get_string(v), "ok");
+	if ((v = field(jq, "provider", json_type_string)) &&
+	    !(q->provider = strdup(json_object_get_string(v))))
+		return bad(err, errlen, "out of memory");
+	q->class = -1;
+	json_object *jv = field(jq, "verdict", json_type_object);
+	if (jv) {
+		if (!(v = field(jv, "class", json_type_string)) ||
+		    verdict_class_parse(json_object_get_string(v)) < 0)
+			return bad(err, errlen,
+				"a query verdict has no valid \"class\"");
+		q->class = verdict_class_parse(json_object_get_string(v));
+	}
+	json_object *inv = field(jq, "invalid", json_type_array);
+	size_t n = inv ? json_object_array_length(inv) : 0;
+	if (n && !(q->invalid = calloc(n, sizeof(*q->invalid))))
+		return bad(err, errlen, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		json_object *s = json_object_array_get_idx(inv, i);
+		if (!json_object_is_type(s, json_type_string))
+			return bad(err, errlen, "an \"invalid\" value is not "
+				"a string");
+		if (!(q->invalid[i] = strdup(json_object_get_string(s))))
+			return bad(err, errlen, "out of memory");
+		q->ninvalid++;
+	}
+	return 0;
+}
+
+int summary_record_from_json(struct summary_record *r, const char *text,
+	size_t len, char *err, size_t errlen)
+{
+	json_tokener *tok = json_tokener_new();
+	json_object *root = NULL, *v;
+	int rc = -1;
+	memset(r, 0, sizeof(*r));
+	if (!tok)
+		return bad(err, errlen, "out of memory");
+	if (len > INT32_MAX) {
+		bad(err, errlen, "line too long");
+		goto out;
+	}
+	root = json_tokener_parse_ex(tok, text, (int)len);
+	enum json_tokener_error jerr = json_tokener_get_error(tok);
+	if (!root || jerr != json_tokener_success) {
+		snprintf(err, errlen, "not JSON: %s",
+			jerr == json_tokener_continue ? "unexpected end of line"
+			: json_tokener_error_desc(jerr));
+		goto out;
+	}
+	/* Only blanks may follow the object. */
+	for (size_t i = json_tokener_get_parse_end(tok); i < len; i++)
+		if (!isspace((unsigned char)text[i])) {
+			bad(err, errlen, "not JSON: text after the object");
+			goto out;
+		}
+	if (!json_object_is_type(root, json_type_object)) {
+		bad(err, errlen, "not a JSON object");
+		goto out;
+	}
+	if (!(v = field(root, "resolver", json_type_string)) ||
+	    strlen(json_object_get_string(v)) >= sizeof(r->resolver)) {
+		bad(err, errlen, "no valid \"resolver\"");
+		goto out;
+	}
+	snprintf(r->resolver, sizeof(r->resolver), "%s",
+		json_object_get_string(v));
+	r->class = CLASS_COUNT;
+	if ((v = field(root, "class", json_type_string))) {
+		int c = verdict_class_parse(json_object_get_string(v));
+		if (c < 0) {
+			snprintf(err, errlen, "unknown class \"%.40s\"",
+				json_object_get_string(v));
+			goto out;
+		}
+		r->class = c;
+	} else if (!json_object_object_get_ex(root, "class", &v) || v) {
+		/* json-c gives a JSON null as a NULL object. */
+		bad(err, errlen, "no \"class\"");
+		goto out;
+	}
+	json_object *arr = field(root, "classes", json_type_array);
+	for (size_t i = 0; arr && i < json_object_array_length(arr); i++) {
+		const char *s = json_object_get_string(
+			json_object_array_get_idx(arr, i));
+		int c = s ? verdict_class_parse(s) : -1;
+		if (c < 0) {
+			bad(err, errlen, "unknown name in \"classes\"");
+			goto out;
+		}
+		r->classes |= 1u << c;
+	}
+	arr = field(root, "flags", json_type_array);
+	for (size_t i = 0; arr && i < json_object_array_length(arr); i++) {
+		const char *s = json_object_get_string(
+			json_object_array_get_idx(arr, i));
+		int f = s ? flag_parse(s) : -1;
+		if (f < 0) {
+			bad(err, errlen, "unknown name in \"flags\"");
+			goto out;
+		}
+		r->flags |= (unsigned)f;
+	}
+	if (!(v = field(root, "responsive", json_type_boolean))) {
+		bad(err, errlen, "no \"responsive\"");
+		goto out;
+	}
+	r->responsive = json_object_get_boolean(v);
+	arr = field(root, "queries", json_type_array);
+	size_t n = arr ? json_object_array_length(arr) : 0;
+	if (n && !(r->queries = calloc(n, sizeof(*r->queries)))) {
+		bad(err, errlen, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		r->nqueries++;
+		if (query_from_json(&r->queries[i],
+		    json_object_array_get_idx(arr, i), err, errlen) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	if (rc < 0)
+		summary_record_clear(r);
+	json_object_put(root);
+	json_tokener_free(tok);
+	return rc;
+}
+
+/* --- the totals --------------------------------------------------------- */
+
+struct prov {
+	char *name;
+	uint64_t mx_servers, ip_servers;	/* resolvers with an invalid answer */
+	uint64_t asked;				/* resolvers that answered for it */
+	struct strset mx, ip;			/* unique invalid values */
+};
+
+struct summary {
+	uint64_t probed, responsive, invalid, malformed, unjudged;
+	uint64_t primary[CLASS_COUNT];	/* by class */
+	uint64_t any[CLASS_COUNT];	/* by any class bit */
+	uint64_t flags[FLAG_COUNT_BITS];
+	struct prov *provs;
+	size_t nprovs;
+};
+
+struct summary *summary_new(void)
+{
+	return calloc(1, sizeof(struct summary));
+}
+
+void summary_free(struct summary *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->nprovs; i++) {
+		free(s->provs[i].name);
+		strset_clear(&s->provs[i].mx);
+		strset_clear(&s->provs[i].ip);
+	}
+	free(s->provs);
+	free(s);
+}
+
+static struct prov *prov_get(struct summary *s, const char *name)
+{
+	for (size_t i = 0; i < s->nprovs; i++)
+		if (!strcasecmp(s->provs[i].name, name))
+			return &s->provs[i];
+	struct prov *v = realloc(s->provs, (s->nprovs + 1) * sizeof(*v));
+	if (!v)
+		return NULL;
+	s->provs = v;
+	memset(&v[s->nprovs], 0, sizeof(*v));
+	if (!(v[s->nprovs].name = strdup(name)))
+		return NULL;
+	return &v[s->nprovs++];
+}
+
+/* A value that names one MX host or address (no "TYPE rdata" space). */
+static bool plain(const char *v)
+{
+	return !strchr(v, ' ');
+}
+
+int summary_add(struct summary *s, const struct summary_record *r)
+{
+	bool invalid = false;
+	s->probed++;
+	if (r->responsive)
+		s->responsive++;
+	if (r->class < CLASS_COUNT)
+		s->primary[r->class]++;
+	else
+		s->unjudged++;
+	for (int c = 0; c < CLASS_COUNT; c++)
+		if (r->classes & (1u << c)) {
+			s->any[c]++;
+			if (summary_class_invalid(c))
+				invalid = true;
+		}
+	if (summary_class_invalid(r->class))
+		invalid = true;
+	for (int f = 0; f < FLAG_COUNT_BITS; f++)
+		if (r->flags & (1u << f))
+			s->flags[f]++;
+
+	/* Per provider: each resolver counts once per provider and column. */
+	struct {
+		const char *name;
+		bool mx, ip, asked;
+	} seen[64];
+	size_t nseen = 0;
+	for (size_t i = 0; i < r->nqueries; i++) {
+		const struct summary_query *q = &r->queries[i];
+		if (summary_class_invalid(q->class))
+			invalid = true;
+		if (!q->provider ||
+		    (q->role != QUERY_MX && q->role != QUERY_ADDR))
+			continue;
+		struct prov *p = prov_get(s, q->provider);
+		if (!p)
+			return -1;
+		size_t j;
+		for (j = 0; j < nseen; j++)
+			if (!strcasecmp(seen[j].name, q->provider))
+				break;
+		if (j == nseen) {
+			if (nseen == sizeof(seen) / sizeof(seen[0]))
+				continue;	/* more providers than any plan has */
+			seen[nseen].name = q->provider;
+			seen[nseen].mx = seen[nseen].ip = false;
+			seen[nseen].asked = false;
+			nseen++;
+		}
+		if (q->answered && !seen[j].asked) {
+			seen[j].asked = true;
+			p->asked++;
+		}
+		if (!summary_class_invalid(q->class))
+			continue;
+		bool mx = q->role == QUERY_MX;
+		if (mx && !seen[j].mx) {
+			seen[j].mx = true;
+			p->mx_servers++;
+		} else if (!mx && !seen[j].ip) {
+			seen[j].ip = true;
+			p->ip_servers++;
+		}
+		for (size_t k = 0; k < q->ninvalid; k++)
+			if (plain(q->invalid[k]) && strset_add(mx ? &p->mx :
+			    &p->ip, q->invalid[k]) < 0)
+				return -1;
+	}
+	if (invalid)
+		s->invalid++;
+	return 0;
+}
+
+void summary_add_malformed(struct summary *s)
+{
+	s->malformed++;
+}
+
+uint64_t summary_probed(const struct summary *s) { return s->probed; }
+uint64_t summary_responsive(const struct summary *s) { return s->responsive; }
+uint64_t summary_invalid(const struct summary *s) { return s->invalid; }
+
+uint64_t summary_class_count(const struct summary *s, enum verdict_class c)
+{
+	return c < CLASS_COUNT ? s->primary[c] : s->unjudged;
+}
+
+/* --- printing ------------------------------------------------------------ */
+
+static int cmp_prov(const void *a, const void *b)
+{
+	const struct prov *const *x = a, *const *y = b;
+	return strcasecmp((*x)->name, (*y)->name);
+}
+
+/* Providers in name order (the input order must not matter). */
+static const struct prov **sorted_provs(const struct summary *s)
+{
+	const struct prov **v = malloc((s->nprovs + 1) * sizeof(*v));
+	if (!v)
+		return NULL;
+	for (size_t i = 0; i < s->nprovs; i++)
+		v[i] = &s->provs[i];
+	qsort(v, s->nprovs, sizeof(*v), cmp_prov);
+	return v;
+}
+
+static double pct(uint64_t a, uint64_t b)
+{
+	return b ? 100.0 * (double)a / (double)b : 0.0;
+}
+
+int summary_print(const struct summary *s, FILE *f)
+{
+	const struct prov **pv = sorted_provs(s);
+	if (!pv)
+		return -1;
+	fprintf(f, "Summary\n");
+	fprintf(f, "  %-28s %12llu\n", "resolvers probed",
+		(unsigned long long)s->probed);
+	fprintf(f, "  %-28s %12llu %7.2f%% of probed\n", "responsive",
+		(unsigned long long)s->responsive, pct(s->responsive, s->probed));
+	fprintf(f, "  %-28s %12llu %7.2f%% of responsive\n",
+		"any invalid answer", (unsigned long long)s->invalid,
+		pct(s->invalid, s->responsive));
+	if (s->malformed)
+		fprintf(f, "  %-28s %12llu\n", "malformed lines skipped",
+			(unsigned long long)s->malformed);
+
+	fprintf(f, "\nResolvers by class (the paper's Table 13)\n");
+	fprintf(f, "  %-16s %12s %9s %12s\n", "class", "resolvers",
+		"%probed", "any-of-class");
+	for (int c = 0; c < CLASS_COUNT; c++)
+		fprintf(f, "  %-16s %12llu %8.2f%% %12llu\n", class_name(c),
+			(unsigned long long)s->primary[c],
+			pct(s->primary[c], s->probed),
+			(unsigned long long)s->any[c]);
+	if (s->unjudged)
+		fprintf(f, "  %-16s %12llu %8.2f%%\n", "unjudged",
+			(unsigned long long)s->unjudged,
+			pct(s->unjudged, s->probed));
+
+	fprintf(f, "\nFlags\n");
+	for (int b = 0; b < FLAG_COUNT_BITS; b++)
+		fprintf(f, "  %-16s %12llu %8.2f%%\n", verdict_flag_str(1 << b),
+			(unsigned long long)s->flags[b],
+			pct(s->flags[b], s->probed));
+
+	fprintf(f, "\nInvalid answers by provider (the paper's Table 7)\n");
+	fprintf(f, "  %-20s %10s %12s %12s %12s %12s\n", "provider",
+		"answered", "invalid-MX", "invalid-IP", "unique-MX",
+		"unique-IP");
+	fprintf(f, "  %-20s %10s %12s %12s %12s %12s\n", "",
+		"servers", "servers", "servers", "names", "IPs");
+	for (size_t i = 0; i < s->nprovs; i++)
+		fprintf(f, "  %-20s %10llu %12llu %12llu %12zu %12zu\n",
+			pv[i]->name, (unsigned long long)pv[i]->asked,
+			(unsigned long long)pv[i]->mx_servers,
+			(unsigned long long)pv[i]->ip_servers,
+			pv[i]->mx.n, pv[i]->ip.n);
+	if (s->nprovs == 0)
+		fprintf(f, "  (no provider queries)\n");
+	free(pv);
+	return ferror(f) ? -1 : 0;
+}
+
+/* --- HTML ----------------------------------------------------------------- */
+
+static void esc(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&#39;", f); break;
+		default:
+			if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
+				fprintf(f, "&#%u;", (unsigned char)*s);
+			else
+				fputc(*s, f);
+		}
+	}
+}
+
+/* A horizontal bar chart: one bar per (label, value), scaled to the
+ * largest. */
+static void svg_bars(FILE *f, const char *const *labels,
+	const uint64_t *values, size_t n, const char *color)
+{
+	uint64_t max = 1;
+	for (size_t i = 0; i < n; i++)
+		if (values[i] > max)
+			max = values[i];
+	const int row = 22, left = 170, width = 420;
+	fprintf(f, "<svg role=\"img\" "
+		"width=\"%d\" height=\"%zu\" class=\"chart\">\n",
+		left + width + 90, n * row + 4);
+	for (size_t i = 0; i < n; i++) {
+		double w = (double)width * (double)values[i] / (double)max;
+		int y = (int)i * row + 2;
+		fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">",
+			left - 8, y + 15);
+		esc(f, labels[i]);
+		fprintf(f, "</text><rect x=\"%d\" y=\"%d\" width=\"%.1f\" "
+			"height=\"%d\" fill=\"%s\"/>", left, y, w, row - 6,
+			color);
+		fprintf(f, "<text x=\"%.1f\" y=\"%d\">%llu</text>\n",
+			left + w + 6, y + 15, (unsigned long long)values[i]);
+	}
+	fprintf(f, "</svg>\n");
+}
+
+int summary_html(const struct summary *s, FILE *f, const char *title)
+{
+	const struct prov **pv = sorted_provs(s);
+	if (!pv)
+		return -1;
+	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+		"<meta charset=\"utf-8\">\n<title>", f);
+	esc(f, title);
+	fputs("</title>\n<style>\n"
+		"body{font-family:system-ui,sans-serif;margin:2em auto;"
+		"max-width:60em;color:#222;padding:0 1em}\n"
+		"h1{font-size:1.6em}h2{font-size:1.2em;margin-top:2em;"
+		"border-bottom:1px solid #ccc}\n"
+		"table{border-collapse:collapse;margin:1em 0}\n"
+		"th,td{padding:.25em .8em;border-bottom:1px solid #eee;"
+		"text-align:right}\n"
+		"th:first-child,td:first-child{text-align:left}\n"
+		"th{background:#f4f4f4}\n"
+		"tr.lie td:first-child{color:#b00020;font-weight:600}\n"
+		".big{font-size:2em;font-weight:700}\n"
+		".cards{display:flex;gap:1.5em;flex-wrap:wrap}\n"
+		".card{border:1px solid #ddd;border-radius:6px;padding:.8em 1.2em}\n"
+		".chart text{font-size:12px;fill:#333}\n"
+		"</style>\n</head>\n<body>\n<h1>", f);
+	esc(f, title);
+	fputs("</h1>\n<div class=\"cards\">\n", f);
+	fprintf(f, "<div class=\"card\"><div class=\"big\">%llu</div>"
+		"resolvers probed</div>\n", (unsigned long long)s->probed);
+	fprintf(f, "<div class=\"card\"><div class=\"big\">%llu</div>"
+		"responsive (%.2f%%)</div>\n", (unsigned long long)s->responsive,
+		pct(s->responsive, s->probed));
+	fprintf(f, "<div class=\"card\"><div class=\"big\">%llu</div>"
+		"any invalid answer (%.2f%% of responsive)</div>\n",
+		(unsigned long long)s->invalid, pct(s->invalid, s->responsive));
+	if (s->malformed)
+		fprintf(f, "<div class=\"card\"><div class=\"big\">%llu</div>"
+			"malformed lines skipped</div>\n",
+			(unsigned long long)s->malformed);
+	fputs("</div>\n", f);
+
+	fputs("<h2>Resolvers by class (the paper's Table 13)</h2>\n", f);
+	const char *labels[CLASS_COUNT + FLAG_COUNT_BITS];
+	uint64_t values[CLASS_COUNT + FLAG_COUNT_BITS];
+	for (int c = 0; c < CLASS_COUNT; c++) {
+		labels[c] = class_name(c);
+		values[c] = s->primary[c];
+	}
+	svg_bars(f, labels, values, CLASS_COUNT, "#3b6ea8");
+	fputs("<table>\n<tr><th>class</th><th>resolvers</th><th>% of probed"
+		"</th><th>with this class among others</th></tr>\n", f);
+	for (int c = 0; c < CLASS_COUNT; c++)
+		fprintf(f, "<tr%s><td>%s</td><td>%llu</td><td>%.2f%%</td>"
+			"<td>%llu</td></tr>\n",
+			summary_class_invalid(c) ? " class=\"lie\"" : "",
+			class_name(c), (unsigned long long)s->primary[c],
+			pct(s->primary[c], s->probed),
+			(unsigned long long)s->any[c]);
+	if (s->unjudged)
+		fprintf(f, "<tr><td>unjudged</td><td>%llu</td><td>%.2f%%</td>"
+			"<td></td></tr>\n", (unsigned long long)s->unjudged,
+			pct(s->unjudged, s->probed));
+	fputs("</table>\n", f);
+
+	fputs("<h2>Flags</h2>\n", f);
+	for (int b = 0; b < FLAG_COUNT_BITS; b++) {
+		labels[b] = verdict_flag_str(1 << b);
+		values[b] = s->flags[b];
+	}
+	svg_bars(f, labels, values, FLAG_COUNT_BITS, "#8a5fb0");
+
+	fputs("<h2>Invalid answers by provider (the paper's Table 7)</h2>\n",
+		f);
+	if (s->nprovs) {
+		const char **pl = malloc(2 * s->nprovs * sizeof(*pl));
+		uint64_t *pvv = malloc(2 * s->nprovs * sizeof(*pvv));
+		char (*names)[300] = malloc(2 * s->nprovs * sizeof(*names));
+		if (pl && pvv && names) {
+			for (size_t i = 0; i < s->nprovs; i++) {
+				snprintf(names[2 * i], sizeof(names[0]),
+					"%s MX", pv[i]->name);
+				snprintf(names[2 * i + 1], sizeof(names[0]),
+					"%s IP", pv[i]->name);
+				pl[2 * i] = names[2 * i];
+				pl[2 * i + 1] = names[2 * i + 1];
+				pvv[2 * i] = pv[i]->mx_servers;
+				pvv[2 * i + 1] = pv[i]->ip_servers;
+			}
+			svg_bars(f, pl, pvv, 2 * s->nprovs, "#c0504d");
+		}
+		free(pl);
+		free(pvv);
+		free(names);
+	}
+	fputs("<table>\n<tr><th>provider</th><th>servers answering</th>"
+		"<th>servers with invalid MX</th><th>servers with invalid IP"
+		"</th><th>unique invalid MX names</th><th>unique invalid IPs"
+		"</th></tr>\n", f);
+	for (size_t i = 0; i < s->nprovs; i++) {
+		fputs("<tr><td>", f);
+		esc(f, pv[i]->name);
+		fprintf(f, "</td><td>%llu</td><td>%llu</td><td>%llu</td>"
+			"<td>%zu</td><td>%zu</td></tr>\n",
+			(unsigned long long)pv[i]->asked,
+			(unsigned long long)pv[i]->mx_servers,
+			(unsigned long long)pv[i]->ip_servers,
+			pv[i]->mx.n, pv[i]->ip.n);
+	}
+	fputs("</table>\n</body>\n</html>\n", f);
+	free(pv);
+	return ferror(f) ? -1 : 0;
+}
