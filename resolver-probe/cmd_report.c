@@ -1,0 +1,177 @@
+/* cmd_report.c: the 'report' subcommand: the summary of a saved scan (JSON
+ * Lines), the same the scan printed, as text and optionally as an HTML
+ * page. */
+#include "config.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <getopt.h>
+#include "resolver-probe/commands.h"
+#include "resolver-probe/output.h"
+#include "resolver-probe/summary.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: resolver-probe report [OPTIONS] FILE.jsonl\n"
+"\n"
+"Summarise a saved scan (the JSON Lines 'scan' writes; - reads stdin) in\n"
+"the shape of the paper's tables: resolvers probed and responsive, any\n"
+"invalid answer, resolvers per class (Table 13), and per provider the\n"
+"servers with invalid MX and IP answers and the unique invalid MX names\n"
+"and IPs (Table 7).  The text summary goes to stdout.\n"
+"\n"
+"options:\n"
+"  --html OUT     also write a self-contained HTML page (inline CSS and SVG\n"
+"                 charts, no scripts, no external links) to OUT; with\n"
+"                 '--html -' the page goes to stdout instead of the text\n"
+"  --title TEXT   the page title (default: the input file name)\n"
+"  --strict       a malformed line is fatal (default: reported as\n"
+"                 FILE:LINE: reason on stderr, counted, and skipped)\n"
+"  -h, --help     this help\n"
+"\n"
+"exit status: 0 no invalid answer, 1 some resolver gave an invalid answer,\n"
+"2 usage error, unreadable file or (with --strict) a malformed line.\n");
+}
+
+/* Read every line of in into s.  Returns 0, or -1 after a fatal problem
+ * (message already printed). */
+static int read_lines(FILE *in, const char *name, bool strict,
+	struct summary *s)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	unsigned long lineno = 0;
+	int rc = 0;
+	while ((len = getline(&line, &cap, in)) >= 0) {
+		char err[256];
+		struct summary_record r;
+		lineno++;
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		if (strspn(line, " \t") == (size_t)len)
+			continue;
+		if (lineno == 1 && !strncmp(line, "resolver,", 9)) {
+			fprintf(stderr, "%s:1: a CSV file: report reads the JSON "
+				"Lines of scan (--format json)\n", name);
+			rc = -1;
+			break;
+		}
+		if ((size_t)len > 2 * OUTPUT_LINE_MAX) {
+			snprintf(err, sizeof(err), "line too long (%zd bytes)",
+				len);
+		} else if (summary_record_from_json(&r, line, (size_t)len, err,
+		    sizeof(err)) == 0) {
+			int added = summary_add(s, &r);
+			summary_record_clear(&r);
+			if (added < 0) {
+				fprintf(stderr, "%s:%lu: out of memory\n", name,
+					lineno);
+				rc = -1;
+				break;
+			}
+			continue;
+		}
+		fprintf(stderr, "%s:%lu: %s\n", name, lineno, err);
+		summary_add_malformed(s);
+		if (strict) {
+			rc = -1;
+			break;
+		}
+	}
+	if (rc == 0 && ferror(in)) {
+		fprintf(stderr, "%s: read error: %s\n", name, strerror(errno));
+		rc = -1;
+	}
+	free(line);
+	return rc;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "html", required_argument, NULL, 'H' },
+		{ "title", required_argument, NULL, 'T' },
+		{ "strict", no_argument, NULL, 'S' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *html = NULL, *title = NULL;
+	bool strict = false;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'H': html = optarg; break;
+		case 'T': title = optarg; break;
+		case 'S': strict = true; break;
+		case 'h':
+			usage(stdout);
+			return EXIT_AGREE;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "resolver-probe report: give one FILE.jsonl "
+			"(- for stdin)\n");
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	const char *path = argv[optind];
+	const char *name = strcmp(path, "-") ? path : "(stdin)";
+	FILE *in = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	if (!in) {
+		fprintf(stderr, "resolver-probe report: %s: %s\n", path,
+			strerror(errno));
+		return EXIT_USAGE;
+	}
+	struct summary *s = summary_new();
+	if (!s) {
+		fprintf(stderr, "resolver-probe report: out of memory\n");
+		if (in != stdin)
+			fclose(in);
+		return EXIT_INCOMPLETE;
+	}
+	int rc = read_lines(in, name, strict, s);
+	if (in != stdin)
+		fclose(in);
+	if (rc < 0) {
+		summary_free(s);
+		return EXIT_USAGE;
+	}
+
+	int status = summary_invalid(s) ? EXIT_FINDING : EXIT_AGREE;
+	char deftitle[512];
+	snprintf(deftitle, sizeof(deftitle), "resolver-probe report: %s", name);
+	if (html && !strcmp(html, "-")) {
+		if (summary_html(s, stdout, title ? title : deftitle) < 0)
+			status = EXIT_INCOMPLETE;
+	} else {
+		if (summary_print(s, stdout) < 0)
+			status = EXIT_INCOMPLETE;
+		if (html) {
+			FILE *out = fopen(html, "w");
+			if (!out) {
+				fprintf(stderr, "resolver-probe report: %s: %s\n",
+					html, strerror(errno));
+				status = EXIT_USAGE;
+			} else {
+				int w = summary_html(s, out,
+					title ? title : deftitle);
+				if (fclose(out) != 0 || w < 0) {
+					fprintf(stderr, "resolver-probe report: "
+						"%s: write error\n", html);
+					status = EXIT_INCOMPLETE;
+				}
+			}
+		}
+	}
+	if (fflush(stdout) != 0)
+		status = EXIT_INCOMPLETE;
+	summary_free(s);
+	return status;
+}
