@@ -1,0 +1,566 @@
+/* cmd_scan.c: the 'scan' subcommand: resolve the truth, then probe every
+ * target with the plan (scan.h), classify each resolver as it completes
+ * (validator/) and stream it out (output.h); the summary goes to stderr. */
+#include "config.h"
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <openssl/rand.h>
+#include <uv.h>
+#include "resolver-probe/commands.h"
+#include "resolver-probe/scan.h"
+#include "resolver-probe/plan.h"
+#include "resolver-probe/targets.h"
+#include "resolver-probe/blocklist.h"
+#include "resolver-probe/permute.h"
+#include "resolver-probe/output.h"
+#include "resolver-probe/summary.h"
+#include "validator/truth.h"
+#include "validator/verdict.h"
+#include "validator/providers.h"
+#include "dnssec/truth_opts.h"
+#include "dnssec/truth_resolve.h"
+
+#ifndef PKGDATADIR
+#define PKGDATADIR "/usr/local/share/resolver-probe"
+#endif
+
+enum {
+	OPT_FORMAT = 0x2000, OPT_BLOCKLIST, OPT_SEED, OPT_SHARDS, OPT_SHARD,
+	OPT_STRICT, OPT_RATE, OPT_INFLIGHT, OPT_TIMEOUT, OPT_RETRIES, OPT_X20,
+	OPT_IPV6, OPT_QUERIES, OPT_SOCKETS, OPT_CONFIRM, OPT_NO_CONFIRM
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: resolver-probe scan [OPTIONS] [-f FILE] [TARGET...]\n"
+"\n"
+"Probe resolvers (addresses or CIDR prefixes, from -f FILE and the command\n"
+"line) for falsified mail answers: for each provider the MX of its domain\n"
+"and the A (and AAAA) of its best MX host, plus a control name and a random\n"
+"non-existent name, compared with DNSSEC-validated truth.  Resolvers whose\n"
+"answers are not all correct are asked again (a confirmation round).  One\n"
+"JSON line per resolver on stdout (or -o); progress and the summary on\n"
+"stderr.\n"
+"\n"
+"targets:\n"
+"  -f, --targets FILE     addresses or CIDR prefixes, one a line ('-': stdin)\n"
+"      --strict           a bad line in FILE is fatal (default: skipped)\n"
+"      --blocklist FILE   never probe these prefixes (default %s)\n"
+"      --seed N           scan order seed (default random)\n"
+"      --shards N, --shard I   probe only shard I (0-based) of N\n"
+"output:\n"
+"  -o, --output FILE      write results to FILE (default stdout)\n"
+"      --format FMT       json (JSON Lines, default) or csv\n"
+"  -q, --quiet            no progress line\n"
+"probing:\n"
+"      --rate N           packets per second (default 0: unlimited)\n"
+"      --max-inflight N   queries queued or in flight at once (default %u)\n"
+"      --timeout SEC      per try, e.g. 2 or 0.5 (default %.1f)\n"
+"      --retries N        UDP tries after the first (default %u)\n"
+"      --sockets N        UDP sockets (source ports) per family (default %u)\n"
+"      --0x20             randomise the case of query names; replies must\n"
+"                         echo it exactly\n"
+"      --ipv6-answers     also ask AAAA for each provider's best MX host\n"
+"      --confirm-delay SEC  wait before the confirmation round (default %.1f)\n"
+"      --no-confirm       no confirmation round\n"
+"      --queries LIST     a fixed plan instead of the truth: NAME/TYPE,...\n"
+"                         ('*.ZONE/TYPE' asks a random name under ZONE);\n"
+"                         results are written unjudged (benchmarks, ad hoc)\n"
+"truth:\n",
+		blocklist_default_path(), SCAN_DEFAULT_INFLIGHT,
+		SCAN_DEFAULT_TIMEOUT_MS / 1000.0, SCAN_DEFAULT_RETRIES,
+		SCAN_DEFAULT_SOCKETS, SCAN_DEFAULT_CONFIRM_MS / 1000.0);
+	truth_opts_usage(f);
+	fprintf(f,
+"\n"
+"exit status: 0 every resolver agrees with the truth, 1 a finding (a lie,\n"
+"a failure), 2 usage or input error, 3 interrupted or incomplete.\n");
+}
+
+/* Everything a scan run holds, shared with the callbacks. */
+struct run {
+	uv_loop_t *loop;
+	struct truth *truth;
+	struct special_registry special;
+	struct verdict_ctx vctx;
+	struct targets *targets;
+	struct permute pm;
+	struct output out;
+	FILE *f;
+	struct summary *sum;
+	struct scan *scan;
+	uv_signal_t sigint, sigterm;
+	bool truth_done, scan_done, judged;
+	uint64_t findings;
+	int write_error;
+};
+
+static int next_target(void *ctx, struct prefix *out)
+{
+	struct run *r = ctx;
+	uint64_t i;
+	if (!permute_next(&r->pm, &i))
+		return 0;
+	return targets_get(r->targets, i, out) == 0 ? 1 : -1;
+}
+
+/* Ask again when round 0 found anything but correct answers: the
+ * classifier then tells a persistent lie from a transient one. */
+static bool confirm(void *ctx, const struct observation *o)
+{
+	struct run *r = ctx;
+	struct verdict *v = verdict_classify(&r->vctx, o);
+	bool again = !v || v->class < CLASS_CORRECT ||
+		(v->flags & FLAG_NXDOMAIN_REWRITE);
+	verdict_free(v);
+	return again;
+}
+
+static int result(void *ctx, struct observation *o)
+{
+	struct run *r = ctx;
+	struct verdict *v = NULL;
+	if (r->judged)
+		v = verdict_classify(&r->vctx, o);
+	int rc = output_write(&r->out, o, v, r->truth);
+	if (rc < 0 && !r->write_error) {
+		r->write_error = errno ? errno : EIO;
+		fprintf(stderr, "resolver-probe scan: write: %s\n",
+			strerror(r->write_error));
+	}
+	struct summary_record rec;
+	if (summary_record_from_scan(&rec, o, v, r->truth) == 0) {
+		summary_add(r->sum, &rec);
+		summary_record_clear(&rec);
+	}
+	if (v && v->class != CLASS_CORRECT)
+		r->findings++;
+	verdict_free(v);
+	observation_free(o);
+	return rc;
+}
+
+static void close_signals(struct run *r)
+{
+	if (!uv_is_closing((uv_handle_t *)&r->sigint))
+		uv_close((uv_handle_t *)&r->sigint, NULL);
+	if (!uv_is_closing((uv_handle_t *)&r->sigterm))
+		uv_close((uv_handle_t *)&r->sigterm, NULL);
+}
+
+static void scan_done(void *ctx)
+{
+	struct run *r = ctx;
+	r->scan_done = true;
+	close_signals(r);
+}
+
+static void on_signal(uv_signal_t *h, int signum)
+{
+	struct run *r = h->data;
+	fprintf(stderr, "resolver-probe scan: %s: stopping (waiting for "
+		"outstanding replies; again to give up on them)\n",
+		signum == SIGINT ? "interrupt" : "terminated");
+	if (r->scan)
+		scan_stop(r->scan);
+	else
+		uv_stop(r->loop);	/* still resolving the truth */
+}
+
+static void truth_done(struct truth_run *tr, void *arg)
+{
+	(void)tr;
+	((struct run *)arg)->truth_done = true;
+}
+
+/* A positive integer option, or -1. */
+static long long parse_num(const char *s, long long max)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || end == s || *end || v < 0 || v > max)
+		return -1;
+	return v;
+}
+
+/* Seconds ("2", "0.5") as milliseconds, or -1. */
+static long parse_secs(const char *s)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || end == s || *end || !(v >= 0.001) || v > 600)
+		return -1;
+	return (long)(v * 1000 + 0.5);
+}
+
+/* A file in the data folder: $RESOLVER_PROBE_DATADIR or PKGDATADIR. */
+static void datafile(char *buf, size_t n, const char *name)
+{
+	const char *dir = getenv("RESOLVER_PROBE_DATADIR");
+	snprintf(buf, n, "%s/%s", dir && *dir ? dir : PKGDATADIR, name);
+}
+
+int cmd_scan(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "targets", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "blocklist", required_argument, NULL, OPT_BLOCKLIST },
+		{ "seed", required_argument, NULL, OPT_SEED },
+		{ "shards", required_argument, NULL, OPT_SHARDS },
+		{ "shard", required_argument, NULL, OPT_SHARD },
+		{ "strict", no_argument, NULL, OPT_STRICT },
+		{ "rate", required_argument, NULL, OPT_RATE },
+		{ "max-inflight", required_argument, NULL, OPT_INFLIGHT },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "retries", required_argument, NULL, OPT_RETRIES },
+		{ "sockets", required_argument, NULL, OPT_SOCKETS },
+		{ "0x20", no_argument, NULL, OPT_X20 },
+		{ "ipv6-answers", no_argument, NULL, OPT_IPV6 },
+		{ "queries", required_argument, NULL, OPT_QUERIES },
+		{ "confirm-delay", required_argument, NULL, OPT_CONFIRM },
+		{ "no-confirm", no_argument, NULL, OPT_NO_CONFIRM },
+		TRUTH_OPTS_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct scan_opts so = {
+		.max_inflight = SCAN_DEFAULT_INFLIGHT,
+		.timeout_ms = SCAN_DEFAULT_TIMEOUT_MS,
+		.retries = SCAN_DEFAULT_RETRIES,
+		.sockets = SCAN_DEFAULT_SOCKETS,
+		.confirm_delay_ms = SCAN_DEFAULT_CONFIRM_MS,
+		.progress = stderr,
+	};
+	struct truth_opts topts;
+	truth_opts_init(&topts);
+	const char *tfile = NULL, *ofile = NULL, *blfile = NULL,
+		*queries = NULL;
+	enum output_format fmt = OUTPUT_JSONL;
+	uint64_t seed = 0;
+	bool have_seed = false, strict = false, ipv6 = false, no_confirm = false;
+	unsigned shards = 1, shard = 0;
+	char err[512];
+	long long v;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "hf:o:q", longopts, NULL)) != -1) {
+		int t = truth_opts_parse(&topts, c, optarg, err, sizeof(err));
+		if (t < 0) {
+			fprintf(stderr, "resolver-probe scan: %s\n", err);
+			return EXIT_USAGE;
+		}
+		if (t > 0)
+			continue;
+		switch (c) {
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'f':
+			tfile = optarg;
+			break;
+		case 'o':
+			ofile = optarg;
+			break;
+		case 'q':
+			so.quiet = true;
+			break;
+		case OPT_FORMAT:
+			if (output_format_parse(optarg, &fmt) < 0)
+				goto bad;
+			break;
+		case OPT_BLOCKLIST:
+			blfile = optarg;
+			break;
+		case OPT_SEED:
+			if ((v = parse_num(optarg, INT64_MAX)) < 0)
+				goto bad;
+			seed = (uint64_t)v;
+			have_seed = true;
+			break;
+		case OPT_SHARDS:
+			if ((v = parse_num(optarg, 65535)) < 1)
+				goto bad;
+			shards = (unsigned)v;
+			break;
+		case OPT_SHARD:
+			if ((v = parse_num(optarg, 65534)) < 0)
+				goto bad;
+			shard = (unsigned)v;
+			break;
+		case OPT_STRICT:
+			strict = true;
+			break;
+		case OPT_RATE:
+			if ((v = parse_num(optarg, 100000000)) < 0)
+				goto bad;
+			so.rate = (uint64_t)v;
+			break;
+		case OPT_INFLIGHT:
+			if ((v = parse_num(optarg, 4194304)) < 1)
+				goto bad;
+			so.max_inflight = (unsigned)v;
+			break;
+		case OPT_TIMEOUT:
+			if ((v = parse_secs(optarg)) < 0)
+				goto bad;
+			so.timeout_ms = (unsigned)v;
+			break;
+		case OPT_RETRIES:
+			if ((v = parse_num(optarg, 20)) < 0)
+				goto bad;
+			so.retries = (unsigned)v;
+			break;
+		case OPT_SOCKETS:
+			if ((v = parse_num(optarg, 64)) < 1)
+				goto bad;
+			so.sockets = (unsigned)v;
+			break;
+		case OPT_X20:
+			so.x20 = true;
+			break;
+		case OPT_IPV6:
+			ipv6 = true;
+			break;
+		case OPT_QUERIES:
+			queries = optarg;
+			break;
+		case OPT_CONFIRM:
+			if ((v = parse_secs(optarg)) < 0)
+				goto bad;
+			so.confirm_delay_ms = (unsigned)v;
+			break;
+		case OPT_NO_CONFIRM:
+			no_confirm = true;
+			break;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+		continue;
+bad:
+		fprintf(stderr, "resolver-probe scan: bad value for %s: \"%s\"\n",
+			argv[optind - 1], optarg);
+		return EXIT_USAGE;
+	}
+	if (!tfile && optind >= argc) {
+		fprintf(stderr, "resolver-probe scan: no targets (-f FILE or "
+			"TARGET arguments)\n");
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (shard >= shards) {
+		fprintf(stderr, "resolver-probe scan: --shard %u needs --shards "
+			"above it\n", shard);
+		return EXIT_USAGE;
+	}
+	/* Enough sockets for the window: the id table stays a quarter full. */
+	while (so.max_inflight > so.sockets * 65536u / 4 && so.sockets < 64)
+		so.sockets++;
+
+	int status = EXIT_USAGE;
+	struct run r = { 0 };
+	struct blocklist bl;
+	struct plan plan = { 0 };
+	struct truth_run *trun = NULL;
+	uv_loop_t loop;
+	blocklist_init(&bl);
+	uv_loop_init(&loop);
+	r.loop = &loop;
+
+	/* Targets first: a bad file is a usage error before any network. */
+	if (!blfile)
+		blfile = blocklist_default_path();
+	if (blocklist_load(&bl, blfile, err, sizeof(err)) < 0) {
+		fprintf(stderr, "resolver-probe scan: %s\n", err);
+		goto out;
+	}
+	if (!(r.targets = targets_new())) {
+		fprintf(stderr, "resolver-probe scan: out of memory\n");
+		goto out;
+	}
+	if (tfile && targets_load(r.targets, tfile, strict, stderr, err,
+	    sizeof(err)) < 0) {
+		fprintf(stderr, "resolver-probe scan: %s\n", err);
+		goto out;
+	}
+	for (int i = optind; i < argc; i++)
+		if (targets_add(r.targets, argv[i], err, sizeof(err)) < 0) {
+			fprintf(stderr, "resolver-probe scan: %s\n", err);
+			goto out;
+		}
+	if (targets_finalize(r.targets, &bl, err, sizeof(err)) < 0) {
+		fprintf(stderr, "resolver-probe scan: %s\n", err);
+		goto out;
+	}
+	if (!have_seed && RAND_bytes((unsigned char *)&seed, sizeof(seed)) != 1)
+		seed = uv_hrtime();
+	if (permute_init(&r.pm, targets_count(r.targets), seed, shards, shard,
+	    err, sizeof(err)) < 0) {
+		fprintf(stderr, "resolver-probe scan: %s\n", err);
+		goto out;
+	}
+	const struct targets_stats *ts = targets_stats(r.targets);
+	char rate[32] = "unlimited";
+	if (so.rate)
+		snprintf(rate, sizeof(rate), "%llu pps",
+			(unsigned long long)so.rate);
+	fprintf(stderr, "resolver-probe scan: blocklist %s (%zu prefixes, %llu "
+		"addresses left out); %llu targets (%llu duplicates, %llu "
+		"invalid lines); rate %s; window %u queries; timeout %.3g s, "
+		"%u tries\n", blfile, bl.n,
+		(unsigned long long)ts->blocklisted,
+		(unsigned long long)ts->count,
+		(unsigned long long)ts->duplicate,
+		(unsigned long long)ts->invalid, rate, so.max_inflight,
+		so.timeout_ms / 1000.0, so.retries + 1);
+	so.total = shards == 1 ? targets_count(r.targets) : 0;
+
+	uv_signal_init(&loop, &r.sigint);
+	uv_signal_init(&loop, &r.sigterm);
+	r.sigint.data = r.sigterm.data = &r;
+	uv_signal_start(&r.sigint, on_signal, SIGINT);
+	uv_signal_start(&r.sigterm, on_signal, SIGTERM);
+
+	if (!(r.truth = truth_new()))
+		goto oom;
+	status = EXIT_INCOMPLETE;
+	if (queries) {
+		if (plan_parse(&plan, queries, err, sizeof(err)) < 0) {
+			fprintf(stderr, "resolver-probe scan: --queries: %s\n",
+				err);
+			status = EXIT_USAGE;
+			goto out_signals;
+		}
+	} else {
+		char path[1024];
+		const char *reg[] = { "iana-ipv4-special-registry.csv",
+			"iana-ipv6-special-registry.csv" };
+		for (size_t i = 0; i < 2; i++) {
+			datafile(path, sizeof(path), reg[i]);
+			if (special_registry_load(&r.special, path, err,
+			    sizeof(err)) < 0) {
+				fprintf(stderr, "resolver-probe scan: %s\n", err);
+				status = EXIT_USAGE;
+				goto out_signals;
+			}
+		}
+		trun = truth_resolve_start(&loop, r.truth, &topts, truth_done,
+			&r, err, sizeof(err));
+		if (!trun) {
+			fprintf(stderr, "resolver-probe scan: %s\n", err);
+			status = EXIT_USAGE;
+			goto out_signals;
+		}
+		if (!so.quiet)
+			fprintf(stderr, "resolver-probe scan: resolving the "
+				"truth (%d rounds)\n", topts.rounds);
+		uv_run(&loop, UV_RUN_DEFAULT);
+		if (!r.truth_done) {
+			fprintf(stderr, "resolver-probe scan: interrupted while "
+				"resolving the truth\n");
+			goto out_signals;
+		}
+		if (truth_run_status(trun, err, sizeof(err)) < 0) {
+			fprintf(stderr, "resolver-probe scan: no truth: %s\n",
+				err);
+			goto out_signals;
+		}
+		for (size_t i = 0; i < r.truth->nproviders; i++)
+			if (!r.truth->providers[i].usable)
+				fprintf(stderr, "resolver-probe scan: provider %s "
+					"skipped: %s\n",
+					r.truth->providers[i].domain,
+					r.truth->providers[i].why_unusable ?
+					r.truth->providers[i].why_unusable : "?");
+		if (plan_from_truth(&plan, r.truth, ipv6, err, sizeof(err)) < 0) {
+			fprintf(stderr, "resolver-probe scan: %s\n", err);
+			goto out_signals;
+		}
+		r.judged = true;
+		r.vctx.truth = r.truth;
+		r.vctx.special = &r.special;
+	}
+
+	r.f = stdout;
+	if (ofile && !(r.f = fopen(ofile, "w"))) {
+		fprintf(stderr, "resolver-probe scan: %s: %s\n", ofile,
+			strerror(errno));
+		status = EXIT_USAGE;
+		goto out_signals;
+	}
+	if (!(r.sum = summary_new()))
+		goto oom_signals;
+	if (output_open(&r.out, r.f, fmt) < 0) {
+		fprintf(stderr, "resolver-probe scan: write: %s\n",
+			strerror(errno));
+		goto out_signals;
+	}
+	so.plan = &plan;
+	so.next_target = next_target;
+	so.confirm = r.judged && !no_confirm ? confirm : NULL;
+	so.result = result;
+	so.done = scan_done;
+	so.ctx = &r;
+	if (!(r.scan = scan_new(&loop, &so, err, sizeof(err)))) {
+		fprintf(stderr, "resolver-probe scan: %s\n", err);
+		status = EXIT_USAGE;
+		goto out_signals;
+	}
+	if (scan_start(r.scan, err, sizeof(err)) < 0) {
+		fprintf(stderr, "resolver-probe scan: %s\n", err);
+		goto out_signals;
+	}
+	uv_run(&loop, UV_RUN_DEFAULT);
+
+	if (fflush(r.f) != 0 && !r.write_error)
+		r.write_error = errno;
+	const struct scan_stats *st = scan_stats(r.scan);
+	if (!so.quiet || st->interrupted)
+		scan_print_stats(r.scan, stderr);
+	summary_print(r.sum, stderr);
+	if (st->interrupted || st->failed || r.write_error ||
+	    st->abandoned)
+		status = EXIT_INCOMPLETE;
+	else if (r.findings)
+		status = EXIT_FINDING;
+	else
+		status = EXIT_AGREE;
+	goto out;
+
+oom_signals:
+	fprintf(stderr, "resolver-probe scan: out of memory\n");
+out_signals:
+	close_signals(&r);
+	goto out;
+oom:
+	fprintf(stderr, "resolver-probe scan: out of memory\n");
+	close_signals(&r);
+out:
+	truth_run_free(trun);
+	/* Let closing handles finish before the loop goes. */
+	uv_run(&loop, UV_RUN_DEFAULT);
+	uv_loop_close(&loop);
+	scan_free(r.scan);
+	output_close(&r.out);
+	if (r.f && r.f != stdout)
+		fclose(r.f);
+	else if (r.f)
+		fflush(r.f);
+	summary_free(r.sum);
+	plan_clear(&plan);
+	truth_free(r.truth);
+	special_registry_clear(&r.special);
+	targets_free(r.targets);
+	blocklist_clear(&bl);
+	return status;
+}
