@@ -14,3 +14,5 @@ tests_unit_test_tlsa_SOURCES = tests/unit/test_tlsa.c tests/tap.h
 tests_unit_test_tlsa_LDADD = libcore.a $(DEPS_LIBS)
 tests_unit_test_smtp_SOURCES = tests/unit/test_smtp.c tests/tap.h
 tests_unit_test_smtp_LDADD = libcore.a $(DEPS_LIBS)
+# DANE: the check engine (truth_resolve, SMTP and TLS on the loop).
+libprobe_a_SOURCES += dnssec/dane.c dnssec/dane.h

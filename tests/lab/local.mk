@@ -7,6 +7,11 @@ tests_lab_chaos_SOURCES = tests/lab/chaos.c
 tests_lab_chaos_LDADD = $(DEPS_LIBS)
 EXTRA_DIST += tests/lab/chaos.conf.example
 
+# The DANE lab's SMTP middlebox (STARTTLS stripping, hanging, silent).
+noinst_PROGRAMS += tests/lab/smtp-strip
+tests_lab_smtp_strip_SOURCES = tests/lab/smtp-strip.c
+tests_lab_smtp_strip_LDADD = $(DEPS_LIBS)
+
 # The lab itself (tests/lab/README.md): run, its scripts, zone templates
 # and data.  tests/run-tests runs "tests/lab/run tests/lab/check".
 EXTRA_DIST += tests/lab/README.md tests/lab/run tests/lab/check \

@@ -1,0 +1,300 @@
+/* smtp-strip.c: an in-path SMTP middlebox for the DANE lab (libuv).
+ *
+ *   smtp-strip -l ADDR [-p PORT] [-u ADDR:PORT] [-m strip|hang|silent]
+ *
+ * Listens on ADDR:PORT (default 25) and, per connection:
+ *   strip   forwards to the upstream server, replacing STARTTLS in what the
+ *           server says with XXXXXXXA, as SMTP-inspecting firewalls do;
+ *   hang    forwards until the server's reply to STARTTLS, then forwards
+ *           nothing more either way and keeps the connection open (a server
+ *           that hangs in the TLS handshake);
+ *   silent  accepts and never says anything.
+ * Runs in the foreground until SIGTERM or SIGINT; errors on stderr. */
+#include "config.h"
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <getopt.h>
+#include <uv.h>
+
+enum mode { MODE_STRIP, MODE_HANG, MODE_SILENT };
+
+static enum mode mode = MODE_STRIP;
+static struct sockaddr_storage upstream;
+static uv_loop_t *loop;
+
+#define LINE_MAX_BYTES 4096
+
+/* One proxied connection: the client side and the upstream side. */
+struct conn {
+	uv_tcp_t client, server;
+	uv_connect_t connect;
+	int open;
+	bool closing;
+	bool client_starttls;	/* the client sent STARTTLS */
+	bool frozen;		/* hang: forward nothing any more */
+	char line[LINE_MAX_BYTES];	/* server bytes of an unfinished line */
+	size_t linelen;
+	char cline[LINE_MAX_BYTES];	/* client bytes of an unfinished line */
+	size_t clinelen;
+	char buf[16384];
+};
+
+struct wreq {
+	uv_write_t req;
+	char data[];
+};
+
+static void on_closed(uv_handle_t *h)
+{
+	struct conn *c = h->data;
+	if (--c->open == 0)
+		free(c);
+}
+
+static void conn_close(struct conn *c)
+{
+	if (c->closing)
+		return;
+	c->closing = true;
+	uv_close((uv_handle_t *)&c->client, on_closed);
+	uv_close((uv_handle_t *)&c->server, on_closed);
+}
+
+static void on_write(uv_write_t *req, int status)
+{
+	(void)status;
+	free(req);
+}
+
+static void send_to(uv_tcp_t *t, const char *data, size_t len)
+{
+	struct wreq *w;
+	if (!len || uv_is_closing((uv_handle_t *)t))
+		return;
+	w = malloc(sizeof(*w) + len);
+	if (!w)
+		return;
+	memcpy(w->data, data, len);
+	uv_buf_t b = uv_buf_init(w->data, (unsigned)len);
+	if (uv_write(&w->req, (uv_stream_t *)t, &b, 1, on_write) < 0)
+		free(w);
+}
+
+static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *b)
+{
+	struct conn *c = h->data;
+	(void)hint;
+	*b = uv_buf_init(c->buf, sizeof(c->buf));
+}
+
+/* Blank STARTTLS (any case) in one server line, as Cisco's SMTP fixup. */
+static void blank_line(char *l, size_t n)
+{
+	for (size_t i = 0; i + 8 <= n; i++)
+		if (strncasecmp(l + i, "STARTTLS", 8) == 0)
+			memcpy(l + i, "XXXXXXXA", 8);
+}
+
+static void from_server(uv_stream_t *st, ssize_t n, const uv_buf_t *b)
+{
+	struct conn *c = st->data;
+	if (n < 0) {
+		conn_close(c);
+		return;
+	}
+	if (c->frozen)
+		return;
+	for (ssize_t i = 0; i < n; i++) {
+		if (c->linelen == sizeof(c->line)) {
+			send_to(&c->client, c->line, c->linelen);
+			c->linelen = 0;
+		}
+		c->line[c->linelen++] = b->base[i];
+		if (b->base[i] != '\n')
+			continue;
+		if (mode == MODE_STRIP)
+			blank_line(c->line, c->linelen);
+		send_to(&c->client, c->line, c->linelen);
+		/* hang: the reply to STARTTLS went through; then nothing. */
+		if (mode == MODE_HANG && c->client_starttls &&
+		    c->linelen >= 4 && c->line[3] == ' ') {
+			c->frozen = true;
+			c->linelen = 0;
+			return;
+		}
+		c->linelen = 0;
+	}
+}
+
+static void from_client(uv_stream_t *st, ssize_t n, const uv_buf_t *b)
+{
+	struct conn *c = st->data;
+	if (n < 0) {
+		conn_close(c);
+		return;
+	}
+	if (mode == MODE_SILENT || c->frozen)
+		return;
+	for (ssize_t i = 0; i < n && mode == MODE_HANG; i++) {
+		if (c->clinelen < sizeof(c->cline))
+			c->cline[c->clinelen++] = b->base[i];
+		if (b->base[i] == '\n') {
+			if (c->clinelen >= 8 &&
+			    strncasecmp(c->cline, "STARTTLS", 8) == 0)
+				c->client_starttls = true;
+			c->clinelen = 0;
+		}
+	}
+	send_to(&c->server, b->base, (size_t)n);
+}
+
+static void on_upstream(uv_connect_t *req, int status)
+{
+	struct conn *c = req->data;
+	if (c->closing)
+		return;
+	if (status < 0) {
+		fprintf(stderr, "smtp-strip: upstream: %s\n",
+			uv_strerror(status));
+		conn_close(c);
+		return;
+	}
+	uv_read_start((uv_stream_t *)&c->server, on_alloc, from_server);
+	uv_read_start((uv_stream_t *)&c->client, on_alloc, from_client);
+}
+
+static void on_connection(uv_stream_t *srv, int status)
+{
+	struct conn *c;
+	if (status < 0)
+		return;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return;
+	uv_tcp_init(loop, &c->client);
+	uv_tcp_init(loop, &c->server);
+	c->client.data = c->server.data = c->connect.data = c;
+	c->open = 2;
+	if (uv_accept(srv, (uv_stream_t *)&c->client) < 0) {
+		conn_close(c);
+		return;
+	}
+	if (mode == MODE_SILENT) {
+		uv_read_start((uv_stream_t *)&c->client, on_alloc, from_client);
+		return;
+	}
+	if (uv_tcp_connect(&c->connect, &c->server,
+	    (struct sockaddr *)&upstream, on_upstream) < 0)
+		conn_close(c);
+}
+
+static void on_signal(uv_signal_t *s, int sig)
+{
+	(void)sig;
+	uv_stop(s->loop);
+}
+
+/* "ADDR:PORT" (IPv4) into *ss.  Returns 0 or -1. */
+static int parse_hostport(const char *s, struct sockaddr_storage *ss)
+{
+	char host[64];
+	const char *colon = strrchr(s, ':');
+	char *end;
+	long port;
+	if (!colon || (size_t)(colon - s) >= sizeof(host))
+		return -1;
+	memcpy(host, s, (size_t)(colon - s));
+	host[colon - s] = '\0';
+	errno = 0;
+	port = strtol(colon + 1, &end, 10);
+	if (errno || *end || port < 1 || port > 65535)
+		return -1;
+	return uv_ip4_addr(host, (int)port, (struct sockaddr_in *)ss) ? -1 : 0;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: smtp-strip -l ADDR [-p PORT] [-u ADDR:PORT] "
+		"[-m strip|hang|silent]\n");
+}
+
+int main(int argc, char **argv)
+{
+	const char *listen_addr = NULL, *up = NULL;
+	long port = 25;
+	int ch;
+	struct sockaddr_in sin;
+	uv_tcp_t srv;
+	uv_signal_t sterm, sint;
+
+	while ((ch = getopt(argc, argv, "l:p:u:m:h")) != -1) {
+		char *end;
+		switch (ch) {
+		case 'l':
+			listen_addr = optarg;
+			break;
+		case 'p':
+			errno = 0;
+			port = strtol(optarg, &end, 10);
+			if (errno || *end || port < 1 || port > 65535) {
+				fprintf(stderr, "smtp-strip: bad port \"%s\"\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 'u':
+			up = optarg;
+			break;
+		case 'm':
+			if (!strcmp(optarg, "strip"))
+				mode = MODE_STRIP;
+			else if (!strcmp(optarg, "hang"))
+				mode = MODE_HANG;
+			else if (!strcmp(optarg, "silent"))
+				mode = MODE_SILENT;
+			else {
+				fprintf(stderr, "smtp-strip: unknown mode "
+					"\"%s\"\n", optarg);
+				return 2;
+			}
+			break;
+		default:
+			usage();
+			return 2;
+		}
+	}
+	if (!listen_addr || optind != argc || (mode != MODE_SILENT && !up)) {
+		usage();
+		return 2;
+	}
+	if (up && parse_hostport(up, &upstream) < 0) {
+		fprintf(stderr, "smtp-strip: bad upstream \"%s\" (want "
+			"ADDR:PORT)\n", up);
+		return 2;
+	}
+	if (uv_ip4_addr(listen_addr, (int)port, &sin)) {
+		fprintf(stderr, "smtp-strip: bad address \"%s\"\n",
+			listen_addr);
+		return 2;
+	}
+	loop = uv_default_loop();
+	uv_tcp_init(loop, &srv);
+	int rc = uv_tcp_bind(&srv, (struct sockaddr *)&sin, 0);
+	if (rc == 0)
+		rc = uv_listen((uv_stream_t *)&srv, 64, on_connection);
+	if (rc < 0) {
+		fprintf(stderr, "smtp-strip: %s:%ld: %s\n", listen_addr, port,
+			uv_strerror(rc));
+		return 1;
+	}
+	uv_signal_init(loop, &sterm);
+	uv_signal_init(loop, &sint);
+	uv_signal_start(&sterm, on_signal, SIGTERM);
+	uv_signal_start(&sint, on_signal, SIGINT);
+	uv_run(loop, UV_RUN_DEFAULT);
+	return 0;
+}
