@@ -7,6 +7,10 @@ UNIT_TESTS += tests/unit/test_truth_files
 tests_unit_test_truth_files_SOURCES = tests/unit/test_truth_files.c \
 	tests/tap.h
 tests_unit_test_truth_files_LDADD = libprobe.a libcore.a $(DEPS_LIBS)
+UNIT_TESTS += tests/unit/test_truth_answer
+tests_unit_test_truth_answer_SOURCES = tests/unit/test_truth_answer.c \
+	tests/tap.h
+tests_unit_test_truth_answer_LDADD = libprobe.a libcore.a $(DEPS_LIBS)
 # DANE: pure TLSA matching and SMTP reply reading (libcore.a).
 libcore_a_SOURCES += dnssec/tlsa.c dnssec/tlsa.h dnssec/smtp.c dnssec/smtp.h
 UNIT_TESTS += tests/unit/test_tlsa tests/unit/test_smtp

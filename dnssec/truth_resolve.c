@@ -265,9 +265,18 @@ fail:
 	return NULL;
 }
 
-/* The records of an answer: CNAMEs followed from qname, in order, and the
- * qtype records of the final name; RRSIGs left out. */
-static int split_answer(const ldns_pkt *pkt, const char *qname,
+static int push_clone(ldns_rr_list *l, const ldns_rr *rr)
+{
+	ldns_rr *c = ldns_rr_clone(rr);
+
+	if (!c || !ldns_rr_list_push_rr(l, c)) {
+		ldns_rr_free(c);
+		return -1;
+	}
+	return 0;
+}
+
+int truth_answer_split(const ldns_pkt *pkt, const char *qname,
 	uint16_t qtype, ldns_rr_list *rrs, ldns_rr_list *cnames,
 	uint32_t *ttl)
 {
@@ -275,6 +284,8 @@ static int split_answer(const ldns_pkt *pkt, const char *qname,
 	ldns_rr_list *ns = ldns_pkt_authority(pkt);
 	ldns_rdf *cur = ldns_dname_new_frm_str(qname);
 	bool have_ttl = false;
+
+	*ttl = 0;
 
 	if (!cur)
 		return -1;
@@ -292,7 +303,7 @@ static int split_answer(const ldns_pkt *pkt, const char *qname,
 		}
 		if (!next || ldns_rr_rd_count(next) < 1)
 			break;
-		if (!ldns_rr_list_push_rr(cnames, ldns_rr_clone(next)))
+		if (push_clone(cnames, next) < 0)
 			goto fail;
 		if (!have_ttl || ldns_rr_ttl(next) < *ttl)
 			*ttl = ldns_rr_ttl(next);
@@ -307,7 +318,7 @@ static int split_answer(const ldns_pkt *pkt, const char *qname,
 		if (ldns_rr_get_type(rr) != qtype ||
 		    ldns_dname_compare(ldns_rr_owner(rr), cur) != 0)
 			continue;
-		if (!ldns_rr_list_push_rr(rrs, ldns_rr_clone(rr)))
+		if (push_clone(rrs, rr) < 0)
 			goto fail;
 		if (!have_ttl || ldns_rr_ttl(rr) < *ttl)
 			*ttl = ldns_rr_ttl(rr);
@@ -399,7 +410,8 @@ static void take_result(struct query *q, struct ub_result *res)
 	if (res->answer_packet && res->answer_len > 0 &&
 	    ldns_wire2pkt(&pkt, res->answer_packet, (size_t)res->answer_len) ==
 	    LDNS_STATUS_OK)
-		split_answer(pkt, a->qname, a->qtype, rrs, cnames, &ttl);
+		truth_answer_split(pkt, a->qname, a->qtype, rrs, cnames,
+			&ttl);
 	if (res->rcode != LDNS_RCODE_SERVFAIL || res->bogus)
 		rd->run->answered = true;
 	if (truth_answer_merge(a, rrs, cnames, ttl) < 0)
@@ -423,7 +435,9 @@ static void take_result(struct query *q, struct ub_result *res)
 
 	/* Where mail goes: the exchanges' addresses, in this round too. */
 	if (a->qtype == LDNS_RR_TYPE_MX) {
-		for (size_t i = 0; i < ldns_rr_list_rr_count(rrs); i++) {
+		/* A hostile zone's thousand exchanges are not followed. */
+		for (size_t i = 0; i < ldns_rr_list_rr_count(rrs) &&
+		    i < TRUTH_MAX_MX_HOSTS; i++) {
 			ldns_rr *rr = ldns_rr_list_rr(rrs, i);
 			char *host;
 			if (ldns_rr_rd_count(rr) < 2)

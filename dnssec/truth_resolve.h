@@ -73,6 +73,19 @@ struct truth_run *truth_resolve_start(uv_loop_t *loop, struct truth *t,
 	const struct truth_opts *o, truth_done_cb cb, void *arg,
 	char *err, size_t errlen);
 
+/** At most this many exchanges of one MX answer are resolved. */
+#define TRUTH_MAX_MX_HOSTS 32
+
+/** Split one reply (pure, no I/O): append to cnames the CNAME chain followed
+ * from qname (in order, at most 16 hops), and to rrs the qtype records of
+ * the name the chain ends at (RRSIGs and other owners left out).  *ttl gets
+ * the smallest TTL among them, or for an answer without records the
+ * negative TTL (the smaller of the SOA's TTL and minimum, RFC 2308), or 0.
+ * Records are copied; the caller owns the lists.  Returns 0 or -1. */
+int truth_answer_split(const ldns_pkt *pkt, const char *qname,
+	uint16_t qtype, ldns_rr_list *rrs, ldns_rr_list *cnames,
+	uint32_t *ttl);
+
 /** Print an answer dig-like: a ";; NAME TYPE (status) RCODE" header line
  * (bogus with its reason), the CNAMEs followed and the records in
  * presentation form (ldns).  */
