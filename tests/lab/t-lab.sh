@@ -189,20 +189,58 @@ count() {
 	pgrep -c -x 'nsd|unbound|chaos' || true
 }
 before=$(count)
-inner=$("$LAB_SRCDIR/tests/lab/run" sh -c 'echo "$LAB_DIR $(pgrep -c -x "nsd|unbound")"' 2> /dev/null)
+# Test parts: a new signed zone three labels deep (its own NSD), a record
+# added to an existing zone, a registered process and cleanup command.
+parts=$(mktemp -d)
+marker=$parts.cleaned-up
+cat > "$parts/10-test.pre" <<'PART'
+#!/bin/sh
+echo "partzone.example.net. example.net. signed auto" >> "$LAB_DIR/zones.list"
+echo "www 3600 A 192.0.2.80" > "$LAB_DIR/zones/partzone.example.net.zone"
+echo "part-added 3600 A 192.0.2.81" >> "$LAB_DIR/zones/gmail.com.zone"
+PART
+cat > "$parts/20-test.up" <<PART
+#!/bin/sh
+sleep 300 < /dev/null > /dev/null 2>&1 &
+echo "\$! test-sleep" >> "\$LAB_PIDS"
+echo "touch $marker" >> "\$LAB_CLEANUP"
+PART
+chmod +x "$parts/10-test.pre" "$parts/20-test.up"
+inner=$(LAB_PARTS_DIR=$parts "$LAB_SRCDIR/tests/lab/run" sh -c '
+	echo "$LAB_DIR $(pgrep -c -x "nsd|unbound") $(pgrep -c -x sleep)"
+	dig +short @127.0.1.1 www.partzone.example.net A
+	dig +short @127.0.1.1 part-added.gmail.com A
+	delv -a "$LAB_TRUST_ANCHOR_BIND" @127.0.1.1 www.partzone.example.net A 2>&1 |
+		grep -c "fully validated"
+	dig +short +norec @127.53.0.4 www.partzone.example.net A' 2> /dev/null)
 st=$?
 is "nested run: exit status 0" "$st" 0
 set -- $inner
 check "nested run: servers were running inside" test "${2:-0}" -gt 0
+is "nested run: the part's process was running" "${3:-}" 1
+is "nested run: a part's zone resolves" "${4:-}" 192.0.2.80
+is "nested run: a part's record in an existing zone resolves" "${5:-}" 192.0.2.81
+is "nested run: a part's signed zone validates" "${6:-}" 1
+is "nested run: a zone of three labels is served from 127.53.0.4" "${7:-}" 192.0.2.80
 check "nested run: LAB_DIR removed" test -n "$1" -a ! -e "$1"
+check "nested run: the part's cleanup command ran" test -e "$marker"
+check "nested run: the part's process is gone" sh -c "! pgrep -x sleep"
 is "nested run: no server left afterwards" "$(count)" "$before"
-"$LAB_SRCDIR/tests/lab/run" sh -c 'exit 7' 2> /dev/null
+rm -f "$parts"/* "$marker"
+LAB_PARTS_DIR= "$LAB_SRCDIR/tests/lab/run" sh -c 'exit 7' 2> /dev/null
 is "nested run: passes on the command's exit status" "$?" 7
-"$LAB_SRCDIR/tests/lab/run" false 2> /dev/null
+LAB_PARTS_DIR= "$LAB_SRCDIR/tests/lab/run" false 2> /dev/null
 is "nested run: a failing command fails" "$?" 1
+printf '#!/bin/sh\nexit 3\n' > "$parts/10-fail.pre"
+chmod +x "$parts/10-fail.pre"
+LAB_PARTS_DIR=$parts "$LAB_SRCDIR/tests/lab/run" true 2> /dev/null
+is "nested run: a failing part stops the lab (125)" "$?" 125
+rm -f "$parts/10-fail.pre"
+rmdir "$parts"
+is "nested run: nothing left after a failed start" "$(count)" "$before"
 # TERM while the command runs: teardown, status 143, nothing left.
 flag=$(mktemp -u)
-"$LAB_SRCDIR/tests/lab/run" sh -c "touch $flag; sleep 60" 2> /dev/null &
+LAB_PARTS_DIR= "$LAB_SRCDIR/tests/lab/run" sh -c "touch $flag; sleep 60" 2> /dev/null &
 pid=$!
 i=0
 while [ ! -e "$flag" ] && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
