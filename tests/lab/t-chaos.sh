@@ -340,19 +340,80 @@ has "a bad configuration: FILE:LINE: reason" "$out" "^$T/bad.conf:3: bit must be
 printf '127.0.9.1 honest\n' > "$T/noup.conf"
 has "honest without an upstream is refused" "$("$CHAOS" -c "$T/noup.conf" --manifest 2>&1)" \
 	"noup.conf:1: honest needs an upstream"
-printf 'upstream %s\n127.0.9.1 honest\n127.0.9.2 static\n' "$H" > "$T/small.conf"
-"$CHAOS" -c "$T/small.conf" -p 5399 2> "$T/small.err" &
+# A second instance with the lab's configuration on port 5399: mutated and
+# random queries to every behaviour over UDP and TCP, then SIGTERM.  With
+# sanitizers any memory error, leak or crash shows on its stderr.
+"$CHAOS" -c "$CONF" -p 5399 2> "$T/fuzz.err" &
 pid=$!
 i=0
-while [ $i -lt 50 ] && ! dig +time=1 +tries=1 -p 5399 @127.0.9.2 x.example A > /dev/null 2>&1; do
+while [ $i -lt 50 ] && ! dig +time=1 +tries=1 -p 5399 @"$(addr static)" x.example A > /dev/null 2>&1; do
 	sleep 0.1
 	i=$((i + 1))
 done
-is "a second instance on port 5399 answers" "$(q 127.0.9.2 x.example A -p 5399)" 45.33.32.156
+is "a second instance on port 5399 answers" "$(q "$(addr static)" x.example A -p 5399)" 45.33.32.156
+cat > "$T/fuzz.py" <<'PY'
+import os, random, socket, struct, sys
+# fuzz.py MANIFEST PORT N: N mutated queries over UDP, N/50 over TCP.
+addrs = [l.split('\t')[0] for l in open(sys.argv[1]) if l[0].isdigit()]
+port, n = int(sys.argv[2]), int(sys.argv[3])
+rng = random.Random(5399)
+names = [b'gmail.com', b'www.example.net', b'olc.protection.outlook.com',
+         b'x.olc.protection.outlook.com', b'nonexistent-fuzz.example.net', b'.']
+def query():
+    name = rng.choice(names)
+    name = bytes(c ^ 32 if rng.random() < .3 and chr(c).isalpha() else c for c in name)
+    wire = b''.join(bytes([len(l)]) + l for l in name.split(b'.') if l) + b'\0'
+    ar = rng.random() < .6
+    q = struct.pack('>HHHHHH', rng.randrange(65536), rng.choice([0x100, 0x110, 0]),
+                    1, 0, 0, 1 if ar else 0)
+    q += wire + struct.pack('>HH', rng.choice([1, 15, 28, 6, 2, 16, 255, 48]), 1)
+    if ar:
+        q += b'\0' + struct.pack('>HHIH', 41, rng.choice([512, 1232, 4096, 100, 65535]),
+                                 rng.choice([0, 0x8000]), 0)
+    return bytearray(q)
+def mutate(q):
+    for _ in range(rng.randrange(4)):
+        k = rng.randrange(4)
+        if k == 0 and q:
+            q[rng.randrange(len(q))] = rng.randrange(256)
+        elif k == 1:
+            del q[rng.randrange(len(q) + 1):]
+        elif k == 2:
+            q += os.urandom(rng.randrange(40))
+        elif len(q) > 2:
+            q[2] = rng.randrange(256)
+    return bytes(q)
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(n):
+    u.sendto(mutate(query()), (rng.choice(addrs), port))
+for i in range(n // 50):
+    try:
+        t = socket.create_connection((rng.choice(addrs), port), timeout=1)
+        for _ in range(rng.randrange(1, 4)):
+            m = mutate(query())
+            t.sendall(struct.pack('>H', max(0, len(m) + rng.choice([0, 0, 0, 1, -1]))) + m)
+        t.close()
+    except OSError:
+        pass
+PY
+python3 "$T/fuzz.py" "$LAB_MANIFEST" 5399 20000
+is "after 20000 mutated queries it still answers right" \
+	"$(q "$(addr honest)" gmail.com MX -p 5399)" "$gmail_mx"
 kill -TERM "$pid"
 wait "$pid"
 st=$?
 is "SIGTERM: exit status 0" "$st" 0
-is "SIGTERM: nothing on stderr (no leak, no sanitizer report)" "$(cat "$T/small.err")" ""
+is "SIGTERM: nothing on stderr (no crash, leak or sanitizer report)" "$(head -c 2000 "$T/fuzz.err")" ""
+
+# An upstream that never answers: SERVFAIL after the retries, as a
+# resolver says.
+printf 'upstream 127.0.9.9\n127.0.9.1 honest\n' > "$T/deaf.conf"
+"$CHAOS" -c "$T/deaf.conf" -p 5398 2> "$T/deaf.err" &
+pid=$!
+sleep 0.3
+has "a silent upstream gives SERVFAIL" "$(dig +time=6 +tries=1 -p 5398 @127.0.9.1 gmail.com MX 2>&1)" "status: SERVFAIL"
+kill -TERM "$pid"
+wait "$pid"
+is "and exits cleanly" "$?:$(head -c 2000 "$T/deaf.err")" "0:"
 
 tap_done
