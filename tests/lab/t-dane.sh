@@ -1,0 +1,141 @@
+#!/bin/sh
+# t-dane.sh: resolver-probe dane against the DANE lab (tests/lab/parts/
+# 50-dane.*): every case gives its manifest verdict and exit status; the
+# bad cases say why and end in time; posttls-finger (Postfix's own DANE
+# client) agrees where it can judge; --json is valid JSON.
+. "$LAB_SRCDIR/tests/lab/tap.sh"
+RP=$LAB_BUILDDIR/resolver-probe/resolver-probe
+M=$LAB_DIR/dane-manifest
+if [ ! -f "$M" ]; then
+	echo "1..0 # SKIP no DANE lab (tests/lab/parts/50-dane.pre did not run)"
+	exit 0
+fi
+TO=3
+dane() {
+	"$RP" dane --root-hints "$LAB_ROOT_HINTS" \
+		--trust-anchor "$LAB_TRUST_ANCHOR" --timeout $TO "$@"
+}
+want_exit() {
+	case $1 in
+	dane-valid|dane-insecure) echo 0;;
+	unreachable|dns-error) echo 3;;
+	*) echo 1;;
+	esac
+}
+OUT=$LAB_DIR/dane-out
+mkdir -p "$OUT"
+
+# Every case: the verdict on the last line, and the exit status.
+grep -v '^#' "$M" > "$OUT/cases"
+while read -r dom verdict; do
+	[ -n "$dom" ] || continue
+	start=$(date +%s)
+	dane "$dom" > "$OUT/$dom.txt" 2> "$OUT/$dom.err"
+	st=$?
+	took=$(( $(date +%s) - start ))
+	got=$(tail -n 1 "$OUT/$dom.txt" | cut -d' ' -f2 | tr -d :)
+	if [ "$got" = "$verdict" ] && [ "$st" = "$(want_exit "$verdict")" ]; then
+		ok "$dom: $verdict, exit $st"
+	else
+		not_ok "$dom: want $verdict exit $(want_exit "$verdict"), got '$got' exit $st"
+		diag "$(cat "$OUT/$dom.txt" "$OUT/$dom.err")"
+	fi
+	# No case may take longer than one session timeout plus DNS.
+	if [ "$took" -le $((TO + 10)) ]; then
+		ok "$dom: done in ${took}s"
+	else
+		not_ok "$dom: took ${took}s (timeout $TO s)"
+	fi
+	if grep -q 'AddressSanitizer\|runtime error' "$OUT/$dom.err"; then
+		not_ok "$dom: sanitizer report"
+		diag "$(cat "$OUT/$dom.err")"
+	fi
+done < "$OUT/cases"
+
+# The reasons a user reads for the awkward cases.
+has() {
+	if grep -q -- "$3" "$OUT/$1.txt"; then ok "$2"; else
+		not_ok "$2"; diag "$(cat "$OUT/$1.txt")"; fi
+}
+has bigcert.dane.net "oversized certificate chain: a clear TLS error" "excessive message size"
+has hang.dane.net "server hanging in the handshake: a timeout, said so" "timed out after $TO s in the TLS handshake"
+has silent.dane.net "silent server: timed out waiting for the banner" "waiting for the banner"
+has malformed.dane.net "malformed TLSA digest shown as unusable" "unusable: SHA2-256 data is not 32 bytes"
+has pkix-only.dane.net "PKIX-EE record shown as unusable for SMTP" "PKIX usages are not for SMTP"
+has ta-wrongname.dane.net "DANE-TA with a wrong name: which record, what failed" "TLSA 2 1 1 .* matches the certificate at depth 1, but verification failed: hostname mismatch"
+has wrong-digest.dane.net "wrong digest: the leaf's own digest is shown" "the leaf gives 1 1"
+has ta.dane.net "DANE-TA: matched record and depth reported" "matched TLSA 2 0 1 .* (DANE-TA) at depth 1, name mx.ta.dane.net"
+has ee-cert.dane.net "DANE-EE 3 0 1 matched at depth 0" "matched TLSA 3 0 1 .* (DANE-EE) at depth 0"
+has cname.dane.net "CNAME: TLSA at the expanded name" "base domain mx.ta.dane.net"
+has stripped.dane.net "stripping proxy: the blanked keyword shown" "XXXXXXXA"
+has two-mx.dane.net "two MX hosts: both looked at, the failing one named" "mx.wrong-digest.dane.net. dane-fail"
+has tlsa-unsigned.dane.net "TLSA in an unsigned zone: reported and ignored" "are not signed (insecure): ignored"
+has plain.dane.net "unsigned MX: what the sender is left with" "opportunistic TLS"
+
+# JSON: one document, the same verdict.
+dane --json ta-wrongname.dane.net > "$OUT/json" 2>&1
+if python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+h = d["hosts"][0]
+a = h["addresses"][0]
+assert d["verdict"] == "dane-fail", d["verdict"]
+assert h["tlsa"]["status"] == "secure"
+assert h["tlsa"]["records"][0]["record"].startswith("2 1 1 ")
+assert a["verdict"] == "dane-fail" and a["starttls"] and a["chain_length"] == 2
+assert any("STARTTLS" in l for l in a["transcript"])
+' "$OUT/json"; then ok "--json: valid, verdict and details"; else
+	not_ok "--json"; diag "$(cat "$OUT/json")"; fi
+
+# Usage errors: exit 2 and a message.
+check_fails "no domain: usage" dane
+dane 'bad..name' > /dev/null 2>&1; is "a bad domain name: exit 2" "$?" 2
+dane --port 0 ee-spki.dane.net > /dev/null 2>&1; is "--port 0: exit 2" "$?" 2
+dane --timeout x ee-spki.dane.net > /dev/null 2>&1; is "--timeout x: exit 2" "$?" 2
+"$RP" dane --root-hints /nonexistent --trust-anchor "$LAB_TRUST_ANCHOR" \
+	ee-spki.dane.net > /dev/null 2> "$OUT/usage.err"
+st=$?
+if [ $st -eq 2 ] && grep -q nonexistent "$OUT/usage.err"; then
+	ok "missing root hints file: exit 2, named"
+else
+	not_ok "missing root hints file: exit $st"; diag "$(cat "$OUT/usage.err")"
+fi
+
+# posttls-finger (Postfix's DANE client) on the same cases, through the
+# lab's validating resolver (its own resolv.conf in a private mount
+# namespace; trust-ad so that glibc passes the AD bit on).
+pf_verdict() {
+	if grep -q 'Verified TLS connection established' "$1"; then
+		echo dane-valid
+	elif grep -q 'TLSA lookup error' "$1"; then
+		echo bogus
+	elif grep -q 'server certificate verification failed' "$1"; then
+		echo dane-fail
+	elif grep -q 'Untrusted TLS connection\|Anonymous TLS connection' "$1"; then
+		echo dane-insecure
+	else
+		echo unknown
+	fi
+}
+if command -v posttls-finger > /dev/null 2>&1 || [ -x /usr/sbin/posttls-finger ]; then
+	PATH=$PATH:/usr/sbin
+	printf 'nameserver 127.0.1.1\noptions trust-ad\n' > "$LAB_DIR/resolv.dane"
+	for dom in ee-spki ee-cert ta ta-wrongname wrong-digest cname implicit \
+	    malformed-plus bogus-tlsa notlsa tlsa-unsigned plain; do
+		d=$dom.dane.net
+		unshare -m sh -c "mount --bind '$LAB_DIR/resolv.dane' /etc/resolv.conf &&
+			timeout 30 posttls-finger -c -t5 -T10 -l dane \
+			-o smtp_dns_support_level=dnssec $d" > "$OUT/$d.pf" 2>&1
+		pf=$(pf_verdict "$OUT/$d.pf")
+		ours=$(tail -n 1 "$OUT/$d.txt" | cut -d' ' -f2 | tr -d :)
+		if [ "$pf" = "$ours" ]; then
+			ok "$d: posttls-finger agrees ($pf)"
+		else
+			not_ok "$d: posttls-finger says $pf, we say $ours"
+			diag "$(cat "$OUT/$d.pf")"
+		fi
+	done
+else
+	skip "posttls-finger agreement" "posttls-finger not installed"
+fi
+tap_done
