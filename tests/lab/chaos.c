@@ -1063,6 +1063,26 @@ static size_t map_a(ldns_pkt *r, uint32_t (*f)(uint32_t, void *), void *ctx)
 	return n;
 }
 
+/* After every A record got the same address, keep one per owner name: an
+ * RRset holds no duplicates. */
+static void dedupe_a(ldns_pkt *r)
+{
+	ldns_rr_list *an = ldns_pkt_answer(r);
+	size_t j = 0, n = ldns_rr_list_rr_count(an);
+	for (size_t i = 0; i < n; i++) {
+		ldns_rr *rr = ldns_rr_list_rr(an, i);
+		bool dup = false;
+		for (size_t k = 0; k < j && !dup; k++)
+			dup = ldns_rr_compare(ldns_rr_list_rr(an, k), rr) == 0;
+		if (dup)
+			ldns_rr_free(rr);
+		else
+			ldns_rr_list_set_rr(an, rr, j++);
+	}
+	ldns_rr_list_set_rr_count(an, j);
+	set_count(r, LDNS_SECTION_ANSWER);
+}
+
 static uint32_t a_fixed(uint32_t old, void *ctx)
 {
 	(void)old;
@@ -1441,12 +1461,16 @@ static void answer_upstream(struct chaos *ch, const struct behaviour *b,
 			ldns_pkt_set_ad(r, false);
 		break;
 	case K_ANSWER_A:
-		if (map_a(r, a_fixed, (void *)&b->a))
+		if (map_a(r, a_fixed, (void *)&b->a)) {
 			ldns_pkt_set_ad(r, false);
+			dedupe_a(r);
+		}
 		break;
 	case K_AD_ON_FALSE:
-		if (map_a(r, a_fixed, (void *)&b->a))
+		if (map_a(r, a_fixed, (void *)&b->a)) {
 			ldns_pkt_set_ad(r, true);
+			dedupe_a(r);
+		}
 		break;
 	case K_NXREWRITE:
 		if (ldns_pkt_get_rcode(r) != LDNS_RCODE_NXDOMAIN)
@@ -1689,7 +1713,10 @@ static void up_read(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf,
 	ldns_pkt_free(u);
 	if (keylen != p->keylen || memcmp(key, p->key, keylen) != 0)
 		return;
-	if (rcode != LDNS_RCODE_SERVFAIL && ch->cfg->cache_ttl > 0) {
+	/* We asked with EDNS 4096, so a larger reply is odd: not cached, and
+	 * the cache stays within cache-size * 4096 bytes. */
+	if (rcode != LDNS_RCODE_SERVFAIL && ch->cfg->cache_ttl > 0
+		&& nread <= UDP_MAX) {
 		struct cache_slot *s = &ch->cache[p->hash
 			& (ch->cfg->cache_size - 1)];
 		uint8_t *copy = malloc((size_t)nread);
@@ -1835,8 +1862,8 @@ static void handle_query(struct chaos *ch, const struct client *cl,
 static void handle_garbage(struct chaos *ch, const struct client *cl,
 	const uint8_t *buf, size_t len)
 {
-	if (len < 12 || (buf[2] & 0x80) || !lookup(ch->cfg, cl->dst)
-		|| lookup(ch->cfg, cl->dst)->kind == K_SILENT)
+	const struct behaviour *b = lookup(ch->cfg, cl->dst);
+	if (len < 12 || (buf[2] & 0x80) || !b || b->kind == K_SILENT)
 		return;
 	uint8_t r[12] = { buf[0], buf[1], (uint8_t)(0x80 | (buf[2] & 0x79)),
 		LDNS_RCODE_FORMERR };
