@@ -80,8 +80,8 @@ static void print_text(FILE *f, const struct dane_result *r)
 				truth_sec_str(h->tlsa_sec));
 			if (h->tlsa_base)
 				fprintf(f, ", base domain %s", h->tlsa_base);
-			fprintf(f, ": %zu records, %zu usable\n", h->ntlsa,
-				h->nusable);
+			fprintf(f, ": %zu record%s, %zu usable\n", h->ntlsa,
+				h->ntlsa == 1 ? "" : "s", h->nusable);
 		}
 		for (size_t k = 0; k < h->ntlsa; k++) {
 			const struct tlsa *t = &h->tlsa[k];

@@ -444,9 +444,11 @@ static void tls_judge(struct session *s)
 				free(got);
 			}
 			slog(s, "  ", "TLSA %s matches no certificate sent "
-				"(the leaf gives %u %u %s%s)", rec,
-				t->selector, t->mtype, hex,
-				glen > 32 ? "..." : "");
+				"(the leaf's %s %s is %s%s)", rec,
+				t->selector ? "SPKI" : "Cert",
+				t->mtype == TLSA_SHA256 ? "SHA2-256" :
+				t->mtype == TLSA_SHA512 ? "SHA2-512" : "Full",
+				hex, glen > 32 ? "..." : "");
 		}
 	}
 	const char *why = vr == X509_V_OK ? "no TLSA record matched" :

@@ -118,7 +118,11 @@ const struct dane_result *dane_check_result(const struct dane_check *c);
 void dane_check_free(struct dane_check *c);
 
 /** Compute host and domain verdicts from what is filled in (pure; used by
- * the engine and by unit tests). */
+ * the engine and by unit tests).  A verdict of DANE_VERDICT_COUNT means
+ * "not decided yet": a host's comes from its addresses (the first in
+ * precedence order), the domain's from its hosts; verdicts already decided
+ * (by DNS: bogus, insecure, dns-error) stay.  Details are rewritten as
+ * "address: why" and "host: why"; the strings are owned by r. */
 void dane_result_judge(struct dane_result *r);
 
 #endif

@@ -20,3 +20,6 @@ tests_unit_test_smtp_SOURCES = tests/unit/test_smtp.c tests/tap.h
 tests_unit_test_smtp_LDADD = libcore.a $(DEPS_LIBS)
 # DANE: the check engine (truth_resolve, SMTP and TLS on the loop).
 libprobe_a_SOURCES += dnssec/dane.c dnssec/dane.h
+UNIT_TESTS += tests/unit/test_dane
+tests_unit_test_dane_SOURCES = tests/unit/test_dane.c tests/tap.h
+tests_unit_test_dane_LDADD = libprobe.a libcore.a $(DEPS_LIBS)

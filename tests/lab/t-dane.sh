@@ -63,7 +63,7 @@ has silent.dane.net "silent server: timed out waiting for the banner" "waiting f
 has malformed.dane.net "malformed TLSA digest shown as unusable" "unusable: SHA2-256 data is not 32 bytes"
 has pkix-only.dane.net "PKIX-EE record shown as unusable for SMTP" "PKIX usages are not for SMTP"
 has ta-wrongname.dane.net "DANE-TA with a wrong name: which record, what failed" "TLSA 2 1 1 .* matches the certificate at depth 1, but verification failed: hostname mismatch"
-has wrong-digest.dane.net "wrong digest: the leaf's own digest is shown" "the leaf gives 1 1"
+has wrong-digest.dane.net "wrong digest: the leaf's own digest is shown" "the leaf's SPKI SHA2-256 is "
 has ta.dane.net "DANE-TA: matched record and depth reported" "matched TLSA 2 0 1 .* (DANE-TA) at depth 1, name mx.ta.dane.net"
 has ee-cert.dane.net "DANE-EE 3 0 1 matched at depth 0" "matched TLSA 3 0 1 .* (DANE-EE) at depth 0"
 has cname.dane.net "CNAME: TLSA at the expanded name" "base domain mx.ta.dane.net"
