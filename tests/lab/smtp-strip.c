@@ -1,6 +1,6 @@
 /* smtp-strip.c: an in-path SMTP middlebox for the DANE lab (libuv).
  *
- *   smtp-strip -l ADDR [-p PORT] [-u ADDR:PORT] [-m strip|hang|silent]
+ *   smtp-strip -l ADDR [-p PORT] [-u ADDR:PORT] [-m strip|hang|silent|garbage]
  *
  * Listens on ADDR:PORT (default 25) and, per connection:
  *   strip   forwards to the upstream server, replacing STARTTLS in what the
@@ -8,7 +8,9 @@
  *   hang    forwards until the server's reply to STARTTLS, then forwards
  *           nothing more either way and keeps the connection open (a server
  *           that hangs in the TLS handshake);
- *   silent  accepts and never says anything.
+ *   silent  accepts and never says anything;
+ *   garbage sends 64 KiB without a line end instead of a banner (a hostile
+ *           peer), then nothing.
  * Runs in the foreground until SIGTERM or SIGINT; errors on stderr. */
 #include "config.h"
 #include <errno.h>
@@ -20,7 +22,7 @@
 #include <getopt.h>
 #include <uv.h>
 
-enum mode { MODE_STRIP, MODE_HANG, MODE_SILENT };
+enum mode { MODE_STRIP, MODE_HANG, MODE_SILENT, MODE_GARBAGE };
 
 static enum mode mode = MODE_STRIP;
 static struct sockaddr_storage upstream;
@@ -137,7 +139,7 @@ static void from_client(uv_stream_t *st, ssize_t n, const uv_buf_t *b)
 		conn_close(c);
 		return;
 	}
-	if (mode == MODE_SILENT || c->frozen)
+	if (mode == MODE_SILENT || mode == MODE_GARBAGE || c->frozen)
 		return;
 	for (ssize_t i = 0; i < n && mode == MODE_HANG; i++) {
 		if (c->clinelen < sizeof(c->cline))
@@ -183,7 +185,13 @@ static void on_connection(uv_stream_t *srv, int status)
 		conn_close(c);
 		return;
 	}
-	if (mode == MODE_SILENT) {
+	if (mode == MODE_SILENT || mode == MODE_GARBAGE) {
+		if (mode == MODE_GARBAGE) {
+			static char junk[65536];
+			memset(junk, 'x', sizeof(junk));
+			memcpy(junk, "220 ", 4);
+			send_to(&c->client, junk, sizeof(junk));
+		}
 		uv_read_start((uv_stream_t *)&c->client, on_alloc, from_client);
 		return;
 	}
@@ -219,7 +227,7 @@ static int parse_hostport(const char *s, struct sockaddr_storage *ss)
 static void usage(void)
 {
 	fprintf(stderr, "usage: smtp-strip -l ADDR [-p PORT] [-u ADDR:PORT] "
-		"[-m strip|hang|silent]\n");
+		"[-m strip|hang|silent|garbage]\n");
 }
 
 int main(int argc, char **argv)
@@ -256,6 +264,8 @@ int main(int argc, char **argv)
 				mode = MODE_HANG;
 			else if (!strcmp(optarg, "silent"))
 				mode = MODE_SILENT;
+			else if (!strcmp(optarg, "garbage"))
+				mode = MODE_GARBAGE;
 			else {
 				fprintf(stderr, "smtp-strip: unknown mode "
 					"\"%s\"\n", optarg);
@@ -267,7 +277,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!listen_addr || optind != argc || (mode != MODE_SILENT && !up)) {
+	if (!listen_addr || optind != argc ||
+	    (mode != MODE_SILENT && mode != MODE_GARBAGE && !up)) {
 		usage();
 		return 2;
 	}

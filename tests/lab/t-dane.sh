@@ -59,6 +59,7 @@ has() {
 }
 has bigcert.dane.net "oversized certificate chain: a clear TLS error" "excessive message size"
 has hang.dane.net "server hanging in the handshake: a timeout, said so" "timed out after $TO s in the TLS handshake"
+has garbage.dane.net "64 KiB banner line: a capped protocol error" "reply line longer than 1000 bytes"
 has silent.dane.net "silent server: timed out waiting for the banner" "waiting for the banner"
 has malformed.dane.net "malformed TLSA digest shown as unusable" "unusable: SHA2-256 data is not 32 bytes"
 has pkix-only.dane.net "PKIX-EE record shown as unusable for SMTP" "PKIX usages are not for SMTP"
