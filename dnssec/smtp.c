@@ -50,13 +50,20 @@ static enum smtp_feed take_line(struct smtp_reader *r)
 			rep->code, code);
 		return fail(r, why);
 	}
-	if (rep->nlines == SMTP_REPLY_LINES_MAX)
-		return fail(r, "reply has more than "
-			"64 lines");
+	if (rep->nlines == SMTP_REPLY_LINES_MAX) {
+		char why[80];
+		snprintf(why, sizeof(why), "reply has more than %d lines",
+			SMTP_REPLY_LINES_MAX);
+		return fail(r, why);
+	}
 	const char *text = n > 4 ? l + 4 : "";
 	size_t tlen = n > 4 ? n - 4 : 0;
-	if (rep->textlen + tlen > SMTP_REPLY_TEXT_MAX)
-		return fail(r, "reply text longer than 8192 bytes");
+	if (rep->textlen + tlen > SMTP_REPLY_TEXT_MAX) {
+		char why[80];
+		snprintf(why, sizeof(why), "reply text longer than %d bytes",
+			SMTP_REPLY_TEXT_MAX);
+		return fail(r, why);
+	}
 	char *dst = rep->text + rep->textlen + rep->nlines;
 	memcpy(dst, text, tlen);
 	dst[tlen] = '\0';
@@ -100,7 +107,11 @@ enum smtp_feed smtp_reader_feed(struct smtp_reader *r, const char *buf,
 		/* One extra octet for the CR of a full-length line. */
 		if (r->linelen == SMTP_LINE_MAX + 1 ||
 		    (r->linelen == SMTP_LINE_MAX && c != '\r')) {
-			st = fail(r, "reply line longer than 1000 bytes");
+			char why[80];
+			snprintf(why, sizeof(why),
+				"reply line longer than %d bytes",
+				SMTP_LINE_MAX);
+			st = fail(r, why);
 			break;
 		}
 		r->line[r->linelen++] = c;

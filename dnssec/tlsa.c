@@ -112,15 +112,22 @@ int tlsa_from_rr(const ldns_rr *rr, struct tlsa *t, char *err, size_t errlen)
 
 int tlsa_from_str(const char *text, struct tlsa *t, char *err, size_t errlen)
 {
-	char line[2 * TLSA_DATA_MAX + 64];
 	ldns_rr *rr = NULL;
 	memset(t, 0, sizeof(*t));
-	int w = snprintf(line, sizeof(line), "x. 0 IN TLSA %s", text);
-	if (w < 0 || (size_t)w >= sizeof(line)) {
-		snprintf(err, errlen, "TLSA text too long");
+	/* Room for the largest data in hex and a little white space. */
+	size_t n = strlen(text);
+	if (n > 2 * TLSA_DATA_MAX + 64) {
+		snprintf(err, errlen, "TLSA text too long (%zu bytes)", n);
 		return -1;
 	}
+	char *line = malloc(n + 16);
+	if (!line) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	snprintf(line, n + 16, "x. 0 IN TLSA %s", text);
 	ldns_status s = ldns_rr_new_frm_str(&rr, line, 0, NULL, NULL);
+	free(line);
 	if (s != LDNS_STATUS_OK) {
 		snprintf(err, errlen, "bad TLSA record \"%.80s\": %s", text,
 			ldns_get_errorstr_by_id(s));

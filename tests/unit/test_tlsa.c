@@ -105,6 +105,18 @@ int main(void)
 		tlsa_clear(&t);
 	}
 
+	/* Text beyond any real record is refused before ldns sees it. */
+	{
+		size_t big = 2 * TLSA_DATA_MAX + 200;
+		char *huge = malloc(big + 1);
+		memset(huge, 'a', big);
+		memcpy(huge, "3 0 0 ", 6);
+		huge[big] = '\0';
+		ok(tlsa_from_str(huge, &t, err, sizeof(err)) < 0 &&
+			strstr(err, "too long"), "over-long text: %s", err);
+		free(huge);
+	}
+
 	/* A record of another type is not TLSA. */
 	ldns_rr *a = NULL;
 	ldns_rr_new_frm_str(&a, "x. 0 IN A 192.0.2.1", 0, NULL, NULL);
