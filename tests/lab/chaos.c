@@ -866,6 +866,19 @@ static void manifest_line(FILE *out, uint32_t a, const struct behaviour *b,
 			kinds[b->kind].flags, b->desc);
 }
 
+/* The rule that serves address a (host order): the most specific one. */
+static const struct rule *rule_for(const struct config *c, uint32_t a)
+{
+	const struct rule *best = NULL;
+	for (size_t i = 0; i < c->nrules; i++) {
+		const struct rule *r = &c->rules[i];
+		uint32_t mask = r->len ? 0xffffffffU << (32 - r->len) : 0;
+		if ((a & mask) == r->net && (!best || r->len > best->len))
+			best = r;
+	}
+	return best;
+}
+
 static int manifest(const struct config *c, FILE *out)
 {
 	fprintf(out, "# chaos responder manifest for %s\n", c->file);
@@ -874,6 +887,10 @@ static int manifest(const struct config *c, FILE *out)
 		uint64_t count = 1ULL << (32 - r->len);
 		for (uint64_t j = 0; j < count; j++) {
 			uint32_t a = r->net + (uint32_t)j;
+			/* An address with its own, more specific line is
+			 * listed there, once. */
+			if (r->len < 32 && rule_for(c, a) != r)
+				continue;
 			if (r->b->kind == K_POPULATION)
 				manifest_line(out, a, population_pick(r->b, a),
 					r->b);

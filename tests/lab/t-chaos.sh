@@ -340,6 +340,24 @@ has "a bad configuration: FILE:LINE: reason" "$out" "^$T/bad.conf:3: bit must be
 printf '127.0.9.1 honest\n' > "$T/noup.conf"
 has "honest without an upstream is refused" "$("$CHAOS" -c "$T/noup.conf" --manifest 2>&1)" \
 	"noup.conf:1: honest needs an upstream"
+printf 'upstream 127.0.1.1\n127.1.0.0/24 population honest:1 static:1\n127.1.0.5 refused\n127.1.0.8/30 silent\n' > "$T/overlap.conf"
+"$CHAOS" -c "$T/overlap.conf" --manifest | grep -v '^#' > "$T/overlap.m"
+is "manifest: overlapping lines list each address once" \
+	"$(cut -f1 "$T/overlap.m" | sort -u | wc -l | tr -d ' '):$(wc -l < "$T/overlap.m" | tr -d ' ')" "256:256"
+is "manifest: the more specific line wins" \
+	"$(grep -c '^127\.1\.0\.5	refused	' "$T/overlap.m"):$(grep -c '^127\.1\.0\.\(8\|9\|10\|11\)	timeout	' "$T/overlap.m")" "1:4"
+
+"$CHAOS" -c "$T/overlap.conf" -p 5397 2> "$T/overlap.err" &
+pid=$!
+sleep 0.3
+has "serving: the more specific line wins (127.1.0.5 refused)" \
+	"$(dig +time=1 +tries=1 -p 5397 @127.1.0.5 gmail.com MX 2>&1)" "status: REFUSED"
+has "serving: (127.1.0.9 silent)" "$(dig +time=1 +tries=1 -p 5397 @127.1.0.9 gmail.com MX 2>&1)" "timed out"
+has "serving: an address outside every line gets nothing" \
+	"$(dig +time=1 +tries=1 -p 5397 @127.1.1.1 gmail.com MX 2>&1)" "timed out"
+kill -TERM "$pid"
+wait "$pid"
+
 # A second instance with the lab's configuration on port 5399: mutated and
 # random queries to every behaviour over UDP and TCP, then SIGTERM.  With
 # sanitizers any memory error, leak or crash shows on its stderr.
