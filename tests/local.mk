@@ -13,3 +13,4 @@ check-local: $(check_PROGRAMS) resolver-probe/resolver-probe$(EXEEXT)
 	 builddir="$(abs_top_builddir)" $(SHELL) $(top_srcdir)/tests/run-tests
 
 include tests/lab/local.mk
+include tests/fuzz/local.mk
