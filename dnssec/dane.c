@@ -1132,11 +1132,13 @@ static void mx_done(struct truth_run *run, void *arg)
 		/* RFC 7672 section 2.2.1: an insecure MX RRset means DANE
 		 * does not apply to any of its hosts. */
 		for (size_t i = 0; i < r->nhosts; i++)
-			if (r->hosts[i].verdict == VERDICT_UNSET)
+			if (r->hosts[i].verdict == VERDICT_UNSET ||
+			    r->hosts[i].verdict == DANE_INSECURE)
 				set_verdict(&r->hosts[i].verdict,
 					&r->hosts[i].detail, DANE_INSECURE,
-					strf("not looked at: the MX RRset is "
-					"insecure"));
+					strf("TLSA not looked up: the %s is "
+					"insecure", r->implicit_mx ?
+					"address lookup" : "MX RRset"));
 		set_verdict(&r->verdict, &r->detail, DANE_INSECURE, strf(
 			"the %s of %s is not signed (insecure): DANE does not "
 			"apply, and a sender is left with opportunistic TLS "
