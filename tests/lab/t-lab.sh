@@ -201,13 +201,13 @@ echo "part-added 3600 A 192.0.2.81" >> "$LAB_DIR/zones/gmail.com.zone"
 PART
 cat > "$parts/20-test.up" <<PART
 #!/bin/sh
-sleep 300 < /dev/null > /dev/null 2>&1 &
+sleep 301.5 < /dev/null > /dev/null 2>&1 &
 echo "\$! test-sleep" >> "\$LAB_PIDS"
 echo "touch $marker" >> "\$LAB_CLEANUP"
 PART
 chmod +x "$parts/10-test.pre" "$parts/20-test.up"
 inner=$(LAB_PARTS_DIR=$parts "$LAB_SRCDIR/tests/lab/run" sh -c '
-	echo "$LAB_DIR $(pgrep -c -x "nsd|unbound") $(pgrep -c -x sleep)"
+	echo "$LAB_DIR $(pgrep -c -x "nsd|unbound") $(pgrep -c -f "^sleep 301\.5\$")"
 	dig +short @127.0.1.1 www.partzone.example.net A
 	dig +short @127.0.1.1 part-added.gmail.com A
 	delv -a "$LAB_TRUST_ANCHOR_BIND" @127.0.1.1 www.partzone.example.net A 2>&1 |
@@ -224,7 +224,7 @@ is "nested run: a part's signed zone validates" "${6:-}" 1
 is "nested run: a zone of three labels is served from 127.53.0.4" "${7:-}" 192.0.2.80
 check "nested run: LAB_DIR removed" test -n "$1" -a ! -e "$1"
 check "nested run: the part's cleanup command ran" test -e "$marker"
-check "nested run: the part's process is gone" sh -c "! pgrep -x sleep"
+check "nested run: the part's process is gone" sh -c "! pgrep -f '^sleep 301\.5\$'"
 is "nested run: no server left afterwards" "$(count)" "$before"
 rm -f "$parts"/* "$marker"
 LAB_PARTS_DIR= "$LAB_SRCDIR/tests/lab/run" sh -c 'exit 7' 2> /dev/null
@@ -240,7 +240,7 @@ rmdir "$parts"
 is "nested run: nothing left after a failed start" "$(count)" "$before"
 # TERM while the command runs: teardown, status 143, nothing left.
 flag=$(mktemp -u)
-LAB_PARTS_DIR= "$LAB_SRCDIR/tests/lab/run" sh -c "touch $flag; sleep 60" 2> /dev/null &
+LAB_PARTS_DIR= "$LAB_SRCDIR/tests/lab/run" sh -c "touch $flag; sleep 60.5" 2> /dev/null &
 pid=$!
 i=0
 while [ ! -e "$flag" ] && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
@@ -250,6 +250,6 @@ wait $pid
 is "nested run: TERM gives status 143" "$?" 143
 rm -f "$flag"
 is "nested run: no server left after TERM" "$(count)" "$before"
-check "nested run: no sleep left after TERM" sh -c "! pgrep -x sleep"
+check "nested run: the command is gone after TERM" sh -c "! pgrep -f '^sleep 60\.5\$'"
 
 tap_done
