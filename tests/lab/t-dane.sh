@@ -70,6 +70,8 @@ has pkix-only.dane.net "PKIX-EE record shown as unusable for SMTP" "PKIX usages 
 has ta-wrongname.dane.net "DANE-TA with a wrong name: which record, what failed" "TLSA 2 1 1 .* matches the certificate at depth 1, but verification failed: hostname mismatch"
 has wrong-digest.dane.net "wrong digest: the leaf's own digest is shown" "the leaf's SPKI SHA2-256 is "
 has ta.dane.net "DANE-TA: matched record and depth reported" "matched TLSA 2 0 1 .* (DANE-TA) at depth 1, name mx.ta.dane.net"
+has ee-expired.dane.net "DANE-EE ignores an expired certificate" "matched TLSA 3 1 1 .* (DANE-EE) at depth 0"
+has ta-expired.dane.net "DANE-TA with an expired leaf: the chain check says so" "certificate has expired"
 has ee-cert.dane.net "DANE-EE 3 0 1 matched at depth 0" "matched TLSA 3 0 1 .* (DANE-EE) at depth 0"
 has cname.dane.net "CNAME: TLSA at the expanded name" "base domain mx.ta.dane.net"
 has stripped.dane.net "stripping proxy: the blanked keyword shown" "XXXXXXXA"
@@ -126,6 +128,7 @@ if command -v posttls-finger > /dev/null 2>&1 || [ -x /usr/sbin/posttls-finger ]
 	PATH=$PATH:/usr/sbin
 	printf 'nameserver 127.0.1.1\noptions trust-ad\n' > "$LAB_DIR/resolv.dane"
 	for dom in ee-spki ee-cert ta ta-wrongname wrong-digest cname implicit \
+	    ee-expired ta-expired \
 	    malformed-plus bogus-tlsa notlsa tlsa-unsigned plain; do
 		d=$dom.dane.net
 		unshare -m sh -c "mount --bind '$LAB_DIR/resolv.dane' /etc/resolv.conf &&
