@@ -62,7 +62,8 @@
 #define KEY_MAX 262		/* qname wire (255) + type, class, flags */
 #define PEND_MAX 32768		/* upstream queries in flight */
 #define WAIT_MAX 200000		/* queries waiting for the upstream */
-#define TCP_MAX 1024		/* open TCP connections */
+#define TCP_MAX 512		/* open TCP connections (below the fd limit) */
+#define TCP_BACKLOG_MAX (1 << 20)	/* unsent bytes before we give up */
 #define TCP_IDLE_MS 10000
 #define UP_TIMEOUT_MS 1000
 #define UP_TRIES 3
@@ -1381,6 +1382,13 @@ static void tcp_send(struct chaos *ch, struct tcp_conn *c, const uint8_t *wire,
 {
 	if (c->closing || len > 65535)
 		return;
+	/* A client that asks and never reads would grow the queue without
+	 * bound. */
+	if (uv_stream_get_write_queue_size((uv_stream_t *)&c->tcp)
+		> TCP_BACKLOG_MAX) {
+		tcp_close(c);
+		return;
+	}
 	uv_write_t *req = malloc(sizeof(*req) + 2 + len);
 	if (!req)
 		return;

@@ -415,7 +415,27 @@ for i in range(n // 50):
         pass
 PY
 python3 "$T/fuzz.py" "$LAB_MANIFEST" 5399 20000
-is "after 20000 mutated queries it still answers right" \
+cat > "$T/noread.py" <<'PY'
+import socket, struct, sys, time
+# noread.py ADDR PORT: pipeline queries over TCP and never read the
+# replies; prints "closed" when the server gives up on us within 20 s.
+s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=5)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+q = b'\x05gmail\x03com\x00' + struct.pack('>HH', 15, 1)
+msg = b''.join(struct.pack('>HHHHHHH', 12 + len(q), i, 0x100, 1, 0, 0, 0) + q
+               for i in range(1000))
+t = time.time()
+try:
+    while time.time() - t < 20:
+        s.sendall(msg)
+except OSError:
+    print('closed')
+    sys.exit(0)
+print('still open')
+PY
+is "a TCP client that never reads is disconnected (bounded write queue)" \
+	"$(python3 "$T/noread.py" "$(addr static)" 5399)" closed
+is "after all that it still answers right" \
 	"$(q "$(addr honest)" gmail.com MX -p 5399)" "$gmail_mx"
 kill -TERM "$pid"
 wait "$pid"
