@@ -80,8 +80,8 @@ liar 127.0.2.5 incomplete gmail.com MX "10 alt1.gmail-smtp-in.l.google.com.
 delv_status() {
 	out=$(delv -a "$1" +root=. @"$r" "$2" "$3" 2>&1)
 	case $out in
-	*"; fully validated"*) echo secure;;
-	*"; unsigned answer"*) echo insecure;;
+	*"fully validated"*) echo secure;;
+	*"unsigned answer"*|*"negative response, unsigned"*) echo insecure;;
 	*"resolution failed"*|*"no valid"*|*"broken trust chain"*) echo bogus;;
 	*) echo "unexpected: $out";;
 	esac
@@ -92,7 +92,7 @@ resolver_status() {
 	case $out in
 	*"status: SERVFAIL"*) echo bogus;;
 	*"flags: qr rd ra ad;"*) echo secure;;
-	*"status: NOERROR"*) echo insecure;;
+	*"status: NOERROR"*|*"status: NXDOMAIN"*) echo insecure;;
 	*) echo "unexpected: $out";;
 	esac
 }
