@@ -169,6 +169,7 @@ struct session {
 	BIO *rbio, *wbio;	/* network -> SSL, SSL -> network */
 	bool handshaken;
 	size_t nread;
+	size_t tls_read;	/* bytes received since STARTTLS */
 	char buf[16384];
 };
 
@@ -677,6 +678,7 @@ static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *b)
 		return;
 	}
 	if (s->state == S_TLS) {
+		s->tls_read += (size_t)nread;
 		BIO_write(s->rbio, b->base, (int)nread);
 		tls_drive(s);
 		return;
@@ -724,7 +726,11 @@ static void on_connect(uv_connect_t *req, int status)
 static void on_timer(uv_timer_t *t)
 {
 	struct session *s = t->data;
-	if (!s->finished)
+	if (!s->finished && s->state == S_TLS)
+		finish(s, DANE_UNREACHABLE, "timed out after %u s %s (%zu "
+			"bytes of it received)", s->chk->o.timeout,
+			state_what(s->state), s->tls_read);
+	else if (!s->finished)
 		finish(s, DANE_UNREACHABLE, "timed out after %u s %s",
 			s->chk->o.timeout, state_what(s->state));
 	session_close(s);

@@ -5,7 +5,9 @@
  * Listens on ADDR:PORT (default 25) and, per connection:
  *   strip   forwards to the upstream server, replacing STARTTLS in what the
  *           server says with XXXXXXXA, as SMTP-inspecting firewalls do;
- *   hang    forwards until the server's reply to STARTTLS, then forwards
+ *   hang    forwards until the server's reply to STARTTLS, then the
+ *           client's TLS bytes and the first 100 bytes of the server's
+ *           (half a ServerHello), then forwards
  *           nothing more either way and keeps the connection open (a server
  *           that hangs in the TLS handshake);
  *   silent  accepts and never says anything;
@@ -29,6 +31,7 @@ static struct sockaddr_storage upstream;
 static uv_loop_t *loop;
 
 #define LINE_MAX_BYTES 4096
+#define HANG_TLS_BYTES 100	/* server TLS bytes let through in hang mode */
 
 /* One proxied connection: the client side and the upstream side. */
 struct conn {
@@ -37,6 +40,8 @@ struct conn {
 	int open;
 	bool closing;
 	bool client_starttls;	/* the client sent STARTTLS */
+	bool tls;		/* hang: the STARTTLS reply went through */
+	size_t tls_sent;	/* hang: server TLS bytes forwarded */
 	bool frozen;		/* hang: forward nothing any more */
 	char line[LINE_MAX_BYTES];	/* server bytes of an unfinished line */
 	size_t linelen;
@@ -110,6 +115,15 @@ static void from_server(uv_stream_t *st, ssize_t n, const uv_buf_t *b)
 	}
 	if (c->frozen)
 		return;
+	if (c->tls) {
+		/* Stop in the middle of the server's first flight. */
+		size_t k = (size_t)n < HANG_TLS_BYTES - c->tls_sent ?
+			(size_t)n : HANG_TLS_BYTES - c->tls_sent;
+		send_to(&c->client, b->base, k);
+		c->tls_sent += k;
+		c->frozen = c->tls_sent == HANG_TLS_BYTES;
+		return;
+	}
 	for (ssize_t i = 0; i < n; i++) {
 		if (c->linelen == sizeof(c->line)) {
 			send_to(&c->client, c->line, c->linelen);
@@ -121,10 +135,10 @@ static void from_server(uv_stream_t *st, ssize_t n, const uv_buf_t *b)
 		if (mode == MODE_STRIP)
 			blank_line(c->line, c->linelen);
 		send_to(&c->client, c->line, c->linelen);
-		/* hang: the reply to STARTTLS went through; then nothing. */
+		/* hang: the reply to STARTTLS went through; TLS next. */
 		if (mode == MODE_HANG && c->client_starttls &&
 		    c->linelen >= 4 && c->line[3] == ' ') {
-			c->frozen = true;
+			c->tls = true;
 			c->linelen = 0;
 			return;
 		}
@@ -141,7 +155,7 @@ static void from_client(uv_stream_t *st, ssize_t n, const uv_buf_t *b)
 	}
 	if (mode == MODE_SILENT || mode == MODE_GARBAGE || c->frozen)
 		return;
-	for (ssize_t i = 0; i < n && mode == MODE_HANG; i++) {
+	for (ssize_t i = 0; i < n && mode == MODE_HANG && !c->tls; i++) {
 		if (c->clinelen < sizeof(c->cline))
 			c->cline[c->clinelen++] = b->base[i];
 		if (b->base[i] == '\n') {

@@ -62,7 +62,7 @@ has() {
 		not_ok "$2"; diag "$(cat "$OUT/$1.txt")"; fi
 }
 has bigcert.dane.net "oversized certificate chain: a clear TLS error" "excessive message size"
-has hang.dane.net "server hanging in the handshake: a timeout, said so" "timed out after $TO s in the TLS handshake"
+has hang.dane.net "server hanging mid-handshake: a timeout, said so" "timed out after $TO s in the TLS handshake (100 bytes of it received)"
 has garbage.dane.net "64 KiB banner line: a capped protocol error" "reply line longer than 1000 bytes"
 has silent.dane.net "silent server: timed out waiting for the banner" "waiting for the banner"
 has malformed.dane.net "malformed TLSA digest shown as unusable" "unusable: SHA2-256 data is not 32 bytes"
