@@ -12,3 +12,6 @@ tests_unit_test_providers_SOURCES = tests/unit/test_providers.c tests/tap.h
 tests_unit_test_providers_LDADD = libcore.a $(DEPS_LIBS)
 tests_unit_test_truth_SOURCES = tests/unit/test_truth.c tests/tap.h
 tests_unit_test_truth_LDADD = libcore.a $(DEPS_LIBS)
+UNIT_TESTS += tests/unit/test_verdict
+tests_unit_test_verdict_SOURCES = tests/unit/test_verdict.c tests/tap.h
+tests_unit_test_verdict_LDADD = libcore.a $(DEPS_LIBS)

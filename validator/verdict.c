@@ -554,7 +554,7 @@ static enum verdict_class judge_other(const struct expect *e,
 		if (found)
 			continue;
 		char *s = ldns_rdf2str(ldns_rr_rdf(rr, 0));
-		sb_printf(ev, "%s\"%s%s\" not in truth %s", nbad++ ? "; " : "",
+		sb_printf(ev, "%s%s%s not in truth %s", nbad++ ? "; " : "",
 			s ? s : "?", ldns_rr_rd_count(rr) > 1 ? " ..." : "",
 			allowed);
 		free(s);
@@ -700,7 +700,10 @@ static int judge_result(const struct verdict_ctx *ctx,
 	}
 	if (q->status == REPLY_TIMEOUT) {
 		qv->class = CLASS_TIMEOUT;
-		sb_printf(&ev, "no reply after %u tries", q->tries);
+		if (q->tries > 1)
+			sb_printf(&ev, "no reply after %u tries", q->tries);
+		else
+			sb_printf(&ev, "no reply");
 		goto out;
 	}
 	if (q->status == REPLY_MALFORMED || !q->reply) {
@@ -1019,10 +1022,9 @@ static int rule_static(const struct verdict *v, const struct observation *o,
 		goto out;
 	*is_static = true;
 	struct sbuf b = { 0 };
-	char tb[16];
 	sb_printf(&b, "static: the same answer to %zu different questions, "
-		"the non-existent name included (%s %s)", count_keys(js, sel, n),
-		type_str(nxtype, tb, sizeof(tb)), js[nx].sig);
+		"the non-existent name included (%s)", count_keys(js, sel, n),
+		js[nx].sig);
 	free(*why);
 	*why = sb_take(&b);
 	if (!*why)
