@@ -19,7 +19,7 @@
  *   cache-ttl SECONDS                     cache lifetime (30)
  *   ADDRESS-or-CIDR BEHAVIOUR [ARGS...]   what to do for queries to it
  * Behaviours: honest, static [A [MX [AAAA]]], varying, bitflip [BIT],
- * bitflip-sometimes N, nxdomain-rewrite ADDR, ad-on-false ADDR,
+ * bitflip-sometimes N [BIT], nxdomain-rewrite ADDR, ad-on-false ADDR,
  * dnssec-stripped, malformed [random|garbage|short-header|count-lie|
  * pointer-loop], silent, refused, servfail, referral, truncate,
  * wrong-source [FROM], forged-id [ADDR], answer-a ADDR, loopback, private,
@@ -68,6 +68,10 @@
 #define UP_TIMEOUT_MS 1000
 #define UP_TRIES 3
 #define TTL_SYNTH 300
+/* The lowest bit of the first octet: the flipped address leaves every
+ * provider prefix (the validator accepts any address inside one, so a flip
+ * in the last octet would look correct). */
+#define BIT_DEFAULT 24
 
 enum kind {
 	K_HONEST, K_STATIC, K_VARYING, K_BITFLIP, K_BITFLIP_SOMETIMES,
@@ -278,15 +282,14 @@ static bool is_global(uint32_t a)
 	return true;
 }
 
-/* The manifest class of an answer-a address (host order). */
+/* The manifest class of an answer-a address (host order), as the
+ * validator sees it: loopback, special-purpose and not globally reachable
+ * (multicast is not in that registry), or falsified. */
 static const char *answer_class(uint32_t a)
 {
 	if ((a >> 24) == 127)
 		return "loopback";
-	if ((a >> 24) == 10 || (a & 0xfff00000) == 0xac100000
-		|| (a & 0xffff0000) == 0xc0a80000
-		|| (a & 0xffc00000) == 0x64400000
-		|| (a & 0xffff0000) == 0xa9fe0000)
+	if (!is_global(a) && (a >> 28) < 0xe)
 		return "private";
 	return "falsified";
 }
@@ -545,7 +548,7 @@ static struct behaviour *behaviour_parse(char **tok, int n, char *err,
 		break;
 	case K_BITFLIP:
 		maxargs = 1;
-		b->bit = 4;
+		b->bit = BIT_DEFAULT;
 		if (nargs > 0) {
 			if (parse_uint(arg[0], 31, &v)) {
 				snprintf(err, errlen, "bit must be 0-31, not "
@@ -557,7 +560,7 @@ static struct behaviour *behaviour_parse(char **tok, int n, char *err,
 		break;
 	case K_BITFLIP_SOMETIMES:
 		maxargs = 2;
-		b->bit = 4;
+		b->bit = BIT_DEFAULT;
 		if (nargs < 1 || parse_uint(arg[0], 1000000, &v) || v < 1) {
 			snprintf(err, errlen, "bitflip-sometimes needs N "
 				"(1-1000000)");

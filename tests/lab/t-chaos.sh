@@ -140,17 +140,27 @@ bit=$(arg "bitflip " 1)
 f=$(q "$a" gmail-smtp-in.l.google.com A)
 is "bitflip $a: bit $bit of the A answer flipped ($gmail_a -> $f)" \
 	"$(( $(ip2int "$f") ^ $(ip2int "$gmail_a") ))" "$((1 << bit))"
+check "bitflip $a: $f is outside every provider prefix (else it is acceptable)" python3 -c "
+import ipaddress, sys
+a = ipaddress.ip_address('$f')
+for l in open('$LAB_PROVIDERS'):
+    f = l.split()
+    if f[:1] == ['prefix'] and a in ipaddress.ip_network(f[1]):
+        sys.exit('inside ' + f[1])
+"
 is "bitflip $a: the flip is persistent" "$(q "$a" gmail-smtp-in.l.google.com A)" "$f"
 is "bitflip $a: MX untouched" "$(q "$a" gmail.com MX)" "$gmail_mx"
 
 # --- bitflip-sometimes
 a=$(addr bitflip-sometimes)
+bit=$(arg bitflip-sometimes 2)
+bit=${bit:-24}
 same=0 flipped=0 i=0
 while [ $i -lt 40 ]; do
 	r=$(dig +short +time=2 @"$a" gmail-smtp-in.l.google.com A)
 	if [ "$r" = "$gmail_a" ]; then
 		same=$((same + 1))
-	elif [ "$(( $(ip2int "$r") ^ $(ip2int "$gmail_a") ))" = 16 ]; then
+	elif [ "$(( $(ip2int "$r") ^ $(ip2int "$gmail_a") ))" = $((1 << bit)) ]; then
 		flipped=$((flipped + 1))
 	fi
 	i=$((i + 1))
