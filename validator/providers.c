@@ -281,3 +281,23 @@ int special_registry_load(struct special_registry *reg, const char *path,
 	free(text);
 	return rc;
 }
+
+const char *data_path(const char *name, char *buf, size_t len)
+{
+	const char *dir = getenv("RESOLVER_PROBE_DATADIR");
+	snprintf(buf, len, "%s/%s", dir && *dir ? dir : PKGDATADIR, name);
+	return buf;
+}
+
+int special_registry_load_default(struct special_registry *reg, char *err,
+	size_t errlen)
+{
+	static const char *const files[] = { "iana-ipv4-special-registry.csv",
+		"iana-ipv6-special-registry.csv" };
+	char path[4096];
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		if (special_registry_load(reg, data_path(files[i], path,
+		    sizeof(path)), err, errlen) < 0)
+			return -1;
+	return 0;
+}

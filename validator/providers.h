@@ -34,4 +34,14 @@ int special_registry_load(struct special_registry *reg, const char *path,
 int providers_read_file(const char *path, size_t max, char **out,
 	size_t *len, char *err, size_t errlen);
 
+/** The path of the data file NAME: in $RESOLVER_PROBE_DATADIR when that is
+ * set (runs from the build tree, the lab), else in the installed data
+ * folder PKGDATADIR.  Written into buf (len bytes); returns buf. */
+const char *data_path(const char *name, char *buf, size_t len);
+
+/** Load both IANA special-purpose registries (IPv4 and IPv6) from the data
+ * folder into *reg.  Returns 0, or -1 with "path:line: reason" in err. */
+int special_registry_load_default(struct special_registry *reg, char *err,
+	size_t errlen);
+
 #endif
