@@ -57,6 +57,9 @@
  *    answered, and per query type every answer identical (records compared
  *    without owner names), with at least two different names behind the
  *    NX control's type.
+ *  - dnssec-stripped: a secure truth, an answer, no RRSIG in the answer
+ *    section, and the answer is not a lie: a forged answer never had
+ *    signatures to strip, and is reported as the lie it is.
  *  - A resolver with no usable reply at all gets the failure class its
  *    results had most (ties: malformed, no-recursion, refused, servfail,
  *    timeout), and every failure class seen in classes.
@@ -833,7 +836,8 @@ static int judge_result(const struct verdict_ctx *ctx,
 	}
 	if (class_invalid(qv->class) && ldns_pkt_ad(p))
 		qv->flags |= FLAG_AD_ON_FALSE;
-	if (ta && ta->sec == TRUTH_SEC_SECURE && nans > 0 && !has_rrsig(p))
+	if (ta && ta->sec == TRUTH_SEC_SECURE && nans > 0 && !has_rrsig(p) &&
+	    !class_invalid(qv->class))
 		qv->flags |= FLAG_DNSSEC_STRIPPED;
 out:
 	free(qn);
