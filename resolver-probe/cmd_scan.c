@@ -430,6 +430,10 @@ bad:
 	r.sigint.data = r.sigterm.data = &r;
 	uv_signal_start(&r.sigint, on_signal, SIGINT);
 	uv_signal_start(&r.sigterm, on_signal, SIGTERM);
+	/* Signals are caught but do not keep the loop running: uv_run returns
+	 * when the truth run, then the scan, has closed its handles. */
+	uv_unref((uv_handle_t *)&r.sigint);
+	uv_unref((uv_handle_t *)&r.sigterm);
 
 	if (!(r.truth = truth_new()))
 		goto oom;

@@ -124,7 +124,7 @@ int match_qname_str(const uint8_t *wire, size_t len, char *buf,
 const char *match_result_str(enum match_result r)
 {
 	static const char *const names[] = { "ok", "short", "not-reply", "id",
-		"source", "question" };
+		"source", "question", "malformed" };
 	return (unsigned)r < sizeof(names) / sizeof(names[0]) ? names[r] : "?";
 }
 
@@ -137,17 +137,20 @@ enum match_result match_reply(const uint8_t *reply, size_t rlen,
 	const uint8_t *query, size_t qlen, bool exact_case)
 {
 	int ql = match_question_len(query, qlen);
-	if (rlen < 12 || ql < 0)
+	if (rlen < 2 || qlen < 12 || ql < 0)
 		return MATCH_SHORT;
-	if (!(reply[2] & 0x80))
-		return MATCH_NOT_REPLY;
 	if (reply[0] != query[0] || reply[1] != query[1])
 		return MATCH_ID;
-	if (rlen < 12 + (size_t)ql)
-		return MATCH_SHORT;
-	if (reply[4] != 0 || reply[5] != 1)
-		return MATCH_QUESTION;
+	if (rlen < 12)
+		return MATCH_MALFORMED;
+	if (!(reply[2] & 0x80))
+		return MATCH_NOT_REPLY;
+	if (reply[4] != 0 || reply[5] != 1 ||
+	    match_question_len(reply, rlen) < 0)
+		return MATCH_MALFORMED;
 	const uint8_t *a = reply + 12, *b = query + 12;
+	if (match_question_len(reply, rlen) != ql)
+		return MATCH_QUESTION;
 	if (exact_case)
 		return memcmp(a, b, (size_t)ql) ? MATCH_QUESTION : MATCH_OK;
 	/* Label length bytes are below 64, so lowering them is harmless. */

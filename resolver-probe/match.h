@@ -42,19 +42,27 @@ int match_qname_str(const uint8_t *wire, size_t len, char *buf,
 /** Why a reply does not belong to a query. */
 enum match_result {
 	MATCH_OK = 0,
-	MATCH_SHORT,		/* shorter than a header and the question */
+	MATCH_SHORT,		/* not even a transaction id */
 	MATCH_NOT_REPLY,	/* QR bit clear */
 	MATCH_ID,		/* another transaction id */
 	MATCH_SOURCE,		/* another source address or port */
-	MATCH_QUESTION		/* question not echoed (0x20 case included) */
+	MATCH_QUESTION,		/* a readable question, but not the one asked
+				 * (0x20 case included) */
+	MATCH_MALFORMED		/* the id matches but the header or question
+				 * cannot be read: shorter than a header,
+				 * QDCOUNT not 1, or a name that does not
+				 * parse: the peer's reply, garbled */
 };
 
-/** "ok", "short", "not-reply", "id", "source", "question". */
+/** "ok", "short", "not-reply", "id", "source", "question", "malformed". */
 const char *match_result_str(enum match_result r);
 
-/** Does the wire reply answer the wire query?  Checks QR, the id, QDCOUNT
- * 1 and the question bytes; names compared exactly when exact_case (0x20
- * on), else ASCII case-insensitively. */
+/** Does the wire reply answer the wire query?  Checks the id, QR, QDCOUNT
+ * 1 and the question bytes, in that order; names compared exactly when
+ * exact_case (0x20 on), else ASCII case-insensitively.  A reply with the
+ * right id whose question cannot be read is MATCH_MALFORMED, one whose
+ * question is readable and different MATCH_QUESTION (a forgery or a stray
+ * reply, not the peer's garbled answer). */
 enum match_result match_reply(const uint8_t *reply, size_t rlen,
 	const uint8_t *query, size_t qlen, bool exact_case);
 

@@ -373,7 +373,8 @@ static int start_round(struct scan *s, struct resolver *r)
 			int n = -1;
 			if (plan_nxname(it->qname, rb, name, sizeof(name)) == 0)
 				n = match_build_query(q->wire, sizeof(q->wire), 0,
-					name, it->qtype, true, err, sizeof(err));
+					name, it->qtype, !s->o.no_dnssec, err,
+					sizeof(err));
 			if (n < 0)	/* checked in scan_new: out of memory */
 				return -1;
 			q->len = (uint16_t)n;
@@ -554,12 +555,12 @@ static bool admit(struct scan *s, uint64_t now)
 	if (t.family == AF_INET6) {
 		struct sockaddr_in6 *a6 = (void *)&r->sa;
 		a6->sin6_family = AF_INET6;
-		a6->sin6_port = htons(53);
+		a6->sin6_port = htons(s->o.port ? s->o.port : 53);
 		memcpy(&a6->sin6_addr, t.addr, 16);
 	} else {
 		struct sockaddr_in *a4 = (void *)&r->sa;
 		a4->sin_family = AF_INET;
-		a4->sin_port = htons(53);
+		a4->sin_port = htons(s->o.port ? s->o.port : 53);
 		memcpy(&a4->sin_addr, t.addr, 4);
 	}
 	hash_add(s, r);
@@ -584,6 +585,8 @@ static void on_send(uv_udp_send_t *req, int status)
 	resolver_release(u->s, r);
 }
 
+static void start_tcp(struct scan *s, struct query *q, ldns_pkt *tc);
+
 static void send_one(struct scan *s, struct query *q, uint64_t now)
 {
 	struct udpsock *u = &s->udp[q->sock];
@@ -593,6 +596,10 @@ static void send_one(struct scan *s, struct query *q, uint64_t now)
 		q->first_ns = now;
 	else
 		s->st.retries++;
+	if (s->o.tcp_only) {
+		start_tcp(s, q, NULL);
+		return;
+	}
 	q->deadline_ns = now + s->o.timeout_ms * MS;
 	q->state = Q_OUTSTANDING;
 	dl_append(s, q);
@@ -665,11 +672,15 @@ static void pump(struct scan *s)
 }
 
 /* A reply that belongs to nothing outstanding: count it, and against the
- * resolver it came from if that one is in flight. */
-static void unsolicited(struct scan *s, const struct sockaddr *from)
+ * resolver it claims to answer (the query its id names on this socket,
+ * e.g. a reply sent from another address) or else the resolver it came
+ * from, if either is in flight. */
+static void unsolicited(struct scan *s, struct query *claimed,
+	const struct sockaddr *from)
 {
 	s->st.unsolicited++;
-	struct resolver *r = hash_find(s, from);
+	struct resolver *r = claimed && claimed->state != Q_DONE ?
+		claimed->r : hash_find(s, from);
 	if (r && r->obs)
 		r->obs->unsolicited++;
 }
@@ -702,7 +713,8 @@ static void tcp_giveup(struct scan *s, struct query *q)
 		tcp_close(q->tcp);
 	ldns_pkt *p = q->tc_reply;
 	q->tc_reply = NULL;
-	finish(s, q, REPLY_OK, p, false);
+	/* Without a truncated reply (tcp_only) nothing arrived at all. */
+	finish(s, q, p ? REPLY_OK : REPLY_TIMEOUT, p, false);
 }
 
 static void on_tcp_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
@@ -824,16 +836,23 @@ static void handle_reply(struct scan *s, unsigned sock, const uint8_t *pkt,
 	 * reply to that try is still an answer to this query. */
 	if (!q || q->tries == 0 ||
 	    (q->state != Q_OUTSTANDING && q->state != Q_QUEUED) ||
-	    !match_source((const struct sockaddr *)&q->r->sa, from) ||
-	    match_reply(pkt, len, q->wire, q->len, s->o.x20) != MATCH_OK) {
-		unsolicited(s, from);
+	    !match_source((const struct sockaddr *)&q->r->sa, from)) {
+		unsolicited(s, q, from);
 		return;
 	}
+	enum match_result m = match_reply(pkt, len, q->wire, q->len, s->o.x20);
 	ldns_pkt *p = NULL;
-	if (ldns_wire2pkt(&p, pkt, len) != LDNS_STATUS_OK) {
-		/* Keep waiting: a well-formed reply may still come. */
+	if (m == MATCH_OK && ldns_wire2pkt(&p, pkt, len) != LDNS_STATUS_OK)
+		m = MATCH_MALFORMED;
+	if (m == MATCH_MALFORMED) {
+		/* The peer's own reply, garbled.  Keep waiting: a well-formed
+		 * one may still come; if not, the query ends malformed. */
 		s->st.malformed++;
 		q->malformed = true;
+		return;
+	}
+	if (m != MATCH_OK) {
+		unsolicited(s, q, from);
 		return;
 	}
 	s->st.accepted++;
@@ -1095,7 +1114,7 @@ struct scan *scan_new(uv_loop_t *loop, const struct scan_opts *opts,
 			q = name;
 		}
 		int n = match_build_query(s->tmpl[i], sizeof(s->tmpl[i]), 0, q,
-			it->qtype, true, err, errlen);
+			it->qtype, !opts->no_dnssec, err, errlen);
 		if (n < 0)
 			goto fail;
 		s->tmpl_len[i] = (uint16_t)n;

@@ -112,14 +112,27 @@ int main(void)
 	r[2] &= 0x7f;
 	ok(match_reply(r, rl, q, (size_t)n, false) == MATCH_NOT_REPLY,
 		"QR clear (a query echoed back): rejected");
-	ok(match_reply(r, 11, q, (size_t)n, false) == MATCH_SHORT,
-		"11 bytes: short");
-	rl = make_reply(q, (size_t)n, 7, NULL, r);
-	ok(match_reply(r, 20, q, (size_t)n, false) == MATCH_SHORT,
-		"truncated question: short");
+	r[2] |= 0x80;
+	ok(match_reply(r, 1, q, (size_t)n, false) == MATCH_SHORT,
+		"1 byte: short, not even an id");
+	ok(match_reply(r, 7, q, (size_t)n, false) == MATCH_MALFORMED,
+		"7 bytes with the right id: malformed (chaos short-header)");
+	r[0] ^= 1;
+	ok(match_reply(r, 7, q, (size_t)n, false) == MATCH_ID,
+		"7 bytes with another id: id");
+	r[0] ^= 1;
+	ok(match_reply(r, 20, q, (size_t)n, false) == MATCH_MALFORMED,
+		"question cut short: malformed");
 	r[5] = 0;
+	ok(match_reply(r, rl, q, (size_t)n, false) == MATCH_MALFORMED,
+		"QDCOUNT 0: malformed");
+	r[5] = 1;
+	r[12] = 0xc0;
+	ok(match_reply(r, rl, q, (size_t)n, false) == MATCH_MALFORMED,
+		"a pointer as the question name: malformed");
+	rl = make_reply(q, (size_t)n, 7, "gmail.co.", r);
 	ok(match_reply(r, rl, q, (size_t)n, false) == MATCH_QUESTION,
-		"QDCOUNT 0: rejected");
+		"a shorter readable name: question");
 	uint8_t cq[40] = { 0, 7, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 12 };
 	ok(match_question_len(cq, 20) < 0, "compressed question name rejected");
 
