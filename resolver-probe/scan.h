@@ -36,6 +36,9 @@ struct scan_opts {
 	uint64_t rate;		/* packets per second, 0: unlimited */
 	unsigned sockets;	/* UDP sockets per address family */
 	bool x20;		/* 0x20 case randomisation */
+	uint16_t port;		/* resolvers' port; 0: 53 */
+	bool no_dnssec;		/* queries without the DO bit */
+	bool tcp_only;		/* every query over TCP (query --tcp) */
 	unsigned confirm_delay_ms;	/* before the confirmation round */
 	bool quiet;		/* no progress line */
 	FILE *progress;		/* where progress goes (stderr) */
