@@ -160,6 +160,9 @@ int truth_answer_merge(struct truth_answer *a, const ldns_rr_list *rrs,
 {
 	if (merge_list(a->rrs, rrs) < 0 || merge_list(a->cnames, cnames) < 0)
 		return -1;
+	/* Canonical order: the same truth prints the same way whatever order
+	 * the servers rotated their records into. */
+	ldns_rr_list_sort(a->rrs);
 	if (a->rounds == 0 || ttl < a->ttl)
 		a->ttl = ttl;
 	a->rounds++;

@@ -83,6 +83,7 @@ struct truth_answer *truth_get(struct truth *t, const char *qname,
 	uint16_t qtype);
 
 /** Merge records from one resolution round into a: adds rrs not yet present
+ * (kept in canonical order, ldns_rr_list_sort)
  * (compared by owner, type and rdata, not TTL), takes the smaller TTL.
  * Copies; the caller keeps its lists.  Returns 0 or -1 on out of memory. */
 int truth_answer_merge(struct truth_answer *a, const ldns_rr_list *rrs,
