@@ -174,7 +174,7 @@ static char *sb_take(struct sbuf *b)
  * of memory. */
 static char *rdf_lower(const ldns_rdf *rd)
 {
-	char *s = ldns_rdf2str(rd);
+	char *s = rd ? ldns_rdf2str(rd) : strdup("");
 	if (s)
 		for (char *p = s; *p; p++)
 			*p = (char)tolower((unsigned char)*p);
@@ -556,7 +556,7 @@ static enum verdict_class judge_other(const struct expect *e,
 		}
 		if (found)
 			continue;
-		char *s = ldns_rdf2str(ldns_rr_rdf(rr, 0));
+		char *s = rdf_lower(ldns_rr_rdf(rr, 0));
 		sb_printf(ev, "%s%s%s not in truth %s", nbad++ ? "; " : "",
 			s ? s : "?", ldns_rr_rd_count(rr) > 1 ? " ..." : "",
 			allowed);
@@ -642,11 +642,11 @@ static bool section_has(const ldns_rr_list *l, ldns_rr_type t)
 
 /* Judge the records of a NOERROR reply against e. */
 static enum verdict_class judge_records(const struct verdict_ctx *ctx,
-	const struct query_result *q, const struct expect *e,
-	const char *allowed, struct sbuf *ev)
+	const struct query_result *q, const char *qname,
+	const struct expect *e, const char *allowed, struct sbuf *ev)
 {
 	const ldns_pkt *p = q->reply;
-	enum verdict_class c = judge_chain(p, q->qname, e, ev);
+	enum verdict_class c = judge_chain(p, qname, e, ev);
 	ldns_rr_list *recs = ldns_pkt_rr_list_by_type(p, q->qtype,
 		LDNS_SECTION_ANSWER);
 	size_t ntruth = e->nx ? 0 : ldns_rr_list_rr_count(e->ta->rrs);
@@ -759,7 +759,7 @@ static int judge_result(const struct verdict_ctx *ctx,
 
 	/* The truth for this question. */
 	struct expect e = { 0 };
-	const struct truth_answer *ta = truth_find(t, q->qname, q->qtype);
+	const struct truth_answer *ta = truth_find(t, qn, q->qtype);
 	int pvi = ta && ta->provider >= 0 ? ta->provider : q->provider;
 	if (t && pvi >= 0 && (size_t)pvi < t->nproviders)
 		e.pv = &t->providers[pvi];
@@ -817,7 +817,7 @@ static int judge_result(const struct verdict_ctx *ctx,
 				sb_printf(&ev, "NXDOMAIN expected, got %s",
 					j->sig ? j->sig : "an answer");
 			} else {
-				qv->class = judge_records(ctx, q, &e, qv->allowed,
+				qv->class = judge_records(ctx, q, qn, &e, qv->allowed,
 					&ev);
 			}
 		}
@@ -832,7 +832,7 @@ static int judge_result(const struct verdict_ctx *ctx,
 				"(nothing false)");
 		}
 	} else {
-		qv->class = judge_records(ctx, q, &e, qv->allowed, &ev);
+		qv->class = judge_records(ctx, q, qn, &e, qv->allowed, &ev);
 	}
 	if (class_invalid(qv->class) && ldns_pkt_ad(p))
 		qv->flags |= FLAG_AD_ON_FALSE;
