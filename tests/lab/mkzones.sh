@@ -131,6 +131,13 @@ lab_zone_build() {
 lab_mkzones() {
 	mkdir -p "$LAB_DIR/keys" "$LAB_DIR/ds" "$LAB_DIR/build" "$LAB_DIR/nsd" || return 1
 	lab_zones_parse || return 1
+	# Every parent must be a listed zone, and no zone listed twice.
+	awk '{ zone[$1]++; parent[$1] = $2 }
+		END { for (z in zone) {
+			if (zone[z] > 1) { print "zones.list: " z " listed twice"; bad = 1 }
+			if (parent[z] != "-" && !(parent[z] in zone)) {
+				print "zones.list: " z ": parent " parent[z] " is not listed"; bad = 1 }
+		} exit bad }' "$LAB_DIR/zones.tab" >&2 || return 1
 	sort -k5,5nr "$LAB_DIR/zones.tab" > "$LAB_DIR/zones.order"
 	while read -r zone parent signing addr depth ext; do
 		[ "$ext" = yes ] && continue

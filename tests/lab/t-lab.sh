@@ -236,6 +236,19 @@ chmod +x "$parts/10-fail.pre"
 LAB_PARTS_DIR=$parts "$LAB_SRCDIR/tests/lab/run" true 2> /dev/null
 is "nested run: a failing part stops the lab (125)" "$?" 125
 rm -f "$parts/10-fail.pre"
+printf '#!/bin/sh\necho "x.nowhere.test. nowhere.test. signed auto" >> "$LAB_DIR/zones.list"\n: > "$LAB_DIR/zones/x.nowhere.test.zone"\n' \
+	> "$parts/10-orphan.pre"
+chmod +x "$parts/10-orphan.pre"
+out=$(LAB_PARTS_DIR=$parts "$LAB_SRCDIR/tests/lab/run" true 2>&1)
+is "nested run: a zone whose parent is not listed stops the lab (125)" "$?" 125
+case $out in
+*"x.nowhere.test.: parent nowhere.test. is not listed"*)
+	ok "nested run: ... and the message names the zone";;
+*)
+	not_ok "nested run: ... and the message names the zone"
+	diag "$out";;
+esac
+rm -f "$parts/10-orphan.pre"
 rmdir "$parts"
 is "nested run: nothing left after a failed start" "$(count)" "$before"
 # TERM while the command runs: teardown, status 143, nothing left.
