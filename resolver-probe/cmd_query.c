@@ -246,7 +246,8 @@ static void print_text(const struct qrun *q, const char *qname,
 	if (v && v->nqueries) {
 		const struct query_verdict *qv = &v->queries[0];
 		printf(";; %s\n", qv->evidence ? qv->evidence : "");
-		if (qv->allowed)
+		if (qv->allowed && (!qv->evidence ||
+		    !strstr(qv->evidence, qv->allowed)))
 			printf(";; the truth allows: %s\n", qv->allowed);
 	}
 }
@@ -255,48 +256,25 @@ static int print_json(const struct qrun *q, const struct truth *t,
 	const struct truth_answer *ta, const struct verdict *v,
 	const char *qname, uint16_t qtype)
 {
-	struct json j, line;
-	int rc;
+	struct json j;
 	char *type = ldns_rr_type2str(qtype);
 
 	json_init(&j, QUERY_JSON_MAX);
-	json_init(&line, OUTPUT_LINE_MAX);
 	json_obj_open(&j, NULL);
 	json_obj_open(&j, "question");
 	json_str(&j, "name", qname);
 	json_str(&j, "type", type);
 	json_obj_close(&j);
 	free(type);
-	if (q->obs) {
-		/* The reply with its verdict, as one scan line carries it. */
-		if (output_json(&line, q->obs, v, t) == 0 && line.buf) {
-			json_str(&j, "__reply__", "");
-		} else {
-			json_null(&j, "reply");
-		}
-	}
+	/* The reply and its verdict exactly as a scan line carries them. */
+	output_json_object(&j, "result", q->obs, v, t);
 	if (ta)
 		truth_answer_json(&j, "truth", t, ta);
 	else
 		json_null(&j, "truth");
 	json_obj_close(&j);
-	if (j.err || (q->obs && line.err)) {
-		json_clear(&j);
-		json_clear(&line);
-		return -1;
-	}
-	/* Splice the scan-format object in place of the marker: one writer
-	 * for both, no second copy of the reply's layout. */
-	const char *marker = "\"__reply__\":\"\"";
-	char *at = q->obs ? strstr(j.buf, marker) : NULL;
-	if (at) {
-		rc = printf("%.*s\"reply\":%s%s\n", (int)(at - j.buf), j.buf,
-			line.buf, at + strlen(marker)) < 0 ? -1 : 0;
-	} else {
-		rc = printf("%s\n", j.buf) < 0 ? -1 : 0;
-	}
+	int rc = json_write_line(&j, stdout);
 	json_clear(&j);
-	json_clear(&line);
 	return rc;
 }
 
@@ -528,6 +506,11 @@ bad:
 	struct verdict_ctx vctx = { .truth = t, .special = &special };
 	if (!(v = verdict_classify_one(&vctx, q.obs, 0)))
 		goto oom;
+	/* Without the DO bit no signatures were asked for. */
+	if (so.no_dnssec) {
+		v->flags &= ~(unsigned)FLAG_DNSSEC_STRIPPED;
+		v->queries[0].flags &= ~(unsigned)FLAG_DNSSEC_STRIPPED;
+	}
 	status = verdict_status(v);
 	if (json) {
 		if (print_json(&q, t, ta, v, qname, qtype) < 0)

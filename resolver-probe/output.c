@@ -121,9 +121,17 @@ static bool responsive(const struct observation *o)
 int output_json(struct json *j, const struct observation *o,
 	const struct verdict *v, const struct truth *truth)
 {
-	char addr[64];
 	json_reset(j);
-	json_obj_open(j, NULL);
+	output_json_object(j, NULL, o, v, truth);
+	return j->err ? -1 : 0;
+}
+
+void output_json_object(struct json *j, const char *key,
+	const struct observation *o, const struct verdict *v,
+	const struct truth *truth)
+{
+	char addr[64];
+	json_obj_open(j, key);
 	json_str(j, "resolver", prefix_str(&o->resolver, addr, sizeof(addr)));
 	json_str(j, "class", v ? class_str(v->class) : NULL);
 	json_classes(j, "classes", v ? v->classes : 0);
@@ -182,7 +190,6 @@ int output_json(struct json *j, const struct observation *o,
 	}
 	json_arr_close(j);
 	json_obj_close(j);
-	return j->err ? -1 : 0;
 }
 
 const char *output_csv_header(void)

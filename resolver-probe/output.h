@@ -35,6 +35,13 @@ int output_format_parse(const char *name, enum output_format *fmt);
 int output_json(struct json *j, const struct observation *o,
 	const struct verdict *v, const struct truth *truth);
 
+/** The same object as output_json, written under key (NULL inside an
+ * array) into a document j already being written (query --json nests it).
+ * Errors show in j->err. */
+void output_json_object(struct json *j, const char *key,
+	const struct observation *o, const struct verdict *v,
+	const struct truth *truth);
+
 /** The CSV header line, with its newline. */
 const char *output_csv_header(void);
 
