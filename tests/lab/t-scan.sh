@@ -1,0 +1,159 @@
+#!/bin/sh
+# t-scan.sh: the scan engine as a user sees it (TAP): every labelled lab
+# resolver gets its manifest class from one scan with 0x20; forged-id and
+# wrong-source replies are not accepted; timeouts and retries; TCP after
+# TC; the rate limit holds within 10%; SIGINT leaves complete, valid lines;
+# the whole population is accounted for.
+. "$LAB_SRCDIR/tests/lab/tap.sh"
+
+P=$LAB_BUILDDIR/resolver-probe/resolver-probe
+export RESOLVER_PROBE_DATADIR="$LAB_SRCDIR/data"
+if [ ! -x "$P" ] || ! grep -q '	chaos ' "$LAB_MANIFEST"; then
+	echo "1..0 # SKIP no resolver-probe or no chaos responder in this lab"
+	exit 0
+fi
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+TRUTH="--root-hints $LAB_ROOT_HINTS --trust-anchor $LAB_TRUST_ANCHOR
+ --providers $LAB_PROVIDERS --rounds 1"
+
+# addr DESCRIPTION-PREFIX: the first manifest address so described.
+addr() {
+	awk -F'\t' -v d="$1" 'index($4, d) == 1 { print $1; exit }' \
+		"$LAB_MANIFEST"
+}
+# jq-like checks in python3: pyck "what" FILE 'python expression over
+# the list L of parsed lines, and helper r(addr)'
+pyck() {
+	_d=$1 _f=$2 _e=$3
+	if _o=$(python3 - "$_f" "$_e" 2>&1 <<'EOF'
+import json, sys
+L = [json.loads(l) for l in open(sys.argv[1])]
+def r(a):
+    m = [o for o in L if o["resolver"] == a]
+    return m[0] if m else None
+res = eval(sys.argv[2])
+if res is not True:
+    print("got:", res)
+    sys.exit(1)
+EOF
+	); then ok "$_d"; else not_ok "$_d"; diag "$_e"; diag "$_o"; fi
+}
+now_ms() { date +%s%3N; }
+
+# 1. The labelled lab, with truth and 0x20.
+# shellcheck disable=SC2086
+$P scan -q $TRUTH --blocklist "$LAB_BLOCKLIST" -f "$LAB_TARGETS" --0x20 \
+	--timeout 1 --retries 1 --confirm-delay 0.3 -o "$T/lab.jsonl" \
+	2> "$T/lab.err"
+is "labelled scan: exit status 1 (findings)" "$?" 1
+want=$(grep -v '^#' "$LAB_TARGETS" | grep -c .)
+is "one line per target" "$(wc -l < "$T/lab.jsonl" | tr -d ' ')" "$want"
+# Classes: the manifest's, except bitflip-sometimes (random: bitflip when
+# a flip happened, correct when none did).
+bad=$(python3 - "$T/lab.jsonl" "$LAB_MANIFEST" <<'EOF'
+import json, sys
+got = {o["resolver"]: o for o in map(json.loads, open(sys.argv[1]))}
+for l in open(sys.argv[2]):
+    if l.startswith("#") or not l.strip():
+        continue
+    a, c, f, d = l.rstrip("\n").split("\t")
+    o = got.get(a)
+    if o is None:
+        print(a, "missing"); continue
+    ok = {c} | ({"correct"} if "bitflip-sometimes" in d else set())
+    if o["class"] not in ok:
+        print(a, d, "want", c, "got", o["class"])
+    for fl in (f.split(",") if f != "-" else []):
+        if fl != "transient" and fl not in o["flags"]:
+            print(a, d, "flag", fl, "missing in", o["flags"])
+EOF
+)
+is "every labelled resolver has its manifest class and flags" "$bad" ""
+pyck "0x20: query names went out in mixed case and came back matched" \
+	"$T/lab.jsonl" 'all(any(c.isupper() for c in q["qname"]) and q["status"] == "ok" for q in r("'"$(addr "honest unbound")"'")["queries"])'
+pyck "confirmation round: liars asked twice (round 1), honest once" \
+	"$T/lab.jsonl" '{q["round"] for q in r("'"$(addr "unbound local-data: gmail.com MX points")"'")["queries"]} == {0, 1} and {q["round"] for q in r("'"$(addr "honest unbound")"'")["queries"]} == {0}'
+F=$(addr "chaos forged-id")
+pyck "forged id: the forged reply is not accepted (correct, unsolicited counted)" \
+	"$T/lab.jsonl" 'r("'"$F"'")["class"] == "correct" and r("'"$F"'")["unsolicited"] > 0 and not any("45.33.32.156" in a for q in r("'"$F"'")["queries"] for a in q.get("answer", []))'
+W=$(addr "chaos wrong-source")
+pyck "wrong source: no reply accepted, every query timed out, unsolicited counted" \
+	"$T/lab.jsonl" 'all(q["status"] == "timeout" for q in r("'"$W"'")["queries"]) and r("'"$W"'")["unsolicited"] > 0'
+S=$(addr "chaos silent")
+pyck "silent: every query timed out after 2 tries (--retries 1)" \
+	"$T/lab.jsonl" 'all(q["status"] == "timeout" and q["tries"] == 2 for q in r("'"$S"'")["queries"])'
+TC=$(addr "chaos truncate")
+pyck "truncated: every reply taken over TCP, class correct" \
+	"$T/lab.jsonl" 'all(q["status"] == "ok" and q["tcp"] for q in r("'"$TC"'")["queries"]) and r("'"$TC"'")["class"] == "correct"'
+pyck "honest resolvers' replies came over UDP" "$T/lab.jsonl" \
+	'not any(q["tcp"] for q in r("'"$(addr "honest unbound")"'")["queries"])'
+
+# 2. Timeout arithmetic: a silent resolver, 3 tries of 0.4 s.
+t0=$(now_ms)
+$P scan -q --blocklist "$LAB_BLOCKLIST" --queries gmail.com/A \
+	--timeout 0.4 --retries 2 -o "$T/silent.jsonl" "$S" 2> /dev/null
+t1=$(now_ms)
+el=$((t1 - t0))
+if [ $el -ge 1150 ] && [ $el -lt 2500 ]; then
+	ok "3 tries of 0.4 s take about 1.2 s ($el ms)"
+else
+	not_ok "3 tries of 0.4 s take about 1.2 s ($el ms)"
+fi
+pyck "and end as one timeout with tries 3" "$T/silent.jsonl" \
+	'[(q["status"], q["tries"]) for q in L[0]["queries"]] == [("timeout", 3)]'
+
+# 3. The rate limit: 6000 answering population addresses at 2000 pps
+# should take 3 s; within 10%.
+awk -F'\t' '!/^#/ && $4 !~ /silent/ { print $1 }' "$LAB_POPULATION_MANIFEST" |
+	head -n 6000 > "$T/rate.targets"
+n=$(wc -l < "$T/rate.targets" | tr -d ' ')
+t0=$(now_ms)
+$P scan --blocklist "$LAB_BLOCKLIST" --queries 'example.com/A' \
+	--rate 2000 --timeout 1 -f "$T/rate.targets" -o "$T/rate.jsonl" \
+	2> "$T/rate.err"
+t1=$(now_ms)
+el=$((t1 - t0))
+sent=$(sed -n 's/.*sent: \([0-9]*\).*/\1/p' "$T/rate.err")
+sent=${sent:-$n}
+want=$((sent * 1000 / 2000))
+if [ $el -ge $((want * 9 / 10)) ] && [ $el -le $((want * 11 / 10)) ]; then
+	ok "--rate 2000: $sent packets in $el ms (expected $want ms +-10%)"
+else
+	not_ok "--rate 2000: $sent packets in $el ms (expected $want ms +-10%)"
+fi
+is "every rate-limited target accounted for" \
+	"$(wc -l < "$T/rate.jsonl" | tr -d ' ')" "$n"
+
+# 4. SIGINT halfway: exit status 3, only complete and valid lines.
+$P scan -q --blocklist "$LAB_BLOCKLIST" --queries 'example.com/A,*.example.com/A' \
+	--rate 3000 --timeout 1 -o "$T/int.jsonl" "$LAB_POPULATION" \
+	2> "$T/int.err" &
+pid=$!
+sleep 2
+kill -INT $pid
+wait $pid
+is "SIGINT: exit status 3" "$?" 3
+pyck "SIGINT: every line is valid JSON with every query answered or timed out" \
+	"$T/int.jsonl" 'len(L) > 100 and all(len(o["queries"]) == 2 and all(q["status"] in ("ok", "timeout", "malformed") for q in o["queries"]) for o in L)'
+is "SIGINT: the file ends with a newline" \
+	"$(tail -c 1 "$T/int.jsonl" | od -An -c | tr -d ' ')" '\n'
+check "SIGINT: the summary was printed" grep -q "resolvers probed" "$T/int.err"
+
+# 5. The whole population: every address accounted for exactly once.  At
+# a rate the (sanitizer-built) chaos responder keeps up with.
+$P scan --blocklist "$LAB_BLOCKLIST" --queries 'example.com/A' \
+	--rate 5000 --timeout 1 --retries 2 -o "$T/pop.jsonl" \
+	"$LAB_POPULATION" 2> "$T/pop.err"
+is "population scan: exit status 0 (unjudged)" "$?" 0
+awk -F'\t' '!/^#/ { print $1 }' "$LAB_POPULATION_MANIFEST" | sort > "$T/pop.want"
+python3 -c 'import json, sys
+for l in open(sys.argv[1]): print(json.loads(l)["resolver"])' \
+	"$T/pop.jsonl" | sort > "$T/pop.got"
+is "population: every address once ($(wc -l < "$T/pop.want" | tr -d ' '))" \
+	"$(comm -3 "$T/pop.want" "$T/pop.got" | head -5)" ""
+silent=$(awk -F'\t' '!/^#/ && $4 ~ /silent/' "$LAB_POPULATION_MANIFEST" | wc -l)
+pyck "population: only the silent ones time out ($silent)" "$T/pop.jsonl" \
+	"sum(1 for o in L if o['queries'][0]['status'] == 'timeout') == $silent"
+
+tap_done
