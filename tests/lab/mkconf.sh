@@ -68,8 +68,9 @@ lab_unbound_conf() {
 	module-config: "validator iterator"
 	msg-cache-size: 4m
 	rrset-cache-size: 8m
-	outgoing-range: 256
-	num-queries-per-thread: 128
+	# Room for scans of the population through the chaos responder.
+	outgoing-range: 2048
+	num-queries-per-thread: 1024
 EOF
 	cat
 	printf 'remote-control:\n\tcontrol-enable: no\n'

@@ -120,6 +120,12 @@ is "wrong trust anchor: posteo.de MX is bogus" \
 	"$(delv_status "$wrong" posteo.de MX)" bogus
 rm -f "$wrong"
 
+# --- the system resolver (libc, dig without @) is the lab's
+is "/etc/resolv.conf names the honest resolver" \
+	"$(grep '^nameserver' /etc/resolv.conf)" "nameserver $r"
+is "getent hosts www.example.net gives the lab's answer" \
+	"$(getent hosts www.example.net | awk '{ print $1 }')" 93.184.215.14
+
 # --- containment: only loopback is reachable
 check "a query to 192.0.2.1 fails: network unreachable" \
 	sh -c "dig +time=1 +tries=1 @192.0.2.1 example.com A 2>&1 | grep -q 'unreachable'"
