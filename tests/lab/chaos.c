@@ -88,7 +88,9 @@ static const struct kind_info {
 	bool upstream;
 } kinds[] = {
 	[K_HONEST] = { "honest", "correct", "-", true },
-	[K_STATIC] = { "static", "static", "nxdomain-rewrite", false },
+	/* No RRSIG for a signed name either: a DO query sees that. */
+	[K_STATIC] = { "static", "static", "nxdomain-rewrite,dnssec-stripped",
+		false },
 	[K_VARYING] = { "varying", "falsified", "varying", true },
 	[K_BITFLIP] = { "bitflip", "bitflip", "-", true },
 	[K_BITFLIP_SOMETIMES] = { "bitflip-sometimes", "bitflip", "transient",
@@ -1244,8 +1246,12 @@ static size_t craft_malformed(struct chaos *ch, enum mal_mode mode,
 	uint8_t *w = NULL;
 	size_t wl = 0, n = 0;
 	uint16_t id = ldns_pkt_id(q);
+	/* Random picks only modes that keep the question: a scanner can tie
+	 * those to the query whatever its matching rule, so the class stays
+	 * malformed. */
+	static const enum mal_mode pick[] = { MAL_GARBAGE, MAL_COUNT, MAL_LOOP };
 	if (mode == MAL_RANDOM)
-		mode = (enum mal_mode)(1 + rnd(ch) % 4);
+		mode = pick[rnd(ch) % 3];
 	if (cap < 512)
 		return 0;
 	buf[0] = (uint8_t)(id >> 8);
@@ -1259,12 +1265,6 @@ static size_t craft_malformed(struct chaos *ch, enum mal_mode mode,
 		buf[6] = 0;
 		return 7;
 	case MAL_GARBAGE:
-		n = 12 + 20 + rnd(ch) % 80;
-		for (size_t i = 4; i < n; i++)
-			buf[i] = (uint8_t)rnd(ch);
-		/* Thousands of answers in under a hundred bytes: no parse. */
-		buf[6] = (uint8_t)(0x10 | (buf[6] & 0x0f));
-		return n;
 	case MAL_COUNT:
 	case MAL_LOOP: {
 		ldns_pkt *r = reply_new(q, LDNS_RCODE_NOERROR, true);
@@ -1274,7 +1274,7 @@ static size_t craft_malformed(struct chaos *ch, enum mal_mode mode,
 		 * question. */
 		ldns_pkt_set_edns_udp_size(r, 0);
 		ldns_pkt_set_edns_do(r, false);
-		if (ldns_pkt2wire(&w, r, &wl) != LDNS_STATUS_OK || wl + 16 > cap
+		if (ldns_pkt2wire(&w, r, &wl) != LDNS_STATUS_OK || wl + 128 > cap
 			|| ldns_pkt_edns(r)) {
 			ldns_pkt_free(r);
 			free(w);
@@ -1284,6 +1284,18 @@ static size_t craft_malformed(struct chaos *ch, enum mal_mode mode,
 		memcpy(buf, w, wl);
 		free(w);
 		n = wl;
+		if (mode == MAL_GARBAGE) {
+			/* The question intact (a scanner can match it), then
+			 * thousands of answers in under a hundred random
+			 * bytes. */
+			uint32_t an = 0x1000 | (rnd(ch) & 0x0fff);
+			size_t extra = 20 + rnd(ch) % 80;
+			buf[6] = (uint8_t)(an >> 8);
+			buf[7] = (uint8_t)an;
+			for (size_t i = 0; i < extra; i++)
+				buf[n + i] = (uint8_t)rnd(ch);
+			return n + extra;
+		}
 		if (mode == MAL_COUNT) {
 			buf[7] = 3;	/* ANCOUNT 3, nothing follows */
 			return n;
