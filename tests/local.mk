@@ -14,3 +14,11 @@ check-local: $(check_PROGRAMS) resolver-probe/resolver-probe$(EXEEXT)
 
 include tests/lab/local.mk
 include tests/fuzz/local.mk
+
+# The README's first command: the main job on the lab.
+demo: all
+	@LAB_BUILDDIR="$(abs_top_builddir)" \
+	 RESOLVER_PROBE_DATADIR="$(abs_top_srcdir)/data" \
+	 $(top_srcdir)/tests/lab/run $(top_srcdir)/tests/lab/demo \
+	 "$(abs_top_builddir)/demo"
+.PHONY: demo

@@ -272,6 +272,14 @@ static const struct vcase cases[] = {
 	  0, CLASS_BITFLIP, 0, 0, 1, CLASS_BITFLIP,
 	  "A gmail-smtp-in.l.google.com.: 143.250.153.26 is one bit from "
 	  "142.250.153.26", 1 },
+	{ "bitflip: one bit from a prefix address the truth did not return",
+	  { H_MX, AQ(0, HOST " 300 IN A 143.251.200.1"), H_CTL, H_NX },
+	  0, CLASS_BITFLIP, 0, 0, 1, CLASS_BITFLIP,
+	  "143.251.200.1 is one bit from 142.251.200.1, in gmail.com.'s prefix "
+	  "142.250.0.0/15", 1 },
+	{ "two bits from the provider prefix is falsified",
+	  { H_MX, AQ(0, HOST " 300 IN A 141.251.200.1"), H_CTL, H_NX },
+	  0, CLASS_FALSIFIED, 0, 0, 1, CLASS_FALSIFIED, "not in truth", 1 },
 	{ "bitflip: control address one bit away (no provider)",
 	  { H_MX, H_A, CTLQ(CTL " 300 IN A 93.184.215.15", CTL_SIG), H_NX },
 	  0, CLASS_BITFLIP, 0, 0, 2, CLASS_BITFLIP,
