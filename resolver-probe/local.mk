@@ -11,7 +11,10 @@ libcore_a_SOURCES += resolver-probe/plan.c resolver-probe/plan.h \
 	resolver-probe/match.c resolver-probe/match.h \
 	resolver-probe/ratelimit.c resolver-probe/ratelimit.h
 libprobe_a_SOURCES += resolver-probe/scan.c resolver-probe/scan.h
-UNIT_TESTS += tests/unit/test_match tests/unit/test_ratelimit
+UNIT_TESTS += tests/unit/test_match tests/unit/test_ratelimit \
+	tests/unit/test_plan
+tests_unit_test_plan_SOURCES = tests/unit/test_plan.c tests/tap.h
+tests_unit_test_plan_LDADD = libcore.a $(DEPS_LIBS)
 tests_unit_test_match_SOURCES = tests/unit/test_match.c tests/tap.h
 tests_unit_test_match_LDADD = libcore.a $(DEPS_LIBS)
 tests_unit_test_ratelimit_SOURCES = tests/unit/test_ratelimit.c tests/tap.h

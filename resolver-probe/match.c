@@ -77,6 +77,11 @@ int match_question_len(const uint8_t *wire, size_t len)
 	return n + 4;
 }
 
+static uint8_t lower(uint8_t c)
+{
+	return c >= 'A' && c <= 'Z' ? c | 0x20 : c;
+}
+
 static bool is_alpha(uint8_t c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -121,16 +126,47 @@ int match_qname_str(const uint8_t *wire, size_t len, char *buf,
 	return rc;
 }
 
+int match_qname_case(const uint8_t *wire, size_t len, const char *name,
+	char *buf, size_t buflen)
+{
+	int n = name_len(wire, len);
+	size_t nl = strlen(name);
+	if (n < 0 || nl == 0 || name[nl - 1] != '.' || strchr(name, '\\') ||
+	    nl + 1 > buflen)
+		return -1;
+	size_t i = 12, k = 0;
+	for (;;) {
+		uint8_t l = wire[i++];
+		if (l == 0)
+			break;
+		if (k + l > nl)
+			return -1;
+		for (size_t j = 0; j < l; j++, k++) {
+			uint8_t w = wire[i + j], c = (uint8_t)name[k];
+			if (lower(w) != lower(c))
+				return -1;
+			buf[k] = (char)w;
+		}
+		i += l;
+		if (k < nl && name[k] != '.')
+			return -1;
+		if (k < nl)
+			buf[k++] = '.';
+	}
+	/* The root alone is ".", every other name ends in exactly one dot. */
+	if (k == 0 && nl == 1 && name[0] == '.')
+		buf[k++] = '.';
+	if (k != nl)
+		return -1;
+	buf[k] = 0;
+	return 0;
+}
+
 const char *match_result_str(enum match_result r)
 {
 	static const char *const names[] = { "ok", "short", "not-reply", "id",
 		"source", "question", "malformed" };
 	return (unsigned)r < sizeof(names) / sizeof(names[0]) ? names[r] : "?";
-}
-
-static uint8_t lower(uint8_t c)
-{
-	return c >= 'A' && c <= 'Z' ? c | 0x20 : c;
 }
 
 enum match_result match_reply(const uint8_t *reply, size_t rlen,

@@ -39,6 +39,15 @@ int match_0x20(uint8_t *wire, size_t len, const uint8_t *rnd, size_t nrnd);
 int match_qname_str(const uint8_t *wire, size_t len, char *buf,
 	size_t buflen);
 
+/** The question name of a wire query spelt as name (presentation form
+ * without escapes, e.g. the plan's "gmail.com.") but with each letter's
+ * case taken from the wire (after 0x20), into buf.  The cheap path for
+ * every query's "qname as asked"; returns 0, or -1 when name has escapes,
+ * does not spell the wire name, or buf is too small (then use
+ * match_qname_str). */
+int match_qname_case(const uint8_t *wire, size_t len, const char *name,
+	char *buf, size_t buflen);
+
 /** Why a reply does not belong to a query. */
 enum match_result {
 	MATCH_OK = 0,

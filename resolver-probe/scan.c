@@ -335,8 +335,11 @@ static void finish(struct scan *s, struct query *q, enum reply_status status,
 	if (status == REPLY_TIMEOUT)
 		s->st.timeouts++;
 	char name[LDNS_MAX_DOMAINLEN + 8];
-	char *qname = strdup(match_qname_str(q->wire, q->len, name,
-		sizeof(name)) == 0 ? name : it->qname);
+	if (match_qname_case(q->wire, q->len, it->qname, name,
+	    sizeof(name)) < 0 && match_qname_str(q->wire, q->len, name,
+	    sizeof(name)) < 0)
+		snprintf(name, sizeof(name), "%s", it->qname);
+	char *qname = strdup(name);
 	double rtt = status == REPLY_OK ?
 		(double)(uv_hrtime() - q->first_ns) / 1e6 : 0;
 	if (!qname && reply)

@@ -88,6 +88,25 @@ int main(void)
 		sizeof(err));
 	ok(match_0x20(d, (size_t)dn, all, 1) == 7, "digits and '-' not letters");
 
+	ok(match_qname_case(q, (size_t)n, "gmail.com.", name, sizeof(name)) == 0
+		&& !strcmp(name, "GmAiL.cOm."), "qname case from the wire: %s",
+		name);
+	ok(match_qname_case(q, (size_t)n, "gmail.co.", name, sizeof(name)) < 0,
+		"another name: refused");
+	ok(match_qname_case(q, (size_t)n, "gmail.com", name, sizeof(name)) < 0,
+		"no trailing dot: refused");
+	ok(match_qname_case(q, (size_t)n, "gmail.com.x.", name, sizeof(name)) <
+		0, "longer name: refused");
+	ok(match_qname_case(q, (size_t)n, "gmail\\.com.", name, sizeof(name)) <
+		0, "escapes: refused (use match_qname_str)");
+	ok(match_qname_case(q, (size_t)n, "gmail.com.", name, 5) < 0,
+		"small buffer: refused");
+	uint8_t root[MATCH_QUERY_MAX];
+	int rn = match_build_query(root, sizeof(root), 1, ".", 2, true, err,
+		sizeof(err));
+	ok(match_qname_case(root, (size_t)rn, ".", name, sizeof(name)) == 0 &&
+		!strcmp(name, "."), "the root: %s", name);
+
 	/* Matching: q is "GmAiL.cOm." id 7. */
 	size_t rl = make_reply(q, (size_t)n, 7, NULL, r);
 	ok(rl > 0 && match_reply(r, rl, q, (size_t)n, true) == MATCH_OK,
