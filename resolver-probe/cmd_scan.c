@@ -57,7 +57,7 @@ static void usage(FILE *f)
 "      --format FMT       json (JSON Lines, default) or csv\n"
 "  -q, --quiet            no progress line\n"
 "probing:\n"
-"      --rate N           packets per second (default 0: unlimited)\n"
+"      --rate N           packets per second, 0: unlimited (default %u)\n"
 "      --max-inflight N   queries queued or in flight at once (default %u)\n"
 "      --timeout SEC      per try, e.g. 2 or 0.5 (default %.1f)\n"
 "      --retries N        UDP tries after the first (default %u)\n"
@@ -69,9 +69,9 @@ static void usage(FILE *f)
 "      --no-confirm       no confirmation round\n"
 "      --queries LIST     a fixed plan instead of the truth: NAME/TYPE,...\n"
 "                         ('*.ZONE/TYPE' asks a random name under ZONE);\n"
-"                         results are written unjudged (benchmarks, ad hoc)\n"
-"truth:\n",
-		blocklist_default_path(), SCAN_DEFAULT_INFLIGHT,
+"                         results are written unjudged (benchmarks, ad hoc)\n",
+		blocklist_default_path(), SCAN_DEFAULT_RATE,
+		SCAN_DEFAULT_INFLIGHT,
 		SCAN_DEFAULT_TIMEOUT_MS / 1000.0, SCAN_DEFAULT_RETRIES,
 		SCAN_DEFAULT_SOCKETS, SCAN_DEFAULT_CONFIRM_MS / 1000.0);
 	truth_opts_usage(f);
@@ -238,6 +238,7 @@ int cmd_scan(int argc, char **argv)
 		.retries = SCAN_DEFAULT_RETRIES,
 		.sockets = SCAN_DEFAULT_SOCKETS,
 		.confirm_delay_ms = SCAN_DEFAULT_CONFIRM_MS,
+		.rate = SCAN_DEFAULT_RATE,
 		.progress = stderr,
 	};
 	struct truth_opts topts;

@@ -26,6 +26,8 @@
 #define SCAN_DEFAULT_RETRIES 1
 #define SCAN_DEFAULT_SOCKETS 4
 #define SCAN_DEFAULT_CONFIRM_MS 2000
+/* zmap's default send rate: polite to a network that did not ask. */
+#define SCAN_DEFAULT_RATE 10000
 
 /** What a scan does and whom it tells. */
 struct scan_opts {
