@@ -73,6 +73,10 @@ static void json_rrs(struct json *j, const char *key, const ldns_rr_list *l)
 		size_t n = strlen(s);
 		while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' '))
 			s[--n] = '\0';
+		/* ldns separates fields with tabs (rdata has its own escapes):
+		 * spaces read better than \u0009 in JSON. */
+		for (char *t = s; (t = strchr(t, '\t')); )
+			*t = ' ';
 		json_str(j, NULL, s);
 		free(s);
 	}

@@ -1,0 +1,146 @@
+#!/bin/sh
+# t-report.sh: targets, blocklist, shards, output and report in the lab
+# (TAP).  A scan's JSON lines are valid and cover every target once; the
+# shards of a scan partition it; the default blocklist keeps 127/8 out and
+# says how much it left out; garbage target lines are named with their line;
+# `report` on the saved scan prints exactly the summary the scan printed;
+# --html is self-contained; malformed lines are counted, --strict fails.
+. "$LAB_SRCDIR/tests/lab/tap.sh"
+
+P=$LAB_BUILDDIR/resolver-probe/resolver-probe
+export RESOLVER_PROBE_DATADIR="$LAB_SRCDIR/data"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# A scan that does not finish in 60 s is cut off (and fails the exit
+# status checks) rather than hanging the lab.
+scan() {
+	timeout 60 "$P" scan -q --root-hints "$LAB_ROOT_HINTS" \
+		--trust-anchor "$LAB_TRUST_ANCHOR" --providers "$LAB_PROVIDERS" \
+		--rounds 1 --truth-timeout 10 --timeout 1 --retries 1 \
+		--confirm-delay 0.2 "$@"
+}
+# resolvers FILE: the "resolver" of every JSON line, sorted.
+resolvers() {
+	python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    print(json.loads(line)["resolver"])' "$1" | sort
+}
+# targets FILE: the addresses of a targets file, sorted.
+targets() {
+	sed 's/#.*//' "$1" | awk 'NF { print $1 }' | sort -u
+}
+
+# --- a full scan of the labelled resolvers, then report on its output
+scan --blocklist "$LAB_BLOCKLIST" --seed 7 -f "$LAB_TARGETS" \
+	-o "$tmp/scan.jsonl" 2> "$tmp/scan.err"
+st=$?
+is "scan of LAB_TARGETS: exit 1 (the lab has liars)" "$st" 1
+check "every output line is a JSON object with resolver and class" \
+	python3 -c '
+import json, sys
+n = 0
+for line in open(sys.argv[1]):
+    o = json.loads(line)
+    assert isinstance(o, dict) and "resolver" in o and "class" in o, line
+    assert line.endswith("\n")
+    n += 1
+assert n > 0' "$tmp/scan.jsonl"
+is "one line per target, each target once" \
+	"$(resolvers "$tmp/scan.jsonl")" "$(targets "$LAB_TARGETS")"
+
+"$P" report "$tmp/scan.jsonl" > "$tmp/report.out" 2> "$tmp/report.err"
+st=$?
+is "report: exit 1 (invalid answers found)" "$st" 1
+sed -n '/^Summary$/,$p' "$tmp/scan.err" > "$tmp/scan.summary"
+check "the scan printed a summary" test -s "$tmp/scan.summary"
+is "report prints exactly the summary the scan printed" \
+	"$(cat "$tmp/report.out")" "$(cat "$tmp/scan.summary")"
+is "report: nothing on stderr" "$(cat "$tmp/report.err")" ""
+probed=$(awk '/resolvers probed/ { print $3 }' "$tmp/report.out")
+is "resolvers probed = lines" "$probed" "$(wc -l < "$tmp/scan.jsonl" | tr -d ' ')"
+# Class rows against a count of the JSON lines made independently.
+want=$(python3 -c '
+import json, sys, collections
+c = collections.Counter(json.loads(l)["class"] for l in open(sys.argv[1]))
+for k in sorted(c): print(k, c[k])' "$tmp/scan.jsonl")
+got=$(awk '/^Resolvers by class/ { on = 1; next } on && NF == 0 { on = 0 }
+	on && $1 != "class" && $2 > 0 { print $1, $2 }' "$tmp/report.out" | sort)
+is "class counts match the JSON lines" "$got" "$want"
+
+"$P" report --html "$tmp/page.html" --title 'lab <scan>' \
+	"$tmp/scan.jsonl" > /dev/null 2>&1
+check "--html writes a page" test -s "$tmp/page.html"
+check "the page has inline SVG charts and CSS" \
+	sh -c "grep -q '<svg' '$tmp/page.html' && grep -q '<style>' '$tmp/page.html'"
+check_fails "the page has no scripts or external links" \
+	grep -Eq '<script|https?:|src=|href=' "$tmp/page.html"
+check "the title is escaped" grep -q '<title>lab &lt;scan&gt;</title>' \
+	"$tmp/page.html"
+
+# --- malformed lines
+cp "$tmp/scan.jsonl" "$tmp/bad.jsonl"
+echo '{"resolver": "127.9.9.9", "class": ' >> "$tmp/bad.jsonl"
+echo 'not json' >> "$tmp/bad.jsonl"
+lines=$(wc -l < "$tmp/bad.jsonl" | tr -d ' ')
+"$P" report "$tmp/bad.jsonl" > "$tmp/bad.out" 2> "$tmp/bad.err"
+st=$?
+is "malformed lines: report goes on (exit 1)" "$st" 1
+check "malformed lines named FILE:LINE: reason" \
+	grep -q "^$tmp/bad.jsonl:$lines: not JSON" "$tmp/bad.err"
+check "malformed lines counted in the summary" \
+	grep -Eq 'malformed lines skipped +2$' "$tmp/bad.out"
+"$P" report --strict "$tmp/bad.jsonl" > /dev/null 2>&1
+is "--strict: a malformed line fails (exit 2)" "$?" 2
+"$P" report "$tmp/missing.jsonl" > /dev/null 2> "$tmp/missing.err"
+is "a missing file: exit 2" "$?" 2
+check "a missing file is named" grep -q "missing.jsonl: No such file" \
+	"$tmp/missing.err"
+
+# --- CSV
+scan --blocklist "$LAB_BLOCKLIST" --seed 7 --format csv -f "$LAB_TARGETS" \
+	-o "$tmp/scan.csv" 2> /dev/null
+is "CSV: a header and one row per target" \
+	"$(wc -l < "$tmp/scan.csv" | tr -d ' ')" \
+	"$(( $(targets "$LAB_TARGETS" | wc -l) + 1 ))"
+"$P" report "$tmp/scan.csv" > /dev/null 2> "$tmp/csv.err"
+is "report refuses CSV (exit 2)" "$?" 2
+check "and says why" grep -q "CSV" "$tmp/csv.err"
+
+# --- shards: three shards partition the targets
+: > "$tmp/all"
+for i in 0 1 2; do
+	scan --blocklist "$LAB_BLOCKLIST" --seed 7 --shards 3 --shard $i \
+		-f "$LAB_TARGETS" -o "$tmp/shard$i.jsonl" 2> /dev/null
+	resolvers "$tmp/shard$i.jsonl" >> "$tmp/all"
+done
+is "shards together cover every target exactly once" \
+	"$(sort "$tmp/all")" "$(targets "$LAB_TARGETS")"
+check "no shard is empty" sh -c "test -s '$tmp/shard0.jsonl' &&
+	test -s '$tmp/shard1.jsonl' && test -s '$tmp/shard2.jsonl'"
+
+# --- the default blocklist keeps loopback out, and counts it
+scan -f "$LAB_TARGETS" -o "$tmp/blocked.jsonl" 2> "$tmp/blocked.err"
+n=$(targets "$LAB_TARGETS" | wc -l | tr -d ' ')
+is "default blocklist: nothing in 127/8 is probed" \
+	"$(wc -l < "$tmp/blocked.jsonl" | tr -d ' ')" 0
+check "default blocklist: the $n left out are counted" \
+	grep -q "$n addresses left out" "$tmp/blocked.err"
+
+# --- garbage target lines: named, skipped; fatal with --strict
+{ echo "# a comment"; echo "127.0.1.1"; echo "127.0.1.300";
+  echo "127.0.1.1   # again"; } > "$tmp/t.txt"
+scan --blocklist "$LAB_BLOCKLIST" -f "$tmp/t.txt" -o "$tmp/t.jsonl" \
+	2> "$tmp/t.err"
+check "a garbage line is reported with its line number" \
+	grep -q "^$tmp/t.txt:3: not an address: \"127.0.1.300\"" "$tmp/t.err"
+is "the good target is probed once" "$(resolvers "$tmp/t.jsonl")" 127.0.1.1
+check "the duplicate and the garbage are counted" \
+	grep -q "(1 duplicates, 1 invalid lines)" "$tmp/t.err"
+scan --blocklist "$LAB_BLOCKLIST" --strict -f "$tmp/t.txt" \
+	-o "$tmp/t2.jsonl" 2> "$tmp/t2.err"
+is "--strict: a garbage target line is fatal (exit 2)" "$?" 2
+check "--strict names the line" grep -q "t.txt:3: not an address" "$tmp/t2.err"
+
+tap_done
