@@ -537,11 +537,13 @@ int summary_add(struct summary *s, const struct summary_record *r)
 			s->flags[f]++;
 
 	/* Per provider: each resolver counts once per provider and column. */
-	struct {
+	struct seen {
 		const char *name;
 		bool mx, ip, asked;
-	} seen[64];
+	} *seen = NULL;
 	size_t nseen = 0;
+	if (r->nqueries && !(seen = calloc(r->nqueries, sizeof(*seen))))
+		return -1;
 	for (size_t i = 0; i < r->nqueries; i++) {
 		const struct summary_query *q = &r->queries[i];
 		if (summary_class_invalid(q->class))
@@ -551,19 +553,13 @@ int summary_add(struct summary *s, const struct summary_record *r)
 			continue;
 		struct prov *p = prov_get(s, q->provider);
 		if (!p)
-			return -1;
+			goto oom;
 		size_t j;
 		for (j = 0; j < nseen; j++)
 			if (!strcasecmp(seen[j].name, q->provider))
 				break;
-		if (j == nseen) {
-			if (nseen == sizeof(seen) / sizeof(seen[0]))
-				continue;	/* more providers than any plan has */
-			seen[nseen].name = q->provider;
-			seen[nseen].mx = seen[nseen].ip = false;
-			seen[nseen].asked = false;
-			nseen++;
-		}
+		if (j == nseen)
+			seen[nseen++].name = q->provider;
 		if (q->answered && !seen[j].asked) {
 			seen[j].asked = true;
 			p->asked++;
@@ -581,11 +577,15 @@ int summary_add(struct summary *s, const struct summary_record *r)
 		for (size_t k = 0; k < q->ninvalid; k++)
 			if (plain(q->invalid[k]) && strset_add(mx ? &p->mx :
 			    &p->ip, q->invalid[k]) < 0)
-				return -1;
+				goto oom;
 	}
+	free(seen);
 	if (invalid)
 		s->invalid++;
 	return 0;
+oom:
+	free(seen);
+	return -1;
 }
 
 void summary_add_malformed(struct summary *s)
