@@ -290,6 +290,48 @@ static void test_blocklist(void)
 		"PKGDATADIR/blocklist otherwise: %s", blocklist_default_path());
 }
 
+/* A file of 65,536 single addresses in scrambled order merges into one
+ * range: memory follows the ranges, not the lines. */
+static void test_many(void)
+{
+	size_t cap = 65536 * 16, len = 0;
+	char *text = malloc(cap);
+	for (uint32_t i = 0; i < 65536; i++) {
+		uint32_t x = (i * 40503u) & 0xffff;	/* odd: a bijection */
+		len += (size_t)snprintf(text + len, cap - len, "10.%u.%u.7\n",
+			(unsigned)(x >> 8), (unsigned)(x & 0xff));
+	}
+	FILE *in = fmemopen(text, len, "r");
+	struct targets *t = targets_new();
+	int rc = targets_load_stream(t, in, "many", true, NULL, err,
+		sizeof(err));
+	fclose(in);
+	ok(rc == 0 && targets_finalize(t, NULL, err, sizeof(err)) == 0,
+		"65536 single addresses load");
+	ok(targets_count(t) == 65536 && targets_nranges(t) == 65536,
+		"scattered addresses stay single ranges (%zu)",
+		targets_nranges(t));
+	targets_free(t);
+
+	len = 0;
+	for (uint32_t i = 0; i < 65536; i++) {
+		uint32_t x = (i * 40503u) & 0xffff;
+		len += (size_t)snprintf(text + len, cap - len, "10.9.%u.%u\n",
+			(unsigned)(x >> 8), (unsigned)(x & 0xff));
+	}
+	in = fmemopen(text, len, "r");
+	t = targets_new();
+	rc = targets_load_stream(t, in, "many", true, NULL, err, sizeof(err));
+	fclose(in);
+	ok(rc == 0 && targets_finalize(t, NULL, err, sizeof(err)) == 0 &&
+		targets_count(t) == 65536 && targets_nranges(t) == 1,
+		"a scrambled /16 written address by address is one range");
+	ok(!strcmp(at(t, 0), "10.9.0.0") && !strcmp(at(t, 65535),
+		"10.9.255.255"), "and maps back in order");
+	targets_free(t);
+	free(text);
+}
+
 int main(void)
 {
 	test_args();
@@ -297,5 +339,6 @@ int main(void)
 	test_file();
 	test_duplicates();
 	test_blocklist();
+	test_many();
 	return tap_done();
 }
