@@ -15,6 +15,11 @@ UNIT_TESTS += tests/unit/test_match tests/unit/test_ratelimit \
 	tests/unit/test_plan
 tests_unit_test_plan_SOURCES = tests/unit/test_plan.c tests/tap.h
 tests_unit_test_plan_LDADD = libcore.a $(DEPS_LIBS)
+# Replay tests of the engine: the test defines uv_udp_send and friends, so
+# the engine's sockets are swapped for a script at link time.
+UNIT_TESTS += tests/unit/test_scan
+tests_unit_test_scan_SOURCES = tests/unit/test_scan.c tests/tap.h
+tests_unit_test_scan_LDADD = libprobe.a libcore.a $(DEPS_LIBS)
 tests_unit_test_match_SOURCES = tests/unit/test_match.c tests/tap.h
 tests_unit_test_match_LDADD = libcore.a $(DEPS_LIBS)
 tests_unit_test_ratelimit_SOURCES = tests/unit/test_ratelimit.c tests/tap.h

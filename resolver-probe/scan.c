@@ -1009,6 +1009,11 @@ static void maybe_finish(struct scan *s)
 		return;
 	if (s->assigned || s->active || s->cq_head || s->tcp_open)
 		return;
+	/* Nothing is assigned, so what is left in the send queue are retries
+	 * answered while they waited: their resolvers are freed here. */
+	struct query *q;
+	while ((q = sq_pop(s)))
+		resolver_release(s, q->r);
 	s->finishing = true;
 	s->st.end_ns = uv_hrtime();
 	close_handle(s, (uv_handle_t *)&s->tick);

@@ -1,0 +1,507 @@
+/* test_scan.c: replay tests of the scan engine with the socket layer
+ * swapped at link time (unbound's testbound idea): this program defines
+ * uv_udp_send, uv_udp_bind, uv_udp_recv_start and uv_tcp_connect, so the
+ * engine's packets land in a script here instead of the network, and
+ * scripted replies (honest, forged id, wrong source, duplicate, case not
+ * echoed, late, truncated, garbled, none) are fed to its receive callback.
+ * No packet is sent; every run is deterministic apart from random ids. */
+#define _GNU_SOURCE
+#include "config.h"
+#include <dlfcn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <ldns/ldns.h>
+#include <uv.h>
+#include "resolver-probe/scan.h"
+#include "resolver-probe/plan.h"
+#include "tests/tap.h"
+
+/* --- the fake socket layer --------------------------------------------- */
+
+#define MAXH 16
+static struct {
+	uv_udp_t *h;
+	uv_alloc_cb alloc;
+	uv_udp_recv_cb recv;
+} socks[MAXH];
+static int nsocks;
+
+/* Work for the next tick: a reply to deliver or a callback to call. */
+struct event {
+	struct event *next;
+	int kind;			/* 0 reply, 1 send cb, 2 connect cb */
+	uint64_t at_ms;
+	uv_udp_t *h;
+	uint8_t pkt[1024];
+	size_t len;
+	struct sockaddr_in from;
+	uv_udp_send_t *sreq;
+	uv_udp_send_cb scb;
+	uv_connect_t *creq;
+	uv_connect_cb ccb;
+};
+static struct event *events;
+static uv_timer_t ticker;
+static uv_loop_t *loop;
+/* outstanding: sends minus replies delivered (the window test's scripts
+ * answer every query once). */
+static unsigned long sends, tcp_connects, max_outstanding, outstanding;
+
+static void push(struct event *e)
+{
+	e->next = events;
+	events = e;
+}
+
+int uv_udp_bind(uv_udp_t *h, const struct sockaddr *a, unsigned flags)
+{
+	(void)h, (void)a, (void)flags;
+	return 0;	/* no socket address needed: nothing is sent */
+}
+
+int uv_udp_recv_start(uv_udp_t *h, uv_alloc_cb alloc, uv_udp_recv_cb recv)
+{
+	if (nsocks == MAXH)
+		return UV_ENOMEM;
+	socks[nsocks].h = h;
+	socks[nsocks].alloc = alloc;
+	socks[nsocks].recv = recv;
+	nsocks++;
+	return 0;
+}
+
+static void script(uv_udp_t *h, const uint8_t *q, size_t len,
+	const struct sockaddr_in *to, unsigned try);
+
+/* Tries seen per (address, qname): the script's memory. */
+static struct tried {
+	uint32_t addr;
+	char qname[64];
+	unsigned n;
+} tried[256];
+static int ntried;
+
+static unsigned count_try(uint32_t addr, const uint8_t *q, size_t len)
+{
+	char name[64] = "";
+	size_t i = 12, k = 0;
+	while (i < len && q[i] && k + q[i] + 1 < sizeof(name)) {
+		for (size_t j = 1; j <= q[i]; j++)
+			name[k++] = (char)(q[i + j] | 0x20);
+		name[k++] = '.';
+		i += 1 + q[i];
+	}
+	name[k] = 0;
+	for (int t = 0; t < ntried; t++)
+		if (tried[t].addr == addr && !strcmp(tried[t].qname, name))
+			return ++tried[t].n;
+	if (ntried < 256) {
+		tried[ntried].addr = addr;
+		snprintf(tried[ntried].qname, sizeof(tried[ntried].qname), "%s",
+			name);
+		tried[ntried].n = 1;
+		ntried++;
+	}
+	return 1;
+}
+
+int uv_udp_send(uv_udp_send_t *req, uv_udp_t *h, const uv_buf_t bufs[],
+	unsigned nbufs, const struct sockaddr *addr, uv_udp_send_cb cb)
+{
+	(void)nbufs;
+	req->handle = h;
+	sends++;
+	if (++outstanding > max_outstanding)
+		max_outstanding = outstanding;
+	const struct sockaddr_in *to = (const void *)addr;
+	unsigned try = count_try(to->sin_addr.s_addr,
+		(const uint8_t *)bufs[0].base, bufs[0].len);
+	script(h, (const uint8_t *)bufs[0].base, bufs[0].len, to, try);
+	struct event *e = calloc(1, sizeof(*e));
+	e->kind = 1;
+	e->sreq = req;
+	e->scb = cb;
+	push(e);
+	return 0;
+}
+
+int uv_tcp_connect(uv_connect_t *req, uv_tcp_t *h, const struct sockaddr *a,
+	uv_connect_cb cb)
+{
+	(void)a;
+	tcp_connects++;
+	req->handle = (uv_stream_t *)h;
+	struct event *e = calloc(1, sizeof(*e));
+	e->kind = 2;
+	e->creq = req;
+	e->ccb = cb;
+	push(e);
+	return 0;
+}
+
+static void deliver(struct event *e)
+{
+	for (int i = 0; i < nsocks; i++)
+		if (socks[i].h == e->h) {
+			uv_buf_t b;
+			socks[i].alloc((uv_handle_t *)e->h, 65536, &b);
+			memcpy(b.base, e->pkt, e->len);
+			if (outstanding)
+				outstanding--;
+			socks[i].recv(e->h, (ssize_t)e->len, &b,
+				(const struct sockaddr *)&e->from, 0);
+			return;
+		}
+}
+
+static void on_tick(uv_timer_t *t)
+{
+	(void)t;
+	uint64_t now = uv_now(loop);
+	struct event *due = NULL, **p = &events;
+	while (*p) {
+		if ((*p)->at_ms <= now) {
+			struct event *e = *p;
+			*p = e->next;
+			e->next = due;
+			due = e;
+		} else {
+			p = &(*p)->next;
+		}
+	}
+	/* events is newest first, so due is oldest first. */
+	while (due) {
+		struct event *e = due;
+		due = e->next;
+		if (e->kind == 0)
+			deliver(e);
+		else if (e->kind == 1)
+			e->scb(e->sreq, 0);
+		else
+			e->ccb(e->creq, UV_ECONNREFUSED);
+		free(e);
+	}
+}
+
+/* --- the script: what each target does ---------------------------------- */
+
+enum who { HONEST = 1, FORGED, WRONGSRC, DUP, LOWER, LATE, TC, GARBLED,
+	SILENT, SLOW };
+
+/* An honest reply to query q: QR, RA, one A record 192.0.2.<last octet>. */
+static size_t honest(const uint8_t *q, size_t len, uint8_t *out, size_t cap,
+	uint8_t octet, bool tc)
+{
+	ldns_pkt *p = NULL;
+	if (ldns_wire2pkt(&p, q, len) != LDNS_STATUS_OK)
+		return 0;
+	ldns_pkt_set_qr(p, true);
+	ldns_pkt_set_ra(p, true);
+	ldns_pkt_set_tc(p, tc);
+	ldns_rr *qr = ldns_rr_list_rr(ldns_pkt_question(p), 0);
+	char *owner = ldns_rdf2str(ldns_rr_owner(qr)), rr[300];
+	snprintf(rr, sizeof(rr), "%s 300 IN A 192.0.2.%u", owner, octet);
+	free(owner);
+	ldns_rr *a = NULL;
+	if (!tc && ldns_rr_new_frm_str(&a, rr, 0, NULL, NULL) == LDNS_STATUS_OK)
+		ldns_pkt_push_rr(p, LDNS_SECTION_ANSWER, a);
+	uint8_t *w = NULL;
+	size_t n = 0;
+	ldns_pkt2wire(&w, p, &n);
+	ldns_pkt_free(p);
+	if (n > cap)
+		n = 0;
+	memcpy(out, w, n);
+	free(w);
+	return n;
+}
+
+static void reply(uv_udp_t *h, const uint8_t *pkt, size_t len,
+	const struct sockaddr_in *from, uint64_t delay)
+{
+	struct event *e = calloc(1, sizeof(*e));
+	e->kind = 0;
+	e->at_ms = uv_now(loop) + delay;
+	e->h = h;
+	memcpy(e->pkt, pkt, len);
+	e->len = len;
+	e->from = *from;
+	push(e);
+}
+
+static void script(uv_udp_t *h, const uint8_t *q, size_t len,
+	const struct sockaddr_in *to, unsigned try)
+{
+	uint8_t r[1024];
+	uint8_t octet = (uint8_t)(ntohl(to->sin_addr.s_addr) & 0xff);
+	size_t n = honest(q, len, r, sizeof(r), octet, octet == TC);
+	struct sockaddr_in from = *to;
+	switch ((enum who)octet) {
+	case HONEST:
+		reply(h, r, n, &from, 1);
+		break;
+	case FORGED: {
+		uint8_t f[1024];
+		memcpy(f, r, n);
+		f[1] ^= 0x5a;		/* another id, first */
+		reply(h, f, n, &from, 1);
+		reply(h, r, n, &from, 2);
+		break;
+	}
+	case WRONGSRC:
+		from.sin_addr.s_addr = htonl(0x7f0000fe);
+		reply(h, r, n, &from, 1);
+		break;
+	case DUP:
+		reply(h, r, n, &from, 1);
+		reply(h, r, n, &from, 2);
+		break;
+	case LOWER:
+		for (size_t i = 12; i < n && r[i]; i += 1 + r[i])
+			for (size_t j = 1; j <= r[i]; j++)
+				if (r[i + j] >= 'A' && r[i + j] <= 'Z')
+					r[i + j] |= 0x20;
+		reply(h, r, n, &from, 1);
+		break;
+	case LATE:
+		/* The first try's reply comes after its timeout (100 ms), while
+		 * the retry waits in the queue behind the rate limit. */
+		if (try == 1)
+			reply(h, r, n, &from, 150);
+		break;
+	case TC:
+		reply(h, r, n, &from, 1);
+		break;
+	case GARBLED: {
+		uint8_t g[7] = { r[0], r[1], 0x81, 0x80, 0, 1, 0 };
+		reply(h, g, sizeof(g), &from, 1);
+		break;
+	}
+	case SILENT:
+		break;
+	case SLOW:
+		reply(h, r, n, &from, 20);
+		break;
+	}
+}
+
+/* --- the harness ----------------------------------------------------------- */
+
+static struct prefix *targets;
+static size_t ntargets, next_i;
+static struct observation *got[64];
+static size_t ngot;
+static bool done;
+
+static int next_target(void *ctx, struct prefix *out)
+{
+	(void)ctx;
+	if (next_i == ntargets)
+		return 0;
+	*out = targets[next_i++];
+	return 1;
+}
+
+static int result(void *ctx, struct observation *o)
+{
+	(void)ctx;
+	if (ngot < 64)
+		got[ngot++] = o;
+	else
+		observation_free(o);
+	return 0;
+}
+
+static void on_done(void *ctx)
+{
+	(void)ctx;
+	done = true;
+	uv_close((uv_handle_t *)&ticker, NULL);
+}
+
+static struct observation *of(uint8_t octet)
+{
+	for (size_t i = 0; i < ngot; i++)
+		if (got[i]->resolver.addr[3] == octet)
+			return got[i];
+	return NULL;
+}
+
+static void reset(void)
+{
+	for (size_t i = 0; i < ngot; i++)
+		observation_free(got[i]);
+	ngot = next_i = 0;
+	nsocks = ntried = 0;
+	sends = tcp_connects = max_outstanding = outstanding = 0;
+	done = false;
+}
+
+/* Scan 127.9.0.<octets> with opts; returns the stats. */
+static struct scan_stats run(struct scan_opts so, const uint8_t *octets,
+	size_t n)
+{
+	static struct prefix t[64];
+	char err[200];
+	for (size_t i = 0; i < n; i++) {
+		char a[32];
+		snprintf(a, sizeof(a), "127.9.0.%u", octets[i]);
+		prefix_parse(a, &t[i], err, sizeof(err));
+	}
+	targets = t;
+	ntargets = n;
+	so.next_target = next_target;
+	so.result = result;
+	so.done = on_done;
+	so.quiet = true;
+	uv_timer_init(loop, &ticker);
+	uv_timer_start(&ticker, on_tick, 1, 1);
+	struct scan *s = scan_new(loop, &so, err, sizeof(err));
+	struct scan_stats st = { 0 };
+	if (!s || scan_start(s, err, sizeof(err)) < 0) {
+		ok(0, "scan started: %s", err);
+		return st;
+	}
+	uv_run(loop, UV_RUN_DEFAULT);
+	st = *scan_stats(s);
+	scan_free(s);
+	return st;
+}
+
+static bool test_confirm(void *ctx, const struct observation *o)
+{
+	(void)ctx;
+	return o->resolver.addr[3] == DUP;
+}
+
+int main(void)
+{
+	loop = uv_default_loop();
+	struct plan plan;
+	char err[200];
+	/* Long names: a 0x20 draw leaving every letter lowercase (which the
+	 * LOWER script would then echo correctly) is a 2^-22 chance. */
+	plan_parse(&plan, "mailbox-verification.gmail.com/MX,"
+		"mail-exchanger.example.com/A", err, sizeof(err));
+	struct scan_opts so = {
+		.plan = &plan, .max_inflight = 100, .timeout_ms = 100,
+		.retries = 1, .sockets = 2, .x20 = true,
+	};
+
+	const uint8_t all[] = { HONEST, FORGED, WRONGSRC, DUP, LOWER, TC,
+		GARBLED, SILENT };
+	struct scan_stats st = run(so, all, sizeof(all));
+	ok(done && ngot == sizeof(all), "every target handed out (%zu)", ngot);
+	struct observation *o;
+	o = of(HONEST);
+	ok(o && o->n == 2 && o->results[0].status == REPLY_OK &&
+		o->results[1].status == REPLY_OK && o->unsolicited == 0,
+		"honest: both answered, nothing unsolicited");
+	ok(o && o->n == 2 && o->results[0].tries == 1 &&
+		o->results[0].rtt_ms > 0 && !o->results[0].tcp,
+		"honest: one try, an RTT, UDP");
+	/* Results come in the order queries end; find the MX one. */
+	size_t mx = o && o->n == 2 && o->results[1].qtype == LDNS_RR_TYPE_MX;
+	ok(o && o->n == 2 && strcasecmp(o->results[mx].qname,
+		"mailbox-verification.gmail.com.") == 0 &&
+		strcmp(o->results[mx].qname, "mailbox-verification.gmail.com.")
+		&& o->results[mx].round == 0, "qname as asked, 0x20 case: %s",
+		o ? o->results[mx].qname : "?");
+	o = of(FORGED);
+	ok(o && o->results[0].status == REPLY_OK &&
+		o->results[1].status == REPLY_OK && o->unsolicited == 2,
+		"forged id: ignored (%u unsolicited), the real reply accepted",
+		o ? o->unsolicited : 0);
+	o = of(WRONGSRC);
+	ok(o && o->results[0].status == REPLY_TIMEOUT &&
+		o->results[0].tries == 2 && o->unsolicited == 4,
+		"wrong source: never accepted, 2 tries each, 4 unsolicited "
+		"counted against the resolver whose id they claim (%u)",
+		o ? o->unsolicited : 0);
+	o = of(DUP);
+	ok(o && o->results[0].status == REPLY_OK && o->results[1].status ==
+		REPLY_OK, "duplicate: the first copy accepted");
+	o = of(LOWER);
+	ok(o && o->results[0].status == REPLY_TIMEOUT && o->unsolicited == 4,
+		"0x20 case not echoed: rejected under --0x20 (%u unsolicited)",
+		o ? o->unsolicited : 0);
+	o = of(TC);
+	ok(o && o->results[0].status == REPLY_OK && !o->results[0].tcp &&
+		o->results[0].reply && ldns_pkt_tc(o->results[0].reply),
+		"TC: TCP tried, refused, the truncated reply kept");
+	ok(tcp_connects == 2 && st.truncated == 2 && st.tcp_failed == 2,
+		"one TCP connection per truncated query (%lu)", tcp_connects);
+	o = of(GARBLED);
+	ok(o && o->results[0].status == REPLY_MALFORMED && o->unsolicited == 0,
+		"garbled reply with the right id: malformed, not unsolicited");
+	o = of(SILENT);
+	ok(o && o->results[0].status == REPLY_TIMEOUT &&
+		o->results[0].tries == 2 && o->results[1].status == REPLY_TIMEOUT,
+		"silent: timeout after 2 tries");
+	ok(st.sent == sends && st.timeouts == 2 + 2 + 2,
+		"counters: sent %llu, timeouts %llu (wrong source, lower, silent)",
+		(unsigned long long)st.sent, (unsigned long long)st.timeouts);
+	ok(st.unsolicited == 2 + 4 + 2 + 4,
+		"unsolicited: forged 2, wrong source 4, duplicates 2, case 4: "
+		"%llu", (unsigned long long)st.unsolicited);
+	ok(st.malformed == 4, "malformed: 2 queries x 2 tries (%llu)",
+		(unsigned long long)st.malformed);
+	reset();
+
+	/* Without 0x20 the case need not be echoed. */
+	so.x20 = false;
+	const uint8_t lower[] = { LOWER };
+	run(so, lower, 1);
+	o = of(LOWER);
+	ok(o && o->results[0].status == REPLY_OK && o->unsolicited == 0,
+		"case not echoed: accepted without --0x20");
+	reset();
+
+	/* A late reply to the first try, arriving while the retry waits for a
+	 * token, answers the query. */
+	so.rate = 5;
+	const uint8_t late[] = { LATE };
+	st = run(so, late, 1);
+	o = of(LATE);
+	ok(o && o->results[0].status == REPLY_OK && o->unsolicited == 0,
+		"late reply to an earlier try accepted");
+	so.rate = 0;
+	reset();
+
+	/* The window: 40 slow targets x 2 questions, at most 10 in flight. */
+	uint8_t slow[40];
+	memset(slow, SLOW, sizeof(slow));
+	so.max_inflight = 10;
+	so.timeout_ms = 1000;
+	st = run(so, slow, sizeof(slow));
+	ok(ngot == 40 && st.sent == 80 && st.accepted == 80,
+		"window 10: all 80 queries answered (%llu)",
+		(unsigned long long)st.accepted);
+	ok(max_outstanding <= 10 && max_outstanding >= 8,
+		"never more than 10 in flight (peak %lu)", max_outstanding);
+	reset();
+
+	/* A confirmation round for whoever the callback picks. */
+	so.max_inflight = 100;
+	so.timeout_ms = 100;
+	so.confirm_delay_ms = 10;
+	so.confirm = NULL;
+	struct scan_opts sc = so;
+	sc.confirm = test_confirm;
+	const uint8_t two[] = { HONEST, DUP };
+	st = run(sc, two, 2);
+	o = of(DUP);
+	ok(o && o->n == 4 && o->results[2].round == 1 &&
+		o->results[3].round == 1 && o->results[2].status == REPLY_OK,
+		"confirmation: round 1 appended to the same observation");
+	o = of(HONEST);
+	ok(o && o->n == 2, "not picked: one round");
+	ok(st.confirmed == 1, "one confirmed");
+	reset();
+
+	plan_clear(&plan);
+	uv_loop_close(loop);
+	return tap_done();
+}
