@@ -115,6 +115,8 @@ struct scan {
 	struct resolver *cq_head, *cq_tail;	/* awaiting confirmation */
 	struct resolver **hash;
 	size_t hmask;
+	struct resolver *pool;		/* freed blocks kept for reuse */
+	size_t npool;
 	uint64_t assigned;		/* queries queued or outstanding */
 	uint64_t active;		/* resolvers not yet handed out */
 	uv_timer_t tick, rate_timer, progress;
@@ -275,7 +277,30 @@ static void resolver_release(struct scan *s, struct resolver *r)
 		if (r->q[i].tc_reply)
 			ldns_pkt_free(r->q[i].tc_reply);
 	observation_free(r->obs);
-	free(r);
+	/* Keep the block for the next resolver: blocks of a few KiB come from
+	 * malloc's large bins, and each such malloc would first consolidate
+	 * every small chunk ldns freed.  The pool never outgrows the window. */
+	if (s->npool < s->o.max_inflight / s->o.plan->n + 64) {
+		r->hnext = s->pool;
+		s->pool = r;
+		s->npool++;
+	} else {
+		free(r);
+	}
+}
+
+/* A zeroed resolver block, from the pool when it has one. */
+static struct resolver *resolver_alloc(struct scan *s)
+{
+	size_t size = sizeof(struct resolver) +
+		s->o.plan->n * sizeof(struct query);
+	struct resolver *r = s->pool;
+	if (!r)
+		return calloc(1, size);
+	s->pool = r->hnext;
+	s->npool--;
+	memset(r, 0, size);
+	return r;
 }
 
 /* Hand out r's observation (or drop it when a stop cut it short). */
@@ -544,7 +569,7 @@ static bool admit(struct scan *s, uint64_t now)
 		s->st.abandoned++;
 		return true;
 	}
-	struct resolver *r = calloc(1, sizeof(*r) + p->n * sizeof(r->q[0]));
+	struct resolver *r = resolver_alloc(s);
 	struct observation *o = r ? observation_new(&t) : NULL;
 	if (!o) {
 		free(r);
@@ -1186,6 +1211,11 @@ void scan_free(struct scan *s)
 		for (unsigned i = 0; i < 2 * s->o.sockets; i++)
 			free(s->udp[i].buf);
 	free(s->udp);
+	while (s->pool) {
+		struct resolver *r = s->pool;
+		s->pool = r->hnext;
+		free(r);
+	}
 	free(s->tmpl);
 	free(s->tmpl_len);
 	free(s->hash);
