@@ -44,9 +44,16 @@ static const char *class_name(int c)
 }
 
 /* A string set (open addressing, FNV-1a): the unique invalid names and
- * addresses.  Grows at half load. */
+ * addresses, each with the number of resolvers that gave it.  Grows at
+ * half load. */
+struct strent {
+	char *s;		/* owned; NULL: empty slot */
+	uint64_t count;		/* resolvers that gave it */
+	uint64_t last;		/* serial of the last resolver counted */
+};
+
 struct strset {
-	char **v;
+	struct strent *v;
 	size_t n, cap;
 };
 
@@ -58,18 +65,19 @@ static uint64_t fnv(const char *s)
 	return h;
 }
 
-static int strset_add(struct strset *set, const char *s)
+/* Add s for resolver number serial (counted once per resolver). */
+static int strset_add(struct strset *set, const char *s, uint64_t serial)
 {
 	if (set->n * 2 >= set->cap) {
 		size_t cap = set->cap ? set->cap * 2 : 16;
-		char **v = calloc(cap, sizeof(*v));
+		struct strent *v = calloc(cap, sizeof(*v));
 		if (!v)
 			return -1;
 		for (size_t i = 0; i < set->cap; i++) {
-			if (!set->v[i])
+			if (!set->v[i].s)
 				continue;
-			size_t j = fnv(set->v[i]) & (cap - 1);
-			while (v[j])
+			size_t j = fnv(set->v[i].s) & (cap - 1);
+			while (v[j].s)
 				j = (j + 1) & (cap - 1);
 			v[j] = set->v[i];
 		}
@@ -78,23 +86,53 @@ static int strset_add(struct strset *set, const char *s)
 		set->cap = cap;
 	}
 	size_t j = fnv(s) & (set->cap - 1);
-	while (set->v[j]) {
-		if (!strcmp(set->v[j], s))
-			return 0;
+	while (set->v[j].s) {
+		if (!strcmp(set->v[j].s, s))
+			break;
 		j = (j + 1) & (set->cap - 1);
 	}
-	if (!(set->v[j] = strdup(s)))
-		return -1;
-	set->n++;
+	struct strent *e = &set->v[j];
+	if (!e->s) {
+		if (!(e->s = strdup(s)))
+			return -1;
+		set->n++;
+	} else if (e->last == serial) {
+		return 0;
+	}
+	e->last = serial;
+	e->count++;
 	return 0;
 }
 
 static void strset_clear(struct strset *set)
 {
 	for (size_t i = 0; i < set->cap; i++)
-		free(set->v[i]);
+		free(set->v[i].s);
 	free(set->v);
 	memset(set, 0, sizeof(*set));
+}
+
+static int cmp_top(const void *a, const void *b)
+{
+	const struct strent *const *x = a, *const *y = b;
+	if ((*x)->count != (*y)->count)
+		return (*x)->count > (*y)->count ? -1 : 1;
+	return strcmp((*x)->s, (*y)->s);
+}
+
+/* The entries of set, most resolvers first, ties by name: a new array of
+ * borrowed pointers (NULL when empty or out of memory). */
+static const struct strent **strset_top(const struct strset *set)
+{
+	const struct strent **v;
+	size_t n = 0;
+	if (!set->n || !(v = malloc(set->n * sizeof(*v))))
+		return NULL;
+	for (size_t i = 0; i < set->cap; i++)
+		if (set->v[i].s)
+			v[n++] = &set->v[i];
+	qsort(v, n, sizeof(*v), cmp_top);
+	return v;
 }
 
 static void lower(char *s)
@@ -576,7 +614,7 @@ int summary_add(struct summary *s, const struct summary_record *r)
 		}
 		for (size_t k = 0; k < q->ninvalid; k++)
 			if (plain(q->invalid[k]) && strset_add(mx ? &p->mx :
-			    &p->ip, q->invalid[k]) < 0)
+			    &p->ip, q->invalid[k], s->probed) < 0)
 				goto oom;
 	}
 	free(seen);
@@ -625,6 +663,39 @@ static const struct prov **sorted_provs(const struct summary *s)
 static double pct(uint64_t a, uint64_t b)
 {
 	return b ? 100.0 * (double)a / (double)b : 0.0;
+}
+
+/* A value from a saved file may hold anything: keep terminals safe. */
+static void put_safe(FILE *f, const char *v, int width)
+{
+	int n = 0;
+	for (; *v; v++, n++)
+		fputc((unsigned char)*v < 0x20 || *v == 0x7f ? '?' : *v, f);
+	for (; n < width; n++)
+		fputc(' ', f);
+}
+
+#define TOP_TEXT 5
+#define TOP_HTML 10
+
+static void print_top(FILE *f, const char *prov, const char *kind,
+	const struct strset *set)
+{
+	const struct strent **top = strset_top(set);
+	size_t n = set->n < TOP_TEXT ? set->n : TOP_TEXT;
+	for (size_t k = 0; top && k < n; k++) {
+		fputs("  ", f);
+		put_safe(f, prov, 20);
+		fprintf(f, " %-2s  ", kind);
+		put_safe(f, top[k]->s, 40);
+		fprintf(f, " %10llu\n", (unsigned long long)top[k]->count);
+	}
+	if (top && set->n > n) {
+		fputs("  ", f);
+		put_safe(f, prov, 20);
+		fprintf(f, " %-2s  (%zu more)\n", kind, set->n - n);
+	}
+	free(top);
 }
 
 int summary_print(const struct summary *s, FILE *f)
@@ -677,6 +748,18 @@ int summary_print(const struct summary *s, FILE *f)
 			pv[i]->mx.n, pv[i]->ip.n);
 	if (s->nprovs == 0)
 		fprintf(f, "  (no provider queries)\n");
+
+	bool any = false;
+	for (size_t i = 0; i < s->nprovs; i++)
+		any = any || pv[i]->mx.n || pv[i]->ip.n;
+	if (any) {
+		fprintf(f, "\nMost common invalid answers (resolvers giving "
+			"each; top %d)\n", TOP_TEXT);
+		for (size_t i = 0; i < s->nprovs; i++) {
+			print_top(f, pv[i]->name, "MX", &pv[i]->mx);
+			print_top(f, pv[i]->name, "IP", &pv[i]->ip);
+		}
+	}
 	free(pv);
 	return ferror(f) ? -1 : 0;
 }
@@ -727,6 +810,28 @@ static void svg_bars(FILE *f, const char *const *labels,
 			left + w + 6, y + 15, (unsigned long long)values[i]);
 	}
 	fprintf(f, "</svg>\n");
+}
+
+static void html_top(FILE *f, const char *prov, const char *kind,
+	const struct strset *set)
+{
+	const struct strent **top = strset_top(set);
+	size_t n = set->n < TOP_HTML ? set->n : TOP_HTML;
+	for (size_t k = 0; top && k < n; k++) {
+		fputs("<tr><td>", f);
+		esc(f, prov);
+		fprintf(f, "</td><td>%s</td><td>", kind);
+		esc(f, top[k]->s);
+		fprintf(f, "</td><td>%llu</td></tr>\n",
+			(unsigned long long)top[k]->count);
+	}
+	if (top && set->n > n) {
+		fputs("<tr><td>", f);
+		esc(f, prov);
+		fprintf(f, "</td><td>%s</td><td>(%zu more)</td><td></td></tr>\n",
+			kind, set->n - n);
+	}
+	free(top);
 }
 
 int summary_html(const struct summary *s, FILE *f, const char *title)
@@ -836,7 +941,22 @@ int summary_html(const struct summary *s, FILE *f, const char *title)
 			(unsigned long long)pv[i]->ip_servers,
 			pv[i]->mx.n, pv[i]->ip.n);
 	}
-	fputs("</table>\n</body>\n</html>\n", f);
+	fputs("</table>\n", f);
+
+	bool any = false;
+	for (size_t i = 0; i < s->nprovs; i++)
+		any = any || pv[i]->mx.n || pv[i]->ip.n;
+	if (any) {
+		fprintf(f, "<h2>Most common invalid answers</h2>\n<table>\n"
+			"<tr><th>provider</th><th>kind</th><th>invalid answer"
+			"</th><th>resolvers giving it</th></tr>\n");
+		for (size_t i = 0; i < s->nprovs; i++) {
+			html_top(f, pv[i]->name, "MX", &pv[i]->mx);
+			html_top(f, pv[i]->name, "IP", &pv[i]->ip);
+		}
+		fputs("</table>\n", f);
+	}
+	fputs("</body>\n</html>\n", f);
 	free(pv);
 	return ferror(f) ? -1 : 0;
 }

@@ -118,13 +118,43 @@ int main(void)
 	ok(row(a, "falsified", "2    40.00%            2"),
 		"Table 13 row for falsified");
 	ok(row(a, "nxdomain-rewrite", "1"), "flag counted");
+	ok(strstr(a, "\n  gmail.com.           MX  mx.evil.example."
+		"                                  2\n") != NULL,
+		"most common invalid MX: mx.evil.example. from 2 resolvers");
+
+	/* One resolver naming the same MX in two rounds counts once. */
+	struct summary *one = summary_new();
+	struct summary_query q2[2];
+	char *vals[] = { "mx.twice.example." };
+	memset(q2, 0, sizeof(q2));
+	for (int i = 0; i < 2; i++) {
+		q2[i].provider = "gmail.com.";
+		q2[i].role = QUERY_MX;
+		q2[i].qtype = LDNS_RR_TYPE_MX;
+		q2[i].answered = true;
+		q2[i].class = CLASS_FALSIFIED;
+		q2[i].invalid = vals;
+		q2[i].ninvalid = 1;
+	}
+	struct summary_record twice = { .resolver = "192.0.2.7",
+		.class = CLASS_FALSIFIED, .classes = 1u << CLASS_FALSIFIED,
+		.responsive = true, .queries = q2, .nqueries = 2 };
+	summary_add(one, &twice);
+	char *t = print(one, false);
+	ok(t && row(t, "gmail.com.", "1            1            0            1"
+		"            0") && strstr(t, "mx.twice.example."
+		"                                 1\n"),
+		"the same invalid MX twice from one resolver: counted once");
+	free(t);
+	summary_free(one);
 	free(a);
 	free(b);
 
 	/* HTML: self-contained, escaped, with charts and the tables. */
 	char *h = print(mem, true);
 	ok(h && strstr(h, "<svg") && strstr(h, "<table") &&
-		strstr(h, "<style>") && strstr(h, "gmail.com."),
+		strstr(h, "<style>") && strstr(h, "gmail.com.") &&
+		strstr(h, "<td>mx.evil.example.</td><td>2</td>"),
 		"HTML has charts, tables, inline CSS");
 	ok(h && !strstr(h, "<script") && !strstr(h, "http:") &&
 		!strstr(h, "https:") && !strstr(h, "src=") &&
