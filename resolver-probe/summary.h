@@ -2,7 +2,8 @@
  * (Durumeric et al., IMC 2015): resolvers probed and responsive, any invalid
  * answer, resolvers per class (Table 13), and per provider the servers that
  * gave invalid MX and invalid IP answers with the unique invalid MX names
- * and IPs (Table 7).
+ * and IPs (Table 7), and the most common invalid names and IPs with the
+ * number of resolvers that gave each.
  *
  * One record type feeds it from both sides, so `report` on a saved scan
  * prints exactly what the scan printed: the scan builds a record from its
