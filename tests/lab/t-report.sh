@@ -58,6 +58,8 @@ check "the scan printed a summary" test -s "$tmp/scan.summary"
 is "report prints exactly the summary the scan printed" \
 	"$(cat "$tmp/report.out")" "$(cat "$tmp/scan.summary")"
 is "report: nothing on stderr" "$(cat "$tmp/report.err")" ""
+is "report - reads stdin" "$("$P" report - < "$tmp/scan.jsonl")" \
+	"$(cat "$tmp/report.out")"
 probed=$(awk '/resolvers probed/ { print $3 }' "$tmp/report.out")
 is "resolvers probed = lines" "$probed" "$(wc -l < "$tmp/scan.jsonl" | tr -d ' ')"
 # Class rows against a count of the JSON lines made independently.
