@@ -67,7 +67,7 @@ static const struct fixture_query fixture_plan[] = {
 };
 #define FIXTURE_NPLAN (sizeof(fixture_plan) / sizeof(fixture_plan[0]))
 
-static void fixture_die(const char *what)
+static inline void fixture_die(const char *what)
 {
 	fprintf(stderr, "fixture: %s\n", what);
 	abort();
@@ -75,8 +75,9 @@ static void fixture_die(const char *what)
 
 /* Merge presentation-format records (NULL-terminated) into the answer for
  * (qname, type). */
-static void fixture_answer(struct truth *t, const char *qname, uint16_t type,
-	int provider, enum truth_sec sec, int rcode, const char *const *recs)
+static inline void fixture_answer(struct truth *t, const char *qname,
+	uint16_t type, int provider, enum truth_sec sec, int rcode,
+	const char *const *recs)
 {
 	struct truth_answer *a = truth_get(t, qname, type);
 	ldns_rr_list *l = ldns_rr_list_new();
@@ -101,7 +102,7 @@ static void fixture_answer(struct truth *t, const char *qname, uint16_t type,
 
 /* The truth and registry, built once and kept for the process (reachable
  * through the static pointer, so leak checkers leave them alone). */
-static const struct verdict_ctx *fixture_ctx(void)
+static inline const struct verdict_ctx *fixture_ctx(void)
 {
 	static struct verdict_ctx ctx;
 	static struct special_registry reg;

@@ -6,7 +6,8 @@
 # valgrind.  The libFuzzer binaries fuzz-NAME are built only with
 # ./configure CC=clang --enable-fuzz; `make fuzz` runs each for
 # FUZZ_SECONDS.  `make valgrind` runs a lab scan under valgrind.
-FUZZ_NAMES = reply verdict targets blocklist providers truthfiles tlsa smtp summary
+FUZZ_NAMES = reply verdict targets blocklist providers truthfiles tlsa smtp \
+	summary truthanswer
 FUZZ_SECONDS = 60
 FUZZ_BINS =
 
@@ -55,6 +56,11 @@ tests_fuzz_replay_summary_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_summary.
 tests_fuzz_replay_summary_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_NAME='"summary"'
 tests_fuzz_replay_summary_LDADD = libcore.a $(DEPS_LIBS)
 
+UNIT_TESTS += tests/fuzz/replay-truthanswer
+tests_fuzz_replay_truthanswer_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_truthanswer.c tests/fuzz/fixture.h tests/tap.h
+tests_fuzz_replay_truthanswer_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_NAME='"truthanswer"'
+tests_fuzz_replay_truthanswer_LDADD = libprobe.a libcore.a $(DEPS_LIBS)
+
 if FUZZ
 
 FUZZ_BINS += tests/fuzz/fuzz-reply
@@ -102,6 +108,10 @@ tests_fuzz_fuzz_summary_SOURCES = tests/fuzz/fuzz_summary.c
 tests_fuzz_fuzz_summary_LDADD = libcore.a $(DEPS_LIBS)
 tests_fuzz_fuzz_summary_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 
+FUZZ_BINS += tests/fuzz/fuzz-truthanswer
+tests_fuzz_fuzz_truthanswer_SOURCES = tests/fuzz/fuzz_truthanswer.c tests/fuzz/fixture.h
+tests_fuzz_fuzz_truthanswer_LDADD = libprobe.a libcore.a $(DEPS_LIBS)
+tests_fuzz_fuzz_truthanswer_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 endif
 
 noinst_PROGRAMS += $(FUZZ_BINS)
