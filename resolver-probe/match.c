@@ -215,30 +215,50 @@ bool match_source(const struct sockaddr *want, const struct sockaddr *got)
 	return false;
 }
 
-int inflight_init(struct inflight *t, unsigned nsock)
+static size_t home(const struct inflight *t, uint32_t key)
 {
-	t->slot = calloc((size_t)nsock * 65536, sizeof(void *));
+	uint64_t h = (uint64_t)key * 0x9e3779b97f4a7c15ull;
+	return (size_t)(h >> 32) & t->mask;
+}
+
+int inflight_init(struct inflight *t, unsigned nsock, size_t max)
+{
+	size_t cap = 64;
+	while (cap < 2 * max)
+		cap *= 2;
+	t->slot = calloc(cap, sizeof(*t->slot));
+	t->mask = cap - 1;
 	t->nsock = nsock;
 	t->used = 0;
-	return t->slot ? 0 : -1;
+	t->max = max;
+	return t->slot && nsock <= 65536 ? 0 : -1;
 }
 
 void inflight_clear(struct inflight *t)
 {
 	free(t->slot);
-	t->slot = NULL;
-	t->nsock = 0;
-	t->used = 0;
+	memset(t, 0, sizeof(*t));
+}
+
+/* The slot holding key, or the empty slot where it would go. */
+static size_t find(const struct inflight *t, uint32_t key)
+{
+	size_t i = home(t, key);
+	while (t->slot[i].q && t->slot[i].key != key)
+		i = (i + 1) & t->mask;
+	return i;
 }
 
 int inflight_put(struct inflight *t, unsigned sock, uint16_t id, void *q)
 {
-	if (sock >= t->nsock)
+	if (sock >= t->nsock || !q || t->used >= t->max)
 		return -1;
-	void **s = &t->slot[(size_t)sock * 65536 + id];
-	if (*s)
+	uint32_t key = (uint32_t)sock << 16 | id;
+	size_t i = find(t, key);
+	if (t->slot[i].q)
 		return -1;
-	*s = q;
+	t->slot[i].key = key;
+	t->slot[i].q = q;
 	t->used++;
 	return 0;
 }
@@ -247,16 +267,32 @@ void *inflight_get(const struct inflight *t, unsigned sock, uint16_t id)
 {
 	if (sock >= t->nsock)
 		return NULL;
-	return t->slot[(size_t)sock * 65536 + id];
+	return t->slot[find(t, (uint32_t)sock << 16 | id)].q;
 }
 
 void inflight_del(struct inflight *t, unsigned sock, uint16_t id)
 {
 	if (sock >= t->nsock)
 		return;
-	void **s = &t->slot[(size_t)sock * 65536 + id];
-	if (*s) {
-		*s = NULL;
-		t->used--;
+	size_t i = find(t, (uint32_t)sock << 16 | id);
+	if (!t->slot[i].q)
+		return;
+	t->used--;
+	/* Backward shift: move later entries of the run into the hole when
+	 * their home is not between the hole and them, so every entry stays
+	 * reachable from its home without tombstones. */
+	size_t j = i;
+	for (;;) {
+		j = (j + 1) & t->mask;
+		if (!t->slot[j].q)
+			break;
+		size_t k = home(t, t->slot[j].key);
+		bool stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
+		if (!stays) {
+			t->slot[i] = t->slot[j];
+			i = j;
+		}
 	}
+	t->slot[i].q = NULL;
+	t->slot[i].key = 0;
 }

@@ -78,22 +78,31 @@ enum match_result match_reply(const uint8_t *reply, size_t rlen,
 /** Is got the same address and port as want (IPv4 or IPv6)? */
 bool match_source(const struct sockaddr *want, const struct sockaddr *got);
 
-/** The in-flight table: outstanding queries by (socket, transaction id),
- * a direct index so a reply's lookup is one array access.  Its size is
- * fixed at start (nsock * 65536 pointers), not by the number of targets. */
+/** The in-flight table: outstanding queries by (socket, transaction id).
+ * An open-addressing hash (linear probing, deletion by backward shift)
+ * sized at start for the window, not the number of targets or the id
+ * space: a few hundred KiB that stay in cache, where a direct index over
+ * every (socket, id) would be megabytes read at random. */
+struct inflight_slot {
+	uint32_t key;		/* socket << 16 | id */
+	void *q;		/* NULL: empty */
+};
 struct inflight {
-	void **slot;		/* owned */
+	struct inflight_slot *slot;	/* owned */
+	size_t mask;		/* capacity - 1 (a power of two) */
 	unsigned nsock;
-	size_t used;
+	size_t used, max;	/* entries, and the most allowed */
 };
 
-/** Make a table for nsock sockets.  Returns 0, or -1 out of memory. */
-int inflight_init(struct inflight *t, unsigned nsock);
+/** Make a table for nsock sockets (at most 65536) holding up to max
+ * entries (at most half full).  Returns 0, or -1 out of memory. */
+int inflight_init(struct inflight *t, unsigned nsock, size_t max);
 
 /** Free the slots (not what they point to). */
 void inflight_clear(struct inflight *t);
 
-/** Put q at (sock, id).  Returns 0, or -1 when taken (pick another id). */
+/** Put q (not NULL) at (sock, id).  Returns 0, or -1 when taken (pick
+ * another id), the socket is out of range or the table holds max. */
 int inflight_put(struct inflight *t, unsigned sock, uint16_t id, void *q);
 
 /** The query at (sock, id), or NULL. */

@@ -1132,7 +1132,8 @@ struct scan *scan_new(uv_loop_t *loop, const struct scan_opts *opts,
 	s->hash = calloc(nb, sizeof(*s->hash));
 	s->hmask = nb - 1;
 	if (!s->tmpl || !s->tmpl_len || !s->udp || !s->hash ||
-	    inflight_init(&s->table, 2 * opts->sockets) < 0)
+	    inflight_init(&s->table, 2 * opts->sockets,
+		(size_t)opts->max_inflight + p->n) < 0)
 		goto oom;
 	for (size_t i = 0; i < p->n; i++) {
 		const struct plan_item *it = &p->items[i];

@@ -175,12 +175,13 @@ int main(void)
 
 	/* The in-flight table. */
 	struct inflight t;
-	ok(inflight_init(&t, 2) == 0, "table for 2 sockets");
+	ok(inflight_init(&t, 2, 100) == 0, "table for 2 sockets, 100 entries");
 	int x, y;
 	ok(inflight_put(&t, 0, 7, &x) == 0 && inflight_put(&t, 1, 7, &y) == 0,
 		"same id on two sockets");
 	ok(inflight_put(&t, 0, 7, &y) < 0, "taken slot refused");
 	ok(inflight_put(&t, 2, 7, &y) < 0, "socket out of range refused");
+	ok(inflight_put(&t, 0, 9, NULL) < 0, "NULL refused");
 	ok(inflight_get(&t, 0, 7) == &x && inflight_get(&t, 1, 7) == &y &&
 		inflight_get(&t, 0, 8) == NULL && inflight_get(&t, 5, 7) == NULL,
 		"lookups");
@@ -188,6 +189,50 @@ int main(void)
 	inflight_del(&t, 0, 7);
 	inflight_del(&t, 0, 7);
 	ok(t.used == 1 && !inflight_get(&t, 0, 7), "deleted once, counted once");
+	inflight_clear(&t);
+
+	/* Against a reference: random puts and deletes at up to half full,
+	 * so probe runs collide, wrap and shift. */
+	static void *ref[4][65536];
+	static char v[4 * 65536];
+	ok(inflight_init(&t, 4, 2000) == 0, "table for 4 sockets, 2000 entries");
+	ok(t.mask + 1 == 4096, "capacity 4096 for 2000 (%zu)", t.mask + 1);
+	unsigned long seed = 12345, mism = 0, ops = 0, full = 0;
+	for (int round = 0; round < 200000; round++) {
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		unsigned sock = (unsigned)(seed >> 60) & 3;
+		uint16_t id = (uint16_t)(seed >> 20);
+		/* ids from a small range so the same keys come back */
+		id &= 0x0fff;
+		void *want = ref[sock][id];
+		if (inflight_get(&t, sock, id) != want)
+			mism++;
+		if (want && (seed >> 8 & 1)) {
+			inflight_del(&t, sock, id);
+			ref[sock][id] = NULL;
+		} else if (!want) {
+			void *q = &v[sock * 65536 + id];
+			int rc = inflight_put(&t, sock, id, q);
+			if (rc == 0)
+				ref[sock][id] = q;
+			else if (t.used < t.max)
+				mism++;
+			else
+				full++;
+		}
+		ops++;
+	}
+	size_t nref = 0;
+	for (unsigned so = 0; so < 4; so++)
+		for (unsigned id = 0; id < 65536; id++)
+			if (ref[so][id]) {
+				nref++;
+				if (inflight_get(&t, so, (uint16_t)id) != ref[so][id])
+					mism++;
+			}
+	ok(mism == 0 && nref == t.used, "%lu random operations agree with the "
+		"reference (%zu entries, %lu refused when full)", ops, nref, full);
+	ok(full > 0, "and the table refuses beyond its max");
 	inflight_clear(&t);
 	return tap_done();
 }
