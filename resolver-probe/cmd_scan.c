@@ -254,14 +254,17 @@ int cmd_scan(int argc, char **argv)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "hf:o:q", longopts, NULL)) != -1) {
+	int li = -1;
+	while ((c = getopt_long(argc, argv, "hf:o:q", longopts, &li)) != -1) {
 		int t = truth_opts_parse(&topts, c, optarg, err, sizeof(err));
 		if (t < 0) {
 			fprintf(stderr, "resolver-probe scan: %s\n", err);
 			return EXIT_USAGE;
 		}
-		if (t > 0)
+		if (t > 0) {
+			li = -1;
 			continue;
+		}
 		switch (c) {
 		case 'h':
 			usage(stdout);
@@ -347,10 +350,11 @@ int cmd_scan(int argc, char **argv)
 			usage(stderr);
 			return EXIT_USAGE;
 		}
+		li = -1;
 		continue;
 bad:
-		fprintf(stderr, "resolver-probe scan: bad value for %s: \"%s\"\n",
-			argv[optind - 1], optarg);
+		fprintf(stderr, "resolver-probe scan: bad value for --%s: "
+			"\"%s\"\n", li >= 0 ? longopts[li].name : "?", optarg);
 		return EXIT_USAGE;
 	}
 	if (!tfile && optind >= argc) {
