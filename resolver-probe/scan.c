@@ -311,6 +311,11 @@ static void resolver_done(struct scan *s, struct resolver *r)
 	struct observation *o = r->obs;
 	r->obs = NULL;
 	r->finished = true;
+	/* A stop during the confirmation round still leaves a complete first
+	 * round: hand that out (with what round 1 got) rather than lose a
+	 * resolver already found lying. */
+	if (r->abandoned && r->round == 1 && o && !s->st.failed)
+		r->abandoned = false;
 	if (r->abandoned || !o) {
 		s->st.abandoned++;
 		observation_free(o);
