@@ -1430,6 +1430,15 @@ static void send_bytes(struct chaos *ch, const struct client *cl,
 		udp_queue(ch, &cl->peer, from, wire, len);
 }
 
+/* The largest reply q allows over UDP. */
+static size_t udp_limit(const ldns_pkt *q)
+{
+	size_t limit = 512;
+	if (ldns_pkt_edns(q) && ldns_pkt_edns_udp_size(q) > 512)
+		limit = ldns_pkt_edns_udp_size(q);
+	return limit > UDP_MAX ? UDP_MAX : limit;
+}
+
 /* Encode r and send it to cl from address from; over UDP, a reply larger
  * than the query allows goes out empty with TC=1.  Frees r. */
 static void send_pkt(struct chaos *ch, const struct client *cl, uint32_t from,
@@ -1445,12 +1454,7 @@ static void send_pkt(struct chaos *ch, const struct client *cl, uint32_t from,
 		ldns_pkt_free(r);
 		return;
 	}
-	size_t limit = 512;
-	if (ldns_pkt_edns(q) && ldns_pkt_edns_udp_size(q) > 512)
-		limit = ldns_pkt_edns_udp_size(q);
-	if (limit > UDP_MAX)
-		limit = UDP_MAX;
-	if (!cl->conn && wl > limit) {
+	if (!cl->conn && wl > udp_limit(q)) {
 		free(w);
 		w = NULL;
 		clear_section(r, LDNS_SECTION_ANSWER);
@@ -1471,12 +1475,47 @@ static void send_pkt(struct chaos *ch, const struct client *cl, uint32_t from,
 
 /* Apply b to the upstream reply (wire) and send the result; wire NULL
  * means the upstream failed: SERVFAIL, as a resolver would say. */
+/* The honest reply, patched in place: the upstream's bytes with q's id and
+ * q's question name (same length, only the case may differ; the answer's
+ * owner names point at it).  What reply_from would build, without a parse
+ * and an encode per query: most of a population is honest.  Returns false
+ * when q needs the full path (no EDNS or RD, a reply larger than q
+ * allows, a question that is not q's). */
+static bool answer_fast(struct chaos *ch, const struct client *cl,
+	uint32_t from, const ldns_pkt *q, const uint8_t *wire, size_t len)
+{
+	static uint8_t buf[65536];
+	const ldns_rdf *qname = ldns_rr_owner(question(q));
+	size_t n = ldns_rdf_size(qname);
+	const uint8_t *qn = ldns_rdf_data(qname);
+	if (!ldns_pkt_edns(q) || !ldns_pkt_rd(q) || len < 12 + n + 4
+		|| len > sizeof(buf) || (!cl->conn && len > udp_limit(q))
+		|| wire[4] != 0 || wire[5] != 1)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t a = wire[12 + i], c = qn[i];
+		if (a != c && !(a >= 'a' && a <= 'z' && c == a - 32)
+			&& !(a >= 'A' && a <= 'Z' && c == a + 32))
+			return false;
+	}
+	memcpy(buf, wire, len);
+	buf[0] = (uint8_t)(ldns_pkt_id(q) >> 8);
+	buf[1] = (uint8_t)ldns_pkt_id(q);
+	memcpy(buf + 12, qn, n);
+	send_bytes(ch, cl, from, buf, len);
+	return true;
+}
+
 static void answer_upstream(struct chaos *ch, const struct behaviour *b,
 	const struct client *cl, const ldns_pkt *q, const uint8_t *wire,
 	size_t len)
 {
 	ldns_pkt *u = NULL, *r;
-	uint32_t from = cl->dst;
+	uint32_t from = b->kind == K_WRONG_SOURCE ? b->from : cl->dst;
+	if (wire && (b->kind == K_HONEST || b->kind == K_TRUNCATE
+		|| b->kind == K_FORGED_ID || b->kind == K_WRONG_SOURCE)
+		&& answer_fast(ch, cl, from, q, wire, len))
+		return;
 	if (!wire || ldns_wire2pkt(&u, wire, len) != LDNS_STATUS_OK) {
 		send_pkt(ch, cl, from, reply_new(q, LDNS_RCODE_SERVFAIL, true),
 			q);
@@ -1532,11 +1571,8 @@ static void answer_upstream(struct chaos *ch, const struct behaviour *b,
 		strip_type(r, LDNS_SECTION_ADDITIONAL, LDNS_RR_TYPE_RRSIG);
 		ldns_pkt_set_ad(r, false);
 		break;
-	case K_WRONG_SOURCE:
-		from = b->from;
-		break;
 	default:
-		break;	/* honest, truncate over TCP, forged-id */
+		break;	/* honest, truncate over TCP, forged-id, wrong-source */
 	}
 	send_pkt(ch, cl, from, r, q);
 }
@@ -2101,6 +2137,18 @@ static void on_accept(uv_stream_t *server, int status)
 
 /* ------------------------------------------------------------- startup */
 
+/* A scan arrives in bursts of thousands of queries, more than the default
+ * socket buffer holds: ask for a large one (as root, beyond rmem_max), else
+ * what the system allows.  Best effort. */
+static void grow_buffers(int fd)
+{
+	int big = 32 << 20, ok = 4 << 20;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big)) < 0)
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &ok, sizeof(ok));
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof(big)) < 0)
+		(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &ok, sizeof(ok));
+}
+
 static int bind_socket(int type, uint16_t port)
 {
 	int fd = socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), one = 1;
@@ -2120,12 +2168,8 @@ static int bind_socket(int type, uint16_t port)
 		close(fd);
 		return -1;
 	}
-	if (type == SOCK_DGRAM) {
-		int size = 4 << 20;
-		/* Best effort: a population scan arrives in bursts. */
-		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
-		(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
-	}
+	if (type == SOCK_DGRAM)
+		grow_buffers(fd);
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		fprintf(stderr, "%s:%d: bind 0.0.0.0:%u (%s): %s\n", __FILE__,
 			__LINE__, port, type == SOCK_DGRAM ? "udp" : "tcp",
@@ -2214,11 +2258,6 @@ static int serve(struct config *cfg, uint16_t port, int verbose)
 	uv_poll_init(ch->loop, &ch->udp_poll, ch->udp_fd);
 	ch->udp_poll.data = ch;
 	uv_poll_start(&ch->udp_poll, UV_READABLE, on_udp);
-	if (cfg->has_upstream) {
-		uv_udp_init(ch->loop, &ch->up);
-		ch->up.data = ch;
-		uv_udp_recv_start(&ch->up, up_alloc, up_read);
-	}
 	uv_timer_init(ch->loop, &ch->timer);
 	ch->timer.data = ch;
 	uv_timer_start(&ch->timer, on_timer, 100, 100);
@@ -2227,6 +2266,23 @@ static int serve(struct config *cfg, uint16_t port, int verbose)
 	ch->sigterm.data = ch->sigint.data = ch;
 	uv_signal_start(&ch->sigterm, on_signal, SIGTERM);
 	uv_signal_start(&ch->sigint, on_signal, SIGINT);
+	if (cfg->has_upstream) {
+		struct sockaddr_in any = { .sin_family = AF_INET };
+		uv_os_fd_t ufd;
+		uv_udp_init(ch->loop, &ch->up);
+		ch->up.data = ch;
+		if ((e = uv_udp_bind(&ch->up, (const struct sockaddr *)&any, 0))
+			< 0) {
+			fprintf(stderr, "%s:%d: upstream socket: %s\n", __FILE__,
+				__LINE__, uv_strerror(e));
+			on_signal(&ch->sigterm, SIGTERM);	/* closes all */
+			uv_run(ch->loop, UV_RUN_DEFAULT);
+			goto out;
+		}
+		if (uv_fileno((uv_handle_t *)&ch->up, &ufd) == 0)
+			grow_buffers(ufd);
+		uv_udp_recv_start(&ch->up, up_alloc, up_read);
+	}
 	if (verbose)
 		fprintf(stderr, "chaos: serving %zu rules on port %u\n",
 			cfg->nrules, port);
