@@ -10,6 +10,16 @@ FUZZ_NAMES = reply verdict targets blocklist providers truthfiles tlsa smtp \
 	summary truthanswer
 FUZZ_SECONDS = 60
 FUZZ_BINS =
+FUZZ_REPLAYS = tests/fuzz/replay-reply \
+	tests/fuzz/replay-verdict \
+	tests/fuzz/replay-targets \
+	tests/fuzz/replay-blocklist \
+	tests/fuzz/replay-providers \
+	tests/fuzz/replay-truthfiles \
+	tests/fuzz/replay-tlsa \
+	tests/fuzz/replay-smtp \
+	tests/fuzz/replay-summary \
+	tests/fuzz/replay-truthanswer
 
 UNIT_TESTS += tests/fuzz/replay-reply
 tests_fuzz_replay_reply_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_reply.c tests/fuzz/fixture.h tests/tap.h
@@ -125,10 +135,13 @@ fuzz: $(FUZZ_BINS)
 	 builddir="$(abs_top_builddir)" \
 	 $(SHELL) $(top_srcdir)/tests/fuzz/run-fuzz
 
-# make valgrind: a lab scan of every lab resolver under valgrind (needs a
-# build without --enable-sanitizers); fails on any error or leak.
-valgrind: resolver-probe/resolver-probe$(EXEEXT) tests/lab/chaos$(EXEEXT)
+# make valgrind: the seed corpora replayed, then a lab scan, report and
+# the DANE lab cases, all under valgrind (needs a build without
+# --enable-sanitizers); fails on any error or leak.
+valgrind: resolver-probe/resolver-probe$(EXEEXT) tests/lab/chaos$(EXEEXT) \
+	$(FUZZ_REPLAYS)
 	@srcdir="$(abs_top_srcdir)" builddir="$(abs_top_builddir)" \
+	 FUZZ_NAMES="$(FUZZ_NAMES)" \
 	 $(SHELL) $(top_srcdir)/tests/fuzz/valgrind-scan
 
 .PHONY: fuzz valgrind
