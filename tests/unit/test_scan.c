@@ -339,6 +339,16 @@ static void reset(void)
 	done = false;
 }
 
+static uv_timer_t stopper;
+static struct scan *running;
+static uint64_t stop_after;
+
+static void on_stop(uv_timer_t *t)
+{
+	scan_stop(running);
+	uv_close((uv_handle_t *)t, NULL);
+}
+
 /* Scan 127.9.0.<octets> with opts; returns the stats. */
 static struct scan_stats run(struct scan_opts so, const uint8_t *octets,
 	size_t n)
@@ -364,8 +374,14 @@ static struct scan_stats run(struct scan_opts so, const uint8_t *octets,
 		ok(0, "scan started: %s", err);
 		return st;
 	}
+	running = s;
+	if (stop_after) {
+		uv_timer_init(loop, &stopper);
+		uv_timer_start(&stopper, on_stop, stop_after, 0);
+	}
 	uv_run(loop, UV_RUN_DEFAULT);
 	st = *scan_stats(s);
+	stop_after = 0;
 	scan_free(s);
 	return st;
 }
@@ -499,6 +515,39 @@ int main(void)
 	o = of(HONEST);
 	ok(o && o->n == 2, "not picked: one round");
 	ok(st.confirmed == 1, "one confirmed");
+	reset();
+
+	/* Stop halfway: nothing more is sent, what is out is waited for,
+	 * complete resolvers are handed out, the rest counted as abandoned. */
+	so.confirm = NULL;
+	so.max_inflight = 10;
+	so.timeout_ms = 1000;
+	so.rate = 100;		/* so that queries wait in the send queue */
+	stop_after = 95;
+	st = run(so, slow, sizeof(slow));
+	so.rate = 0;
+	size_t complete = 0;
+	for (size_t i = 0; i < ngot; i++)
+		complete += got[i]->n == 2 &&
+			got[i]->results[0].status == REPLY_OK &&
+			got[i]->results[1].status == REPLY_OK;
+	ok(st.interrupted && ngot > 0 && ngot < 40 && complete == ngot,
+		"stopped: %zu of 40 handed out, every one complete", ngot);
+	ok(st.targets == ngot + st.abandoned && st.abandoned > 0 &&
+		st.sent < 2 * st.targets, "taken %llu = handed out + abandoned "
+		"%llu; unsent queries dropped (%llu sent)", (unsigned long long)
+		st.targets, (unsigned long long)st.abandoned,
+		(unsigned long long)st.sent);
+	reset();
+
+	/* Stop while a resolver waits for its confirmation round: its first
+	 * round is handed out. */
+	sc.confirm_delay_ms = 500;
+	stop_after = 60;
+	st = run(sc, two, 2);
+	o = of(DUP);
+	ok(ngot == 2 && o && o->n == 2 && o->results[0].round == 0 &&
+		st.abandoned == 0, "stopped before round 1: round 0 handed out");
 	reset();
 
 	plan_clear(&plan);
