@@ -8,7 +8,9 @@
  *
  * Targets are pulled one at a time (scan_opts.next_target) and each
  * resolver's observation is handed out (scan_opts.result) as soon as it is
- * complete, so memory depends on the window, not the number of targets.
+ * complete, so memory depends on the window, not the number of targets
+ * (plus the resolvers waiting for their confirmation round: at most
+ * rate x confirm_delay / plan size of them).
  * The engine neither classifies nor formats: the caller does both in its
  * callbacks (cmd_scan.c wires validator/ and output.h). */
 #ifndef PROBE_SCAN_H
