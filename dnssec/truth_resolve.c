@@ -811,24 +811,6 @@ void truth_answer_print(FILE *f, const struct truth_answer *a)
 	print_list(f, a->rrs);
 }
 
-/* One record in presentation form without the trailing newline. */
-static void json_rr_list(struct json *j, const char *key,
-	const ldns_rr_list *l)
-{
-	json_arr_open(j, key);
-	for (size_t i = 0; i < ldns_rr_list_rr_count(l); i++) {
-		char *s = ldns_rr2str(ldns_rr_list_rr(l, i));
-		if (s) {
-			size_t n = strlen(s);
-			if (n && s[n - 1] == '\n')
-				s[n - 1] = 0;
-			json_str(j, NULL, s);
-		}
-		free(s);
-	}
-	json_arr_close(j);
-}
-
 void truth_answer_json(struct json *j, const char *key,
 	const struct truth *t, const struct truth_answer *a)
 {

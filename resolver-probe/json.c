@@ -62,22 +62,27 @@ static void puts_(struct json *j, const char *s)
 static void quoted(struct json *j, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s, *run = p;
 	put(j, "\"", 1);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	for (; *p; p++) {
 		char esc[7];
+		if (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\')
+			continue;
+		/* Plain bytes go out as one run; escapes one at a time. */
+		put(j, (const char *)run, (size_t)(p - run));
+		run = p + 1;
 		if (*p == '"' || *p == '\\') {
 			esc[0] = '\\';
 			esc[1] = (char)*p;
 			put(j, esc, 2);
-		} else if (*p < 0x20 || *p >= 0x7f) {
+		} else {
 			memcpy(esc, "\\u00", 4);
 			esc[4] = hex[*p >> 4];
 			esc[5] = hex[*p & 15];
 			put(j, esc, 6);
-		} else {
-			put(j, (const char *)p, 1);
 		}
 	}
+	put(j, (const char *)run, (size_t)(p - run));
 	put(j, "\"", 1);
 }
 
@@ -159,6 +164,28 @@ void json_null(struct json *j, const char *key)
 {
 	prefix(j, key);
 	puts_(j, "null");
+}
+
+void json_rr_list(struct json *j, const char *key, const ldns_rr_list *l)
+{
+	json_arr_open(j, key);
+	for (size_t i = 0; i < ldns_rr_list_rr_count(l) && !j->err; i++) {
+		char *s = ldns_rr2str(ldns_rr_list_rr(l, i));
+		if (!s) {
+			j->err = -1;
+			break;
+		}
+		size_t n = strlen(s);
+		while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' '))
+			s[--n] = '\0';
+		/* ldns separates fields with tabs (rdata has its own escapes):
+		 * spaces read better than \u0009 in JSON. */
+		for (char *t = s; (t = strchr(t, '\t')); )
+			*t = ' ';
+		json_str(j, NULL, s);
+		free(s);
+	}
+	json_arr_close(j);
 }
 
 int json_write_line(struct json *j, FILE *f)

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <ldns/ldns.h>
 
 #define JSON_MAX_DEPTH 32
 
@@ -37,6 +38,10 @@ void json_int(struct json *j, const char *key, long long val);
 void json_double(struct json *j, const char *key, double val);
 void json_bool(struct json *j, const char *key, bool val);
 void json_null(struct json *j, const char *key);
+
+/** An array of records in presentation form (ldns_rr2str), one string
+ * each, with ldns's tabs turned into spaces and no trailing newline. */
+void json_rr_list(struct json *j, const char *key, const ldns_rr_list *l);
 
 /** Write the document and a newline to f in one fwrite (a JSON line).
  * Returns 0, or -1 when the document is in error or the write fails. */

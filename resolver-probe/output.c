@@ -61,28 +61,6 @@ static void json_flags(struct json *j, const char *key, unsigned flags)
 }
 
 /* One section's records in presentation form, without ldns' newline. */
-static void json_rrs(struct json *j, const char *key, const ldns_rr_list *l)
-{
-	json_arr_open(j, key);
-	for (size_t i = 0; i < ldns_rr_list_rr_count(l); i++) {
-		char *s = ldns_rr2str(ldns_rr_list_rr(l, i));
-		if (!s) {
-			j->err = -1;
-			break;
-		}
-		size_t n = strlen(s);
-		while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' '))
-			s[--n] = '\0';
-		/* ldns separates fields with tabs (rdata has its own escapes):
-		 * spaces read better than \u0009 in JSON. */
-		for (char *t = s; (t = strchr(t, '\t')); )
-			*t = ' ';
-		json_str(j, NULL, s);
-		free(s);
-	}
-	json_arr_close(j);
-}
-
 static void json_header(struct json *j, const ldns_pkt *p)
 {
 	const ldns_lookup_table *rc = ldns_lookup_by_id(ldns_rcodes,
@@ -163,9 +141,9 @@ void output_json_object(struct json *j, const char *key,
 		json_int(j, "tries", q->tries);
 		if (q->status == REPLY_OK && q->reply) {
 			json_header(j, q->reply);
-			json_rrs(j, "answer", ldns_pkt_answer(q->reply));
-			json_rrs(j, "authority", ldns_pkt_authority(q->reply));
-			json_rrs(j, "additional", ldns_pkt_additional(q->reply));
+			json_rr_list(j, "answer", ldns_pkt_answer(q->reply));
+			json_rr_list(j, "authority", ldns_pkt_authority(q->reply));
+			json_rr_list(j, "additional", ldns_pkt_additional(q->reply));
 		}
 		if (qv) {
 			json_obj_open(j, "verdict");

@@ -24,7 +24,7 @@ for a in doc['answers']:
     if a['qname'] == name and a['qtype'] == qtype:
         v = a[key]
         if key == 'records':
-            print('\n'.join(sorted(r.split('\t')[-1] for r in v)))
+            print('\n'.join(sorted(r.split(None, 4)[-1] for r in v)))
         elif isinstance(v, bool):
             print('true' if v else 'false')
         else:
