@@ -147,4 +147,6 @@ valgrind: resolver-probe/resolver-probe$(EXEEXT) tests/lab/chaos$(EXEEXT) \
 .PHONY: fuzz valgrind
 EXTRA_DIST += tests/fuzz/README.md tests/fuzz/run-fuzz \
 	tests/fuzz/valgrind-scan tests/fuzz/capture.py tests/fuzz/corpus \
-	tests/fuzz/crashes
+	tests/fuzz/blocklist.dict tests/fuzz/providers.dict \
+	tests/fuzz/smtp.dict tests/fuzz/summary.dict tests/fuzz/targets.dict \
+	tests/fuzz/truthfiles.dict
