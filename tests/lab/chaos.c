@@ -67,6 +67,10 @@
 #define TCP_IDLE_MS 10000
 #define UP_TIMEOUT_MS 1000
 #define UP_TRIES 3
+/* Upstream queries in flight at once; the rest wait their turn.  A burst
+ * of thousands of new questions would overflow unbound's socket buffer and
+ * request list, and each drop costs a retry timeout. */
+#define UP_WINDOW 256
 #define TTL_SYNTH 300
 /* The lowest bit of the first octet: the flipped address leaves every
  * provider prefix (the validator accepts any address inside one, so a flip
@@ -182,9 +186,16 @@ struct pending {
 	uint8_t *qwire;		/* owned (ldns allocated) */
 	size_t qlen;
 	unsigned tries;
-	uint64_t sent;
+	uint64_t sent, queued;
+	bool in_flight;		/* in chaos.flight, else in chaos.queue */
 	struct waiter *wait;
 	struct pending *prev, *next;
+};
+
+/* A FIFO of pending upstream queries. */
+struct plist {
+	struct pending *head, *tail;
+	size_t n;
 };
 
 struct cache_slot {
@@ -231,7 +242,7 @@ struct chaos {
 	struct cache_slot *cache;	/* owned */
 	struct pending *pend_by_id[65536];
 	struct pending *pend_by_hash[4096];
-	struct pending *pend_head, *pend_tail;
+	struct plist flight, queue;	/* sent (in send order), waiting */
 	size_t npend, nwait;
 	struct tcp_conn *conns;
 	size_t nconns;
@@ -1600,28 +1611,44 @@ static void cache_key(const ldns_pkt *q, uint8_t *key, size_t *keylen)
 	*keylen = n + 5;
 }
 
-static void pend_unlink(struct chaos *ch, struct pending *p)
+static void pend_unlink(struct plist *l, struct pending *p)
 {
 	if (p->prev)
 		p->prev->next = p->next;
 	else
-		ch->pend_head = p->next;
+		l->head = p->next;
 	if (p->next)
 		p->next->prev = p->prev;
 	else
-		ch->pend_tail = p->prev;
+		l->tail = p->prev;
 	p->prev = p->next = NULL;
+	l->n--;
 }
 
-static void pend_append(struct chaos *ch, struct pending *p)
+static void pend_append(struct plist *l, struct pending *p)
 {
-	p->prev = ch->pend_tail;
+	p->prev = l->tail;
 	p->next = NULL;
-	if (ch->pend_tail)
-		ch->pend_tail->next = p;
+	if (l->tail)
+		l->tail->next = p;
 	else
-		ch->pend_head = p;
-	ch->pend_tail = p;
+		l->head = p;
+	l->tail = p;
+	l->n++;
+}
+
+static void up_send(struct chaos *ch, struct pending *p);
+
+/* Send waiting questions while the window has room. */
+static void up_pump(struct chaos *ch)
+{
+	while (ch->flight.n < UP_WINDOW && ch->queue.head) {
+		struct pending *p = ch->queue.head;
+		pend_unlink(&ch->queue, p);
+		p->in_flight = true;
+		pend_append(&ch->flight, p);
+		up_send(ch, p);
+	}
 }
 
 static void waiter_free(struct chaos *ch, struct waiter *w);
@@ -1631,7 +1658,7 @@ static void waiter_free(struct chaos *ch, struct waiter *w);
 static void pend_finish(struct chaos *ch, struct pending *p,
 	const uint8_t *wire, size_t len)
 {
-	pend_unlink(ch, p);
+	pend_unlink(p->in_flight ? &ch->flight : &ch->queue, p);
 	ch->pend_by_id[p->id] = NULL;
 	if (ch->pend_by_hash[p->hash % 4096] == p)
 		ch->pend_by_hash[p->hash % 4096] = NULL;
@@ -1644,6 +1671,8 @@ static void pend_finish(struct chaos *ch, struct pending *p,
 	}
 	free(p->qwire);
 	free(p);
+	if (!ch->stopping)
+		up_pump(ch);
 }
 
 static void up_send(struct chaos *ch, struct pending *p)
@@ -1737,8 +1766,9 @@ static void ask_upstream(struct chaos *ch, const struct behaviour *b,
 	ch->pend_by_id[id] = p;
 	ch->pend_by_hash[h % 4096] = p;
 	ch->npend++;
-	pend_append(ch, p);
-	up_send(ch, p);
+	p->queued = uv_now(ch->loop);
+	pend_append(&ch->queue, p);
+	up_pump(ch);
 }
 
 static void waiter_free(struct chaos *ch, struct waiter *w)
@@ -1816,17 +1846,23 @@ static void on_timer(uv_timer_t *t)
 {
 	struct chaos *ch = t->data;
 	uint64_t now = uv_now(ch->loop);
-	/* The list is in send order, so the first young one ends the scan. */
-	while (ch->pend_head && ch->pend_head->sent + UP_TIMEOUT_MS <= now) {
-		struct pending *p = ch->pend_head;
+	/* The lists are in send and arrival order, so the first young one
+	 * ends each scan. */
+	while (ch->flight.head && ch->flight.head->sent + UP_TIMEOUT_MS <= now) {
+		struct pending *p = ch->flight.head;
 		if (p->tries >= UP_TRIES) {
 			pend_finish(ch, p, NULL, 0);
 			continue;
 		}
-		pend_unlink(ch, p);
-		pend_append(ch, p);
+		pend_unlink(&ch->flight, p);
+		pend_append(&ch->flight, p);
 		up_send(ch, p);
 	}
+	/* An upstream that answers nothing leaves the queue waiting as long
+	 * as a query's every try: as late as a resolver gives up. */
+	while (ch->queue.head && ch->queue.head->queued
+		+ (uint64_t)UP_TIMEOUT_MS * UP_TRIES <= now)
+		pend_finish(ch, ch->queue.head, NULL, 0);
 	udp_flush(ch);
 }
 
@@ -2196,15 +2232,18 @@ static void on_signal(uv_signal_t *s, int signum)
 		fprintf(stderr, "chaos: %" PRIu64 " queries, %" PRIu64
 			" replies, %" PRIu64 " upstream queries\n",
 			ch->stat_queries, ch->stat_replies, ch->stat_upstream);
-	while (ch->pend_head) {
-		struct pending *p = ch->pend_head;
-		pend_unlink(ch, p);
-		for (struct waiter *w = p->wait, *next; w; w = next) {
-			next = w->next;
-			waiter_free(ch, w);
+	for (struct plist *l = &ch->flight; l; l = l == &ch->flight ?
+		&ch->queue : NULL) {
+		while (l->head) {
+			struct pending *p = l->head;
+			pend_unlink(l, p);
+			for (struct waiter *w = p->wait, *next; w; w = next) {
+				next = w->next;
+				waiter_free(ch, w);
+			}
+			free(p->qwire);
+			free(p);
 		}
-		free(p->qwire);
-		free(p);
 	}
 	ch->npend = 0;
 	while (ch->conns)
