@@ -134,6 +134,8 @@ struct behaviour {
 	unsigned bit, n;	/* bitflip bit, bitflip-sometimes N */
 	enum mal_mode mode;
 	uint32_t from;		/* wrong-source (network order) */
+	uint32_t net;		/* varying: the range (host order) */
+	unsigned len;
 	ldns_rdf *zone, *ns;	/* authrotate; owned */
 	ldns_rr *soa;		/* authrotate; owned */
 	uint32_t *addrs;	/* authrotate (network order); owned */
@@ -387,6 +389,7 @@ static char *join(char **tok, int n)
 
 static struct behaviour *behaviour_parse(char **tok, int n, char *err,
 	size_t errlen);
+static int parse_cidr(const char *s, uint32_t *net, unsigned *len);
 
 /* population ITEM:WEIGHT ...: each ITEM is BEHAVIOUR[=ARG,ARG...]. */
 static int mix_parse(struct behaviour *b, char **tok, int n, char *err,
@@ -556,6 +559,15 @@ static struct behaviour *behaviour_parse(char **tok, int n, char *err,
 		if (nargs > 2 && inet_pton(AF_INET6, arg[2], b->aaaa) != 1) {
 			snprintf(err, errlen, "not an IPv6 address: \"%s\"",
 				arg[2]);
+			goto fail;
+		}
+		break;
+	case K_VARYING:
+		maxargs = 1;
+		b->net = 0x2d000000;	/* 45.0.0.0/8 */
+		b->len = 8;
+		if (nargs > 0 && parse_cidr(arg[0], &b->net, &b->len)) {
+			snprintf(err, errlen, "not an IPv4 CIDR: \"%s\"", arg[0]);
 			goto fail;
 		}
 		break;
@@ -1128,15 +1140,20 @@ static uint32_t a_flip(uint32_t old, void *ctx)
 	return htonl(ntohl(old) ^ (1U << *(const unsigned *)ctx));
 }
 
+struct random_ctx {
+	struct chaos *ch;
+	uint32_t net;		/* host order */
+	unsigned len;
+};
+
 static uint32_t a_random(uint32_t old, void *ctx)
 {
-	struct chaos *ch = ctx;
-	uint32_t a;
+	struct random_ctx *r = ctx;
+	uint32_t host = r->len ? 0xffffffffU >> r->len : 0xffffffffU;
 	(void)old;
-	do
-		a = rnd(ch);
-	while (!is_global(a));
-	return htonl(a);
+	if (r->len >= 32)
+		return htonl(r->net);
+	return htonl(r->net | (rnd(r->ch) & host));
 }
 
 /* varying: every MX host becomes mx-RANDOM.varying-lie.example. */
@@ -1537,11 +1554,13 @@ static void answer_upstream(struct chaos *ch, const struct behaviour *b,
 	if (!r)
 		return;
 	switch (b->kind) {
-	case K_VARYING:
-		if (map_a(r, a_random, ch))
+	case K_VARYING: {
+		struct random_ctx rc = { ch, b->net, b->len };
+		if (map_a(r, a_random, &rc))
 			ldns_pkt_set_ad(r, false);
 		mx_random(ch, r);
 		break;
+	}
 	case K_BITFLIP_SOMETIMES:
 		if (rnd(ch) % b->n != 0)
 			break;

@@ -127,8 +127,12 @@ v1=$(q "$a" gmail-smtp-in.l.google.com A)
 v2=$(q "$a" gmail-smtp-in.l.google.com A)
 check "varying $a: two A answers differ ($v1, $v2)" \
 	sh -c "[ -n '$v1' ] && [ -n '$v2' ] && [ '$v1' != '$v2' ] && [ '$v1' != '$gmail_a' ]"
-check "varying $a: the A answer is global unicast, not loopback or private" \
-	sh -c "echo '$v1' | grep -qv '^127\.\|^10\.\|^192\.168\.\|^0\.'"
+range=$(arg varying 1)
+range=${range:-45.0.0.0/8}
+check "varying $a: the A answers are inside $range (outside every provider)" \
+	python3 -c 'import ipaddress, sys
+n = ipaddress.ip_network(sys.argv[1])
+sys.exit(not all(ipaddress.ip_address(a) in n for a in sys.argv[2:]))' "$range" $v1 $v2
 m=$(q "$a" gmail.com MX)
 has "varying $a: random MX hosts" "$m" '^[0-9]* mx-[0-9a-f]\{8\}\.varying-lie\.example\.$'
 check "varying $a: NXDOMAIN is left alone" \
