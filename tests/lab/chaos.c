@@ -18,7 +18,7 @@
  *   cache-size N                          reply cache slots (16384)
  *   cache-ttl SECONDS                     cache lifetime (30)
  *   ADDRESS-or-CIDR BEHAVIOUR [ARGS...]   what to do for queries to it
- * Behaviours: honest, static [A [MX [AAAA]]], varying, bitflip [BIT],
+ * Behaviours: honest, static [A [MX [AAAA]]], varying [CIDR], bitflip [BIT],
  * bitflip-sometimes N [BIT], nxdomain-rewrite ADDR, ad-on-false ADDR,
  * dnssec-stripped, malformed [random|garbage|short-header|count-lie|
  * pointer-loop], silent, refused, servfail, referral, truncate,
@@ -29,10 +29,12 @@
  * Honest answers come from the upstream; its replies are cached by
  * (lowercased qname, qtype, qclass, DO, CD) and concurrent identical
  * questions share one upstream query, so a population of 100k targets
- * costs unbound one query per distinct question.  The reply carries the
- * query's id and question (0x20 case kept), then the behaviour transforms
- * it.  Malformed replies are crafted bytes on purpose; every other reply is
- * built and encoded with ldns.
+ * costs unbound one query per distinct question; at most UP_WINDOW are in
+ * flight.  The reply carries the query's id and question (0x20 case kept),
+ * then the behaviour transforms it.  Malformed replies are crafted bytes on
+ * purpose; every other reply is built and encoded with ldns, except the
+ * honest one, which is the upstream's bytes with the id and question name
+ * patched in.
  *
  * Exit status: 0 after SIGTERM/SIGINT or --manifest, 1 on a bad command
  * line, configuration or socket. */
@@ -60,7 +62,7 @@
 #define UDP_MAX 4096		/* largest UDP reply we send */
 #define QUERY_MAX 4096		/* larger UDP queries are dropped */
 #define KEY_MAX 262		/* qname wire (255) + type, class, flags */
-#define PEND_MAX 32768		/* upstream queries in flight */
+#define PEND_MAX 32768		/* distinct questions in flight or queued */
 #define WAIT_MAX 200000		/* queries waiting for the upstream */
 #define TCP_MAX 512		/* open TCP connections (below the fd limit) */
 #define TCP_BACKLOG_MAX (1 << 20)	/* unsent bytes before we give up */
