@@ -118,6 +118,7 @@ void output_json_object(struct json *j, const char *key,
 	json_str(j, "class", v ? class_str(v->class) : NULL);
 	json_classes(j, "classes", v ? v->classes : 0);
 	json_flags(j, "flags", v ? v->flags : 0);
+	json_str(j, "why", v ? v->why : NULL);
 	json_bool(j, "responsive", responsive(o));
 	json_int(j, "unsolicited", o->unsolicited);
 	json_arr_open(j, "queries");

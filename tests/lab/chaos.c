@@ -94,8 +94,9 @@ static const struct kind_info {
 	bool upstream;
 } kinds[] = {
 	[K_HONEST] = { "honest", "correct", "-", true },
-	/* No RRSIG for a signed name either: a DO query sees that. */
-	[K_STATIC] = { "static", "static", "nxdomain-rewrite,dnssec-stripped",
+	/* No RRSIG either, but a forged answer is a lie, not a stripped one
+	 * (the validator flags dnssec-stripped only on true answers). */
+	[K_STATIC] = { "static", "static", "nxdomain-rewrite",
 		false },
 	[K_VARYING] = { "varying", "falsified", "varying", true },
 	[K_BITFLIP] = { "bitflip", "bitflip", "-", true },
