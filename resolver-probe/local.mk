@@ -44,3 +44,10 @@ tests_unit_test_targets_SOURCES = tests/unit/test_targets.c tests/tap.h
 tests_unit_test_targets_LDADD = libcore.a $(DEPS_LIBS)
 tests_unit_test_permute_SOURCES = tests/unit/test_permute.c tests/tap.h
 tests_unit_test_permute_LDADD = libcore.a $(DEPS_LIBS)
+
+# scan --resume and safe output (resume helper): the done set and the
+# read-back of an earlier scan's lines, pure, in libcore.a.
+libcore_a_SOURCES += resolver-probe/resume.c resolver-probe/resume.h
+UNIT_TESTS += tests/unit/test_resume
+tests_unit_test_resume_SOURCES = tests/unit/test_resume.c tests/tap.h
+tests_unit_test_resume_LDADD = libcore.a $(DEPS_LIBS)

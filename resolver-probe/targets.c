@@ -428,3 +428,33 @@ int targets_get(const struct targets *t, uint64_t i, struct prefix *out)
 	}
 	return 0;
 }
+
+/* The sorted, disjoint ranges make this one binary search: the first range
+ * ending at or after x holds x, or nothing does. */
+#define RANGE_HAS(v, n, x)						\
+	do {								\
+		size_t lo_ = 0, hi_ = (n);				\
+		while (lo_ < hi_) {					\
+			size_t mid_ = lo_ + (hi_ - lo_) / 2;		\
+			if ((v)[mid_].hi < (x))				\
+				lo_ = mid_ + 1;				\
+			else						\
+				hi_ = mid_;				\
+		}							\
+		return lo_ < (n) && (v)[lo_].lo <= (x);			\
+	} while (0)
+
+bool targets_contains(const struct targets *t, const struct prefix *a)
+{
+	if (!t->final)
+		return false;
+	if (a->family == AF_INET) {
+		uint32_t x = addr4_to_u32(a->addr);
+		RANGE_HAS(t->v4, t->n4, x);
+	}
+	if (a->family == AF_INET6) {
+		u128 x = addr6_to_u128(a->addr);
+		RANGE_HAS(t->v6, t->n6, x);
+	}
+	return false;
+}

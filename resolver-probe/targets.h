@@ -82,6 +82,11 @@ const struct targets_stats *targets_stats(const struct targets *t);
  * Returns 0, or -1 when i is out of range.  O(log ranges). */
 int targets_get(const struct targets *t, uint64_t i, struct prefix *out);
 
+/** Is the full-length address a one of the targets (after
+ * targets_finalize)?  O(log ranges).  (scan --resume counts the resolvers
+ * an earlier run already wrote that this scan would probe.) */
+bool targets_contains(const struct targets *t, const struct prefix *a);
+
 /** Number of disjoint ranges after targets_finalize (for tests and the
  * start-up message). */
 size_t targets_nranges(const struct targets *t);
