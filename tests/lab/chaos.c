@@ -25,6 +25,11 @@
  * wrong-source [FROM], forged-id [ADDR], answer-a ADDR, loopback, private,
  * authrotate ZONE [take=K] ADDR..., population ITEM:WEIGHT... where ITEM is
  * BEHAVIOUR[=ARG,ARG...].
+ * Hostile ones (tests/lab/t-hostile.sh): oversized [udp|tcp] (the honest
+ * reply padded to 65507 bytes over UDP, or TC=1 over UDP and 65535 bytes
+ * over TCP), empty (a zero-length datagram), late MS (the honest reply
+ * MS ms late), repeat N (every UDP reply N times), flood K (K forged
+ * replies with the query's id from random 127.9.x.y, then the honest one).
  *
  * Honest answers come from the upstream; its replies are cached by
  * (lowercased qname, qtype, qclass, DO, CD) and concurrent identical
@@ -78,12 +83,18 @@
  * provider prefix (the validator accepts any address inside one, so a flip
  * in the last octet would look correct). */
 #define BIT_DEFAULT 24
+/* The largest UDP payload over IPv4 (65535 - 20 - 8), and over TCP. */
+#define OVERSIZE_UDP 65507
+#define OVERSIZE_TCP 65535
+/* Replies held back by "late" at once; more are dropped (a lost packet). */
+#define LATE_MAX 65536
 
 enum kind {
 	K_HONEST, K_STATIC, K_VARYING, K_BITFLIP, K_BITFLIP_SOMETIMES,
 	K_NXREWRITE, K_AD_ON_FALSE, K_DNSSEC_STRIPPED, K_MALFORMED, K_SILENT,
 	K_REFUSED, K_SERVFAIL, K_REFERRAL, K_TRUNCATE, K_WRONG_SOURCE,
-	K_FORGED_ID, K_ANSWER_A, K_AUTHROTATE, K_POPULATION
+	K_FORGED_ID, K_ANSWER_A, K_AUTHROTATE, K_OVERSIZED, K_EMPTY, K_LATE,
+	K_REPEAT, K_FLOOD, K_POPULATION
 };
 
 enum mal_mode { MAL_RANDOM, MAL_GARBAGE, MAL_SHORT, MAL_COUNT, MAL_LOOP };
@@ -117,6 +128,19 @@ static const struct kind_info {
 	[K_FORGED_ID] = { "forged-id", "correct", "unsolicited", true },
 	[K_ANSWER_A] = { "answer-a", NULL, "-", true },
 	[K_AUTHROTATE] = { "authrotate", "no-recursion", "-", false },
+	/* Honest content in a valid message, just far over the EDNS size. */
+	[K_OVERSIZED] = { "oversized", "correct", "-", true },
+	/* The scanner ignores a zero-length datagram: nothing arrived. */
+	[K_EMPTY] = { "empty", "timeout", "-", false },
+	/* Timeout when MS is beyond the scanner's timeout times its tries; the
+	 * late reply then finds the resolver done and is charged to nobody. */
+	[K_LATE] = { "late", "timeout", "-", true },
+	/* The copies come from the resolver itself after its query is done:
+	 * the engine counts them against it while it is in flight. */
+	[K_REPEAT] = { "repeat", "correct", "unsolicited", true },
+	/* The forged replies name the query's id from the wrong address: the
+	 * engine charges them to the query they claim, this resolver's. */
+	[K_FLOOD] = { "flood", "correct", "unsolicited", true },
 	[K_POPULATION] = { "population", NULL, NULL, false },
 };
 
@@ -134,7 +158,9 @@ struct behaviour {
 				 * forged-id, answer-a (network order) */
 	uint8_t aaaa[16];	/* static */
 	ldns_rdf *mx;		/* static, forged-id: the MX host; owned */
-	unsigned bit, n;	/* bitflip bit, bitflip-sometimes N */
+	unsigned bit, n;	/* bitflip bit, bitflip-sometimes N; late MS,
+				 * repeat N, flood K */
+	bool over_tcp;		/* oversized tcp */
 	enum mal_mode mode;
 	uint32_t from;		/* wrong-source (network order) */
 	uint32_t net;		/* varying: the range (host order) */
@@ -174,6 +200,18 @@ struct client {
 	struct tcp_conn *conn;	/* NULL for UDP */
 	struct sockaddr_in peer;
 	uint32_t dst;		/* network order */
+	unsigned delay_ms;	/* late: hold UDP replies this long */
+	unsigned copies;	/* repeat: send each UDP reply this often */
+};
+
+/* A UDP reply held back by "late". */
+struct late {
+	struct late *next;
+	uint64_t due;		/* uv_now() */
+	struct sockaddr_in to;
+	uint32_t from;
+	size_t len;
+	uint8_t buf[];
 };
 
 struct waiter {
@@ -254,6 +292,8 @@ struct chaos {
 	struct out_slot *out;		/* owned, UDP_BATCH slots */
 	size_t nout;
 	bool stopping;
+	struct late *late;	/* owned; unordered (MS differs per rule) */
+	size_t nlate;
 	uint8_t upbuf[65536];
 	uint64_t stat_queries, stat_replies, stat_upstream;
 };
@@ -655,6 +695,33 @@ static struct behaviour *behaviour_parse(char **tok, int n, char *err,
 			snprintf(err, errlen, "not an IPv4 address: \"%s\"",
 				arg[0]);
 			goto fail;
+		}
+		break;
+	case K_OVERSIZED:
+		maxargs = 1;
+		if (nargs > 0 && strcmp(arg[0], "udp") != 0
+			&& strcmp(arg[0], "tcp") != 0) {
+			snprintf(err, errlen, "oversized takes udp or tcp, not "
+				"\"%s\"", arg[0]);
+			goto fail;
+		}
+		b->over_tcp = nargs > 0 && strcmp(arg[0], "tcp") == 0;
+		break;
+	case K_LATE:
+	case K_REPEAT:
+	case K_FLOOD:
+		maxargs = 1;
+		if (nargs < 1 || parse_uint(arg[0], 100000, &v) || v < 1) {
+			snprintf(err, errlen, "%s needs %s (1-100000)", tok[0],
+				b->kind == K_LATE ? "MS" : "a count");
+			goto fail;
+		}
+		b->n = (unsigned)v;
+		if (b->kind == K_FLOOD) {
+			parse_a("45.33.32.156", &b->a);
+			inet_pton(AF_INET6, "2600:3c01::f03c:91ff:fe18:bb2f",
+				b->aaaa);
+			b->mx = dname("mx.flood-lie.example.");
 		}
 		break;
 	case K_AUTHROTATE:
@@ -1452,13 +1519,147 @@ static void tcp_send(struct chaos *ch, struct tcp_conn *c, const uint8_t *wire,
 	ch->stat_replies++;
 }
 
+/* Hold a UDP reply for cl->delay_ms (late). */
+static void late_push(struct chaos *ch, const struct client *cl,
+	uint32_t from, const uint8_t *wire, size_t len)
+{
+	struct late *l;
+	if (ch->nlate >= LATE_MAX || !(l = malloc(sizeof(*l) + len)))
+		return;	/* as a lost packet */
+	l->due = uv_now(ch->loop) + cl->delay_ms;
+	l->to = cl->peer;
+	l->from = from;
+	l->len = len;
+	memcpy(l->buf, wire, len);
+	l->next = ch->late;
+	ch->late = l;
+	ch->nlate++;
+}
+
+/* Send the held replies that are due (all of them when all is set). */
+static void late_flush(struct chaos *ch, bool all)
+{
+	uint64_t now = uv_now(ch->loop);
+	for (struct late **p = &ch->late; *p;) {
+		struct late *l = *p;
+		if (!all && l->due > now) {
+			p = &l->next;
+			continue;
+		}
+		*p = l->next;
+		ch->nlate--;
+		if (!all)
+			udp_queue(ch, &l->to, l->from, l->buf, l->len);
+		free(l);
+	}
+}
+
 static void send_bytes(struct chaos *ch, const struct client *cl,
 	uint32_t from, const uint8_t *wire, size_t len)
 {
-	if (cl->conn)
+	if (cl->conn) {
 		tcp_send(ch, cl->conn, wire, len);
-	else
+		return;
+	}
+	if (cl->delay_ms) {
+		late_push(ch, cl, from, wire, len);
+		return;
+	}
+	for (unsigned i = 0; i < (cl->copies ? cl->copies : 1); i++)
 		udp_queue(ch, &cl->peer, from, wire, len);
+}
+
+/* One UDP datagram of any size up to 65507 bytes, sent now from from (the
+ * batch holds UDP_MAX-byte slots). */
+static void udp_send_big(struct chaos *ch, const struct sockaddr_in *to,
+	uint32_t from, const uint8_t *wire, size_t len)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = { (void *)wire, len };
+	struct msghdr m = { .msg_name = (void *)to, .msg_namelen = sizeof(*to),
+		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+		.msg_controllen = sizeof(ctl.buf) };
+	struct in_pktinfo pi = { 0 };
+	memset(&ctl, 0, sizeof(ctl));
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+	cm->cmsg_level = IPPROTO_IP;
+	cm->cmsg_type = IP_PKTINFO;
+	cm->cmsg_len = CMSG_LEN(sizeof(pi));
+	pi.ipi_spec_dst.s_addr = from;
+	memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+	udp_flush(ch);	/* keep the order of what was queued before */
+	if (sendmsg(ch->udp_fd, &m, 0) < 0) {
+		fprintf(stderr, "%s:%d: sendmsg (%zu bytes): %s\n", __FILE__,
+			__LINE__, len, strerror(errno));
+		return;
+	}
+	ch->stat_replies++;
+}
+
+/* Send r padded with an EDNS padding option (RFC 7830) to exactly target
+ * bytes: a valid message, far larger than the query allows.  Frees r. */
+static void send_oversized(struct chaos *ch, const struct client *cl,
+	uint32_t from, ldns_pkt *r, size_t target)
+{
+	uint8_t *w = NULL;
+	size_t wl = 0;
+	ldns_rdf *pad;
+	if (!ldns_pkt_edns(r))
+		ldns_pkt_set_edns_udp_size(r, 1232);
+	ldns_rdf_deep_free(ldns_pkt_edns_data(r));
+	ldns_pkt_set_edns_data(r, NULL);
+	if (ldns_pkt2wire(&w, r, &wl) != LDNS_STATUS_OK || wl + 4 > target) {
+		free(w);
+		ldns_pkt_free(r);
+		return;
+	}
+	free(w);
+	w = NULL;
+	size_t n = target - wl - 4;
+	uint8_t *opt = calloc(1, 4 + n);
+	if (!opt || !(pad = ldns_rdf_new(LDNS_RDF_TYPE_UNKNOWN, 4 + n, opt))) {
+		free(opt);
+		ldns_pkt_free(r);
+		return;
+	}
+	opt[1] = 12;		/* OPTION-CODE Padding */
+	opt[2] = (uint8_t)(n >> 8);
+	opt[3] = (uint8_t)n;
+	ldns_pkt_set_edns_data(r, pad);
+	if (ldns_pkt2wire(&w, r, &wl) != LDNS_STATUS_OK || wl != target) {
+		fprintf(stderr, "%s:%d: padded reply is %zu bytes, not %zu\n",
+			__FILE__, __LINE__, wl, target);
+	} else if (cl->conn) {
+		tcp_send(ch, cl->conn, w, wl);
+	} else {
+		udp_send_big(ch, &cl->peer, from, w, wl);
+	}
+	free(w);
+	ldns_pkt_free(r);
+}
+
+/* flood: b->n forged replies to q (a false answer with q's id) from random
+ * addresses in 127.9.0.0/16, ahead of the honest one. */
+static void send_flood(struct chaos *ch, const struct behaviour *b,
+	const struct client *cl, const ldns_pkt *q)
+{
+	uint8_t *w = NULL;
+	size_t wl = 0;
+	ldns_pkt *f = synth_static(b, q);
+	if (!f || ldns_pkt2wire(&w, f, &wl) != LDNS_STATUS_OK) {
+		ldns_pkt_free(f);
+		free(w);
+		return;
+	}
+	ldns_pkt_free(f);
+	for (unsigned i = 0; i < b->n; i++) {
+		uint32_t a = 0x7f090000 | (rnd(ch) & 0xffff);
+		udp_queue(ch, &cl->peer, htonl(a), w, wl);
+	}
+	free(w);
 }
 
 /* The largest reply q allows over UDP. */
@@ -1544,7 +1745,9 @@ static void answer_upstream(struct chaos *ch, const struct behaviour *b,
 	ldns_pkt *u = NULL, *r;
 	uint32_t from = b->kind == K_WRONG_SOURCE ? b->from : cl->dst;
 	if (wire && (b->kind == K_HONEST || b->kind == K_TRUNCATE
-		|| b->kind == K_FORGED_ID || b->kind == K_WRONG_SOURCE)
+		|| b->kind == K_FORGED_ID || b->kind == K_WRONG_SOURCE
+		|| b->kind == K_LATE || b->kind == K_REPEAT
+		|| b->kind == K_FLOOD)
 		&& answer_fast(ch, cl, from, q, wire, len))
 		return;
 	if (!wire || ldns_wire2pkt(&u, wire, len) != LDNS_STATUS_OK) {
@@ -1598,6 +1801,10 @@ static void answer_upstream(struct chaos *ch, const struct behaviour *b,
 			return;
 		}
 		break;
+	case K_OVERSIZED:
+		send_oversized(ch, cl, from, r, cl->conn ? OVERSIZE_TCP :
+			OVERSIZE_UDP);
+		return;
 	case K_DNSSEC_STRIPPED:
 		strip_type(r, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_RRSIG);
 		strip_type(r, LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_RRSIG);
@@ -1885,6 +2092,7 @@ static void on_timer(uv_timer_t *t)
 	while (ch->queue.head && ch->queue.head->queued
 		+ (uint64_t)UP_TIMEOUT_MS * UP_TRIES <= now)
 		pend_finish(ch, ch->queue.head, NULL, 0);
+	late_flush(ch, false);
 	udp_flush(ch);
 }
 
@@ -1893,11 +2101,18 @@ static const char *kind_name(const struct behaviour *b)
 	return kinds[b->kind].name;
 }
 
-/* One parsed query q (taken) from cl to its destination address. */
-static void handle_query(struct chaos *ch, const struct client *cl,
+/* One parsed query q (taken) from cl0 to its destination address. */
+static void handle_query(struct chaos *ch, const struct client *cl0,
 	ldns_pkt *q)
 {
-	const struct behaviour *b = lookup(ch->cfg, cl->dst);
+	const struct behaviour *b = lookup(ch->cfg, cl0->dst);
+	struct client c = *cl0;
+	const struct client *cl = &c;
+	/* Carried with the client, so replies after an upstream wait too. */
+	if (b && b->kind == K_LATE)
+		c.delay_ms = b->n;
+	if (b && b->kind == K_REPEAT)
+		c.copies = b->n;
 	ch->stat_queries++;
 	if (ch->verbose) {
 		char d[INET_ADDRSTRLEN], p[INET_ADDRSTRLEN], *qs = NULL;
@@ -1956,12 +2171,26 @@ static void handle_query(struct chaos *ch, const struct client *cl,
 		ldns_pkt_free(q);
 		return;
 	}
+	case K_OVERSIZED:
+		if (!b->over_tcp || cl->conn)
+			break;
+		/* TC=1 over UDP, the oversized reply over TCP */
+		/* fall through */
 	case K_TRUNCATE:
 		if (cl->conn)
 			break;
 		r = reply_new(q, LDNS_RCODE_NOERROR, true);
 		if (r)
 			ldns_pkt_set_tc(r, true);
+		break;
+	case K_EMPTY:
+		/* Zero bytes over UDP; over TCP a zero length prefix. */
+		send_bytes(ch, cl, cl->dst, (const uint8_t *)"", 0);
+		ldns_pkt_free(q);
+		return;
+	case K_FLOOD:
+		if (!cl->conn)
+			send_flood(ch, b, cl, q);
 		break;
 	case K_WRONG_SOURCE:
 		if (cl->conn) {
@@ -2358,6 +2587,7 @@ out:
 		for (size_t i = 0; i < cfg->cache_size; i++)
 			free(ch->cache[i].wire);
 	free(ch->cache);
+	late_flush(ch, true);
 	free(ch->out);
 	if (uv_loop_close(ch->loop) != 0 && rc == 0) {
 		fprintf(stderr, "%s:%d: handles left open at exit\n", __FILE__,
