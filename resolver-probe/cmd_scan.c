@@ -3,6 +3,9 @@
  * (validator/) and stream it out (output.h); the summary goes to stderr. */
 #include "config.h"
 #include <errno.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +20,7 @@
 #include "resolver-probe/permute.h"
 #include "resolver-probe/output.h"
 #include "resolver-probe/summary.h"
+#include "resolver-probe/resume.h"
 #include "validator/truth.h"
 #include "validator/verdict.h"
 #include "validator/providers.h"
@@ -27,10 +31,15 @@
 #define PKGDATADIR "/usr/local/share/resolver-probe"
 #endif
 
+/* zmap makes its users think before a big scan; we ask for an explicit
+ * --rate above a /16. */
+#define SCAN_RATE_FREE_MAX 65536u
+
 enum {
 	OPT_FORMAT = 0x2000, OPT_BLOCKLIST, OPT_SEED, OPT_SHARDS, OPT_SHARD,
 	OPT_STRICT, OPT_RATE, OPT_INFLIGHT, OPT_TIMEOUT, OPT_RETRIES, OPT_X20,
-	OPT_IPV6, OPT_QUERIES, OPT_SOCKETS, OPT_CONFIRM, OPT_NO_CONFIRM
+	OPT_IPV6, OPT_QUERIES, OPT_SOCKETS, OPT_CONFIRM, OPT_NO_CONFIRM,
+	OPT_RESUME
 };
 
 static void usage(FILE *f)
@@ -54,10 +63,16 @@ static void usage(FILE *f)
 "      --shards N, --shard I   probe only shard I (0-based) of N\n"
 "output:\n"
 "  -o, --output FILE      write results to FILE (default stdout)\n"
+"      --resume FILE      continue an interrupted scan whose results are in\n"
+"                         FILE: give the same targets; resolvers already in\n"
+"                         FILE are skipped, new results appended to it (an\n"
+"                         incomplete last line is cut off first); the summary\n"
+"                         covers the whole FILE, as 'report FILE' prints it\n"
 "      --format FMT       json (JSON Lines, default) or csv\n"
 "  -q, --quiet            no progress line\n"
 "probing:\n"
-"      --rate N           packets per second, 0: unlimited (default %u)\n"
+"      --rate N           packets per second, 0: unlimited (default %u);\n"
+"                         more than %u targets need an explicit --rate\n"
 "      --max-inflight N   queries queued or in flight at once (default %u)\n"
 "      --timeout SEC      per try, e.g. 2 or 0.5 (default %.1f)\n"
 "      --retries N        UDP tries after the first (default %u)\n"
@@ -70,15 +85,21 @@ static void usage(FILE *f)
 "      --queries LIST     a fixed plan instead of the truth: NAME/TYPE,...\n"
 "                         ('*.ZONE/TYPE' asks a random name under ZONE);\n"
 "                         results are written unjudged (benchmarks, ad hoc)\n",
-		blocklist_default_path(), SCAN_DEFAULT_RATE,
+		blocklist_default_path(), SCAN_DEFAULT_RATE, SCAN_RATE_FREE_MAX,
 		SCAN_DEFAULT_INFLIGHT,
 		SCAN_DEFAULT_TIMEOUT_MS / 1000.0, SCAN_DEFAULT_RETRIES,
 		SCAN_DEFAULT_SOCKETS, SCAN_DEFAULT_CONFIRM_MS / 1000.0);
 	truth_opts_usage(f);
 	fprintf(f,
 "\n"
+"Each result is written with one write(2), unbuffered; a failed write (a\n"
+"full disk: \"write to FILE: No space left on device\", a closed pipe:\n"
+"\"Broken pipe\") stops the scan at once, a regular FILE is cut back to its\n"
+"last complete line, and the exit status is 3.\n"
+"\n"
 "exit status: 0 every resolver agrees with the truth, 1 a finding (a lie,\n"
-"a failure), 2 usage or input error, 3 interrupted or incomplete.\n");
+"a failure), 2 usage or input error, 3 interrupted or incomplete (also a\n"
+"write error).\n");
 }
 
 /* Everything a scan run holds, shared with the callbacks. */
@@ -94,18 +115,31 @@ struct run {
 	struct summary *sum;
 	struct scan *scan;
 	uv_signal_t sigint, sigterm;
+	uv_timer_t stop_timer;	/* stops the scan after a write error */
 	bool truth_done, scan_done, judged;
 	uint64_t findings;
 	int write_error;
+	const char *oname;	/* for messages: the file, or "stdout" */
+	bool regular;		/* a regular file: cut back after a bad write */
+	off_t good;		/* its length up to the last complete line */
+	uint64_t unwritten;	/* results dropped after a write error */
+	struct done_set done;	/* --resume: resolvers already written */
+	uint64_t skipped;	/* targets skipped as done */
 };
 
 static int next_target(void *ctx, struct prefix *out)
 {
 	struct run *r = ctx;
 	uint64_t i;
-	if (!permute_next(&r->pm, &i))
-		return 0;
-	return targets_get(r->targets, i, out) == 0 ? 1 : -1;
+	for (;;) {
+		if (!permute_next(&r->pm, &i))
+			return 0;
+		if (targets_get(r->targets, i, out) < 0)
+			return -1;
+		if (!done_set_has(&r->done, out))
+			return 1;
+		r->skipped++;
+	}
 }
 
 /* Ask again when round 0 found anything but correct answers: the
@@ -120,17 +154,57 @@ static bool confirm(void *ctx, const struct observation *o)
 	return again;
 }
 
+static void stop_now(uv_timer_t *t)
+{
+	struct run *r = t->data;
+	/* Twice: nothing more can be written, so no waiting for replies. */
+	if (r->scan) {
+		scan_stop(r->scan);
+		scan_stop(r->scan);
+	}
+}
+
+/* The first failed write: say so, cut a regular file back to its last
+ * complete line and stop the scan from the loop (not from inside the
+ * engine's result callback).  Returns nothing: the exit status says 3. */
+static void write_failed(struct run *r, int err)
+{
+	if (r->write_error)
+		return;
+	r->write_error = err ? err : EIO;
+	fprintf(stderr, "resolver-probe scan: write to %s: %s\n", r->oname,
+		strerror(r->write_error));
+	if (r->regular && ftruncate(fileno(r->f), r->good) < 0)
+		fprintf(stderr, "resolver-probe scan: %s: cannot cut the last, "
+			"incomplete line: %s\n", r->oname, strerror(errno));
+	if (r->scan && uv_is_active((uv_handle_t *)&r->stop_timer) == 0)
+		uv_timer_start(&r->stop_timer, stop_now, 0, 0);
+}
+
 static int result(void *ctx, struct observation *o)
 {
 	struct run *r = ctx;
 	struct verdict *v = NULL;
+	if (r->write_error) {
+		/* Nowhere to write: the summary keeps to what the file has. */
+		r->unwritten++;
+		observation_free(o);
+		return 0;
+	}
 	if (r->judged)
 		v = verdict_classify(&r->vctx, o);
-	int rc = output_write(&r->out, o, v, r->truth);
-	if (rc < 0 && !r->write_error) {
-		r->write_error = errno ? errno : EIO;
-		fprintf(stderr, "resolver-probe scan: write: %s\n",
-			strerror(r->write_error));
+	errno = 0;
+	if (output_write(&r->out, o, v, r->truth) < 0) {
+		write_failed(r, errno);
+		r->unwritten++;
+		verdict_free(v);
+		observation_free(o);
+		return 0;
+	}
+	if (r->regular) {
+		off_t at = ftello(r->f);
+		if (at >= 0)
+			r->good = at;
 	}
 	struct summary_record rec;
 	if (summary_record_from_scan(&rec, o, v, r->truth) == 0) {
@@ -141,7 +215,7 @@ static int result(void *ctx, struct observation *o)
 		r->findings++;
 	verdict_free(v);
 	observation_free(o);
-	return rc;
+	return 0;
 }
 
 static void close_signals(struct run *r)
@@ -150,6 +224,8 @@ static void close_signals(struct run *r)
 		uv_close((uv_handle_t *)&r->sigint, NULL);
 	if (!uv_is_closing((uv_handle_t *)&r->sigterm))
 		uv_close((uv_handle_t *)&r->sigterm, NULL);
+	if (!uv_is_closing((uv_handle_t *)&r->stop_timer))
+		uv_close((uv_handle_t *)&r->stop_timer, NULL);
 }
 
 static void scan_done(void *ctx)
@@ -229,6 +305,7 @@ int cmd_scan(int argc, char **argv)
 		{ "queries", required_argument, NULL, OPT_QUERIES },
 		{ "confirm-delay", required_argument, NULL, OPT_CONFIRM },
 		{ "no-confirm", no_argument, NULL, OPT_NO_CONFIRM },
+		{ "resume", required_argument, NULL, OPT_RESUME },
 		TRUTH_OPTS_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -244,10 +321,11 @@ int cmd_scan(int argc, char **argv)
 	struct truth_opts topts;
 	truth_opts_init(&topts);
 	const char *tfile = NULL, *ofile = NULL, *blfile = NULL,
-		*queries = NULL;
+		*queries = NULL, *resume = NULL;
 	enum output_format fmt = OUTPUT_JSONL;
 	uint64_t seed = 0;
-	bool have_seed = false, strict = false, ipv6 = false, no_confirm = false;
+	bool have_seed = false, strict = false, ipv6 = false, no_confirm = false,
+		have_rate = false;
 	unsigned shards = 1, shard = 0;
 	char err[512];
 	long long v;
@@ -308,6 +386,7 @@ int cmd_scan(int argc, char **argv)
 			if ((v = parse_num(optarg, 100000000)) < 0)
 				goto bad;
 			so.rate = (uint64_t)v;
+			have_rate = true;
 			break;
 		case OPT_INFLIGHT:
 			if ((v = parse_num(optarg, 4194304)) < 1)
@@ -346,6 +425,9 @@ int cmd_scan(int argc, char **argv)
 		case OPT_NO_CONFIRM:
 			no_confirm = true;
 			break;
+		case OPT_RESUME:
+			resume = optarg;
+			break;
 		default:
 			usage(stderr);
 			return EXIT_USAGE;
@@ -368,6 +450,21 @@ bad:
 			"above it\n", shard);
 		return EXIT_USAGE;
 	}
+	if (resume && fmt != OUTPUT_JSONL) {
+		fprintf(stderr, "resolver-probe scan: --resume reads and "
+			"appends JSON Lines: not with --format csv\n");
+		return EXIT_USAGE;
+	}
+	if (resume && ofile && strcmp(ofile, resume)) {
+		fprintf(stderr, "resolver-probe scan: --resume %s appends to "
+			"%s: -o %s is another file\n", resume, resume, ofile);
+		return EXIT_USAGE;
+	}
+	if (resume)
+		ofile = resume;
+	/* A closed pipe is a write error (EPIPE) we report, not a silent
+	 * death by SIGPIPE. */
+	signal(SIGPIPE, SIG_IGN);
 	/* Enough sockets for the window: the id table stays a quarter full. */
 	while (so.max_inflight > so.sockets * 65536u / 4 && so.sockets < 64)
 		so.sockets++;
@@ -381,6 +478,9 @@ bad:
 	blocklist_init(&bl);
 	uv_loop_init(&loop);
 	r.loop = &loop;
+	done_set_init(&r.done);
+	struct resume_stats rs = { 0 };
+	uint64_t done_here = 0;
 
 	/* Targets first: a bad file is a usage error before any network. */
 	if (!blfile)
@@ -407,6 +507,51 @@ bad:
 		fprintf(stderr, "resolver-probe scan: %s\n", err);
 		goto out;
 	}
+	if (!have_rate && targets_count(r.targets) > SCAN_RATE_FREE_MAX) {
+		fprintf(stderr, "resolver-probe scan: %llu targets: a scan of "
+			"more than %u addresses needs an explicit --rate (packets "
+			"per second; the default would be %u): choose one the "
+			"networks you probe can bear\n",
+			(unsigned long long)targets_count(r.targets),
+			SCAN_RATE_FREE_MAX, SCAN_DEFAULT_RATE);
+		goto out;
+	}
+	if (!(r.sum = summary_new())) {
+		fprintf(stderr, "resolver-probe scan: out of memory\n");
+		goto out;
+	}
+	if (resume) {
+		/* Read back before any network: a wrong file is refused
+		 * before it could be appended to. */
+		FILE *in = fopen(resume, "r");
+		if (!in) {
+			fprintf(stderr, "resolver-probe scan: --resume %s: %s\n",
+				resume, strerror(errno));
+			goto out;
+		}
+		int rrc = resume_read(in, resume, &r.done, r.sum, &rs, err,
+			sizeof(err));
+		fclose(in);
+		if (rrc < 0) {
+			fprintf(stderr, "resolver-probe scan: --resume: %s\n",
+				err);
+			goto out;
+		}
+		size_t repeats = done_set_finish(&r.done);
+		r.findings = rs.findings;
+		for (size_t i = 0; i < r.done.n; i++) {
+			struct prefix a;
+			if (done_set_get(&r.done, i, &a) == 0 &&
+			    targets_contains(r.targets, &a))
+				done_here++;
+		}
+		fprintf(stderr, "resolver-probe scan: resuming: %llu resolvers "
+			"already done in %s (%llu of them among these targets; "
+			"%zu repeated lines)%s\n",
+			(unsigned long long)rs.lines, resume,
+			(unsigned long long)done_here, repeats,
+			rs.torn ? "; its incomplete last line is cut off" : "");
+	}
 	if (!have_seed && RAND_bytes((unsigned char *)&seed, sizeof(seed)) != 1)
 		seed = uv_hrtime();
 	if (permute_init(&r.pm, targets_count(r.targets), seed, shards, shard,
@@ -428,11 +573,13 @@ bad:
 		(unsigned long long)ts->duplicate,
 		(unsigned long long)ts->invalid, rate, so.max_inflight,
 		so.timeout_ms / 1000.0, so.retries + 1);
-	so.total = shards == 1 ? targets_count(r.targets) : 0;
+	so.total = shards == 1 ? targets_count(r.targets) - done_here : 0;
 
 	uv_signal_init(&loop, &r.sigint);
 	uv_signal_init(&loop, &r.sigterm);
-	r.sigint.data = r.sigterm.data = &r;
+	uv_timer_init(&loop, &r.stop_timer);
+	uv_unref((uv_handle_t *)&r.stop_timer);
+	r.sigint.data = r.sigterm.data = r.stop_timer.data = &r;
 	uv_signal_start(&r.sigint, on_signal, SIGINT);
 	uv_signal_start(&r.sigterm, on_signal, SIGTERM);
 	/* Signals are caught but do not keep the loop running: uv_run returns
@@ -501,17 +648,29 @@ bad:
 	}
 
 	r.f = stdout;
-	if (ofile && !(r.f = fopen(ofile, "w"))) {
+	r.oname = ofile ? ofile : "stdout";
+	if (resume && rs.torn && truncate(resume, (off_t)rs.good_len) < 0) {
+		fprintf(stderr, "resolver-probe scan: %s: cannot cut its "
+			"incomplete last line: %s\n", resume, strerror(errno));
+		goto out_signals;
+	}
+	if (ofile && !(r.f = fopen(ofile, resume ? "a" : "w"))) {
 		fprintf(stderr, "resolver-probe scan: %s: %s\n", ofile,
 			strerror(errno));
 		status = EXIT_USAGE;
 		goto out_signals;
 	}
-	if (!(r.sum = summary_new()))
-		goto oom_signals;
+	/* Unbuffered: each line leaves in one write(2), so what a failed
+	 * write leaves behind is known (and cut back) and nothing waits in
+	 * a buffer to be lost. */
+	setvbuf(r.f, NULL, _IONBF, 0);
+	struct stat sb;
+	if (fstat(fileno(r.f), &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    fseeko(r.f, 0, SEEK_END) == 0 && (r.good = ftello(r.f)) >= 0)
+		r.regular = true;
+	errno = 0;
 	if (output_open(&r.out, r.f, fmt) < 0) {
-		fprintf(stderr, "resolver-probe scan: write: %s\n",
-			strerror(errno));
+		write_failed(&r, errno);
 		goto out_signals;
 	}
 	so.plan = &plan;
@@ -531,8 +690,20 @@ bad:
 	}
 	uv_run(&loop, UV_RUN_DEFAULT);
 
-	if (fflush(r.f) != 0 && !r.write_error)
-		r.write_error = errno;
+	errno = 0;
+	if (fflush(r.f) != 0)
+		write_failed(&r, errno);
+	if (r.f != stdout) {
+		errno = 0;
+		int fc = fclose(r.f);
+		r.f = NULL;
+		if (fc != 0)
+			write_failed(&r, errno);
+	}
+	if (r.unwritten)
+		fprintf(stderr, "resolver-probe scan: %llu results not written "
+			"(after the write error)\n",
+			(unsigned long long)r.unwritten);
 	const struct scan_stats *st = scan_stats(r.scan);
 	if (!so.quiet || st->interrupted)
 		scan_print_stats(r.scan, stderr);
@@ -546,8 +717,6 @@ bad:
 		status = EXIT_AGREE;
 	goto out;
 
-oom_signals:
-	fprintf(stderr, "resolver-probe scan: out of memory\n");
 out_signals:
 	close_signals(&r);
 	goto out;
@@ -571,5 +740,6 @@ out:
 	special_registry_clear(&r.special);
 	targets_free(r.targets);
 	blocklist_clear(&bl);
+	done_set_clear(&r.done);
 	return status;
 }

@@ -69,6 +69,18 @@ bool done_set_has(const struct done_set *d, const struct prefix *a)
 	return bsearch(&k, d->v, d->n, sizeof(k), cmp) != NULL;
 }
 
+int done_set_get(const struct done_set *d, size_t i, struct prefix *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (i >= d->n)
+		return -1;
+	bool six = d->v[i].family == 6;
+	out->family = six ? AF_INET6 : AF_INET;
+	out->len = six ? 128 : 32;
+	memcpy(out->addr, d->v[i].addr, six ? 16 : 4);
+	return 0;
+}
+
 void done_set_clear(struct done_set *d)
 {
 	free(d->v);

@@ -38,6 +38,10 @@ size_t done_set_finish(struct done_set *d);
 /** Is a in the set (after done_set_finish)?  O(log n). */
 bool done_set_has(const struct done_set *d, const struct prefix *a);
 
+/** Address number i (0 <= i < d->n) into *out, full length.  Returns 0,
+ * or -1 when i is out of range. */
+int done_set_get(const struct done_set *d, size_t i, struct prefix *out);
+
 /** Free what d owns; it is empty afterwards. */
 void done_set_clear(struct done_set *d);
 

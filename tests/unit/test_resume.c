@@ -64,6 +64,14 @@ int main(void)
 	ok(!has(&d, "192.0.2.2") && !has(&d, "10.0.0.0") &&
 		!has(&d, "2001:db8::2") && !has(&d, "::c000:201"),
 		"others are not (nor an IPv6 address with the same bytes)");
+	struct prefix g;
+	char gs[64];
+	ok(done_set_get(&d, 0, &g) == 0 && g.family == AF_INET &&
+		!strcmp(prefix_str(&g, gs, sizeof(gs)), "10.0.0.1") &&
+		done_set_get(&d, 3, &g) == 0 && g.family == AF_INET6 &&
+		!strcmp(prefix_str(&g, gs, sizeof(gs)), "::ffff:192.0.2.1") &&
+		done_set_get(&d, 5, &g) < 0,
+		"done_set_get: sorted, IPv4 first, full length, bounded");
 	done_set_clear(&d);
 	ok(d.n == 0 && !has(&d, "192.0.2.1"), "cleared set is empty");
 
