@@ -673,6 +673,8 @@ bad:
 		write_failed(&r, errno);
 		goto out_signals;
 	}
+	if (r.regular && (r.good = ftello(r.f)) < 0)
+		r.regular = false;	/* the CSV header is a complete line */
 	so.plan = &plan;
 	so.next_target = next_target;
 	so.confirm = r.judged && !no_confirm ? confirm : NULL;
