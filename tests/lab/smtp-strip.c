@@ -1,6 +1,6 @@
 /* smtp-strip.c: an in-path SMTP middlebox for the DANE lab (libuv).
  *
- *   smtp-strip -l ADDR [-p PORT] [-u ADDR:PORT] [-m strip|hang|silent|garbage]
+ *   smtp-strip -l ADDR [-p PORT] [-u ADDR:PORT] [-m MODE]
  *
  * Listens on ADDR:PORT (default 25) and, per connection:
  *   strip   forwards to the upstream server, replacing STARTTLS in what the
@@ -12,7 +12,15 @@
  *           that hangs in the TLS handshake);
  *   silent  accepts and never says anything;
  *   garbage sends 64 KiB without a line end instead of a banner (a hostile
- *           peer), then nothing.
+ *           peer), then nothing;
+ * and, hostile servers that never stop (tests/lab/t-hostile.sh), each
+ * writing its next chunk only when the last one left, so a client that
+ * stops reading costs one chunk of memory:
+ *   endless-banner  "220-" continuation lines, forever;
+ *   long-line       "220 " and then 'x' bytes, never a line end;
+ *   drip            "220-drip" lines, one byte every 100 ms (each read
+ *                   brings something, so only a whole-session deadline
+ *                   ends it).
  * Runs in the foreground until SIGTERM or SIGINT; errors on stderr. */
 #include "config.h"
 #include <errno.h>
@@ -24,7 +32,18 @@
 #include <getopt.h>
 #include <uv.h>
 
-enum mode { MODE_STRIP, MODE_HANG, MODE_SILENT, MODE_GARBAGE };
+enum mode { MODE_STRIP, MODE_HANG, MODE_SILENT, MODE_GARBAGE, MODE_ENDLESS,
+	MODE_LONGLINE, MODE_DRIP };
+
+static const char *mode_names[] = { "strip", "hang", "silent", "garbage",
+	"endless-banner", "long-line", "drip" };
+#define NMODES (sizeof(mode_names) / sizeof(mode_names[0]))
+
+/* The modes that talk to the client on their own, with no upstream. */
+static bool alone(enum mode m)
+{
+	return m != MODE_STRIP && m != MODE_HANG;
+}
 
 static enum mode mode = MODE_STRIP;
 static struct sockaddr_storage upstream;
@@ -32,11 +51,17 @@ static uv_loop_t *loop;
 
 #define LINE_MAX_BYTES 4096
 #define HANG_TLS_BYTES 100	/* server TLS bytes let through in hang mode */
+#define CHUNK 16384		/* endless-banner, long-line: bytes a write */
+#define DRIP_MS 100
 
 /* One proxied connection: the client side and the upstream side. */
 struct conn {
 	uv_tcp_t client, server;
 	uv_connect_t connect;
+	uv_timer_t drip;	/* drip mode only */
+	uv_write_t chunk;	/* endless-banner, long-line: the write */
+	size_t sent;		/* endless-banner, drip: bytes so far */
+	char out[CHUNK];
 	int open;
 	bool closing;
 	bool client_starttls;	/* the client sent STARTTLS */
@@ -55,6 +80,8 @@ struct wreq {
 	char data[];
 };
 
+static void send_to(uv_tcp_t *t, const char *data, size_t len);
+
 static void on_closed(uv_handle_t *h)
 {
 	struct conn *c = h->data;
@@ -69,6 +96,55 @@ static void conn_close(struct conn *c)
 	c->closing = true;
 	uv_close((uv_handle_t *)&c->client, on_closed);
 	uv_close((uv_handle_t *)&c->server, on_closed);
+	if (mode == MODE_DRIP)
+		uv_close((uv_handle_t *)&c->drip, on_closed);
+}
+
+/* endless-banner, long-line: the next chunk, once the last one left. */
+static void on_chunk(uv_write_t *req, int status);
+
+static void send_chunk(struct conn *c)
+{
+	size_t n = 0;
+	if (c->closing)
+		return;
+	if (mode == MODE_LONGLINE) {
+		memset(c->out, 'x', sizeof(c->out));
+		if (c->sent == 0)
+			memcpy(c->out, "220 ", 4);
+		n = sizeof(c->out);
+	} else {
+		while (n + 64 < sizeof(c->out)) {
+			int k = snprintf(c->out + n, sizeof(c->out) - n,
+				"220-endless banner, line %zu\r\n", c->sent++);
+			if (k < 0)
+				break;
+			n += (size_t)k;
+		}
+	}
+	c->sent += mode == MODE_LONGLINE ? n : 0;
+	uv_buf_t b = uv_buf_init(c->out, (unsigned)n);
+	c->chunk.data = c;
+	if (uv_write(&c->chunk, (uv_stream_t *)&c->client, &b, 1, on_chunk) < 0)
+		conn_close(c);
+}
+
+static void on_chunk(uv_write_t *req, int status)
+{
+	struct conn *c = req->data;
+	if (status < 0) {
+		conn_close(c);
+		return;
+	}
+	send_chunk(c);
+}
+
+/* drip: one more byte of "220-drip\r\n" lines. */
+static void on_drip(uv_timer_t *t)
+{
+	static const char line[] = "220-drip\r\n";
+	struct conn *c = t->data;
+	send_to(&c->client, line + c->sent++ % (sizeof(line) - 1), 1);
 }
 
 static void on_write(uv_write_t *req, int status)
@@ -153,7 +229,7 @@ static void from_client(uv_stream_t *st, ssize_t n, const uv_buf_t *b)
 		conn_close(c);
 		return;
 	}
-	if (mode == MODE_SILENT || mode == MODE_GARBAGE || c->frozen)
+	if (alone(mode) || c->frozen)
 		return;
 	for (ssize_t i = 0; i < n && mode == MODE_HANG && !c->tls; i++) {
 		if (c->clinelen < sizeof(c->cline))
@@ -195,11 +271,20 @@ static void on_connection(uv_stream_t *srv, int status)
 	uv_tcp_init(loop, &c->server);
 	c->client.data = c->server.data = c->connect.data = c;
 	c->open = 2;
+	if (mode == MODE_DRIP) {
+		uv_timer_init(loop, &c->drip);
+		c->drip.data = c;
+		c->open = 3;
+	}
 	if (uv_accept(srv, (uv_stream_t *)&c->client) < 0) {
 		conn_close(c);
 		return;
 	}
-	if (mode == MODE_SILENT || mode == MODE_GARBAGE) {
+	if (mode == MODE_ENDLESS || mode == MODE_LONGLINE)
+		send_chunk(c);
+	if (mode == MODE_DRIP)
+		uv_timer_start(&c->drip, on_drip, DRIP_MS, DRIP_MS);
+	if (alone(mode)) {
 		if (mode == MODE_GARBAGE) {
 			static char junk[65536];
 			memset(junk, 'x', sizeof(junk));
@@ -241,7 +326,8 @@ static int parse_hostport(const char *s, struct sockaddr_storage *ss)
 static void usage(void)
 {
 	fprintf(stderr, "usage: smtp-strip -l ADDR [-p PORT] [-u ADDR:PORT] "
-		"[-m strip|hang|silent|garbage]\n");
+		"[-m strip|hang|silent|garbage|endless-banner|long-line|"
+		"drip]\n");
 }
 
 int main(int argc, char **argv)
@@ -271,28 +357,26 @@ int main(int argc, char **argv)
 		case 'u':
 			up = optarg;
 			break;
-		case 'm':
-			if (!strcmp(optarg, "strip"))
-				mode = MODE_STRIP;
-			else if (!strcmp(optarg, "hang"))
-				mode = MODE_HANG;
-			else if (!strcmp(optarg, "silent"))
-				mode = MODE_SILENT;
-			else if (!strcmp(optarg, "garbage"))
-				mode = MODE_GARBAGE;
+		case 'm': {
+			size_t i = 0;
+			while (i < NMODES && strcmp(optarg, mode_names[i]))
+				i++;
+			if (i < NMODES)
+				mode = (enum mode)i;
 			else {
 				fprintf(stderr, "smtp-strip: unknown mode "
 					"\"%s\"\n", optarg);
 				return 2;
 			}
 			break;
+		}
 		default:
 			usage();
 			return 2;
 		}
 	}
 	if (!listen_addr || optind != argc ||
-	    (mode != MODE_SILENT && mode != MODE_GARBAGE && !up)) {
+	    (!alone(mode) && !up)) {
 		usage();
 		return 2;
 	}
