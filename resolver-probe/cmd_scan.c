@@ -64,10 +64,11 @@ static void usage(FILE *f)
 "output:\n"
 "  -o, --output FILE      write results to FILE (default stdout)\n"
 "      --resume FILE      continue an interrupted scan whose results are in\n"
-"                         FILE: give the same targets; resolvers already in\n"
-"                         FILE are skipped, new results appended to it (an\n"
-"                         incomplete last line is cut off first); the summary\n"
-"                         covers the whole FILE, as 'report FILE' prints it\n"
+"                         FILE (give the same targets and options): the\n"
+"                         resolvers in FILE are skipped, new results are\n"
+"                         appended to it (an incomplete last line is cut\n"
+"                         off first), and the summary covers the whole\n"
+"                         FILE, as 'report FILE' prints it\n"
 "      --format FMT       json (JSON Lines, default) or csv\n"
 "  -q, --quiet            no progress line\n"
 "probing:\n"
@@ -699,6 +700,7 @@ bad:
 		errno = 0;
 		int fc = fclose(r.f);
 		r.f = NULL;
+		r.regular = false;	/* nothing left to cut back */
 		if (fc != 0)
 			write_failed(&r, errno);
 	}
