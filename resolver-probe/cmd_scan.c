@@ -704,6 +704,10 @@ bad:
 		if (fc != 0)
 			write_failed(&r, errno);
 	}
+	if (resume && !so.quiet)
+		fprintf(stderr, "resolver-probe scan: %llu targets skipped as "
+			"already done in %s\n", (unsigned long long)r.skipped,
+			resume);
 	if (r.unwritten)
 		fprintf(stderr, "resolver-probe scan: %llu results not written "
 			"(after the write error)\n",

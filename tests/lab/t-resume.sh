@@ -84,6 +84,8 @@ is "resumed: the union covers every target exactly once" \
 probed=$(tr '\r' '\n' < "$T/res.err" | grep -o 'resolvers: [0-9]*' | tail -1)
 is "resumed: only the missing resolvers were probed" "$probed" \
 	"resolvers: $((1024 - n1))"
+check "resumed: the done ones were skipped ($n1)" \
+	grep -q "^resolver-probe scan: $n1 targets skipped as already done" "$T/res.err"
 "$P" report "$T/r.jsonl" > "$T/report.out" 2> /dev/null
 sed -n '/^Summary$/,$p' "$T/res.err" > "$T/res.summary"
 check "resumed: a summary was printed" test -s "$T/res.summary"

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include "resolver-probe/resume.h"
 #include "resolver-probe/summary.h"
+#include "resolver-probe/targets.h"
 #include "tests/tap.h"
 
 static struct prefix addr(const char *s)
@@ -154,5 +155,31 @@ int main(void)
 			strstr(err, badf[i].why), "bad file %zu: %s", i, err);
 		done_set_clear(&d);
 	}
+	/* targets_contains: how --resume counts the done among the targets. */
+	struct targets *t = targets_new();
+	const char *tl[] = { "192.0.2.0/24", "10.0.0.5", "2001:db8::/120",
+		"198.51.100.7" };
+	for (size_t i = 0; i < sizeof(tl) / sizeof(tl[0]); i++)
+		targets_add(t, tl[i], err, sizeof(err));
+	struct prefix p = addr("192.0.2.1");
+	ok(!targets_contains(t, &p), "not before targets_finalize");
+	ok(targets_finalize(t, NULL, err, sizeof(err)) == 0, "finalize");
+	const char *in_t[] = { "192.0.2.0", "192.0.2.255", "10.0.0.5",
+		"198.51.100.7", "2001:db8::", "2001:db8::ff" };
+	const char *out_t[] = { "192.0.1.255", "192.0.3.0", "10.0.0.4",
+		"10.0.0.6", "0.0.0.0", "255.255.255.255", "2001:db8::100",
+		"2001:db7:ffff:ffff:ffff:ffff:ffff:ffff", "::c000:201" };
+	int wrong = 0;
+	for (size_t i = 0; i < sizeof(in_t) / sizeof(in_t[0]); i++) {
+		p = addr(in_t[i]);
+		wrong += !targets_contains(t, &p);
+	}
+	for (size_t i = 0; i < sizeof(out_t) / sizeof(out_t[0]); i++) {
+		p = addr(out_t[i]);
+		wrong += targets_contains(t, &p);
+	}
+	ok(wrong == 0, "targets_contains: range edges in, neighbours out "
+		"(%d wrong)", wrong);
+	targets_free(t);
 	return tap_done();
 }
