@@ -113,6 +113,7 @@ struct scan {
 	struct query *dl_head, *dl_tail;
 	struct query *sq_head, *sq_tail;
 	struct resolver *cq_head, *cq_tail;	/* awaiting confirmation */
+	size_t cq_len, cq_max;	/* their number, and its cap */
 	struct resolver **hash;
 	size_t hmask;
 	struct resolver *pool;		/* freed blocks kept for reuse */
@@ -341,6 +342,7 @@ static void round_done(struct scan *s, struct resolver *r)
 		else
 			s->cq_head = r;
 		s->cq_tail = r;
+		s->cq_len++;
 		s->st.confirmed++;
 		return;
 	}
@@ -542,13 +544,17 @@ static bool admit(struct scan *s, uint64_t now)
 		s->cq_head = r->cnext;
 		if (!s->cq_head)
 			s->cq_tail = NULL;
+		s->cq_len--;
 		if (start_round(s, r) < 0) {
 			r->abandoned = true;
 			resolver_done(s, r);
 		}
 		return true;
 	}
-	if (s->targets_done || s->stopping)
+	/* Resolvers waiting for their confirmation hold their whole first
+	 * round: while a window's worth wait, take no new target, so memory
+	 * stays bounded by the window however many liars the targets hold. */
+	if (s->targets_done || s->stopping || s->cq_len >= s->cq_max)
 		return false;
 	struct prefix t;
 	int rc = s->o.next_target(s->o.ctx, &t);
@@ -1089,6 +1095,7 @@ void scan_stop(struct scan *s)
 		s->cq_head = r->cnext;
 		if (!s->cq_head)
 			s->cq_tail = NULL;
+		s->cq_len--;
 		resolver_done(s, r);
 	}
 	maybe_finish(s);
@@ -1127,6 +1134,10 @@ struct scan *scan_new(uv_loop_t *loop, const struct scan_opts *opts,
 		goto oom;
 	s->loop = loop;
 	s->o = *opts;
+	/* As many waiting for confirmation as the window holds resolvers. */
+	s->cq_max = opts->max_inflight / (p->n ? p->n : 1);
+	if (s->cq_max < 1)
+		s->cq_max = 1;
 	s->rnd_pos = sizeof(s->rnd);
 	s->tmpl = calloc(p->n, sizeof(*s->tmpl));
 	s->tmpl_len = calloc(p->n, sizeof(*s->tmpl_len));

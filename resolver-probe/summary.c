@@ -45,17 +45,50 @@ static const char *class_name(int c)
 
 /* A string set (open addressing, FNV-1a): the unique invalid names and
  * addresses, each with the number of resolvers that gave it.  Grows at
- * half load. */
+ * half load.  The strings live in large chunks of their own rather than
+ * one malloc each: they last the whole scan, and scattered among the
+ * per-resolver allocations they kept the heap from ever shrinking (RSS
+ * grew with the target count though little was in use). */
 struct strent {
-	char *s;		/* owned; NULL: empty slot */
+	char *s;		/* in the set's chunks; NULL: empty slot */
 	uint64_t count;		/* resolvers that gave it */
 	uint64_t last;		/* serial of the last resolver counted */
+};
+
+#define STRCHUNK_SIZE (256u << 10)	/* above malloc's mmap threshold */
+
+struct strchunk {
+	struct strchunk *next;
+	size_t used;
+	char data[];
 };
 
 struct strset {
 	struct strent *v;
 	size_t n, cap;
+	struct strchunk *chunks;	/* owned; the newest first */
 };
+
+/* A copy of s in the set's chunks, or NULL when out of memory. */
+static char *strset_copy(struct strset *set, const char *s)
+{
+	size_t len = strlen(s) + 1;
+	size_t room = STRCHUNK_SIZE - sizeof(struct strchunk);
+	struct strchunk *c = set->chunks;
+	if (len > room)
+		return NULL;	/* values are names and addresses: short */
+	if (!c || c->used + len > room) {
+		if (!(c = malloc(STRCHUNK_SIZE)))
+			return NULL;
+		c->used = 0;
+		c->next = set->chunks;
+		set->chunks = c;
+	}
+	char *p = c->data + c->used;
+	memcpy(p, s, len);
+	c->used += len;
+	return p;
+}
 
 static uint64_t fnv(const char *s)
 {
@@ -93,7 +126,7 @@ static int strset_add(struct strset *set, const char *s, uint64_t serial)
 	}
 	struct strent *e = &set->v[j];
 	if (!e->s) {
-		if (!(e->s = strdup(s)))
+		if (!(e->s = strset_copy(set, s)))
 			return -1;
 		set->n++;
 	} else if (e->last == serial) {
@@ -106,8 +139,11 @@ static int strset_add(struct strset *set, const char *s, uint64_t serial)
 
 static void strset_clear(struct strset *set)
 {
-	for (size_t i = 0; i < set->cap; i++)
-		free(set->v[i].s);
+	while (set->chunks) {
+		struct strchunk *c = set->chunks;
+		set->chunks = c->next;
+		free(c);
+	}
 	free(set->v);
 	memset(set, 0, sizeof(*set));
 }
