@@ -8,10 +8,7 @@
 #include <string.h>
 #include <ldns/ldns.h>
 #include "dnssec/truth_opts.h"
-
-#ifndef PKGDATADIR
-#define PKGDATADIR "/usr/local/share/resolver-probe"
-#endif
+#include "validator/providers.h"
 
 /* Default paths live here so the strings outlive *o. */
 static char default_hints[PATH_MAX];
@@ -20,14 +17,9 @@ static char default_providers[PATH_MAX];
 
 void truth_opts_init(struct truth_opts *o)
 {
-	const char *dir = getenv("RESOLVER_PROBE_DATADIR");
-
-	if (!dir || !*dir)
-		dir = PKGDATADIR;
-	snprintf(default_hints, sizeof(default_hints), "%s/root.hints", dir);
-	snprintf(default_anchor, sizeof(default_anchor), "%s/root.key", dir);
-	snprintf(default_providers, sizeof(default_providers), "%s/providers",
-		dir);
+	data_path("root.hints", default_hints, sizeof(default_hints));
+	data_path("root.key", default_anchor, sizeof(default_anchor));
+	data_path("providers", default_providers, sizeof(default_providers));
 	memset(o, 0, sizeof(*o));
 	o->root_hints = default_hints;
 	o->trust_anchor = default_anchor;

@@ -6,16 +6,12 @@
 #include <ctype.h>
 #include <stdio.h>
 #include "resolver-probe/blocklist.h"
+#include "validator/providers.h"
 
 const char *blocklist_default_path(void)
 {
 	static char path[4096];
-	const char *dir = getenv("RESOLVER_PROBE_DATADIR");
-	if (dir && *dir) {
-		snprintf(path, sizeof(path), "%s/blocklist", dir);
-		return path;
-	}
-	return PKGDATADIR "/blocklist";
+	return data_path("blocklist", path, sizeof(path));
 }
 
 void blocklist_init(struct blocklist *bl)
