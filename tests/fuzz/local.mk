@@ -138,8 +138,8 @@ fuzz: $(FUZZ_BINS)
 # make valgrind: the seed corpora replayed, then a lab scan, report and
 # the DANE lab cases, all under valgrind (needs a build without
 # --enable-sanitizers); fails on any error or leak.
-valgrind: resolver-probe/resolver-probe$(EXEEXT) tests/lab/chaos$(EXEEXT) \
-	$(FUZZ_REPLAYS)
+# Depends on all: the lab runs what plain make builds (chaos, smtp-strip).
+valgrind: all $(FUZZ_REPLAYS)
 	@srcdir="$(abs_top_srcdir)" builddir="$(abs_top_builddir)" \
 	 FUZZ_NAMES="$(FUZZ_NAMES)" \
 	 $(SHELL) $(top_srcdir)/tests/fuzz/valgrind-scan
