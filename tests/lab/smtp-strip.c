@@ -30,6 +30,7 @@
 #include <string.h>
 #include <strings.h>
 #include <getopt.h>
+#include <signal.h>
 #include <uv.h>
 
 enum mode { MODE_STRIP, MODE_HANG, MODE_SILENT, MODE_GARBAGE, MODE_ENDLESS,
@@ -390,6 +391,9 @@ int main(int argc, char **argv)
 			listen_addr);
 		return 2;
 	}
+	/* A client that hangs up mid-write is an error to a write, not a
+	 * signal that kills the server (endless-banner writes until then). */
+	signal(SIGPIPE, SIG_IGN);
 	loop = uv_default_loop();
 	uv_tcp_init(loop, &srv);
 	int rc = uv_tcp_bind(&srv, (struct sockaddr *)&sin, 0);

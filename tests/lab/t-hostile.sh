@@ -258,4 +258,10 @@ drip.dane.net unreachable timed out after $TO s waiting for the banner
 silent.dane.net unreachable timed out after $TO s waiting for the banner
 hang.dane.net unreachable timed out after $TO s in the TLS handshake
 EOF
+# The servers outlive their clients (t-dane.sh asked them first): a client
+# hanging up mid-write once killed endless-banner with SIGPIPE.
+for a in 127.0.4.14 127.0.4.15 127.0.4.16; do
+	check "the hostile SMTP server on $a still listens" \
+		sh -c "ss -Hltn 'src $a:25' | grep -q LISTEN"
+done
 tap_done
