@@ -105,7 +105,7 @@ pyck "and end as one timeout with tries 3" "$T/silent.jsonl" \
 	'[(q["status"], q["tries"]) for q in L[0]["queries"]] == [("timeout", 3)]'
 
 # 3. The rate limit: 6000 answering population addresses at 2000 pps
-# should take 3 s; within 10%.
+# should take 3 s: never more than 10% faster.
 awk -F'\t' '!/^#/ && $4 !~ /silent/ { print $1 }' "$LAB_POPULATION_MANIFEST" |
 	head -n 6000 > "$T/rate.targets"
 n=$(wc -l < "$T/rate.targets" | tr -d ' ')
@@ -118,10 +118,18 @@ el=$((t1 - t0))
 sent=$(sed -n 's/.*sent: \([0-9]*\).*/\1/p' "$T/rate.err")
 sent=${sent:-$n}
 want=$((sent * 1000 / 2000))
-if [ $el -ge $((want * 9 / 10)) ] && [ $el -le $((want * 11 / 10)) ]; then
-	ok "--rate 2000: $sent packets in $el ms (expected $want ms +-10%)"
+# The limit is a ceiling: never more than 10% over 2000 pps.  A loaded
+# machine may send slower, so the other side only checks the scan kept
+# going (within 1.5x and a second), not a timing that flakes under load.
+if [ $el -ge $((want * 9 / 10)) ]; then
+	ok "--rate 2000: $sent packets in $el ms, not faster than $want ms -10%"
 else
-	not_ok "--rate 2000: $sent packets in $el ms (expected $want ms +-10%)"
+	not_ok "--rate 2000: $sent packets in $el ms, faster than $want ms -10%"
+fi
+if [ $el -le $((want * 3 / 2 + 1000)) ]; then
+	ok "--rate 2000: the scan kept up ($el ms for $want ms of sending)"
+else
+	not_ok "--rate 2000: the scan fell behind ($el ms for $want ms of sending)"
 fi
 is "every rate-limited target accounted for" \
 	"$(wc -l < "$T/rate.jsonl" | tr -d ' ')" "$n"
