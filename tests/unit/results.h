@@ -106,18 +106,6 @@ static struct verdict *fx_verdict(enum verdict_class c, unsigned flags,
 	return v;
 }
 
-static void fx_verdict_free(struct verdict *v)
-{
-	if (!v)
-		return;
-	for (size_t i = 0; i < v->nqueries; i++) {
-		free(v->queries[i].evidence);
-		free(v->queries[i].allowed);
-	}
-	free(v->queries);
-	free(v);
-}
-
 static struct observation *fx_obs(const char *addr)
 {
 	struct prefix p;
@@ -213,7 +201,7 @@ static void fixture_clear(struct fixture *f)
 {
 	for (int i = 0; i < NFIX; i++) {
 		observation_free(f->obs[i]);
-		fx_verdict_free(f->ver[i]);
+		verdict_free(f->ver[i]);
 	}
 	truth_free(f->truth);
 }
