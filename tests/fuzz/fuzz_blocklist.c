@@ -10,16 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include "resolver-probe/blocklist.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void expect(int cond, const char *what)
-{
-	if (!cond) {
-		fprintf(stderr, "fuzz_blocklist: broken: %s\n", what);
-		abort();
-	}
-}
+#include "tests/fuzz/fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

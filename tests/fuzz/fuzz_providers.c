@@ -13,16 +13,7 @@
 #include <ctype.h>
 #include "validator/providers.h"
 #include "validator/addr.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void expect(int cond, const char *what)
-{
-	if (!cond) {
-		fprintf(stderr, "fuzz_providers: broken: %s\n", what);
-		abort();
-	}
-}
+#include "tests/fuzz/fuzz.h"
 
 static void fqdn(const char *name, const char *what)
 {

@@ -17,21 +17,12 @@
 #include "resolver-probe/output.h"
 #include "resolver-probe/summary.h"
 #include "tests/fuzz/fixture.h"
+#include "tests/fuzz/fuzz.h"
 
 #define FUZZ_ID 0x5250
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 /* The checks here are what the scan relies on; a violation is a bug even
  * when nothing crashes. */
-static void expect(int cond, const char *what)
-{
-	if (!cond) {
-		fprintf(stderr, "fuzz_reply: broken: %s\n", what);
-		abort();
-	}
-}
-
 static void judge(const struct observation *o)
 {
 	const struct verdict_ctx *ctx = fixture_ctx();

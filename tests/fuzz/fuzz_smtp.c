@@ -11,16 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "dnssec/smtp.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void expect(int cond, const char *what)
-{
-	if (!cond) {
-		fprintf(stderr, "fuzz_smtp: broken: %s\n", what);
-		abort();
-	}
-}
+#include "tests/fuzz/fuzz.h"
 
 /* What a reading saw: each reply's code, line count and text length, and
  * how it ended, folded into a checksum (FNV-1a). */

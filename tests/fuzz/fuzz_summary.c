@@ -10,24 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "resolver-probe/summary.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void expect(int cond, const char *what)
-{
-	if (!cond) {
-		fprintf(stderr, "fuzz_summary: broken: %s\n", what);
-		abort();
-	}
-}
-
-static FILE *devnull(void)
-{
-	static FILE *f;
-	if (!f && !(f = fopen("/dev/null", "w")))
-		abort();
-	return f;
-}
+#include "tests/fuzz/fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

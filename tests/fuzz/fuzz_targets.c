@@ -10,16 +10,7 @@
 #include <string.h>
 #include "resolver-probe/targets.h"
 #include "resolver-probe/blocklist.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void expect(int cond, const char *what)
-{
-	if (!cond) {
-		fprintf(stderr, "fuzz_targets: broken: %s\n", what);
-		abort();
-	}
-}
+#include "tests/fuzz/fuzz.h"
 
 static const char blocked[] =
 	"0.0.0.0/8 # RFC 1122\n"
@@ -41,14 +32,6 @@ static const struct blocklist *fixed_blocklist(void)
 		done = 1;
 	}
 	return &bl;
-}
-
-static FILE *devnull(void)
-{
-	static FILE *f;
-	if (!f && !(f = fopen("/dev/null", "w")))
-		abort();
-	return f;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -15,16 +15,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 #include "dnssec/tlsa.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void expect(int cond, const char *what)
-{
-	if (!cond) {
-		fprintf(stderr, "fuzz_tlsa: broken: %s\n", what);
-		abort();
-	}
-}
+#include "tests/fuzz/fuzz.h"
 
 /* A self-signed P-256 certificate, made once: what the records are
  * matched against. */

@@ -15,24 +15,7 @@
 #include <ldns/ldns.h>
 #include "dnssec/truth_resolve.h"
 #include "tests/fuzz/fixture.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void expect(int cond, const char *what)
-{
-	if (!cond) {
-		fprintf(stderr, "fuzz_truthanswer: broken: %s\n", what);
-		abort();
-	}
-}
-
-static FILE *devnull(void)
-{
-	static FILE *f;
-	if (!f && !(f = fopen("/dev/null", "w")))
-		abort();
-	return f;
-}
+#include "tests/fuzz/fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -21,29 +21,12 @@
 #include "resolver-probe/output.h"
 #include "resolver-probe/summary.h"
 #include "tests/fuzz/fixture.h"
+#include "tests/fuzz/fuzz.h"
 
 #define FUZZ_MAX_RESULTS 24
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void expect(int cond, const char *what)
-{
-	if (!cond) {
-		fprintf(stderr, "fuzz_verdict: broken: %s\n", what);
-		abort();
-	}
-}
-
 /* Where summary_print and summary_html write: nowhere, but through stdio
  * so their formatting runs. */
-static FILE *devnull(void)
-{
-	static FILE *f;
-	if (!f && !(f = fopen("/dev/null", "w")))
-		abort();
-	return f;
-}
-
 static void judge(const struct observation *o)
 {
 	const struct verdict_ctx *ctx = fixture_ctx();

@@ -22,52 +22,52 @@ FUZZ_REPLAYS = tests/fuzz/replay-reply \
 	tests/fuzz/replay-truthanswer
 
 UNIT_TESTS += tests/fuzz/replay-reply
-tests_fuzz_replay_reply_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_reply.c tests/fuzz/fixture.h tests/tap.h
+tests_fuzz_replay_reply_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_reply.c tests/fuzz/fuzz.h tests/fuzz/fixture.h tests/tap.h
 tests_fuzz_replay_reply_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_NAME='"reply"'
 tests_fuzz_replay_reply_LDADD = libcore.a $(DEPS_LIBS)
 
 UNIT_TESTS += tests/fuzz/replay-verdict
-tests_fuzz_replay_verdict_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_verdict.c tests/fuzz/fixture.h tests/tap.h
+tests_fuzz_replay_verdict_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_verdict.c tests/fuzz/fuzz.h tests/fuzz/fixture.h tests/tap.h
 tests_fuzz_replay_verdict_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_NAME='"verdict"'
 tests_fuzz_replay_verdict_LDADD = libcore.a $(DEPS_LIBS)
 
 UNIT_TESTS += tests/fuzz/replay-targets
-tests_fuzz_replay_targets_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_targets.c tests/tap.h
+tests_fuzz_replay_targets_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_targets.c tests/fuzz/fuzz.h tests/tap.h
 tests_fuzz_replay_targets_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_NAME='"targets"'
 tests_fuzz_replay_targets_LDADD = libcore.a $(DEPS_LIBS)
 
 UNIT_TESTS += tests/fuzz/replay-blocklist
-tests_fuzz_replay_blocklist_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_blocklist.c tests/tap.h
+tests_fuzz_replay_blocklist_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_blocklist.c tests/fuzz/fuzz.h tests/tap.h
 tests_fuzz_replay_blocklist_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_NAME='"blocklist"'
 tests_fuzz_replay_blocklist_LDADD = libcore.a $(DEPS_LIBS)
 
 UNIT_TESTS += tests/fuzz/replay-providers
-tests_fuzz_replay_providers_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_providers.c tests/tap.h
+tests_fuzz_replay_providers_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_providers.c tests/fuzz/fuzz.h tests/tap.h
 tests_fuzz_replay_providers_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_NAME='"providers"'
 tests_fuzz_replay_providers_LDADD = libcore.a $(DEPS_LIBS)
 
 UNIT_TESTS += tests/fuzz/replay-truthfiles
-tests_fuzz_replay_truthfiles_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_truthfiles.c tests/tap.h
+tests_fuzz_replay_truthfiles_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_truthfiles.c tests/fuzz/fuzz.h tests/tap.h
 tests_fuzz_replay_truthfiles_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_NAME='"truthfiles"'
 tests_fuzz_replay_truthfiles_LDADD = libprobe.a libcore.a $(DEPS_LIBS)
 
 UNIT_TESTS += tests/fuzz/replay-tlsa
-tests_fuzz_replay_tlsa_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_tlsa.c tests/tap.h
+tests_fuzz_replay_tlsa_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_tlsa.c tests/fuzz/fuzz.h tests/tap.h
 tests_fuzz_replay_tlsa_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_NAME='"tlsa"'
 tests_fuzz_replay_tlsa_LDADD = libcore.a $(DEPS_LIBS)
 
 UNIT_TESTS += tests/fuzz/replay-smtp
-tests_fuzz_replay_smtp_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_smtp.c tests/tap.h
+tests_fuzz_replay_smtp_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_smtp.c tests/fuzz/fuzz.h tests/tap.h
 tests_fuzz_replay_smtp_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_NAME='"smtp"'
 tests_fuzz_replay_smtp_LDADD = libcore.a $(DEPS_LIBS)
 
 UNIT_TESTS += tests/fuzz/replay-summary
-tests_fuzz_replay_summary_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_summary.c tests/tap.h
+tests_fuzz_replay_summary_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_summary.c tests/fuzz/fuzz.h tests/tap.h
 tests_fuzz_replay_summary_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_NAME='"summary"'
 tests_fuzz_replay_summary_LDADD = libcore.a $(DEPS_LIBS)
 
 UNIT_TESTS += tests/fuzz/replay-truthanswer
-tests_fuzz_replay_truthanswer_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_truthanswer.c tests/fuzz/fixture.h tests/tap.h
+tests_fuzz_replay_truthanswer_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_truthanswer.c tests/fuzz/fuzz.h tests/fuzz/fixture.h tests/tap.h
 tests_fuzz_replay_truthanswer_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_NAME='"truthanswer"'
 tests_fuzz_replay_truthanswer_LDADD = libprobe.a libcore.a $(DEPS_LIBS)
 
