@@ -2,7 +2,6 @@
  * DANE/TLSA the way an RFC 7672 sender would, and print what it saw in
  * posttls-finger's reading order (or JSON). */
 #include "config.h"
-#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -10,6 +9,7 @@
 #include <string.h>
 #include <uv.h>
 #include "resolver-probe/commands.h"
+#include "resolver-probe/options.h"
 #include "resolver-probe/json.h"
 #include "dnssec/dane.h"
 #include "dnssec/truth_opts.h"
@@ -39,17 +39,6 @@ static void usage(FILE *f)
 		"apply),\n1 a failure (bogus, dane-fail, no STARTTLS, "
 		"stripped), 2 usage,\n3 could not complete (unreachable, DNS "
 		"error).\n");
-}
-
-static int parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
-{
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < (long)lo || v > (long)hi)
-		return -1;
-	*out = (unsigned)v;
-	return 0;
 }
 
 static void on_done(struct dane_check *c, void *arg)
@@ -217,6 +206,7 @@ int cmd_dane(int argc, char **argv)
 	struct dane_opts o;
 	bool json = false;
 	char err[512];
+	long long n;
 	int ch;
 
 	dane_opts_init(&o);
@@ -232,19 +222,21 @@ int cmd_dane(int argc, char **argv)
 			continue;
 		switch (ch) {
 		case 'p':
-			if (parse_uint(optarg, 1, 65535, &o.port) < 0) {
+			if ((n = option_number(optarg, 1, 65535)) < 0) {
 				fprintf(stderr, "resolver-probe dane: --port: "
 					"not a port: \"%s\"\n", optarg);
 				return EXIT_USAGE;
 			}
+			o.port = (unsigned)n;
 			break;
 		case 't':
-			if (parse_uint(optarg, 1, 3600, &o.timeout) < 0) {
+			if ((n = option_number(optarg, 1, 3600)) < 0) {
 				fprintf(stderr, "resolver-probe dane: "
 					"--timeout: want 1..3600 seconds: "
 					"\"%s\"\n", optarg);
 				return EXIT_USAGE;
 			}
+			o.timeout = (unsigned)n;
 			break;
 		case 'H':
 			if (!*optarg || strlen(optarg) > 255 ||

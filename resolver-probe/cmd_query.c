@@ -5,7 +5,6 @@
  * the scan engine (one target, one question), so matching, retries and TCP
  * after TC behave exactly as in a scan. */
 #include "config.h"
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 #include <uv.h>
 #include <ldns/ldns.h>
 #include "resolver-probe/commands.h"
+#include "resolver-probe/options.h"
 #include "resolver-probe/json.h"
 #include "resolver-probe/output.h"
 #include "resolver-probe/plan.h"
@@ -97,17 +97,6 @@ static void on_truth_done(struct truth_run *r, void *arg)
 {
 	(void)r;
 	((struct qrun *)arg)->truth_done = true;
-}
-
-/* A whole number in [lo, hi], or -1. */
-static long long parse_num(const char *s, long long lo, long long hi)
-{
-	char *end;
-	errno = 0;
-	long long v = strtoll(s, &end, 10);
-	if (errno || end == s || *end || v < lo || v > hi)
-		return -1;
-	return v;
 }
 
 /* The provider whose domain NAME is, or lies under, or -1. */
@@ -336,22 +325,17 @@ int cmd_query(int argc, char **argv)
 			so.tcp_only = true;
 			break;
 		case OPT_PORT:
-			if ((n = parse_num(optarg, 1, 65535)) < 0)
+			if ((n = option_number(optarg, 1, 65535)) < 0)
 				goto bad;
 			so.port = (uint16_t)n;
 			break;
-		case OPT_TIMEOUT: {
-			char *end;
-			errno = 0;
-			double s = strtod(optarg, &end);
-			if (errno || end == optarg || *end || !(s >= 0.001) ||
-			    s > 600)
+		case OPT_TIMEOUT:
+			if ((n = option_ms(optarg)) < 0)
 				goto bad;
-			so.timeout_ms = (unsigned)(s * 1000 + 0.5);
+			so.timeout_ms = (unsigned)n;
 			break;
-		}
 		case OPT_RETRIES:
-			if ((n = parse_num(optarg, 0, 20)) < 0)
+			if ((n = option_number(optarg, 0, 20)) < 0)
 				goto bad;
 			so.retries = (unsigned)n;
 			break;

@@ -13,6 +13,7 @@
 #include <openssl/rand.h>
 #include <uv.h>
 #include "resolver-probe/commands.h"
+#include "resolver-probe/options.h"
 #include "resolver-probe/scan.h"
 #include "resolver-probe/plan.h"
 #include "resolver-probe/targets.h"
@@ -27,9 +28,6 @@
 #include "dnssec/truth_opts.h"
 #include "dnssec/truth_resolve.h"
 
-#ifndef PKGDATADIR
-#define PKGDATADIR "/usr/local/share/resolver-probe"
-#endif
 
 /* zmap makes its users think before a big scan; we ask for an explicit
  * --rate above a /16. */
@@ -254,35 +252,6 @@ static void truth_done(struct truth_run *tr, void *arg)
 	((struct run *)arg)->truth_done = true;
 }
 
-/* A positive integer option, or -1. */
-static long long parse_num(const char *s, long long max)
-{
-	char *end;
-	errno = 0;
-	long long v = strtoll(s, &end, 10);
-	if (errno || end == s || *end || v < 0 || v > max)
-		return -1;
-	return v;
-}
-
-/* Seconds ("2", "0.5") as milliseconds, or -1. */
-static long parse_secs(const char *s)
-{
-	char *end;
-	errno = 0;
-	double v = strtod(s, &end);
-	if (errno || end == s || *end || !(v >= 0.001) || v > 600)
-		return -1;
-	return (long)(v * 1000 + 0.5);
-}
-
-/* A file in the data folder: $RESOLVER_PROBE_DATADIR or PKGDATADIR. */
-static void datafile(char *buf, size_t n, const char *name)
-{
-	const char *dir = getenv("RESOLVER_PROBE_DATADIR");
-	snprintf(buf, n, "%s/%s", dir && *dir ? dir : PKGDATADIR, name);
-}
-
 int cmd_scan(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -365,18 +334,18 @@ int cmd_scan(int argc, char **argv)
 			blfile = optarg;
 			break;
 		case OPT_SEED:
-			if ((v = parse_num(optarg, INT64_MAX)) < 0)
+			if ((v = option_number(optarg, 0, INT64_MAX)) < 0)
 				goto bad;
 			seed = (uint64_t)v;
 			have_seed = true;
 			break;
 		case OPT_SHARDS:
-			if ((v = parse_num(optarg, 65535)) < 1)
+			if ((v = option_number(optarg, 0, 65535)) < 1)
 				goto bad;
 			shards = (unsigned)v;
 			break;
 		case OPT_SHARD:
-			if ((v = parse_num(optarg, 65534)) < 0)
+			if ((v = option_number(optarg, 0, 65534)) < 0)
 				goto bad;
 			shard = (unsigned)v;
 			break;
@@ -384,28 +353,28 @@ int cmd_scan(int argc, char **argv)
 			strict = true;
 			break;
 		case OPT_RATE:
-			if ((v = parse_num(optarg, 100000000)) < 0)
+			if ((v = option_number(optarg, 0, 100000000)) < 0)
 				goto bad;
 			so.rate = (uint64_t)v;
 			have_rate = true;
 			break;
 		case OPT_INFLIGHT:
-			if ((v = parse_num(optarg, 4194304)) < 1)
+			if ((v = option_number(optarg, 0, 4194304)) < 1)
 				goto bad;
 			so.max_inflight = (unsigned)v;
 			break;
 		case OPT_TIMEOUT:
-			if ((v = parse_secs(optarg)) < 0)
+			if ((v = option_ms(optarg)) < 0)
 				goto bad;
 			so.timeout_ms = (unsigned)v;
 			break;
 		case OPT_RETRIES:
-			if ((v = parse_num(optarg, 20)) < 0)
+			if ((v = option_number(optarg, 0, 20)) < 0)
 				goto bad;
 			so.retries = (unsigned)v;
 			break;
 		case OPT_SOCKETS:
-			if ((v = parse_num(optarg, 64)) < 1)
+			if ((v = option_number(optarg, 0, 64)) < 1)
 				goto bad;
 			so.sockets = (unsigned)v;
 			break;
@@ -419,7 +388,7 @@ int cmd_scan(int argc, char **argv)
 			queries = optarg;
 			break;
 		case OPT_CONFIRM:
-			if ((v = parse_secs(optarg)) < 0)
+			if ((v = option_ms(optarg)) < 0)
 				goto bad;
 			so.confirm_delay_ms = (unsigned)v;
 			break;
@@ -599,17 +568,11 @@ bad:
 			goto out_signals;
 		}
 	} else {
-		char path[1024];
-		const char *reg[] = { "iana-ipv4-special-registry.csv",
-			"iana-ipv6-special-registry.csv" };
-		for (size_t i = 0; i < 2; i++) {
-			datafile(path, sizeof(path), reg[i]);
-			if (special_registry_load(&r.special, path, err,
-			    sizeof(err)) < 0) {
-				fprintf(stderr, "resolver-probe scan: %s\n", err);
-				status = EXIT_USAGE;
-				goto out_signals;
-			}
+		if (special_registry_load_default(&r.special, err,
+		    sizeof(err)) < 0) {
+			fprintf(stderr, "resolver-probe scan: %s\n", err);
+			status = EXIT_USAGE;
+			goto out_signals;
 		}
 		trun = truth_resolve_start(&loop, r.truth, &topts, truth_done,
 			&r, err, sizeof(err));

@@ -1,5 +1,6 @@
 # resolver-probe/: the program, the scanner and the output layer.
-libcore_a_SOURCES += resolver-probe/json.c resolver-probe/json.h
+libcore_a_SOURCES += resolver-probe/json.c resolver-probe/json.h \
+	resolver-probe/options.c resolver-probe/options.h
 libprobe_a_SOURCES += \
 	resolver-probe/commands.h \
 	resolver-probe/cmd_scan.c resolver-probe/cmd_query.c \
