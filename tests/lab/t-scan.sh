@@ -71,8 +71,11 @@ for l in open(sys.argv[2]):
 EOF
 )
 is "every labelled resolver has its manifest class (and unsolicited flag)" "$bad" ""
+# A short name (qq.com: 4 letters) goes out all lower case one time in 16,
+# so mixed case is asked of at least half the names, not of every one.
+H0=$(addr "honest unbound")
 pyck "0x20: query names went out in mixed case and came back matched" \
-	"$T/lab.jsonl" 'all(any(c.isupper() for c in q["qname"]) and q["status"] == "ok" for q in r("'"$(addr "honest unbound")"'")["queries"])'
+	"$T/lab.jsonl" 'all(q["status"] == "ok" for q in r("'"$H0"'")["queries"]) and 2 * sum(any(c.isupper() for c in q["qname"]) for q in r("'"$H0"'")["queries"]) >= len(r("'"$H0"'")["queries"])'
 pyck "confirmation round: liars asked twice (round 1), honest once" \
 	"$T/lab.jsonl" '{q["round"] for q in r("'"$(addr "unbound local-data: gmail.com MX points")"'")["queries"]} == {0, 1} and {q["round"] for q in r("'"$(addr "honest unbound")"'")["queries"]} == {0}'
 F=$(addr "chaos forged-id")
