@@ -4,21 +4,7 @@
 #include <stdlib.h>
 #include "validator/truth.h"
 #include "tests/tap.h"
-
-static ldns_rr_list *rrs(const char *const *lines)
-{
-	ldns_rr_list *l = ldns_rr_list_new();
-	for (; *lines; lines++) {
-		ldns_rr *rr = NULL;
-		if (ldns_rr_new_frm_str(&rr, *lines, 300, NULL, NULL) !=
-		    LDNS_STATUS_OK) {
-			printf("# bad rr %s\n", *lines);
-			abort();
-		}
-		ldns_rr_list_push_rr(l, rr);
-	}
-	return l;
-}
+#include "tests/unit/rrs.h"
 
 static struct prefix P(const char *s)
 {

@@ -8,6 +8,7 @@
 #include "validator/verdict.h"
 #include "validator/providers.h"
 #include "tests/tap.h"
+#include "tests/unit/rrs.h"
 
 /* --- the truth every case is judged against ---------------------------- */
 
@@ -43,21 +44,6 @@ static const char registry[] =
 	"::1/128,Loopback Address,[RFC4291],2006-02,N/A,False,False,False,False,True\n"
 	"fc00::/7,Unique-Local,[RFC4193],2005-10,N/A,True,True,True,False [4],False\n"
 	"fe80::/10,Link-Local Unicast,[RFC4291],2006-02,N/A,True,True,False,False,True\n";
-
-static ldns_rr_list *rrs(const char *const *lines)
-{
-	ldns_rr_list *l = ldns_rr_list_new();
-	for (; *lines; lines++) {
-		ldns_rr *rr = NULL;
-		if (ldns_rr_new_frm_str(&rr, *lines, 300, NULL, NULL) !=
-		    LDNS_STATUS_OK) {
-			printf("# bad rr: %s\n", *lines);
-			abort();
-		}
-		ldns_rr_list_push_rr(l, rr);
-	}
-	return l;
-}
 
 static void add_truth(struct truth *t, const char *qname, uint16_t type,
 	int provider, enum truth_sec sec, int rcode, const char *const *recs,
