@@ -198,7 +198,10 @@ hasnt "dnssec-stripped $a: no AD" "$out" "^;; flags: qr.* ad"
 is "dnssec-stripped $a: the same address" "$(q "$a" www.example.net A)" "$(q "$H" www.example.net A)"
 
 # --- malformed
-has "malformed garbage: dig cannot parse it" "$(d "$(addr 'malformed garbage')" gmail.com MX)" "Got bad packet"
+# Random bytes: dig's parser fails on a bad label type, a bad pointer or
+# (when the first answers happen to parse) reports a malformed packet.
+has "malformed garbage: dig cannot parse it" "$(d "$(addr 'malformed garbage')" gmail.com MX)" \
+	"Got bad packet\|malformed message packet"
 has "malformed short-header: shorter than a header" "$(d "$(addr 'malformed short-header')" gmail.com MX)" "short (< header size)"
 has "malformed count-lie: counts that lie" "$(d "$(addr 'malformed count-lie')" gmail.com MX)" "malformed message packet"
 has "malformed pointer-loop: a compression pointer to itself" "$(d "$(addr 'malformed pointer-loop')" gmail.com MX)" "bad compression pointer"
