@@ -4,6 +4,7 @@
 #include <string.h>
 #include <math.h>
 #include "resolver-probe/json.h"
+#include "resolver-probe/rrtext.h"
 
 void json_init(struct json *j, size_t max)
 {
@@ -24,31 +25,39 @@ void json_reset(struct json *j)
 void json_clear(struct json *j)
 {
 	free(j->buf);
+	if (j->rr)
+		ldns_buffer_free(j->rr);
 	memset(j, 0, sizeof(*j));
 }
 
-static void put(struct json *j, const char *s, size_t n)
+/* Grow the buffer for n more bytes and the NUL; 0, or -1 (err set). */
+static int grow(struct json *j, size_t n)
 {
-	if (j->err)
-		return;
-	if (j->len + n + 1 > j->cap) {
-		size_t cap = j->cap ? j->cap : 256;
-		while (cap < j->len + n + 1)
-			cap *= 2;
-		if (j->max && cap > j->max)
-			cap = j->max;
-		if (j->len + n + 1 > cap) {
-			j->err = -1;
-			return;
-		}
-		char *b = realloc(j->buf, cap);
-		if (!b) {
-			j->err = -1;
-			return;
-		}
-		j->buf = b;
-		j->cap = cap;
+	size_t cap = j->cap ? j->cap : 256;
+	while (cap < j->len + n + 1)
+		cap *= 2;
+	if (j->max && cap > j->max)
+		cap = j->max;
+	if (j->len + n + 1 > cap) {
+		j->err = -1;
+		return -1;
 	}
+	char *b = realloc(j->buf, cap);
+	if (!b) {
+		j->err = -1;
+		return -1;
+	}
+	j->buf = b;
+	j->cap = cap;
+	return 0;
+}
+
+/* Every byte goes through here: the common case is one compare and a
+ * copy (a scan writes hundreds of megabytes of JSON). */
+static inline void put(struct json *j, const char *s, size_t n)
+{
+	if (j->err || (j->len + n + 1 > j->cap && grow(j, n) < 0))
+		return;
 	memcpy(j->buf + j->len, s, n);
 	j->len += n;
 	j->buf[j->len] = 0;
@@ -59,12 +68,13 @@ static void puts_(struct json *j, const char *s)
 	put(j, s, strlen(s));
 }
 
-static void quoted(struct json *j, const char *s)
+static void quoted(struct json *j, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p = (const unsigned char *)s, *run = p;
+	const unsigned char *p = (const unsigned char *)s, *run = p,
+		*end = p + n;
 	put(j, "\"", 1);
-	for (; *p; p++) {
+	for (; p < end; p++) {
 		char esc[7];
 		if (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\')
 			continue;
@@ -86,15 +96,17 @@ static void quoted(struct json *j, const char *s)
 	put(j, "\"", 1);
 }
 
-/* Separator and key before a value. */
+/* Separator and key before a value.  Keys are the program's own names
+ * (json.h), written as they are. */
 static void prefix(struct json *j, const char *key)
 {
 	if (j->comma[j->depth])
 		put(j, ",", 1);
 	j->comma[j->depth] = true;
 	if (key) {
-		quoted(j, key);
-		put(j, ":", 1);
+		put(j, "\"", 1);
+		put(j, key, strlen(key));
+		put(j, "\":", 2);
 	}
 }
 
@@ -129,17 +141,31 @@ void json_str(struct json *j, const char *key, const char *val)
 {
 	prefix(j, key);
 	if (val)
-		quoted(j, val);
+		quoted(j, val, strlen(val));
 	else
 		puts_(j, "null");
 }
 
+/* Decimal digits of v, right-aligned ending at end; returns the start. */
+static char *digits(char *end, unsigned long long v)
+{
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return end;
+}
+
 void json_int(struct json *j, const char *key, long long val)
 {
-	char b[32];
+	char b[24], *end = b + sizeof(b), *p;
 	prefix(j, key);
-	snprintf(b, sizeof(b), "%lld", val);
-	puts_(j, b);
+	/* Negate in unsigned arithmetic: -LLONG_MIN overflows a long long. */
+	p = digits(end, val < 0 ? 0ull - (unsigned long long)val :
+		(unsigned long long)val);
+	if (val < 0)
+		*--p = '-';
+	put(j, p, (size_t)(end - p));
 }
 
 void json_double(struct json *j, const char *key, double val)
@@ -148,6 +174,19 @@ void json_double(struct json *j, const char *key, double val)
 	prefix(j, key);
 	if (!isfinite(val)) {
 		puts_(j, "null");
+		return;
+	}
+	/* Three decimals without printf for the common range (timings): the
+	 * rounding of an exact half may differ from printf's, nothing else. */
+	if (fabs(val) < 1e15) {
+		long long m = llround(fabs(val) * 1000);
+		char *end = b + sizeof(b), *p;
+		p = digits(end, (unsigned long long)(m % 1000) + 1000);
+		*p = '.';	/* over the leading 1 of 1xyz */
+		p = digits(p, (unsigned long long)(m / 1000));
+		if (val < 0 && m)
+			*--p = '-';
+		put(j, p, (size_t)(end - p));
 		return;
 	}
 	snprintf(b, sizeof(b), "%.3f", val);
@@ -169,21 +208,17 @@ void json_null(struct json *j, const char *key)
 void json_rr_list(struct json *j, const char *key, const ldns_rr_list *l)
 {
 	json_arr_open(j, key);
+	if (!j->rr && ldns_rr_list_rr_count(l) &&
+	    !(j->rr = ldns_buffer_new(RRTEXT_FAST_MAX)))
+		j->err = -1;
 	for (size_t i = 0; i < ldns_rr_list_rr_count(l) && !j->err; i++) {
-		char *s = ldns_rr2str(ldns_rr_list_rr(l, i));
-		if (!s) {
+		if (rrtext(j->rr, ldns_rr_list_rr(l, i)) < 0) {
 			j->err = -1;
 			break;
 		}
-		size_t n = strlen(s);
-		while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' '))
-			s[--n] = '\0';
-		/* ldns separates fields with tabs (rdata has its own escapes):
-		 * spaces read better than \u0009 in JSON. */
-		for (char *t = s; (t = strchr(t, '\t')); )
-			*t = ' ';
-		json_str(j, NULL, s);
-		free(s);
+		prefix(j, NULL);
+		quoted(j, (const char *)ldns_buffer_begin(j->rr),
+			ldns_buffer_position(j->rr));
 	}
 	json_arr_close(j);
 }

@@ -17,6 +17,7 @@ struct json {
 	int depth;
 	bool comma[JSON_MAX_DEPTH];
 	int err;		/* 0, or -1 once out of memory or over max */
+	ldns_buffer *rr;	/* owned; json_rr_list's record text */
 };
 
 /** Start an empty document capped at max bytes. */
@@ -26,7 +27,8 @@ void json_reset(struct json *j);
 /** Free the buffer. */
 void json_clear(struct json *j);
 
-/* Each takes key (NULL inside an array or at the top). */
+/* Each takes key (NULL inside an array or at the top): the program's own
+ * plain ASCII names, written without escaping. */
 void json_obj_open(struct json *j, const char *key);
 void json_obj_close(struct json *j);
 void json_arr_open(struct json *j, const char *key);
@@ -39,8 +41,8 @@ void json_double(struct json *j, const char *key, double val);
 void json_bool(struct json *j, const char *key, bool val);
 void json_null(struct json *j, const char *key);
 
-/** An array of records in presentation form (ldns_rr2str), one string
- * each, with ldns's tabs turned into spaces and no trailing newline. */
+/** An array of records in presentation form (rrtext.h: ldns_rr2str's,
+ * with spaces for its tabs and no trailing newline), one string each. */
 void json_rr_list(struct json *j, const char *key, const ldns_rr_list *l);
 
 /** Write the document and a newline to f in one fwrite (a JSON line).

@@ -1,5 +1,6 @@
 # resolver-probe/: the program, the scanner and the output layer.
 libcore_a_SOURCES += resolver-probe/json.c resolver-probe/json.h \
+	resolver-probe/rrtext.c resolver-probe/rrtext.h \
 	resolver-probe/options.c resolver-probe/options.h
 libprobe_a_SOURCES += \
 	resolver-probe/commands.h \

@@ -35,10 +35,21 @@ static const char *class_str(int c)
 	return c >= 0 && c < CLASS_COUNT ? verdict_class_str(c) : NULL;
 }
 
+/* The type's mnemonic as ldns_rr_type2str gives it, without its malloc
+ * (once per query in a scan). */
 static void json_type(struct json *j, const char *key, uint16_t type)
 {
+	const ldns_rr_descriptor *d = ldns_rr_descript(type);
+	char num[16];
+	if (d && d->_name && (type < LDNS_RR_TYPE_IXFR ||
+	    type > LDNS_RR_TYPE_ANY)) {
+		json_str(j, key, d->_name);
+		return;
+	}
 	char *s = ldns_rr_type2str((ldns_rr_type)type);
-	json_str(j, key, s ? s : "?");
+	if (!s)
+		snprintf(num, sizeof(num), "TYPE%u", type);
+	json_str(j, key, s ? s : num);
 	free(s);
 }
 
@@ -66,7 +77,8 @@ static void json_header(struct json *j, const ldns_pkt *p)
 	const ldns_lookup_table *rc = ldns_lookup_by_id(ldns_rcodes,
 		ldns_pkt_get_rcode(p));
 	char num[16];
-	snprintf(num, sizeof(num), "RCODE%d", ldns_pkt_get_rcode(p));
+	if (!rc)
+		snprintf(num, sizeof(num), "RCODE%d", ldns_pkt_get_rcode(p));
 	json_str(j, "rcode", rc ? rc->name : num);
 	json_int(j, "id", ldns_pkt_id(p));
 	json_arr_open(j, "flags");

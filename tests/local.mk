@@ -1,6 +1,8 @@
 # tests/: unit tests (TAP), the lab, fuzz targets.
 # UNIT_TESTS lists TAP programs; each module's local.mk adds its own.
-UNIT_TESTS += tests/unit/test_json
+UNIT_TESTS += tests/unit/test_json tests/unit/test_rrtext
+tests_unit_test_rrtext_SOURCES = tests/unit/test_rrtext.c tests/tap.h
+tests_unit_test_rrtext_LDADD = libcore.a $(DEPS_LIBS)
 tests_unit_test_json_SOURCES = tests/unit/test_json.c tests/tap.h
 tests_unit_test_json_LDADD = libcore.a $(DEPS_LIBS)
 check_PROGRAMS += $(UNIT_TESTS)

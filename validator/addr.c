@@ -81,11 +81,29 @@ bool prefix_contains(const struct prefix *p, const struct prefix *a)
 	return true;
 }
 
+char *addr_ipv4_str(const uint8_t a[4], char *out)
+{
+	for (int i = 0; i < 4; i++) {
+		unsigned v = a[i];
+		if (v >= 100)
+			*out++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*out++ = (char)('0' + v / 10 % 10);
+		*out++ = (char)('0' + v % 10);
+		*out++ = i < 3 ? '.' : '\0';
+	}
+	return out - 1;
+}
+
 char *prefix_str(const struct prefix *p, char *buf, size_t buflen)
 {
 	char a[INET6_ADDRSTRLEN];
 	if (buflen == 0)
 		return buf;
+	if (p->family == AF_INET && p->len == 32 && buflen >= 16) {
+		addr_ipv4_str(p->addr, buf);
+		return buf;
+	}
 	if (p->family != AF_INET && p->family != AF_INET6) {
 		snprintf(buf, buflen, "?");
 		return buf;

@@ -23,6 +23,11 @@ int prefix_parse(const char *text, struct prefix *p, char *err, size_t errlen);
 /** Is address a (full length) inside prefix p?  Families must match. */
 bool prefix_contains(const struct prefix *p, const struct prefix *a);
 
+/** An IPv4 address in dotted decimal, as inet_ntop writes it, at out
+ * (16 bytes of room) with a NUL; returns the end (the NUL).  Without
+ * inet_ntop's sprintf: a scan prints millions. */
+char *addr_ipv4_str(const uint8_t a[4], char *out);
+
 /** Format p as text ("192.0.2.0/24", or without "/len" for a full-length
  * address) into buf.  Returns buf. */
 char *prefix_str(const struct prefix *p, char *buf, size_t buflen);

@@ -2,7 +2,8 @@
  * does with it: match it against the query it claims to answer
  * (match_reply), parse it (ldns_wire2pkt), judge it (verdict_classify_one
  * and verdict_classify against the fixture truth) and write it out
- * (output_json, output_csv, summary_record_from_scan, summary_add).
+ * (output_json, output_csv, summary_record_from_scan, summary_add), and
+ * check that the fast record text (rrtext.h) is ldns's for every record.
  *
  * Input: one selector byte, then the reply as sent on the wire.  Selector
  * bits 0-3 pick the question from fixture_plan (modulo its size), bit 4
@@ -15,6 +16,7 @@
 #include <ldns/ldns.h>
 #include "resolver-probe/match.h"
 #include "resolver-probe/output.h"
+#include "resolver-probe/rrtext.h"
 #include "resolver-probe/summary.h"
 #include "tests/fuzz/fixture.h"
 #include "tests/fuzz/fuzz.h"
@@ -51,6 +53,34 @@ static void judge(const struct observation *o)
 	summary_record_clear(&r);
 	verdict_free(one);
 	verdict_free(all);
+}
+
+/* Every record the fast path prints, it prints as ldns does (rrtext.h). */
+static void same_text(const ldns_pkt *p)
+{
+	const ldns_rr_list *sec[] = { ldns_pkt_answer(p),
+		ldns_pkt_authority(p), ldns_pkt_additional(p) };
+	static char fast[RRTEXT_FAST_MAX];
+	for (size_t s = 0; s < 3; s++) {
+		for (size_t i = 0; i < ldns_rr_list_rr_count(sec[s]); i++) {
+			const ldns_rr *rr = ldns_rr_list_rr(sec[s], i);
+			int n = rrtext_fast(fast, sizeof(fast), rr);
+			if (n < 0)
+				continue;
+			char *want = ldns_rr2str(rr);
+			if (!want)
+				continue;
+			size_t w = strlen(want);
+			while (w > 0 && (want[w - 1] == '\n' ||
+			    want[w - 1] == ' '))
+				want[--w] = '\0';
+			for (char *t = want; (t = strchr(t, '\t')); )
+				*t = ' ';
+			expect((size_t)n == w && !memcmp(fast, want, w),
+				"the fast record text is ldns's");
+			free(want);
+		}
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -101,6 +131,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		p = NULL;
 		status = REPLY_MALFORMED;
 	}
+	if (p)
+		same_text(p);
 	struct prefix resolver;
 	expect(prefix_parse("198.51.100.53", &resolver, err, sizeof(err)) == 0,
 		"resolver address");

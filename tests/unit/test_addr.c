@@ -1,6 +1,7 @@
 /* test_addr.c: prefixes, bit distance, the special-purpose registry CSV. */
 #include "config.h"
 #include <string.h>
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include "validator/addr.h"
@@ -213,5 +214,21 @@ int main(void)
 		sizeof(err));
 	ok(rc == -1 && strstr(err, "/nonexistent/registry.csv: "),
 	   "missing file: %s", err);
+	/* addr_ipv4_str writes what inet_ntop writes, for every octet value
+	 * in every position. */
+	int same = 1;
+	for (unsigned v = 0; v < 256 * 4 && same; v++) {
+		uint8_t a[4] = { 10, 0, 255, 9 };
+		char want[INET_ADDRSTRLEN], got[16];
+		a[v / 256] = (uint8_t)v;
+		inet_ntop(AF_INET, a, want, sizeof(want));
+		char *end = addr_ipv4_str(a, got);
+		same = !strcmp(got, want) && *end == '\0' &&
+			(size_t)(end - got) == strlen(want);
+		if (!same)
+			printf("# %s vs %s\n", got, want);
+	}
+	ok(same, "addr_ipv4_str is inet_ntop for every octet in every place");
+
 	return tap_done();
 }
