@@ -139,9 +139,12 @@ lab_mkconf() {
 	done
 
 	# The chaos responder: its documented example configuration, with the
-	# outlook.com MX host's rotating addresses set to the provider's own.
+	# outlook.com MX host's rotating addresses set to the provider's own,
+	# and its population's line (127.1.0.0/16) repeated for 127.2.0.0/16:
+	# 131,072 addresses of the same mix, room for a 100,000-target scan.
 	sed -e 's/^upstream .*/upstream 127.0.1.1/' \
 	    -e '/^127\.0\.3\.53[[:space:]]/d' \
+	    -e '/^127\.1\.0\.0\/16[[:space:]]/{p;s/^127\.1\./127.2./;}' \
 		"$LAB_SRCDIR/tests/lab/chaos.conf.example" > "$LAB_DIR/chaos.conf"
 	printf '%s\n' "127.0.3.53	authrotate olc.protection.outlook.com take=2 52.101.68.2 52.101.73.1 52.101.8.44 52.101.40.27 40.93.212.0 40.93.207.1" \
 		>> "$LAB_DIR/chaos.conf"

@@ -168,15 +168,18 @@ check "closed pipe: head got a complete line" jsonok "$T/pipe.out"
 if [ "$el" -lt 1500 ]; then ok "closed pipe: stopped promptly ($el ms)"
 else not_ok "closed pipe: stopped promptly ($el ms)"; fi
 
-# 4. More than a /16 needs an explicit --rate, like zmap's users think.
-$P scan --blocklist "$LAB_BLOCKLIST" --queries "$Q" -f "$LAB_TARGETS" \
-	"$LAB_POPULATION" 2> "$T/big.err"
+# 4. More than a /16 needs an explicit --rate, like zmap's users think:
+# lists of 65,537 and 65,536 addresses from the population manifest.
+grep -v '^#' "$LAB_POPULATION_MANIFEST" | cut -f1 | head -n 65537 > "$T/65537"
+head -n 65536 "$T/65537" > "$T/65536"
+is "the population has more than 65536 addresses" "$(lines "$T/65537")" 65537
+$P scan --blocklist "$LAB_BLOCKLIST" --queries "$Q" -f "$T/65537" \
+	2> "$T/big.err"
 is "more than 65536 targets without --rate: exit 2" "$?" 2
 check "... telling the user to choose a rate" \
-	grep -q "needs an explicit --rate" "$T/big.err"
+	grep -q "^resolver-probe scan: 65537 targets: .*needs an explicit --rate" "$T/big.err"
 $P scan -q --blocklist "$LAB_BLOCKLIST" --queries "$Q" --rate 2000 \
-	--timeout 0.5 -f "$LAB_TARGETS" "$LAB_POPULATION" -o "$T/big.jsonl" \
-	2> "$T/big2.err" &
+	--timeout 0.5 -f "$T/65537" -o "$T/big.jsonl" 2> "$T/big2.err" &
 pid=$!
 sleep 1.5
 kill -INT $pid
@@ -185,13 +188,13 @@ is "with --rate it starts (interrupted: exit 3)" "$?" 3
 check "... at the rate given" grep -q "rate 2000 pps" "$T/big2.err"
 check "... and wrote results" test -s "$T/big.jsonl"
 $P scan -q --blocklist "$LAB_BLOCKLIST" --queries "$Q" --timeout 0.5 \
-	"$LAB_POPULATION" -o "$T/pop.jsonl" 2> "$T/pop.err" &
+	-f "$T/65536" -o "$T/pop.jsonl" 2> "$T/pop.err" &
 pid=$!
 sleep 1
 kill -INT $pid
 wait $pid
 is "exactly 65536 targets start without --rate (interrupted: exit 3)" "$?" 3
 check "... at the default rate, printed at start" \
-	grep -q "rate 10000 pps" "$T/pop.err"
+	grep -q "; 65536 targets .*; rate 10000 pps" "$T/pop.err"
 
 tap_done
