@@ -120,6 +120,7 @@ struct run {
 	int write_error;
 	const char *oname;	/* for messages: the file, or "stdout" */
 	bool regular;		/* a regular file: cut back after a bad write */
+	off_t start;		/* where the first result line begins */
 	off_t good;		/* its length up to the last complete line */
 	uint64_t unwritten;	/* results dropped after a write error */
 	struct done_set done;	/* --resume: resolvers already written */
@@ -200,11 +201,10 @@ static int result(void *ctx, struct observation *o)
 		observation_free(o);
 		return 0;
 	}
-	if (r->regular) {
-		off_t at = ftello(r->f);
-		if (at >= 0)
-			r->good = at;
-	}
+	/* Unbuffered, so the file ends after this line (no lseek per
+	 * resolver). */
+	if (r->regular)
+		r->good = r->start + (off_t)r->out.bytes;
 	struct summary_record rec;
 	if (summary_record_from_scan(&rec, o, v, r->truth) == 0) {
 		summary_add(r->sum, &rec);
@@ -637,7 +637,7 @@ bad:
 		write_failed(&r, errno);
 		goto out_signals;
 	}
-	if (r.regular && (r.good = ftello(r.f)) < 0)
+	if (r.regular && (r.good = r.start = ftello(r.f)) < 0)
 		r.regular = false;	/* the CSV header is a complete line */
 	so.plan = &plan;
 	so.next_target = next_target;

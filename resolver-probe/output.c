@@ -328,6 +328,7 @@ int output_write(struct output *out, const struct observation *o,
 			return -1;
 		}
 		out->lines++;
+		out->bytes += (unsigned long long)n;
 		return 0;
 	}
 	if (output_json(&out->j, o, v, truth) < 0) {
@@ -351,6 +352,7 @@ int output_write(struct output *out, const struct observation *o,
 		return -1;
 	}
 	out->lines++;
+	out->bytes += out->j.len;
 	return 0;
 }
 

@@ -62,6 +62,7 @@ struct output {
 	enum output_format fmt;
 	struct json j;		/* the line being built */
 	unsigned long long lines;	/* written so far */
+	unsigned long long bytes;	/* of those lines */
 	unsigned long long errors;	/* results too big or failed writes */
 };
 

@@ -26,15 +26,17 @@ enum reply_status {
 
 /** One query to one resolver and what came back. */
 struct query_result {
+	/* Pointers and the double first: 48 bytes, so the array of a
+	 * resolver's queries stays in malloc's small bins. */
 	char *qname;		/* as asked (0x20 case kept), owned */
+	ldns_pkt *reply;	/* owned; NULL unless REPLY_OK */
+	double rtt_ms;		/* first query sent to reply received */
 	uint16_t qtype;
+	bool tcp;		/* the reply came over TCP after TC */
 	enum query_role role;
 	int provider;		/* index into truth.providers, -1 if none */
 	int round;		/* 0 first scan, 1 confirmation round */
 	enum reply_status status;
-	ldns_pkt *reply;	/* owned; NULL unless REPLY_OK */
-	bool tcp;		/* the reply came over TCP after TC */
-	double rtt_ms;		/* first query sent to reply received */
 	unsigned tries;		/* UDP sends for this query */
 };
 
