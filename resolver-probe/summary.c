@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 #include <ctype.h>
+#include <math.h>
 #include <sys/socket.h>
 #include <json-c/json.h>
 #include "resolver-probe/summary.h"
@@ -43,15 +44,35 @@ static const char *class_name(int c)
 	return c >= 0 && c < CLASS_COUNT ? verdict_class_str(c) : "unjudged";
 }
 
-/* A string set (open addressing, FNV-1a): the unique invalid names and
- * addresses, each with the number of resolvers that gave it.  Grows at
- * half load.  The strings live in large chunks of their own rather than
- * one malloc each: they last the whole scan, and scattered among the
- * per-resolver allocations they kept the heap from ever shrinking (RSS
- * grew with the target count though little was in use). */
+/* The unique invalid names and addresses of one provider and kind, each
+ * with the number of resolvers that gave it, in bounded memory.
+ *
+ * Up to SUMMARY_EXACT_MAX distinct values the set is exact: a dense array
+ * of entries and an open-addressing index of them (linear probing, at most
+ * half full).  A new value past that evicts the entry with the fewest
+ * resolvers (Space-Saving, Metwally et al. 2005: a min-heap over the
+ * entries, built when the set fills), and comes in with that count plus
+ * one; its `over` remembers the count it inherited.  A kept value's true
+ * number of resolvers is then between count - over and count, and over is
+ * at most (resolver-values counted) / SUMMARY_EXACT_MAX; a value kept
+ * since before the set filled is exact, and any value given by more
+ * resolvers than that bound is kept.  The number of distinct values
+ * comes from a HyperLogLog sketch (2^12 one-byte registers, Ertl's improved
+ * estimator, about 1.6% standard error) fed every value from the first,
+ * so it takes over seamlessly at the cap.  Everything here depends only on
+ * the values and their order: the same records in the same order give the
+ * same set (while exact, in any order).
+ *
+ * The strings live in large chunks of their own rather than one malloc
+ * each: scattered among the per-resolver allocations they kept the heap
+ * from ever shrinking.  Evicted strings stay in their chunk as dead bytes
+ * until those outweigh the live ones by a chunk; then the live strings
+ * are copied to fresh chunks, so string memory stays under twice the live
+ * bytes plus two chunks. */
 struct strent {
-	char *s;		/* in the set's chunks; NULL: empty slot */
-	uint64_t count;		/* resolvers that gave it */
+	char *s;		/* in the set's chunks */
+	uint64_t count;		/* resolvers that gave it (at most) */
+	uint64_t over;		/* count taken over on eviction, 0: exact */
 	uint64_t last;		/* serial of the last resolver counted */
 };
 
@@ -63,26 +84,37 @@ struct strchunk {
 	char data[];
 };
 
+#define HLL_P 12
+#define HLL_M (1u << HLL_P)		/* registers */
+#define HLL_Q (64 - HLL_P)		/* hash bits left for the rank */
+
 struct strset {
-	struct strent *v;
-	size_t n, cap;
+	struct strent *v;		/* owned; n used of vcap */
+	size_t n, vcap;
+	uint32_t *slot;			/* owned; v index + 1, 0 empty */
+	size_t nslot;			/* a power of 2 (or 0) */
+	uint32_t *heap, *pos;		/* owned, once full: min-heap of v
+					 * indices by count, each one's place */
+	uint8_t *hll;			/* owned; HLL_M registers */
 	struct strchunk *chunks;	/* owned; the newest first */
+	size_t nchunks, live, dead;	/* chunks; string bytes: used, dead */
 };
 
-/* A copy of s in the set's chunks, or NULL when out of memory. */
-static char *strset_copy(struct strset *set, const char *s)
+/* A copy of s in the chunks at *chunks, or NULL when out of memory. */
+static char *chunk_copy(struct strchunk **chunks, size_t *nchunks,
+	const char *s, size_t len)
 {
-	size_t len = strlen(s) + 1;
 	size_t room = STRCHUNK_SIZE - sizeof(struct strchunk);
-	struct strchunk *c = set->chunks;
+	struct strchunk *c = *chunks;
 	if (len > room)
 		return NULL;	/* values are names and addresses: short */
 	if (!c || c->used + len > room) {
 		if (!(c = malloc(STRCHUNK_SIZE)))
 			return NULL;
 		c->used = 0;
-		c->next = set->chunks;
-		set->chunks = c;
+		c->next = *chunks;
+		*chunks = c;
+		(*nchunks)++;
 	}
 	char *p = c->data + c->used;
 	memcpy(p, s, len);
@@ -90,61 +122,283 @@ static char *strset_copy(struct strset *set, const char *s)
 	return p;
 }
 
-static uint64_t fnv(const char *s)
+static void chunks_free(struct strchunk *c)
+{
+	while (c) {
+		struct strchunk *next = c->next;
+		free(c);
+		c = next;
+	}
+}
+
+/* FNV-1a, then murmur3's finalizer: FNV's high bits mix poorly, and the
+ * sketch takes its register from them. */
+static uint64_t hash(const char *s)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 	while (*s)
 		h = (h ^ (unsigned char)*s++) * 0x100000001b3ULL;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
 	return h;
+}
+
+static void hll_add(uint8_t *reg, uint64_t h)
+{
+	uint64_t w = h << HLL_P;
+	uint8_t rank = w ? (uint8_t)(__builtin_clzll(w) + 1) : HLL_Q + 1;
+	if (rank > HLL_Q + 1)
+		rank = HLL_Q + 1;
+	if (reg[h >> HLL_Q] < rank)
+		reg[h >> HLL_Q] = rank;
+}
+
+/* Ertl, "New cardinality estimation algorithms for HyperLogLog sketches"
+ * (2017), Algorithm 6: no bias correction tables, and accurate from a few
+ * values up, unlike the original estimator between 2.5 and 5 times the
+ * register count. */
+static double hll_sigma(double x)
+{
+	if (x == 1.0)
+		return INFINITY;
+	double y = 1.0, z = x, zp;
+	do {
+		x *= x;
+		zp = z;
+		z += x * y;
+		y += y;
+	} while (z != zp);
+	return z;
+}
+
+static double hll_tau(double x)
+{
+	if (x == 0.0 || x == 1.0)
+		return 0.0;
+	double y = 1.0, z = 1.0 - x, zp;
+	do {
+		x = sqrt(x);
+		zp = z;
+		y *= 0.5;
+		z -= (1.0 - x) * (1.0 - x) * y;
+	} while (z != zp);
+	return z / 3.0;
+}
+
+static uint64_t hll_estimate(const uint8_t *reg)
+{
+	unsigned c[HLL_Q + 2] = { 0 };
+	for (size_t i = 0; i < HLL_M; i++)
+		c[reg[i]]++;
+	double m = HLL_M;
+	double z = m * hll_tau(1.0 - c[HLL_Q + 1] / m);
+	for (int k = HLL_Q; k >= 1; k--)
+		z = 0.5 * (z + c[k]);
+	z += m * hll_sigma(c[0] / m);
+	/* alpha_inf = 1 / (2 ln 2) */
+	return (uint64_t)llround(0.72134752044448170368 * m * m / z);
+}
+
+/* The number of distinct values in set; *estimated when past the cap. */
+static uint64_t strset_unique(const struct strset *set, bool *estimated)
+{
+	*estimated = set->heap != NULL;
+	if (!set->heap)
+		return set->n;
+	/* Past the cap there are more than SUMMARY_EXACT_MAX for sure. */
+	uint64_t e = hll_estimate(set->hll);
+	return e > SUMMARY_EXACT_MAX ? e : SUMMARY_EXACT_MAX + 1;
+}
+
+/* Bytes the set holds. */
+static size_t strset_bytes(const struct strset *set)
+{
+	return set->vcap * sizeof(*set->v) + set->nslot * sizeof(*set->slot) +
+		(set->heap ? 2 * SUMMARY_EXACT_MAX * sizeof(*set->heap) : 0) +
+		(set->hll ? HLL_M : 0) + set->nchunks * STRCHUNK_SIZE;
+}
+
+/* Put entry e (index into v) into the index. */
+static void slot_put(struct strset *set, uint32_t e)
+{
+	size_t mask = set->nslot - 1, j = hash(set->v[e].s) & mask;
+	while (set->slot[j])
+		j = (j + 1) & mask;
+	set->slot[j] = e + 1;
+}
+
+static int slot_grow(struct strset *set)
+{
+	size_t nslot = set->nslot ? set->nslot * 2 : 16;
+	uint32_t *slot = calloc(nslot, sizeof(*slot));
+	if (!slot)
+		return -1;
+	free(set->slot);
+	set->slot = slot;
+	set->nslot = nslot;
+	for (size_t e = 0; e < set->n; e++)
+		slot_put(set, (uint32_t)e);
+	return 0;
+}
+
+/* Take entry e out of the index, shifting back the entries after it that
+ * would no longer be found (linear probing has no tombstones). */
+static void slot_remove(struct strset *set, uint32_t e)
+{
+	size_t mask = set->nslot - 1, i = hash(set->v[e].s) & mask;
+	while (set->slot[i] != e + 1)
+		i = (i + 1) & mask;
+	set->slot[i] = 0;
+	for (size_t k = (i + 1) & mask; set->slot[k]; k = (k + 1) & mask) {
+		size_t home = hash(set->v[set->slot[k] - 1].s) & mask;
+		/* It stays if its home lies cyclically in (i, k]. */
+		if (i <= k ? (i < home && home <= k) : (i < home || home <= k))
+			continue;
+		set->slot[i] = set->slot[k];
+		set->slot[k] = 0;
+		i = k;
+	}
+}
+
+/* Restore the heap below place i after its entry's count grew. */
+static void heap_down(struct strset *set, size_t i)
+{
+	size_t n = set->n;
+	uint32_t e = set->heap[i];
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= n)
+			break;
+		if (c + 1 < n && set->v[set->heap[c + 1]].count <
+		    set->v[set->heap[c]].count)
+			c++;
+		if (set->v[set->heap[c]].count >= set->v[e].count)
+			break;
+		set->heap[i] = set->heap[c];
+		set->pos[set->heap[i]] = (uint32_t)i;
+		i = c;
+	}
+	set->heap[i] = e;
+	set->pos[e] = (uint32_t)i;
+}
+
+static int heap_build(struct strset *set)
+{
+	if (!(set->heap = malloc(set->n * sizeof(*set->heap))) ||
+	    !(set->pos = malloc(set->n * sizeof(*set->pos)))) {
+		free(set->heap);
+		set->heap = NULL;
+		return -1;
+	}
+	for (size_t i = 0; i < set->n; i++)
+		set->heap[i] = set->pos[i] = (uint32_t)i;
+	for (size_t i = set->n / 2; i-- > 0;)
+		heap_down(set, i);
+	return 0;
+}
+
+/* Copy the live strings to fresh chunks once the dead ones outweigh them.
+ * Out of memory just leaves the old chunks. */
+static void strset_compact(struct strset *set)
+{
+	if (set->dead <= set->live + STRCHUNK_SIZE)
+		return;
+	struct strchunk *chunks = NULL;
+	size_t nchunks = 0;
+	char **s = malloc(set->n * sizeof(*s));
+	for (size_t e = 0; s && e < set->n; e++)
+		if (!(s[e] = chunk_copy(&chunks, &nchunks, set->v[e].s,
+		    strlen(set->v[e].s) + 1))) {
+			chunks_free(chunks);
+			free(s);
+			return;
+		}
+	if (!s)
+		return;
+	for (size_t e = 0; e < set->n; e++)
+		set->v[e].s = s[e];
+	free(s);
+	chunks_free(set->chunks);
+	set->chunks = chunks;
+	set->nchunks = nchunks;
+	set->dead = 0;
 }
 
 /* Add s for resolver number serial (counted once per resolver). */
 static int strset_add(struct strset *set, const char *s, uint64_t serial)
 {
-	if (set->n * 2 >= set->cap) {
-		size_t cap = set->cap ? set->cap * 2 : 16;
-		struct strent *v = calloc(cap, sizeof(*v));
-		if (!v)
-			return -1;
-		for (size_t i = 0; i < set->cap; i++) {
-			if (!set->v[i].s)
+	uint64_t h = hash(s);
+	if (set->nslot) {
+		size_t mask = set->nslot - 1;
+		for (size_t j = h & mask; set->slot[j]; j = (j + 1) & mask) {
+			struct strent *e = &set->v[set->slot[j] - 1];
+			if (strcmp(e->s, s))
 				continue;
-			size_t j = fnv(set->v[i].s) & (cap - 1);
-			while (v[j].s)
-				j = (j + 1) & (cap - 1);
-			v[j] = set->v[i];
+			if (e->last == serial)
+				return 0;
+			e->last = serial;
+			e->count++;
+			if (set->heap)
+				heap_down(set, set->pos[set->slot[j] - 1]);
+			return 0;
 		}
-		free(set->v);
-		set->v = v;
-		set->cap = cap;
 	}
-	size_t j = fnv(s) & (set->cap - 1);
-	while (set->v[j].s) {
-		if (!strcmp(set->v[j].s, s))
-			break;
-		j = (j + 1) & (set->cap - 1);
-	}
-	struct strent *e = &set->v[j];
-	if (!e->s) {
-		if (!(e->s = strset_copy(set, s)))
+	/* A value not kept: new, or evicted before.  The sketch sees it
+	 * again either way, which changes nothing for a value it has seen. */
+	if (!set->hll && !(set->hll = calloc(HLL_M, 1)))
+		return -1;
+	hll_add(set->hll, h);
+	size_t len = strlen(s) + 1;
+	char *copy;
+	if (set->n < SUMMARY_EXACT_MAX) {
+		if ((set->n + 1) * 2 > set->nslot && slot_grow(set) < 0)
 			return -1;
-		set->n++;
-	} else if (e->last == serial) {
+		if (set->n == set->vcap) {
+			size_t vcap = set->vcap ? set->vcap * 2 : 16;
+			if (vcap > SUMMARY_EXACT_MAX)
+				vcap = SUMMARY_EXACT_MAX;
+			struct strent *v = realloc(set->v, vcap * sizeof(*v));
+			if (!v)
+				return -1;
+			set->v = v;
+			set->vcap = vcap;
+		}
+		if (!(copy = chunk_copy(&set->chunks, &set->nchunks, s, len)))
+			return -1;
+		set->v[set->n] = (struct strent){ copy, 1, 0, serial };
+		set->live += len;
+		slot_put(set, (uint32_t)set->n++);
 		return 0;
 	}
-	e->last = serial;
-	e->count++;
+	if (!set->heap && heap_build(set) < 0)
+		return -1;
+	uint32_t e = set->heap[0];
+	if (!(copy = chunk_copy(&set->chunks, &set->nchunks, s, len)))
+		return -1;
+	slot_remove(set, e);
+	size_t old = strlen(set->v[e].s) + 1;
+	set->live -= old;
+	set->dead += old;
+	uint64_t min = set->v[e].count;
+	set->v[e] = (struct strent){ copy, min + 1, min, serial };
+	set->live += len;
+	slot_put(set, e);
+	heap_down(set, 0);
+	strset_compact(set);
 	return 0;
 }
 
 static void strset_clear(struct strset *set)
 {
-	while (set->chunks) {
-		struct strchunk *c = set->chunks;
-		set->chunks = c->next;
-		free(c);
-	}
+	chunks_free(set->chunks);
 	free(set->v);
+	free(set->slot);
+	free(set->heap);
+	free(set->pos);
+	free(set->hll);
 	memset(set, 0, sizeof(*set));
 }
 
@@ -157,17 +411,15 @@ static int cmp_top(const void *a, const void *b)
 }
 
 /* The entries of set, most resolvers first, ties by name: a new array of
- * borrowed pointers (NULL when empty or out of memory). */
+ * set->n borrowed pointers (NULL when empty or out of memory). */
 static const struct strent **strset_top(const struct strset *set)
 {
 	const struct strent **v;
-	size_t n = 0;
 	if (!set->n || !(v = malloc(set->n * sizeof(*v))))
 		return NULL;
-	for (size_t i = 0; i < set->cap; i++)
-		if (set->v[i].s)
-			v[n++] = &set->v[i];
-	qsort(v, n, sizeof(*v), cmp_top);
+	for (size_t i = 0; i < set->n; i++)
+		v[i] = &set->v[i];
+	qsort(v, set->n, sizeof(*v), cmp_top);
 	return v;
 }
 
@@ -582,10 +834,12 @@ static struct prov *prov_get(struct summary *s, const char *name)
 	return &v[s->nprovs++];
 }
 
-/* A value that names one MX host or address (no "TYPE rdata" space). */
+/* A value that names one MX host or address: no "TYPE rdata" space, and
+ * no longer than a name in presentation form can be (a saved file may
+ * hold anything; the set's memory is bounded by its cap times this). */
 static bool plain(const char *v)
 {
-	return !strchr(v, ' ');
+	return !strchr(v, ' ') && strlen(v) <= SUMMARY_VALUE_MAX;
 }
 
 int summary_add(struct summary *s, const struct summary_record *r)
@@ -676,6 +930,47 @@ uint64_t summary_class_count(const struct summary *s, enum verdict_class c)
 	return c < CLASS_COUNT ? s->primary[c] : s->unjudged;
 }
 
+static const struct strset *set_of(const struct summary *s,
+	const char *provider, bool mx)
+{
+	for (size_t i = 0; i < s->nprovs; i++)
+		if (!strcasecmp(s->provs[i].name, provider))
+			return mx ? &s->provs[i].mx : &s->provs[i].ip;
+	return NULL;
+}
+
+int summary_unique(const struct summary *s, const char *provider, bool mx,
+	struct summary_unique *u)
+{
+	const struct strset *set = set_of(s, provider, mx);
+	memset(u, 0, sizeof(*u));
+	if (!set)
+		return -1;
+	u->count = strset_unique(set, &u->estimated);
+	u->kept = set->n;
+	u->bytes = strset_bytes(set);
+	return 0;
+}
+
+int summary_top(const struct summary *s, const char *provider, bool mx,
+	struct summary_top *top, size_t max, size_t *n)
+{
+	const struct strset *set = set_of(s, provider, mx);
+	*n = 0;
+	if (!set)
+		return -1;
+	if (!set->n)
+		return 0;
+	const struct strent **v = strset_top(set);
+	if (!v)
+		return -1;
+	for (; *n < max && *n < set->n; (*n)++)
+		top[*n] = (struct summary_top){ v[*n]->s, v[*n]->count,
+			v[*n]->over };
+	free(v);
+	return 0;
+}
+
 /* --- printing ------------------------------------------------------------ */
 
 static int cmp_prov(const void *a, const void *b)
@@ -714,22 +1009,44 @@ static void put_safe(FILE *f, const char *v, int width)
 #define TOP_TEXT 5
 #define TOP_HTML 10
 
+/* A count as text: "~N" when it is an estimate or an upper bound. */
+static const char *num(char *buf, size_t len, uint64_t n, bool estimated)
+{
+	snprintf(buf, len, "%s%llu", estimated ? "~" : "",
+		(unsigned long long)n);
+	return buf;
+}
+
+/* Any set of s past its cap, or any value kept with an inherited count? */
+static bool any_estimate(const struct summary *s)
+{
+	for (size_t i = 0; i < s->nprovs; i++)
+		if (s->provs[i].mx.heap || s->provs[i].ip.heap)
+			return true;
+	return false;
+}
+
 static void print_top(FILE *f, const char *prov, const char *kind,
 	const struct strset *set)
 {
 	const struct strent **top = strset_top(set);
 	size_t n = set->n < TOP_TEXT ? set->n : TOP_TEXT;
+	char buf[32];
 	for (size_t k = 0; top && k < n; k++) {
 		fputs("  ", f);
 		put_safe(f, prov, 20);
 		fprintf(f, " %-2s  ", kind);
 		put_safe(f, top[k]->s, 40);
-		fprintf(f, " %10llu\n", (unsigned long long)top[k]->count);
+		fprintf(f, " %10s\n", num(buf, sizeof(buf), top[k]->count,
+			top[k]->over > 0));
 	}
-	if (top && set->n > n) {
+	bool est;
+	uint64_t u = strset_unique(set, &est);
+	if (top && u > n) {
 		fputs("  ", f);
 		put_safe(f, prov, 20);
-		fprintf(f, " %-2s  (%zu more)\n", kind, set->n - n);
+		fprintf(f, " %-2s  (%s more)\n", kind,
+			num(buf, sizeof(buf), u - n, est));
 	}
 	free(top);
 }
@@ -776,12 +1093,18 @@ int summary_print(const struct summary *s, FILE *f)
 		"unique-IP");
 	fprintf(f, "  %-20s %10s %12s %12s %12s %12s\n", "",
 		"servers", "servers", "servers", "names", "IPs");
-	for (size_t i = 0; i < s->nprovs; i++)
-		fprintf(f, "  %-20s %10llu %12llu %12llu %12zu %12zu\n",
+	for (size_t i = 0; i < s->nprovs; i++) {
+		char mx[32], ip[32];
+		bool mxe, ipe;
+		uint64_t mxn = strset_unique(&pv[i]->mx, &mxe);
+		uint64_t ipn = strset_unique(&pv[i]->ip, &ipe);
+		fprintf(f, "  %-20s %10llu %12llu %12llu %12s %12s\n",
 			pv[i]->name, (unsigned long long)pv[i]->asked,
 			(unsigned long long)pv[i]->mx_servers,
 			(unsigned long long)pv[i]->ip_servers,
-			pv[i]->mx.n, pv[i]->ip.n);
+			num(mx, sizeof(mx), mxn, mxe),
+			num(ip, sizeof(ip), ipn, ipe));
+	}
 	if (s->nprovs == 0)
 		fprintf(f, "  (no provider queries)\n");
 
@@ -796,6 +1119,13 @@ int summary_print(const struct summary *s, FILE *f)
 			print_top(f, pv[i]->name, "IP", &pv[i]->ip);
 		}
 	}
+	if (any_estimate(s))
+		fprintf(f, "\n~ marks an estimate: past %d distinct values of "
+			"a provider and kind,\n  unique counts come from a "
+			"HyperLogLog sketch (about 1.6%% standard error),\n"
+			"  and a count of resolvers may be overstated by the "
+			"count of the dropped\n  value it replaced\n",
+			SUMMARY_EXACT_MAX);
 	free(pv);
 	return ferror(f) ? -1 : 0;
 }
@@ -848,6 +1178,19 @@ static void svg_bars(FILE *f, const char *const *labels,
 	fprintf(f, "</svg>\n");
 }
 
+/* A table cell with a unique count: an estimate is marked as such. */
+static void html_unique(FILE *f, const struct strset *set)
+{
+	bool est;
+	uint64_t u = strset_unique(set, &est);
+	if (est)
+		fprintf(f, "<td class=\"estimated\" title=\"HyperLogLog "
+			"estimate, about 1.6%% standard error\">~%llu</td>",
+			(unsigned long long)u);
+	else
+		fprintf(f, "<td>%llu</td>", (unsigned long long)u);
+}
+
 static void html_top(FILE *f, const char *prov, const char *kind,
 	const struct strset *set)
 {
@@ -858,14 +1201,25 @@ static void html_top(FILE *f, const char *prov, const char *kind,
 		esc(f, prov);
 		fprintf(f, "</td><td>%s</td><td>", kind);
 		esc(f, top[k]->s);
-		fprintf(f, "</td><td>%llu</td></tr>\n",
-			(unsigned long long)top[k]->count);
+		if (top[k]->over)
+			fprintf(f, "</td><td class=\"estimated\" title=\"at "
+				"least %llu, at most %llu\">~%llu</td></tr>\n",
+				(unsigned long long)(top[k]->count -
+				top[k]->over),
+				(unsigned long long)top[k]->count,
+				(unsigned long long)top[k]->count);
+		else
+			fprintf(f, "</td><td>%llu</td></tr>\n",
+				(unsigned long long)top[k]->count);
 	}
-	if (top && set->n > n) {
+	bool est;
+	uint64_t u = strset_unique(set, &est);
+	if (top && u > n) {
 		fputs("<tr><td>", f);
 		esc(f, prov);
-		fprintf(f, "</td><td>%s</td><td>(%zu more)</td><td></td></tr>\n",
-			kind, set->n - n);
+		fprintf(f, "</td><td>%s</td><td>(%s%llu more)</td><td></td>"
+			"</tr>\n", kind, est ? "~" : "",
+			(unsigned long long)(u - n));
 	}
 	free(top);
 }
@@ -970,12 +1324,13 @@ int summary_html(const struct summary *s, FILE *f, const char *title)
 	for (size_t i = 0; i < s->nprovs; i++) {
 		fputs("<tr><td>", f);
 		esc(f, pv[i]->name);
-		fprintf(f, "</td><td>%llu</td><td>%llu</td><td>%llu</td>"
-			"<td>%zu</td><td>%zu</td></tr>\n",
+		fprintf(f, "</td><td>%llu</td><td>%llu</td><td>%llu</td>",
 			(unsigned long long)pv[i]->asked,
 			(unsigned long long)pv[i]->mx_servers,
-			(unsigned long long)pv[i]->ip_servers,
-			pv[i]->mx.n, pv[i]->ip.n);
+			(unsigned long long)pv[i]->ip_servers);
+		html_unique(f, &pv[i]->mx);
+		html_unique(f, &pv[i]->ip);
+		fputs("</tr>\n", f);
 	}
 	fputs("</table>\n", f);
 
@@ -992,6 +1347,14 @@ int summary_html(const struct summary *s, FILE *f, const char *title)
 		}
 		fputs("</table>\n", f);
 	}
+	if (any_estimate(s))
+		fprintf(f, "<p class=\"estimated\">~ marks an estimate: "
+			"past %d distinct values of a provider and kind, "
+			"unique counts come from a HyperLogLog sketch (about "
+			"1.6%% standard error), and a count of resolvers may "
+			"be overstated by the count of the dropped value it "
+			"replaced (its title gives the bounds).</p>\n",
+			SUMMARY_EXACT_MAX);
 	fputs("</body>\n</html>\n", f);
 	free(pv);
 	return ferror(f) ? -1 : 0;

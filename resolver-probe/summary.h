@@ -11,7 +11,17 @@
  * builds it from a JSON line written by output.h (summary_record_from_json).
  * One printer serves both.  "Resolvers probed" counts records: the scan
  * writes one line per probed target, timeouts included.  Pure (the printers
- * write to a FILE the caller gives). */
+ * write to a FILE the caller gives).
+ *
+ * Memory is bounded whatever the number of resolvers: each provider and
+ * kind (MX names, IPs) keeps at most SUMMARY_EXACT_MAX distinct values.
+ * Up to that every count is exact.  Past it the unique count is a
+ * HyperLogLog estimate (about 1.6% standard error) and the most common
+ * list a Space-Saving summary: a value that came in by evicting the least
+ * common one inherits its count, so its count is an upper bound, at most
+ * `over` above the truth, and `over` is at most the resolver-values
+ * counted for that provider and kind divided by SUMMARY_EXACT_MAX.  The
+ * printers mark both with "~" and a note. */
 #ifndef PROBE_SUMMARY_H
 #define PROBE_SUMMARY_H
 #include <stddef.h>
@@ -21,6 +31,20 @@
 #include "validator/observation.h"
 #include "validator/verdict.h"
 #include "validator/truth.h"
+
+/** Distinct invalid values kept per provider and kind (MX names, IPs).
+ * Lies shared by resolvers are few (in the lab's 131,072-address
+ * population at most 14 values per set come from more than one resolver);
+ * thousands come only from per-resolver noise (bit flips, varying
+ * answers), so up to this everything a reader looks up is exact.
+ * Past it a count is overstated by at most 1 per 16,384 resolver-values
+ * counted (61 at a million), far below a common lie's count.  A full set
+ * holds 48 bytes per value and its strings (under twice their length plus
+ * two 256 KB chunks): 2.1 MB for 25-character names, two per provider. */
+#define SUMMARY_EXACT_MAX 16384
+/** Longest value counted (a name in presentation form is shorter, escapes
+ * included); a longer one in a saved file is not a name or address. */
+#define SUMMARY_VALUE_MAX 1024
 
 /** One query of a record: only what the summary needs. */
 struct summary_query {
@@ -107,13 +131,17 @@ int summary_add(struct summary *s, const struct summary_record *r);
 void summary_add_malformed(struct summary *s);
 
 /** Print the summary as aligned text tables to f.  Deterministic: the
- * same records in any order print the same text.  Returns 0 or -1 on a
- * write error. */
+ * same records in the same order print the same text (so `report` on a
+ * scan's file prints what the scan printed), and while no provider and
+ * kind has more than SUMMARY_EXACT_MAX distinct values, in any order.
+ * Estimates are marked "~", with a note below the tables.  Returns 0 or
+ * -1 on a write error. */
 int summary_print(const struct summary *s, FILE *f);
 
 /** Write a self-contained HTML page (inline CSS, inline SVG bar charts, no
  * scripts, no external links) with the same tables to f.  title is escaped.
- * Returns 0 or -1 on a write error. */
+ * An estimated cell has class="estimated", "~" and a title with its
+ * bounds.  Returns 0 or -1 on a write error. */
 int summary_html(const struct summary *s, FILE *f, const char *title);
 
 /* Read-back for tests and the scan's exit status. */
@@ -125,5 +153,31 @@ uint64_t summary_responsive(const struct summary *s);
 uint64_t summary_invalid(const struct summary *s);
 /** Records of class c. */
 uint64_t summary_class_count(const struct summary *s, enum verdict_class c);
+
+/** The unique invalid values of one provider and kind. */
+struct summary_unique {
+	uint64_t count;		/* distinct values */
+	bool estimated;		/* count is an estimate (past the cap) */
+	size_t kept;		/* values held: at most SUMMARY_EXACT_MAX */
+	size_t bytes;		/* memory held for them */
+};
+
+/** Fill *u for provider's invalid MX names (mx) or IPs.  Returns 0, or -1
+ * if the provider was never asked. */
+int summary_unique(const struct summary *s, const char *provider, bool mx,
+	struct summary_unique *u);
+
+/** One of the most common invalid values. */
+struct summary_top {
+	const char *value;	/* borrowed from s: valid until s changes */
+	uint64_t count;		/* resolvers that gave it, at most */
+	uint64_t over;		/* count - over <= the truth; 0: exact */
+};
+
+/** The up to max most common invalid MX names (mx) or IPs of provider in
+ * top[], most resolvers first, ties by value; *n how many.  Returns 0, or
+ * -1 if the provider was never asked or out of memory. */
+int summary_top(const struct summary *s, const char *provider, bool mx,
+	struct summary_top *top, size_t max, size_t *n);
 
 #endif

@@ -1,7 +1,10 @@
 /* test_summary.c: the summary from in-memory results equals the summary
  * from the same results written as JSON lines and read back; the counts
  * are the paper's; malformed lines are errors with reasons; HTML is
- * self-contained. */
+ * self-contained.  Up to SUMMARY_EXACT_MAX distinct values per provider and
+ * kind everything is exact; past it memory stays bounded, the unique count
+ * is a marked estimate within 5% and the heavy hitters still lead with
+ * counts within the documented bound. */
 #include "config.h"
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +62,259 @@ static bool row(const char *text, const char *name, const char *expect)
 	const char *nl = strchr(p, '\n');
 	return nl && (size_t)(nl - p) >= strlen(expect) &&
 		!strncmp(p, expect, strlen(expect));
+}
+
+/* One resolver giving invalid MX values mx[] and IPs ip[] for gmail.com.
+ * (nmx, nip may be 0). */
+static int add_lie(struct summary *s, char **mx, size_t nmx, char **ip,
+	size_t nip)
+{
+	struct summary_query q[2];
+	memset(q, 0, sizeof(q));
+	for (int i = 0; i < 2; i++) {
+		q[i].provider = "gmail.com.";
+		q[i].role = i ? QUERY_ADDR : QUERY_MX;
+		q[i].qtype = i ? LDNS_RR_TYPE_A : LDNS_RR_TYPE_MX;
+		q[i].answered = true;
+		q[i].class = CLASS_FALSIFIED;
+		q[i].invalid = i ? ip : mx;
+		q[i].ninvalid = i ? nip : nmx;
+	}
+	struct summary_record r = { .resolver = "192.0.2.1",
+		.class = CLASS_FALSIFIED, .classes = 1u << CLASS_FALSIFIED,
+		.responsive = true, .queries = q, .nqueries = 2 };
+	return summary_add(s, &r);
+}
+
+/* Noise value i: a distinct MX name or address per resolver. */
+static char *noise_mx(char *buf, size_t len, unsigned i)
+{
+	snprintf(buf, len, "mx-%06u.noise.example.", i);
+	return buf;
+}
+
+static char *noise_ip(char *buf, size_t len, unsigned i)
+{
+	snprintf(buf, len, "10.%u.%u.%u", (i >> 16) & 255, (i >> 8) & 255,
+		i & 255);
+	return buf;
+}
+
+static bool within(uint64_t est, uint64_t truth, double frac)
+{
+	double d = (double)est - (double)truth;
+	return (d < 0 ? -d : d) <= frac * (double)truth;
+}
+
+/* Exactly SUMMARY_EXACT_MAX distinct values, one of them from 3
+ * resolvers: all exact, no marks, and the order does not matter. */
+static void test_at_cap(void)
+{
+	struct summary *fw = summary_new(), *bw = summary_new();
+	const unsigned n = SUMMARY_EXACT_MAX + 2;	/* 3 give value 0 */
+	char m[64], a[64], *mp = m, *ap = a;
+	for (unsigned i = 0; i < n; i++) {
+		unsigned v = i < 3 ? 0 : i - 2;
+		add_lie(fw, (noise_mx(m, sizeof(m), v), &mp), 1,
+			(noise_ip(a, sizeof(a), v), &ap), 1);
+	}
+	for (unsigned i = n; i-- > 0;) {
+		unsigned v = i < 3 ? 0 : i - 2;
+		add_lie(bw, (noise_mx(m, sizeof(m), v), &mp), 1,
+			(noise_ip(a, sizeof(a), v), &ap), 1);
+	}
+	struct summary_unique u, w;
+	ok(summary_unique(fw, "gmail.com.", true, &u) == 0 &&
+		summary_unique(fw, "gmail.com.", false, &w) == 0 &&
+		u.count == SUMMARY_EXACT_MAX && !u.estimated &&
+		w.count == SUMMARY_EXACT_MAX && !w.estimated,
+		"at the cap: %d unique MX names and IPs, exact",
+		SUMMARY_EXACT_MAX);
+	struct summary_top top[2];
+	size_t nt;
+	ok(summary_top(fw, "gmail.com.", true, top, 2, &nt) == 0 && nt == 2 &&
+		!strcmp(top[0].value, "mx-000000.noise.example.") &&
+		top[0].count == 3 && top[0].over == 0 &&
+		top[1].count == 1 && top[1].over == 0,
+		"at the cap: the top value from 3 resolvers, exact");
+	char *t = print(fw, false), *tb = print(bw, false);
+	char *h = print(fw, true), *hb = print(bw, true);
+	ok(t && row(t, "gmail.com.", "16386        16386        16386"
+		"        16384        16384") && !strchr(t, '~') &&
+		strstr(t, "  gmail.com.           MX  (16379 more)\n"),
+		"at the cap: printed exactly, no estimate marks");
+	ok(h && !strstr(h, "estimated") && !strchr(h, '~'),
+		"at the cap: HTML has no estimate marks");
+	ok(t && tb && !strcmp(t, tb) && h && hb && !strcmp(h, hb),
+		"at the cap: the same records backwards print the same");
+	free(t);
+	free(tb);
+	free(h);
+	free(hb);
+	summary_free(fw);
+	summary_free(bw);
+}
+
+/* 200,000 resolvers, each with its own invalid MX name and IP, and three
+ * heavy MX names: two from the start, one only late. */
+#define NOISE 200000u
+#define H1_EVERY 20u		/* from the start: 10,000 resolvers */
+#define H2_EVERY 50u		/* from the start: 4,000 */
+#define H3_EVERY 10u		/* from resolver H3_FROM on: 5,000 */
+#define H3_FROM 150000u
+#define HIP_EVERY 25u		/* a heavy IP: 8,000 */
+
+static void feed(struct summary *s, unsigned i)
+{
+	char m[64], a[64];
+	char *mx[4] = { noise_mx(m, sizeof(m), i) }, *ip[2] = {
+		noise_ip(a, sizeof(a), i) };
+	size_t nmx = 1, nip = 1;
+	if (i % H1_EVERY == 0)
+		mx[nmx++] = "mx.heavy-1.example.";
+	if (i % H2_EVERY == 0)
+		mx[nmx++] = "mx.heavy-2.example.";
+	if (i >= H3_FROM && i % H3_EVERY == 0)
+		mx[nmx++] = "mx.heavy-3.example.";
+	if (i % HIP_EVERY == 0)
+		ip[nip++] = "192.0.2.66";
+	add_lie(s, mx, nmx, ip, nip);
+}
+
+static void test_past_cap(void)
+{
+	struct summary *s = summary_new(), *again = summary_new();
+	struct summary_unique u, w;
+	bool kept_ok = true, est_ok = true;
+	size_t early = 0, late = 0;
+	for (unsigned i = 0; i < NOISE; i++) {
+		feed(s, i);
+		feed(again, i);
+		if (i % 1000 != 999 && i != NOISE - 1)
+			continue;
+		summary_unique(s, "gmail.com.", true, &u);
+		summary_unique(s, "gmail.com.", false, &w);
+		if (u.kept > SUMMARY_EXACT_MAX || w.kept > SUMMARY_EXACT_MAX)
+			kept_ok = false;
+		/* Distinct so far: i + 1 noise values and the heavy ones. */
+		uint64_t mx_true = i + 1 + 2 + (i >= H3_FROM);
+		if (u.estimated && !within(u.count, mx_true, 0.05))
+			est_ok = false;
+		if (w.estimated && !within(w.count, i + 2, 0.05))
+			est_ok = false;
+		/* Once full, the set's memory cycles (dropped strings pile
+		 * up until their chunks are compacted): no growth. */
+		if (i >= 2 * SUMMARY_EXACT_MAX && i < NOISE / 2 &&
+		    u.bytes > early)
+			early = u.bytes;
+		if (i >= NOISE / 2 && u.bytes > late)
+			late = u.bytes;
+	}
+	ok(kept_ok, "past the cap: never more than %d values kept",
+		SUMMARY_EXACT_MAX);
+	ok(late <= early && late < (3u << 20),
+		"past the cap: memory stays bounded (at most %zu bytes from "
+		"%u to %u values, %zu after)", early, 2 * SUMMARY_EXACT_MAX,
+		NOISE / 2, late);
+	ok(est_ok, "past the cap: every estimate within 5%% along the way");
+	summary_unique(s, "gmail.com.", true, &u);
+	summary_unique(s, "gmail.com.", false, &w);
+	ok(u.estimated && w.estimated && within(u.count, NOISE + 3, 0.05) &&
+		within(w.count, NOISE + 1, 0.05),
+		"past the cap: %llu unique MX names (truly %u), %llu IPs "
+		"(truly %u), estimated", (unsigned long long)u.count, NOISE + 3,
+		(unsigned long long)w.count, NOISE + 1);
+
+	/* The heavy hitters lead, each count within [truth, truth + over]
+	 * and over within the documented bound. */
+	const uint64_t counted = NOISE + NOISE / H1_EVERY + NOISE / H2_EVERY +
+		(NOISE - H3_FROM) / H3_EVERY;
+	const uint64_t bound = counted / SUMMARY_EXACT_MAX;
+	static const struct {
+		const char *value;
+		uint64_t truth;
+	} heavy[] = {
+		{ "mx.heavy-1.example.", NOISE / H1_EVERY },
+		{ "mx.heavy-3.example.", (NOISE - H3_FROM) / H3_EVERY },
+		{ "mx.heavy-2.example.", NOISE / H2_EVERY },
+	};
+	struct summary_top top[4];
+	size_t nt;
+	ok(summary_top(s, "gmail.com.", true, top, 4, &nt) == 0 && nt == 4,
+		"past the cap: a top list");
+	for (size_t k = 0; k < 3; k++)
+		ok(nt == 4 && !strcmp(top[k].value, heavy[k].value) &&
+			top[k].count >= heavy[k].truth &&
+			top[k].count - top[k].over <= heavy[k].truth &&
+			top[k].over <= bound,
+			"past the cap: #%zu is %s, %llu resolvers (truly %llu, "
+			"over by at most %llu <= %llu)", k + 1, heavy[k].value,
+			nt == 4 ? (unsigned long long)top[k].count : 0ULL,
+			(unsigned long long)heavy[k].truth,
+			nt == 4 ? (unsigned long long)top[k].over : 0ULL,
+			(unsigned long long)bound);
+	ok(nt == 4 && top[0].over == 0 && top[2].over == 0 && top[1].over > 0,
+		"past the cap: values kept from the start are exact, the late "
+		"one is marked");
+	ok(nt == 4 && top[3].count <= bound + 1,
+		"past the cap: the next value is noise, within the bound");
+	ok(summary_top(s, "gmail.com.", false, top, 1, &nt) == 0 && nt == 1 &&
+		!strcmp(top[0].value, "192.0.2.66") &&
+		top[0].count == NOISE / HIP_EVERY && top[0].over == 0,
+		"past the cap: the heavy IP leads, exact");
+
+	char cell[64];
+	snprintf(cell, sizeof(cell), "~%llu", (unsigned long long)top[1].count);
+	char *t = print(s, false), *h = print(s, true);
+	const char *p = t ? strstr(t, "Invalid answers by provider") : NULL;
+	for (const char *nl; p && (nl = strchr(p, '\n')); p = nl + 1)
+		printf("# %.*s\n", (int)(nl - p), p);
+	char want1[160], want3[160];
+	snprintf(want1, sizeof(want1), "MX  %-40s %10s\n",
+		"mx.heavy-1.example.", "10000");
+	snprintf(want3, sizeof(want3), "MX  %-40s %10s\n",
+		"mx.heavy-3.example.", cell);
+	ok(t && strstr(t, want1) && strstr(t, want3) &&
+		strstr(t, "\n~ marks an estimate: past 16384 distinct values"),
+		"past the cap: text marks the overstated count (%s), not the "
+		"exact ones, and explains", cell);
+	snprintf(cell, sizeof(cell), " ~%llu", (unsigned long long)u.count);
+	ok(t && strstr(t, cell), "past the cap: text Table 7 has %s", cell);
+	ok(h && strstr(h, "<td class=\"estimated\" title=\"HyperLogLog") &&
+		strstr(h, "<td>mx.heavy-1.example.</td><td>10000</td>") &&
+		strstr(h, "<p class=\"estimated\">"),
+		"past the cap: HTML marks estimates with class=\"estimated\"");
+	char *t2 = print(again, false), *h2 = print(again, true);
+	ok(t && t2 && !strcmp(t, t2) && h && h2 && !strcmp(h, h2),
+		"past the cap: the same records in the same order print the "
+		"same");
+	free(t);
+	free(t2);
+	free(h);
+	free(h2);
+	summary_free(s);
+	summary_free(again);
+}
+
+/* A value longer than any name is not a name: not counted. */
+static void test_long_value(void)
+{
+	struct summary *s = summary_new();
+	char *big = malloc(SUMMARY_VALUE_MAX + 2), *ok_len =
+		malloc(SUMMARY_VALUE_MAX + 1);
+	memset(big, 'a', SUMMARY_VALUE_MAX + 1);
+	big[SUMMARY_VALUE_MAX + 1] = '\0';
+	memset(ok_len, 'b', SUMMARY_VALUE_MAX);
+	ok_len[SUMMARY_VALUE_MAX] = '\0';
+	char *vals[] = { big, ok_len };
+	add_lie(s, vals, 2, NULL, 0);
+	struct summary_unique u;
+	ok(summary_unique(s, "gmail.com.", true, &u) == 0 && u.count == 1,
+		"a value over %d characters is not counted, one of %d is",
+		SUMMARY_VALUE_MAX, SUMMARY_VALUE_MAX);
+	free(big);
+	free(ok_len);
+	summary_free(s);
 }
 
 int main(void)
@@ -209,5 +465,9 @@ int main(void)
 	summary_free(mem);
 	summary_free(back);
 	fixture_clear(&f);
+
+	test_at_cap();
+	test_past_cap();
+	test_long_value();
 	return tap_done();
 }
