@@ -18,8 +18,10 @@
 /* Sends per pump call: enough to fill libuv's sendmmsg batches, few
  * enough that replies are read between bursts. */
 #define PUMP_BATCH 512
-/* recvmmsg: libuv reads one 64 KiB chunk per datagram. */
-#define RECV_CHUNKS 16
+/* recvmmsg: libuv reads one 64 KiB chunk per datagram, at most 20
+ * (UV__MMSG_MAXWIDTH) per call.  A typical reply touches only the first
+ * page of its chunk: the rest costs address space, not memory. */
+#define RECV_CHUNKS 20
 #define RECV_BUF ((size_t)RECV_CHUNKS * 64 * 1024)
 /* A TCP reply is at most 65535 bytes plus the length prefix. */
 #define TCP_MAX (65535 + 2)
