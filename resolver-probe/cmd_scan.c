@@ -3,6 +3,9 @@
  * (validator/) and stream it out (output.h); the summary goes to stderr. */
 #include "config.h"
 #include <errno.h>
+#ifdef HAVE_MALLOC_TRIM
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -115,6 +118,7 @@ struct run {
 	struct scan *scan;
 	uv_signal_t sigint, sigterm;
 	uv_timer_t stop_timer;	/* stops the scan after a write error */
+	uv_timer_t trim_timer;	/* gives freed heap pages back, once a second */
 	bool truth_done, scan_done, judged;
 	uint64_t findings;
 	int write_error;
@@ -217,6 +221,19 @@ static int result(void *ctx, struct observation *o)
 	return 0;
 }
 
+/* The scan's live memory is bounded by the window, but resolvers waiting
+ * for their confirmation round pin parsed replies for seconds among
+ * short-lived ones, and glibc then keeps the freed pages between them:
+ * RSS grew with the number of targets (58 MB at 65,536 lab targets for 15
+ * MB in use).  malloc_trim returns every free page to the system. */
+static void trim_heap(uv_timer_t *t)
+{
+	(void)t;
+#ifdef HAVE_MALLOC_TRIM
+	malloc_trim(0);
+#endif
+}
+
 static void close_signals(struct run *r)
 {
 	if (!uv_is_closing((uv_handle_t *)&r->sigint))
@@ -225,6 +242,8 @@ static void close_signals(struct run *r)
 		uv_close((uv_handle_t *)&r->sigterm, NULL);
 	if (!uv_is_closing((uv_handle_t *)&r->stop_timer))
 		uv_close((uv_handle_t *)&r->stop_timer, NULL);
+	if (!uv_is_closing((uv_handle_t *)&r->trim_timer))
+		uv_close((uv_handle_t *)&r->trim_timer, NULL);
 }
 
 static void scan_done(void *ctx)
@@ -549,6 +568,9 @@ bad:
 	uv_signal_init(&loop, &r.sigterm);
 	uv_timer_init(&loop, &r.stop_timer);
 	uv_unref((uv_handle_t *)&r.stop_timer);
+	uv_timer_init(&loop, &r.trim_timer);
+	uv_timer_start(&r.trim_timer, trim_heap, 1000, 1000);
+	uv_unref((uv_handle_t *)&r.trim_timer);
 	r.sigint.data = r.sigterm.data = r.stop_timer.data = &r;
 	uv_signal_start(&r.sigint, on_signal, SIGINT);
 	uv_signal_start(&r.sigterm, on_signal, SIGTERM);

@@ -37,11 +37,12 @@
  * population at most 14 values per set come from more than one resolver);
  * thousands come only from per-resolver noise (bit flips, varying
  * answers), so up to this everything a reader looks up is exact.
- * Past it a count is overstated by at most 1 per 16,384 resolver-values
- * counted (61 at a million), far below a common lie's count.  A full set
+ * Past it a count is overstated by at most 1 per 4,096 resolver-values
+ * counted (244 at a million), far below a common lie's count.  A full set
  * holds 48 bytes per value and its strings (under twice their length plus
- * two 256 KB chunks): 2.1 MB for 25-character names, two per provider. */
-#define SUMMARY_EXACT_MAX 16384
+ * two 256 KB chunks): about 0.8 MB for 25-character names, two sets per
+ * provider, so a scan's summary stays within a few megabytes. */
+#define SUMMARY_EXACT_MAX 4096
 /** Longest value counted (a name in presentation form is shorter, escapes
  * included); a longer one in a saved file is not a name or address. */
 #define SUMMARY_VALUE_MAX 1024
