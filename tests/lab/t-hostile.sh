@@ -158,9 +158,39 @@ hr=$(tail -n 1 "$T/quiet.rss"); sr=$(tail -n 1 "$T/scan.rss")
 # included; the bound leaves room for their noise).
 msg="peak RSS ${sr} KB with $((rep_n + flood_k)) unsolicited replies a query to 2 resolvers (${hr} KB without those 2; bound 1.25x + 16 MB)"
 if [ "$sr" -le $((hr * 5 / 4 + 16384)) ]; then ok "$msg"; else not_ok "$msg"; fi
-bad=$(python3 - "$T/scan.jsonl" "$LAB_MANIFEST" <<'EOF'
+# Random ids can collide.  By the engine's rule a reply is charged to the
+# resolver whose in-flight query its id names on that socket, and two
+# kinds of reply name ids not their resolver's own: forged-id's (its
+# query's id ^ 0x5a5a) and repeat's copies arriving after their query
+# ended, while new queries draw ids.  About one scan in two hundred, one
+# names another resolver's query.  That resolver is excused when one of its
+# answered queries has such an id; the ids of unanswered queries are not
+# in the output, so those are excused for as many replies as forged-id is
+# short of one per try.  (strays.py: the rule, for this check and pyck.)
+cat > "$T/strays.py" <<'EOF'
+def ids(o):
+    return {q["id"] for q in o["queries"] if "id" in q} if o else set()
+def strays(got, fid, rep):
+    """How unsolicited replies charged by an id collision are excused:
+    (the ids such replies name, how many of forged-id's went elsewhere)."""
+    f = got.get(fid)
+    named = {i ^ 0x5a5a for i in ids(f)} | ids(got.get(rep))
+    short = sum(q["tries"] for q in f["queries"] if not q["tcp"]) \
+        - f["unsolicited"] if f else 0
+    return named, max(short, 0)
+def unexplained(got, extra, named):
+    """The part of extra (resolver: replies it should not have) that no
+    id collision explains."""
+    return {a: n for a, n in extra.items()
+            if n > 0 and not ids(got[a]) & named}
+EOF
+FID=$(addr "chaos forged-id")
+bad=$(PYTHONPATH=$T python3 - "$T/scan.jsonl" "$LAB_MANIFEST" "$FID" "$REP" <<'EOF'
 import json, sys
+from strays import strays, unexplained
 got = {o["resolver"]: o for o in map(json.loads, open(sys.argv[1]))}
+named, short = strays(got, sys.argv[3], sys.argv[4])
+stray = {}
 for l in open(sys.argv[2]):
     if l.startswith("#") or not l.strip():
         continue
@@ -170,21 +200,37 @@ for l in open(sys.argv[2]):
     o = got[a]
     if o["class"] != c:
         print(a, d, "want", c, "got", o["class"])
-    if ("unsolicited" in f.split(",")) != ("unsolicited" in o["flags"]):
+    want = "unsolicited" in f.split(",")
+    if want and "unsolicited" not in o["flags"]:
         print(a, d, "flag unsolicited: want", f, "got", o["flags"])
+    elif not want and "unsolicited" in o["flags"]:
+        stray[a] = o["unsolicited"]
+left = unexplained(got, stray, named)
+if sum(left.values()) > short:
+    print("unwanted flag unsolicited:", left, "forged-id short by", short)
+elif stray:
+    print("# excused (id collisions):", stray, file=sys.stderr)
 EOF
 )
 is "every resolver in the scan has exactly its manifest class and unsolicited flag" "$bad" ""
+# pyck "what" 'python expression over the scan's lines L, with r(addr),
+# Q(addr) (its queries) and ok_extra({addr: replies it should not have}):
+# true when id collisions (strays.py) explain them'
 pyck() {
 	_d=$1 _e=$2
-	if _o=$(python3 - "$T/scan.jsonl" "$_e" 2>&1 <<'EOF'
+	if _o=$(PYTHONPATH=$T python3 - "$T/scan.jsonl" "$_e" "$FID" "$REP" 2>&1 <<'EOF'
 import json, sys
+from strays import strays, unexplained
 L = [json.loads(l) for l in open(sys.argv[1])]
 def r(a):
     m = [o for o in L if o["resolver"] == a]
     return m[0] if m else None
 def Q(a):
     return r(a)["queries"]
+got = {o["resolver"]: o for o in L}
+named, short = strays(got, sys.argv[3], sys.argv[4])
+def ok_extra(extra):
+    return sum(unexplained(got, extra, named).values()) <= short
 res = eval(sys.argv[2])
 if res is not True:
     print("got:", res)
@@ -194,19 +240,19 @@ EOF
 }
 honest=$(sed 's/.*/"&"/' "$T/honest" | paste -sd, -)
 pyck "honest resolvers beside the flood: correct, nothing unsolicited charged to them" \
-	"all(r(a)['class'] == 'correct' and r(a)['unsolicited'] == 0 for a in [$honest])"
+	"all(r(a)['class'] == 'correct' for a in [$honest]) and ok_extra({a: r(a)['unsolicited'] for a in [$honest]})"
 pyck "oversized udp: every reply taken whole over UDP" \
 	"all(q['status'] == 'ok' and not q['tcp'] for q in Q('$OVU'))"
 pyck "oversized tcp: every reply taken over TCP" \
 	"all(q['status'] == 'ok' and q['tcp'] for q in Q('$OVT'))"
 pyck "empty: the empty datagrams ignored (not counted), every query timed out" \
-	"all(q['status'] == 'timeout' and q['tries'] == 2 for q in Q('$EMP')) and r('$EMP')['unsolicited'] == 0"
+	"all(q['status'] == 'timeout' and q['tries'] == 2 for q in Q('$EMP')) and ok_extra({'$EMP': r('$EMP')['unsolicited']})"
 pyck "late: every query timed out after 2 tries; the late replies charged to nobody" \
-	"all(q['status'] == 'timeout' and q['tries'] == 2 for q in Q('$LATE')) and r('$LATE')['unsolicited'] == 0"
+	"all(q['status'] == 'timeout' and q['tries'] == 2 for q in Q('$LATE')) and ok_extra({'$LATE': r('$LATE')['unsolicited']})"
 pyck "repeat: every query answered once, the copies counted against it (at least one query's worth)" \
-	"all(q['status'] == 'ok' and q['tries'] == 1 for q in Q('$REP')) and $rep_n - 1 <= r('$REP')['unsolicited'] <= ($rep_n - 1) * len(Q('$REP'))"
+	"all(q['status'] == 'ok' and q['tries'] == 1 for q in Q('$REP')) and $rep_n - 1 <= r('$REP')['unsolicited'] <= ($rep_n - 1) * len(Q('$REP')) + short"
 pyck "flood: the forged answer never accepted, every forged reply counted against the query it names" \
-	"all(q['status'] == 'ok' for q in Q('$FLO')) and not any('45.33.32.156' in x or 'flood-lie' in x for q in Q('$FLO') for x in q.get('answer', [])) and r('$FLO')['unsolicited'] == $flood_k * sum(q['tries'] for q in Q('$FLO'))"
+	"all(q['status'] == 'ok' for q in Q('$FLO')) and not any('45.33.32.156' in x or 'flood-lie' in x for q in Q('$FLO') for x in q.get('answer', [])) and r('$FLO')['unsolicited'] >= $flood_k * sum(q['tries'] for q in Q('$FLO')) and ok_extra({'$FLO': r('$FLO')['unsolicited'] - $flood_k * sum(q['tries'] for q in Q('$FLO'))})"
 pyck "malformed ones: every query ended malformed, none counted unsolicited" \
 	"all(q['status'] == 'malformed' for o in L if o['class'] == 'malformed' for q in o['queries'])"
 check "the summary counts the unsolicited replies" \

@@ -50,10 +50,41 @@ is "labelled scan: exit status 1 (findings)" "$?" 1
 want=$(grep -v '^#' "$LAB_TARGETS" | grep -c .)
 is "one line per target" "$(wc -l < "$T/lab.jsonl" | tr -d ' ')" "$want"
 # Classes: the manifest's, except bitflip-sometimes (random: bitflip when
-# a flip happened, correct when none did).
-bad=$(python3 - "$T/lab.jsonl" "$LAB_MANIFEST" <<'EOF'
-import json, sys
+# a flip happened, correct when none did), and except a bitflip whose
+# flipped outlook addresses differ between the two rounds: outlook's host
+# rotates (chaos authrotate), so when a cache upstream refreshes between
+# the rounds (about one scan in two hundred) the validator sees a
+# different false answer each ask: varying, falsified.  Excused only when
+# each such answer is a rotation address with the configured bit flipped.
+#
+# The unsolicited flag: the manifest's, except where random ids collide.
+# By the engine's rule a reply is charged to the resolver whose in-flight
+# query its id names on that socket, and two kinds of reply name ids not
+# their resolver's own: forged-id's (its query's id ^ 0x5a5a) and repeat's
+# copies arriving after their query ended, while new queries draw ids.
+# About one scan in a hundred, one names another resolver's query.  That
+# resolver is excused when one of its answered queries has such an id; the
+# ids of unanswered queries are not in the output, so those are excused
+# for as many replies as forged-id is short of one per try.
+bad=$(python3 - "$T/lab.jsonl" "$LAB_MANIFEST" "$LAB_DIR/chaos.conf" <<'EOF'
+import ipaddress, json, sys
 got = {o["resolver"]: o for o in map(json.loads, open(sys.argv[1]))}
+stray, named, short = [], set(), 0
+ids = lambda o: {q["id"] for q in o["queries"] if "id" in q}
+rotation = set()
+for l in open(sys.argv[3]):
+    w = l.split("#")[0].split()
+    if w[1:2] == ["authrotate"]:
+        rotation |= {x for x in w[3:] if "=" not in x}
+def rotated_flips(o, bit):
+    """Every falsified query is varying and each of its A records is a
+    rotation address with bit flipped."""
+    bad = [q for q in o["queries"] if q["verdict"] and
+           q["verdict"]["class"] == "falsified"]
+    return bad and all("varying" in q["verdict"]["flags"] and
+        q.get("answer") and all(str(ipaddress.ip_address(int(
+            ipaddress.ip_address(r.split()[-1])) ^ 1 << bit)) in rotation
+            for r in q["answer"] if r.split()[3] == "A") for q in bad)
 for l in open(sys.argv[2]):
     if l.startswith("#") or not l.strip():
         continue
@@ -62,12 +93,35 @@ for l in open(sys.argv[2]):
     if o is None:
         print(a, "missing"); continue
     ok = {c} | ({"correct"} if "bitflip-sometimes" in d else set())
+    if c == "bitflip" and o["class"] == "falsified":
+        w = d.split()
+        bit = int(w[3] if w[1] == "bitflip-sometimes" and len(w) > 3 else
+                  w[2] if w[1] == "bitflip" and len(w) > 2 else 24)
+        if rotated_flips(o, bit):
+            ok.add("falsified")
+            print("# excused (rotation):", a, d, o["why"], file=sys.stderr)
     if o["class"] not in ok:
         print(a, d, "want", c, "got", o["class"])
     # The engine's own flag; the others are the validator's to test.
     fl = "unsolicited"
-    if (fl in f.split(",")) != (fl in o["flags"]):
+    want = fl in f.split(",")
+    if want and fl not in o["flags"]:
         print(a, d, "flag", fl, "want", f, "got", o["flags"])
+    elif not want and fl in o["flags"]:
+        stray.append((a, d, o["unsolicited"]))
+    if d.startswith("chaos forged-id"):
+        named |= {i ^ 0x5a5a for i in ids(o)}
+        short = max(0, sum(q["tries"] for q in o["queries"]
+                           if not q["tcp"]) - o["unsolicited"])
+    elif d.startswith("chaos repeat"):
+        named |= ids(o)
+left = [x for x in stray if not ids(got[x[0]]) & named]
+if sum(x[2] for x in left) > short:
+    for a, d, n in left:
+        print(a, d, "unwanted flag unsolicited:", n, "replies;",
+              "forged-id short by", short)
+elif stray:
+    print("# excused (id collisions):", stray, file=sys.stderr)
 EOF
 )
 is "every labelled resolver has its manifest class (and unsolicited flag)" "$bad" ""
@@ -99,7 +153,10 @@ $P scan -q --blocklist "$LAB_BLOCKLIST" --queries gmail.com/A \
 	--timeout 0.4 --retries 2 -o "$T/silent.jsonl" "$S" 2> /dev/null
 t1=$(now_ms)
 el=$((t1 - t0))
-if [ $el -ge 1150 ] && [ $el -lt 2500 ]; then
+# The lower bound is the point (each try waits its timeout); the tries are
+# counted below, so the upper bound only says it did not hang: 3 s over
+# leave room for a sanitizer build starting on a loaded machine.
+if [ $el -ge 1150 ] && [ $el -lt 4200 ]; then
 	ok "3 tries of 0.4 s take about 1.2 s ($el ms)"
 else
 	not_ok "3 tries of 0.4 s take about 1.2 s ($el ms)"
@@ -137,13 +194,19 @@ fi
 is "every rate-limited target accounted for" \
 	"$(wc -l < "$T/rate.jsonl" | tr -d ' ')" "$n"
 
-# 4. SIGINT halfway: exit status 3, only complete and valid lines.
+# 4. SIGINT halfway: exit status 3, only complete and valid lines.  The
+# signal goes once more than 100 lines are out (waited for, up to 60 s,
+# rather than a fixed sleep that a slow start could outlast).
 # shellcheck disable=SC2086
 $P scan -q --blocklist "$LAB_BLOCKLIST" --queries 'example.com/A,*.example.com/A' \
 	--rate 3000 --timeout 1 -o "$T/int.jsonl" $LAB_POPULATION \
 	2> "$T/int.err" &
 pid=$!
-sleep 2
+i=0
+while [ $i -lt 600 ] && [ "$(cat "$T/int.jsonl" 2> /dev/null | wc -l)" -le 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
 kill -INT $pid
 wait $pid
 is "SIGINT: exit status 3" "$?" 3
