@@ -712,21 +712,23 @@ static void pump(struct scan *s)
 	maybe_finish(s);
 }
 
-/* A reply that belongs to nothing outstanding: count it, and against the
- * resolver it claims to answer (the query its id names on this socket,
- * e.g. a reply sent from another address) or else the resolver it came
- * from, if either is in flight. */
+/* A reply that belongs to nothing outstanding: count it, and against its
+ * sender when that is a resolver in flight (a wrong id, a duplicate, a
+ * late reply), else against the resolver whose query its id names on this
+ * socket (someone answering for it from another address: a spoof, or a
+ * resolver replying from an address it was not asked on).  The sender
+ * comes first because ids are random: a bad reply's id may name another
+ * resolver's query by chance, and that resolver did nothing. */
 static void unsolicited(struct scan *s, struct query *claimed,
 	const struct sockaddr *from)
 {
 	s->st.unsolicited++;
-	struct resolver *r = claimed && claimed->state != Q_DONE ?
-		claimed->r : hash_find(s, from);
+	struct resolver *r = hash_find(s, from);
+	if (!r && claimed && claimed->state != Q_DONE)
+		r = claimed->r;
 	if (r && r->obs)
 		r->obs->unsolicited++;
 }
-
-/* --- TCP after TC ----------------------------------------------------- */
 
 static void on_tcp_closed(uv_handle_t *h)
 {
