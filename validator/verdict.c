@@ -50,7 +50,8 @@
  *    become bitflip + transient.  A question whose other asks timed out is
  *    not transient: nothing contradicted the answer.
  *  - varying: a question with two or more invalid answers that differ and
- *    none acceptable; or, across questions, three or more answered
+ *    none acceptable, unless each is a bit flip of an acceptable answer
+ *    (a flipper in front of a rotating truth stays bitflip); or, across questions, three or more answered
  *    questions, none acceptable, all different.  Varying answers count as
  *    falsified.
  *  - static: the NX control answered, three or more distinct questions
@@ -901,7 +902,7 @@ static int rule_repeats(struct verdict *v, const struct observation *o,
 		    o->results[i].role == QUERY_NXCONTROL)
 			continue;
 		size_t ninv = 0, nval = 0, nmemb = 0;
-		bool same = true;
+		bool same = true, flips = true;
 		const char *sig0 = NULL;
 		for (size_t k = i; k < n; k++) {
 			if (!judged_usable(v, js, k) || strcmp(js[k].key, js[i].key))
@@ -909,6 +910,7 @@ static int rule_repeats(struct verdict *v, const struct observation *o,
 			done[k] = true;
 			nmemb++;
 			if (class_invalid(v->queries[k].class)) {
+				flips &= v->queries[k].class == CLASS_BITFLIP;
 				if (ninv++ == 0)
 					sig0 = js[k].sig;
 				else if (!sig0 || !js[k].sig || strcmp(sig0, js[k].sig))
@@ -919,6 +921,10 @@ static int rule_repeats(struct verdict *v, const struct observation *o,
 		}
 		if (nmemb < 2 || ninv == 0)
 			continue;
+		/* Different flips of acceptable answers are a bit flipper in
+		 * front of a rotating truth (a cache refreshed between the
+		 * asks), not a liar making answers up. */
+		bool varying = ninv >= 2 && !same && !flips;
 		for (size_t k = i; k < n && rc == 0; k++) {
 			struct query_verdict *qv = &v->queries[k];
 			if (!judged_usable(v, js, k) || strcmp(js[k].key, js[i].key) ||
@@ -929,7 +935,7 @@ static int rule_repeats(struct verdict *v, const struct observation *o,
 				qv->flags |= FLAG_TRANSIENT;
 				rc = ev_append(&qv->evidence, " (transient: another "
 					"ask of this question was answered acceptably)");
-			} else if (ninv >= 2 && !same) {
+			} else if (varying) {
 				qv->class = CLASS_FALSIFIED;
 				qv->flags |= FLAG_VARYING;
 				rc = ev_append(&qv->evidence, " (varying: a different "
