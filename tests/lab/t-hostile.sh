@@ -158,26 +158,24 @@ hr=$(tail -n 1 "$T/quiet.rss"); sr=$(tail -n 1 "$T/scan.rss")
 # included; the bound leaves room for their noise).
 msg="peak RSS ${sr} KB with $((rep_n + flood_k)) unsolicited replies a query to 2 resolvers (${hr} KB without those 2; bound 1.25x + 16 MB)"
 if [ "$sr" -le $((hr * 5 / 4 + 16384)) ]; then ok "$msg"; else not_ok "$msg"; fi
-# Random ids can collide.  By the engine's rule a reply is charged to the
-# resolver whose in-flight query its id names on that socket, and two
-# kinds of reply name ids not their resolver's own: forged-id's (its
-# query's id ^ 0x5a5a) and repeat's copies arriving after their query
-# ended, while new queries draw ids.  About one scan in two hundred, one
-# names another resolver's query.  That resolver is excused when one of its
-# answered queries has such an id; the ids of unanswered queries are not
-# in the output, so those are excused for as many replies as forged-id is
-# short of one per try.  (strays.py: the rule, for this check and pyck.)
+# Random ids can collide.  The engine charges a bad reply to its sender
+# while that resolver is in flight, so forged-id (its forgery comes before
+# the real reply) is charged one per try; but repeat's copies arriving
+# after their resolver finished are charged to whichever query their id
+# names on that socket, and new queries draw ids at random.  A resolver
+# with unwanted unsolicited replies is excused when one of its answered
+# queries has one of repeat's ids.  (strays.py: the rule, for this check
+# and pyck.)
 cat > "$T/strays.py" <<'EOF'
 def ids(o):
     return {q["id"] for q in o["queries"] if "id" in q} if o else set()
 def strays(got, fid, rep):
-    """How unsolicited replies charged by an id collision are excused:
-    (the ids such replies name, how many of forged-id's went elsewhere)."""
+    """The ids repeat's late copies may name, and how many of forged-id's
+    forgeries were charged elsewhere (should be none)."""
     f = got.get(fid)
-    named = {i ^ 0x5a5a for i in ids(f)} | ids(got.get(rep))
     short = sum(q["tries"] for q in f["queries"] if not q["tcp"]) \
         - f["unsolicited"] if f else 0
-    return named, max(short, 0)
+    return ids(got.get(rep)), max(short, 0)
 def unexplained(got, extra, named):
     """The part of extra (resolver: replies it should not have) that no
     id collision explains."""
@@ -206,7 +204,7 @@ for l in open(sys.argv[2]):
     elif not want and "unsolicited" in o["flags"]:
         stray[a] = o["unsolicited"]
 left = unexplained(got, stray, named)
-if sum(left.values()) > short:
+if left or short:
     print("unwanted flag unsolicited:", left, "forged-id short by", short)
 elif stray:
     print("# excused (id collisions):", stray, file=sys.stderr)
