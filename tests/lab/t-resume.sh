@@ -49,11 +49,7 @@ $P scan -q $TRUTH --blocklist "$LAB_BLOCKLIST" --rate 1500 --timeout 0.5 \
 	--retries 1 --confirm-delay 0.3 --seed 11 -o "$T/r.jsonl" "$PART" \
 	2> "$T/int.err" &
 pid=$!
-i=0
-while [ $i -lt 300 ] && [ "$(lines "$T/r.jsonl")" -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_lines "$T/r.jsonl" 100 30
 kill -INT $pid
 wait $pid
 is "interrupted: exit status 3" "$?" 3
@@ -185,17 +181,10 @@ check "... telling the user to choose a rate" \
 # 65,536 targets is slow in a sanitizer build on a loaded machine), not a
 # fixed time that a slow start could outlast (a signal before the scan's
 # handler is set would kill it).
-first() {
-	_i=0
-	while [ $_i -lt 600 ] && [ "$(lines "$1")" -lt 1 ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-}
 $P scan -q --blocklist "$LAB_BLOCKLIST" --queries "$Q" --rate 2000 \
 	--timeout 0.5 -f "$T/65537" -o "$T/big.jsonl" 2> "$T/big2.err" &
 pid=$!
-first "$T/big.jsonl"
+wait_lines "$T/big.jsonl" 1
 kill -INT $pid
 wait $pid
 is "with --rate it starts (interrupted: exit 3)" "$?" 3
@@ -204,7 +193,7 @@ check "... and wrote results" test -s "$T/big.jsonl"
 $P scan -q --blocklist "$LAB_BLOCKLIST" --queries "$Q" --timeout 0.5 \
 	-f "$T/65536" -o "$T/pop.jsonl" 2> "$T/pop.err" &
 pid=$!
-first "$T/pop.jsonl"
+wait_lines "$T/pop.jsonl" 1
 kill -INT $pid
 wait $pid
 is "exactly 65536 targets start without --rate (interrupted: exit 3)" "$?" 3

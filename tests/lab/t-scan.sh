@@ -175,11 +175,7 @@ $P scan -q --blocklist "$LAB_BLOCKLIST" --queries 'example.com/A,*.example.com/A
 	--rate 3000 --timeout 1 -o "$T/int.jsonl" $LAB_POPULATION \
 	2> "$T/int.err" &
 pid=$!
-i=0
-while [ $i -lt 600 ] && [ "$(cat "$T/int.jsonl" 2> /dev/null | wc -l)" -le 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_lines "$T/int.jsonl" 101
 kill -INT $pid
 wait $pid
 is "SIGINT: exit status 3" "$?" 3

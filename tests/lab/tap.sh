@@ -71,6 +71,18 @@ skip() {
 	printf 'ok %d - %s # SKIP %s\n' "$tap_n" "$1" "$2"
 }
 
+# wait_lines FILE N [SECONDS]: wait until FILE has at least N lines, or
+# SECONDS (60) have passed: a scan to be interrupted has made progress,
+# however slowly a sanitizer build starts on a loaded machine.
+wait_lines() {
+	_w=0
+	while [ $_w -lt $((${3:-60} * 10)) ] &&
+	    [ "$(cat "$1" 2> /dev/null | wc -l)" -lt "$2" ]; do
+		sleep 0.1
+		_w=$((_w + 1))
+	done
+}
+
 tap_done() {
 	printf '1..%d\n' "$tap_n"
 	[ "$tap_failed" -eq 0 ]
