@@ -715,16 +715,19 @@ static void pump(struct scan *s)
 /* A reply that belongs to nothing outstanding: count it, and against its
  * sender when that is a resolver in flight (a wrong id, a duplicate, a
  * late reply), else against the resolver whose query its id names on this
- * socket (someone answering for it from another address: a spoof, or a
- * resolver replying from an address it was not asked on).  The sender
- * comes first because ids are random: a bad reply's id may name another
+ * socket when it answers that query's question (someone answering for it
+ * from another address: a spoof, or a resolver replying from an address
+ * it was not asked on).  The sender comes first, and the question must
+ * match, because ids are random: a stray reply's id may name another
  * resolver's query by chance, and that resolver did nothing. */
 static void unsolicited(struct scan *s, struct query *claimed,
-	const struct sockaddr *from)
+	const uint8_t *pkt, size_t len, const struct sockaddr *from)
 {
 	s->st.unsolicited++;
 	struct resolver *r = hash_find(s, from);
-	if (!r && claimed && claimed->state != Q_DONE)
+	if (!r && claimed && claimed->state != Q_DONE &&
+	    match_reply(pkt, len, claimed->wire, claimed->len, false) ==
+	    MATCH_OK)
 		r = claimed->r;
 	if (r && r->obs)
 		r->obs->unsolicited++;
@@ -880,7 +883,7 @@ static void handle_reply(struct scan *s, unsigned sock, const uint8_t *pkt,
 	if (!q || q->tries == 0 ||
 	    (q->state != Q_OUTSTANDING && q->state != Q_QUEUED) ||
 	    !match_source((const struct sockaddr *)&q->r->sa, from)) {
-		unsolicited(s, q, from);
+		unsolicited(s, q, pkt, len, from);
 		return;
 	}
 	enum match_result m = match_reply(pkt, len, q->wire, q->len, s->o.x20);
@@ -895,7 +898,7 @@ static void handle_reply(struct scan *s, unsigned sock, const uint8_t *pkt,
 		return;
 	}
 	if (m != MATCH_OK) {
-		unsolicited(s, q, from);
+		unsolicited(s, q, pkt, len, from);
 		return;
 	}
 	s->st.accepted++;

@@ -58,9 +58,10 @@ is "one line per target" "$(wc -l < "$T/lab.jsonl" | tr -d ' ')" "$want"
 # The engine charges a bad reply to its sender while that resolver is in
 # flight, so forged-id (which sends its forgery before the real reply) is
 # charged one per try; but repeat's copies arriving after their resolver
-# finished are charged to whichever query their id names on that socket,
-# and new queries draw ids at random: a resolver with an unwanted flag is
-# excused when one of its answered queries has one of repeat's ids.
+# finished are charged to the query their id names on that socket when it
+# asks the same question, and new queries draw ids at random: a resolver
+# with an unwanted flag is excused when one of its answered queries has
+# one of repeat's ids.
 bad=$(python3 - "$T/lab.jsonl" "$LAB_MANIFEST" <<'EOF'
 import json, sys
 got = {o["resolver"]: o for o in map(json.loads, open(sys.argv[1]))}

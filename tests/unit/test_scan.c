@@ -188,7 +188,7 @@ static void on_tick(uv_timer_t *t)
 /* --- the script: what each target does ---------------------------------- */
 
 enum who { HONEST = 1, FORGED, WRONGSRC, DUP, LOWER, LATE, TC, GARBLED,
-	SILENT, SLOW };
+	SILENT, SLOW, STRAY };
 
 /* An honest reply to query q: QR, RA, one A record 192.0.2.<last octet>. */
 static size_t honest(const uint8_t *q, size_t len, uint8_t *out, size_t cap,
@@ -283,6 +283,14 @@ static void script(uv_udp_t *h, const uint8_t *q, size_t len,
 		break;
 	case SLOW:
 		reply(h, r, n, &from, 20);
+		break;
+	case STRAY:
+		/* From an address not scanned, with this query's id but
+		 * another question: another resolver's reply whose random id
+		 * happens to name this query. */
+		from.sin_addr.s_addr = htonl(0x7f0000fd);
+		r[13] ^= 0x01;
+		reply(h, r, n, &from, 1);
 		break;
 	}
 }
@@ -407,7 +415,7 @@ int main(void)
 	};
 
 	const uint8_t all[] = { HONEST, FORGED, WRONGSRC, DUP, LOWER, TC,
-		GARBLED, SILENT };
+		GARBLED, SILENT, STRAY };
 	struct scan_stats st = run(so, all, sizeof(all));
 	ok(done && ngot == sizeof(all), "every target handed out (%zu)", ngot);
 	struct observation *o;
@@ -436,6 +444,12 @@ int main(void)
 		"wrong source: never accepted, 2 tries each, 4 unsolicited "
 		"counted against the resolver whose id they claim (%u)",
 		o ? o->unsolicited : 0);
+	o = of(STRAY);
+	ok(o && o->results[0].status == REPLY_TIMEOUT &&
+		o->results[0].tries == 2 && o->unsolicited == 0,
+		"a stray reply naming its query's id with another question, from "
+		"an address not scanned: not charged to it (%u)",
+		o ? o->unsolicited : 0);
 	o = of(DUP);
 	ok(o && o->results[0].status == REPLY_OK && o->results[1].status ==
 		REPLY_OK, "duplicate: the first copy accepted");
@@ -456,12 +470,13 @@ int main(void)
 	ok(o && o->results[0].status == REPLY_TIMEOUT &&
 		o->results[0].tries == 2 && o->results[1].status == REPLY_TIMEOUT,
 		"silent: timeout after 2 tries");
-	ok(st.sent == sends && st.timeouts == 2 + 2 + 2,
-		"counters: sent %llu, timeouts %llu (wrong source, lower, silent)",
-		(unsigned long long)st.sent, (unsigned long long)st.timeouts);
-	ok(st.unsolicited == 2 + 4 + 2 + 4,
-		"unsolicited: forged 2, wrong source 4, duplicates 2, case 4: "
-		"%llu", (unsigned long long)st.unsolicited);
+	ok(st.sent == sends && st.timeouts == 2 + 2 + 2 + 2,
+		"counters: sent %llu, timeouts %llu (wrong source, lower, silent, "
+		"stray)", (unsigned long long)st.sent,
+		(unsigned long long)st.timeouts);
+	ok(st.unsolicited == 2 + 4 + 2 + 4 + 4,
+		"unsolicited: forged 2, wrong source 4, duplicates 2, case 4, "
+		"stray 4: %llu", (unsigned long long)st.unsolicited);
 	ok(st.malformed == 4, "malformed: 2 queries x 2 tries (%llu)",
 		(unsigned long long)st.malformed);
 	reset();
