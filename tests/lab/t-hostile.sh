@@ -163,10 +163,9 @@ if [ "$sr" -le $((hr * 5 / 4 + 16384)) ]; then ok "$msg"; else not_ok "$msg"; fi
 # the real reply) is charged one per try; but repeat's copies arriving
 # after their resolver finished are charged to the query their id names
 # on that socket when it asks the same question, and new queries draw ids
-# at random.  A resolver
-# with unwanted unsolicited replies is excused when one of its answered
-# queries has one of repeat's ids.  (strays.py: the rule, for this check
-# and pyck.)
+# at random.  A resolver with unwanted unsolicited replies is excused when
+# one of its answered queries has one of repeat's ids.  (strays.py: the
+# rule, for this check and pyck.)
 cat > "$T/strays.py" <<'EOF'
 def ids(o):
     return {q["id"] for q in o["queries"] if "id" in q} if o else set()
