@@ -126,17 +126,9 @@ int rrtext_fast(char *out, size_t size, const ldns_rr *rr)
 	return (int)(p - out);
 }
 
-int rrtext(ldns_buffer *b, const ldns_rr *rr)
+int rrtext_ldns(ldns_buffer *b, const ldns_rr *rr)
 {
 	ldns_buffer_clear(b);
-	if (!ldns_buffer_reserve(b, RRTEXT_FAST_MAX))
-		return -1;
-	int n = rrtext_fast((char *)ldns_buffer_begin(b),
-		ldns_buffer_capacity(b), rr);
-	if (n >= 0) {
-		ldns_buffer_set_position(b, (size_t)n);
-		return 0;
-	}
 	if (ldns_rr2buffer_str_fmt(b, ldns_output_format_default, rr) !=
 	    LDNS_STATUS_OK || !ldns_buffer_reserve(b, 1))
 		return -1;
@@ -152,4 +144,18 @@ int rrtext(ldns_buffer *b, const ldns_rr *rr)
 	s[len] = '\0';
 	ldns_buffer_set_position(b, len);
 	return 0;
+}
+
+int rrtext(ldns_buffer *b, const ldns_rr *rr)
+{
+	ldns_buffer_clear(b);
+	if (!ldns_buffer_reserve(b, RRTEXT_FAST_MAX))
+		return -1;
+	int n = rrtext_fast((char *)ldns_buffer_begin(b),
+		ldns_buffer_capacity(b), rr);
+	if (n >= 0) {
+		ldns_buffer_set_position(b, (size_t)n);
+		return 0;
+	}
+	return rrtext_ldns(b, rr);
 }

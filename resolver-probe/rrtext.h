@@ -22,6 +22,11 @@
  * it prints (the caller asks ldns). */
 int rrtext_fast(char *out, size_t size, const ldns_rr *rr);
 
+/** The slow path alone: rr's text as ldns prints it, tabs made spaces and
+ * the newline dropped, into b (cleared first, NUL-terminated).  Returns 0,
+ * or -1 when ldns cannot print it.  Tests hold the fast path to it. */
+int rrtext_ldns(ldns_buffer *b, const ldns_rr *rr);
+
 /** rr's text into b (cleared first, NUL-terminated, read it with
  * ldns_buffer_begin and ldns_buffer_position), by the fast path or by
  * ldns.  Returns 0, or -1 when ldns cannot print it or memory runs out. */
