@@ -15,7 +15,6 @@
 #include "dnssec/dane.h"
 #include "dnssec/smtp.h"
 #include "dnssec/truth_resolve.h"
-#include "resolver-probe/commands.h"
 
 #define VERDICT_UNSET DANE_VERDICT_COUNT
 #define LOG_MAX 65536		/* transcript bytes kept per address */
@@ -29,21 +28,6 @@ static const char *verdict_names[] = {
 const char *dane_verdict_str(enum dane_verdict v)
 {
 	return v < DANE_VERDICT_COUNT ? verdict_names[v] : "unknown";
-}
-
-int dane_verdict_exit(enum dane_verdict v)
-{
-	switch (v) {
-	case DANE_VALID:
-	case DANE_INSECURE:
-		return EXIT_AGREE;
-	case DANE_UNREACHABLE:
-	case DANE_DNS_ERROR:
-	case DANE_VERDICT_COUNT:
-		return EXIT_INCOMPLETE;
-	default:
-		return EXIT_FINDING;
-	}
 }
 
 void dane_opts_init(struct dane_opts *o)

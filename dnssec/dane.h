@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <uv.h>
-#include "validator/truth.h"
+#include "judge/truth.h"
 #include "dnssec/tlsa.h"
 #include "dnssec/truth_opts.h"
 
@@ -31,10 +31,6 @@ enum dane_verdict {
 /** "bogus", "dane-fail", "starttls-stripped", "no-starttls",
  * "unreachable", "dns-error", "dane-valid", "dane-insecure". */
 const char *dane_verdict_str(enum dane_verdict v);
-
-/** The exit status (resolver-probe/commands.h) a domain verdict gives:
- * 0 valid or insecure, 1 bogus or a failure, 3 unreachable or dns-error. */
-int dane_verdict_exit(enum dane_verdict v);
 
 /** What happened at one address. */
 struct dane_addr {

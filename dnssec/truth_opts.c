@@ -8,7 +8,8 @@
 #include <string.h>
 #include <ldns/ldns.h>
 #include "dnssec/truth_opts.h"
-#include "validator/providers.h"
+#include "judge/providers.h"
+#include "common/datafile.h"
 
 /* Default paths live here so the strings outlive *o. */
 static char default_hints[PATH_MAX];
@@ -325,4 +326,17 @@ int truth_opts_check(const struct truth_opts *o, char *err, size_t errlen)
 	if (truth_check_anchor(o->trust_anchor, err, errlen) < 0)
 		return -1;
 	return 0;
+}
+
+int providers_load(struct truth *t, const char *path, char *err,
+	size_t errlen)
+{
+	char *text;
+	size_t len;
+	if (datafile_read(path, DATAFILE_MAX, &text, &len, err,
+	    errlen) < 0)
+		return -1;
+	int rc = providers_parse(t, text, len, path, err, errlen);
+	free(text);
+	return rc;
 }

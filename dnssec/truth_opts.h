@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <getopt.h>
+#include "judge/truth.h"
 
 /** Where truth resolution starts from and how hard it tries. */
 struct truth_opts {
@@ -73,5 +74,11 @@ int truth_check_anchor(const char *file, char *err, size_t errlen);
 /** Check both files named in *o (hints and trust anchor).  Returns 0 or
  * -1 with the first problem in err. */
 int truth_opts_check(const struct truth_opts *o, char *err, size_t errlen);
+
+/** Read the providers file at path and parse it into t with
+ * providers_parse.  Returns 0, or -1 with "path: reason" or
+ * "path:line: reason" in err. */
+int providers_load(struct truth *t, const char *path, char *err,
+	size_t errlen);
 
 #endif

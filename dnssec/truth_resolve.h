@@ -15,9 +15,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <uv.h>
-#include "validator/truth.h"
+#include "judge/truth.h"
 #include "dnssec/truth_opts.h"
-#include "resolver-probe/json.h"
 
 struct truth_run;
 
@@ -85,16 +84,5 @@ struct truth_run *truth_resolve_start(uv_loop_t *loop, struct truth *t,
 int truth_answer_split(const ldns_pkt *pkt, const char *qname,
 	uint16_t qtype, ldns_rr_list *rrs, ldns_rr_list *cnames,
 	uint32_t *ttl);
-
-/** Print an answer dig-like: a ";; NAME TYPE (status) RCODE" header line
- * (bogus with its reason), the CNAMEs followed and the records in
- * presentation form (ldns).  */
-void truth_answer_print(FILE *f, const struct truth_answer *a);
-
-/** Write an answer as a JSON object under key (NULL inside an array):
- * qname, qtype, rcode, status, why_bogus, ttl, provider, timed_out, cnames,
- * records (presentation form). */
-void truth_answer_json(struct json *j, const char *key,
-	const struct truth *t, const struct truth_answer *a);
 
 #endif

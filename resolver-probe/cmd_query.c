@@ -14,16 +14,18 @@
 #include <uv.h>
 #include <ldns/ldns.h>
 #include "resolver-probe/commands.h"
-#include "resolver-probe/options.h"
-#include "resolver-probe/json.h"
-#include "resolver-probe/output.h"
-#include "resolver-probe/plan.h"
-#include "resolver-probe/scan.h"
-#include "validator/providers.h"
-#include "validator/truth.h"
-#include "validator/verdict.h"
+#include "common/datafile.h"
+#include "common/options.h"
+#include "common/json.h"
+#include "scan/output.h"
+#include "scan/plan.h"
+#include "scan/scan.h"
+#include "judge/providers.h"
+#include "judge/truth.h"
+#include "judge/verdict.h"
 #include "dnssec/truth_opts.h"
 #include "dnssec/truth_resolve.h"
+#include "resolver-probe/truth_print.h"
 
 #define QUERY_JSON_MAX (4u << 20)
 

@@ -8,8 +8,8 @@
 #include <errno.h>
 #include <getopt.h>
 #include "resolver-probe/commands.h"
-#include "resolver-probe/output.h"
-#include "resolver-probe/summary.h"
+#include "scan/output.h"
+#include "scan/summary.h"
 
 static void usage(FILE *f)
 {

@@ -1,6 +1,6 @@
 /* cmd_scan.c: the 'scan' subcommand: resolve the truth, then probe every
  * target with the plan (scan.h), classify each resolver as it completes
- * (validator/) and stream it out (output.h); the summary goes to stderr. */
+ * (judge/) and stream it out (output.h); the summary goes to stderr. */
 #include "config.h"
 #include <errno.h>
 #ifdef HAVE_MALLOC_TRIM
@@ -16,18 +16,19 @@
 #include <openssl/rand.h>
 #include <uv.h>
 #include "resolver-probe/commands.h"
-#include "resolver-probe/options.h"
-#include "resolver-probe/scan.h"
-#include "resolver-probe/plan.h"
-#include "resolver-probe/targets.h"
-#include "resolver-probe/blocklist.h"
-#include "resolver-probe/permute.h"
-#include "resolver-probe/output.h"
-#include "resolver-probe/summary.h"
-#include "resolver-probe/resume.h"
-#include "validator/truth.h"
-#include "validator/verdict.h"
-#include "validator/providers.h"
+#include "common/datafile.h"
+#include "common/options.h"
+#include "scan/scan.h"
+#include "scan/plan.h"
+#include "scan/targets.h"
+#include "scan/blocklist.h"
+#include "scan/permute.h"
+#include "scan/output.h"
+#include "scan/summary.h"
+#include "scan/resume.h"
+#include "judge/truth.h"
+#include "judge/verdict.h"
+#include "judge/providers.h"
 #include "dnssec/truth_opts.h"
 #include "dnssec/truth_resolve.h"
 

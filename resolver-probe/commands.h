@@ -2,6 +2,7 @@
  * options and returns the process exit status; only main exits. */
 #ifndef PROBE_COMMANDS_H
 #define PROBE_COMMANDS_H
+#include "dnssec/dane.h"
 
 /* Exit statuses shared by all subcommands. */
 #define EXIT_AGREE 0		/* success; answers agree with the truth */
@@ -14,5 +15,9 @@ int cmd_scan(int argc, char **argv);
 int cmd_query(int argc, char **argv);
 int cmd_dane(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+
+/** The exit status a DANE domain verdict gives: 0 valid or insecure, 1
+ * bogus or a failure, 3 unreachable or dns-error. */
+int dane_verdict_exit(enum dane_verdict v);
 
 #endif

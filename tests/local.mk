@@ -1,12 +1,7 @@
 # tests/: unit tests (TAP), the lab, fuzz targets.
 # UNIT_TESTS lists TAP programs; each module's local.mk adds its own.
-UNIT_TESTS += tests/unit/test_json tests/unit/test_rrtext
-tests_unit_test_rrtext_SOURCES = tests/unit/test_rrtext.c tests/tap.h
-tests_unit_test_rrtext_LDADD = libcore.a $(DEPS_LIBS)
-tests_unit_test_json_SOURCES = tests/unit/test_json.c tests/tap.h
-tests_unit_test_json_LDADD = libcore.a $(DEPS_LIBS)
 check_PROGRAMS += $(UNIT_TESTS)
-EXTRA_DIST += tests/run-tests tests/lab
+EXTRA_DIST += tests/run-tests tests/layers tests/lab
 
 # 'make check' runs everything through tests/run-tests, which ends with the
 # plain line "N passed, N failed".

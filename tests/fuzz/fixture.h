@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <ldns/ldns.h>
-#include "validator/verdict.h"
-#include "validator/providers.h"
-#include "validator/addr.h"
+#include "judge/verdict.h"
+#include "judge/providers.h"
+#include "common/addr.h"
 
 /* The lab's providers file (tests/lab/providers). */
 static const char fixture_providers[] =

@@ -14,10 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <ldns/ldns.h>
-#include "resolver-probe/match.h"
-#include "resolver-probe/output.h"
-#include "resolver-probe/rrtext.h"
-#include "resolver-probe/summary.h"
+#include "scan/match.h"
+#include "scan/output.h"
+#include "common/rrtext.h"
+#include "scan/summary.h"
 #include "tests/fuzz/fixture.h"
 #include "tests/fuzz/fuzz.h"
 

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "resolver-probe/summary.h"
+#include "scan/summary.h"
 #include "tests/fuzz/fuzz.h"
 
 #define NAMES 8

@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "resolver-probe/targets.h"
-#include "resolver-probe/blocklist.h"
+#include "scan/targets.h"
+#include "scan/blocklist.h"
 #include "tests/fuzz/fuzz.h"
 
 static const char blocked[] =

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <ldns/ldns.h>
 #include "dnssec/truth_resolve.h"
+#include "resolver-probe/truth_print.h"
 #include "tests/fuzz/fixture.h"
 #include "tests/fuzz/fuzz.h"
 

@@ -18,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <ldns/ldns.h>
-#include "resolver-probe/output.h"
-#include "resolver-probe/summary.h"
+#include "scan/output.h"
+#include "scan/summary.h"
 #include "tests/fuzz/fixture.h"
 #include "tests/fuzz/fuzz.h"
 

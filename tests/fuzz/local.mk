@@ -69,7 +69,7 @@ tests_fuzz_replay_summary_LDADD = libcore.a $(DEPS_LIBS)
 UNIT_TESTS += tests/fuzz/replay-truthanswer
 tests_fuzz_replay_truthanswer_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_truthanswer.c tests/fuzz/fuzz.h tests/fuzz/fixture.h tests/tap.h
 tests_fuzz_replay_truthanswer_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_NAME='"truthanswer"'
-tests_fuzz_replay_truthanswer_LDADD = libprobe.a libcore.a $(DEPS_LIBS)
+tests_fuzz_replay_truthanswer_LDADD = libcli.a libprobe.a libcore.a $(DEPS_LIBS)
 
 if FUZZ
 
@@ -120,7 +120,7 @@ tests_fuzz_fuzz_summary_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 
 FUZZ_BINS += tests/fuzz/fuzz-truthanswer
 tests_fuzz_fuzz_truthanswer_SOURCES = tests/fuzz/fuzz_truthanswer.c tests/fuzz/fixture.h
-tests_fuzz_fuzz_truthanswer_LDADD = libprobe.a libcore.a $(DEPS_LIBS)
+tests_fuzz_fuzz_truthanswer_LDADD = libcli.a libprobe.a libcore.a $(DEPS_LIBS)
 tests_fuzz_fuzz_truthanswer_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 endif
 

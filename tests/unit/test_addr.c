@@ -4,8 +4,8 @@
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <sys/socket.h>
-#include "validator/addr.h"
-#include "validator/providers.h"
+#include "common/datafile.h"
+#include "common/addr.h"
 #include "tests/tap.h"
 
 static struct prefix P(const char *s)

@@ -1,7 +1,7 @@
 /* test_json.c: the JSON writer: structure, escaping, the cap. */
 #include "config.h"
 #include <string.h>
-#include "resolver-probe/json.h"
+#include "common/json.h"
 #include "tests/tap.h"
 
 int main(void)

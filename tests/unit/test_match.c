@@ -6,7 +6,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <ldns/ldns.h>
-#include "resolver-probe/match.h"
+#include "scan/match.h"
 #include "tests/tap.h"
 
 /* A reply to query q built by ldns from its parse, with the given id and

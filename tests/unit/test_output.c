@@ -8,7 +8,7 @@
 #undef json_bool
 #include "tests/tap.h"
 #include "tests/unit/results.h"
-#include "resolver-probe/output.h"
+#include "scan/output.h"
 
 static json_object *get(json_object *o, const char *path)
 {

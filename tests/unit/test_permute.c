@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "tests/tap.h"
-#include "resolver-probe/permute.h"
+#include "scan/permute.h"
 
 /* Walk every shard of (n, seed, shards); count visits per index.  Returns
  * true when every index was visited exactly once, each shard's own visits

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <ldns/ldns.h>
-#include "resolver-probe/plan.h"
+#include "scan/plan.h"
 #include "tests/tap.h"
 
 static void add_mx(struct truth *t, const char *name, const char *rrs)

@@ -2,7 +2,8 @@
 #include "config.h"
 #include <string.h>
 #include <stdlib.h>
-#include "validator/providers.h"
+#include "judge/providers.h"
+#include "dnssec/truth_opts.h"
 #include "tests/tap.h"
 
 static const char good[] =

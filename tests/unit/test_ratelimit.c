@@ -1,7 +1,7 @@
 /* test_ratelimit.c: the token bucket: grants match the rate over any span,
  * the burst caps idle accumulation, waits are exact. */
 #include "config.h"
-#include "resolver-probe/ratelimit.h"
+#include "scan/ratelimit.h"
 #include "tests/tap.h"
 
 #define MS 1000000ull

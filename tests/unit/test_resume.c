@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include "resolver-probe/resume.h"
-#include "resolver-probe/summary.h"
-#include "resolver-probe/targets.h"
+#include "scan/resume.h"
+#include "scan/summary.h"
+#include "scan/targets.h"
 #include "tests/tap.h"
 
 static struct prefix addr(const char *s)

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <ldns/ldns.h>
-#include "resolver-probe/rrtext.h"
+#include "common/rrtext.h"
 #include "tests/tap.h"
 
 /* rrtext equals ldns (rrtext_ldns, the slow path alone); returns whether

@@ -14,8 +14,8 @@
 #include <netinet/in.h>
 #include <ldns/ldns.h>
 #include <uv.h>
-#include "resolver-probe/scan.h"
-#include "resolver-probe/plan.h"
+#include "scan/scan.h"
+#include "scan/plan.h"
 #include "tests/tap.h"
 
 /* --- the fake socket layer --------------------------------------------- */

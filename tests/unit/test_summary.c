@@ -10,8 +10,8 @@
 #include <string.h>
 #include "tests/tap.h"
 #include "tests/unit/results.h"
-#include "resolver-probe/output.h"
-#include "resolver-probe/summary.h"
+#include "scan/output.h"
+#include "scan/summary.h"
 
 static char *print(const struct summary *s, bool html)
 {

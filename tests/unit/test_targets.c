@@ -6,8 +6,8 @@
 #include <sys/socket.h>
 #include <arpa/inet.h>
 #include "tests/tap.h"
-#include "resolver-probe/targets.h"
-#include "resolver-probe/blocklist.h"
+#include "scan/targets.h"
+#include "scan/blocklist.h"
 
 static char err[512];
 

@@ -1,0 +1,84 @@
+/* output.h: one resolver's result (observation + verdict) as a JSON line
+ * or a CSV row.  The JSON object carries every query (name, type, role,
+ * provider, status, rcode, header flags, answer/authority records in
+ * presentation form, timing, tries, TCP) with its verdict (class, flags,
+ * evidence, allowed) and the values judged invalid, plus the resolver's
+ * `resolver`, `class`, `classes`, `flags`; summary_record_from_json reads it
+ * back.  Each line goes out in one fwrite, so an interrupted scan leaves
+ * only complete lines.  Formatting is pure; output_write does the fwrite. */
+#ifndef SCAN_OUTPUT_H
+#define SCAN_OUTPUT_H
+#include <stddef.h>
+#include <stdio.h>
+#include "common/json.h"
+#include "judge/observation.h"
+#include "judge/verdict.h"
+#include "judge/truth.h"
+
+/** The cap on one line: a resolver stuffing huge answers cannot make a
+ * line grow without bound (the line is replaced by an error object). */
+#define OUTPUT_LINE_MAX (4u << 20)
+
+enum output_format {
+	OUTPUT_JSONL = 0,	/* JSON Lines, one object per resolver */
+	OUTPUT_CSV		/* one row per resolver, header first */
+};
+
+/** Parse "json"/"jsonl" or "csv".  Returns 0 and sets *fmt, or -1. */
+int output_format_parse(const char *name, enum output_format *fmt);
+
+/** Write resolver o (verdict v, may be NULL when unjudged; truth may be
+ * NULL: providers then show as null and invalid values as judged without a
+ * truth, see summary_record_from_scan) as one JSON object into j (reset
+ * first).  Returns 0, or -1 when the object went over j's cap or out of
+ * memory (j->err set). */
+int output_json(struct json *j, const struct observation *o,
+	const struct verdict *v, const struct truth *truth);
+
+/** The same object as output_json, written under key (NULL inside an
+ * array) into a document j already being written (query --json nests it).
+ * Errors show in j->err. */
+void output_json_object(struct json *j, const char *key,
+	const struct observation *o, const struct verdict *v,
+	const struct truth *truth);
+
+/** The CSV header line, with its newline. */
+const char *output_csv_header(void);
+
+/** Write resolver o as one CSV row (with newline) into buf (size bytes):
+ * resolver, class, classes (';' separated), flags (';' separated),
+ * queries, answered, timeouts, malformed, invalid (queries whose verdict is
+ * a lie), unsolicited, rtt_ms_min, rtt_ms_max.  Fields are quoted as RFC
+ * 4180 says where needed.  Returns the row's length, or -1 when it does not
+ * fit (a row needs well under OUTPUT_CSV_MAX bytes). */
+int output_csv(char *buf, size_t size, const struct observation *o,
+	const struct verdict *v);
+
+#define OUTPUT_CSV_MAX 2048
+
+/** A stream of results.  Lives in the caller's struct. */
+struct output {
+	FILE *f;		/* borrowed */
+	enum output_format fmt;
+	struct json j;		/* the line being built */
+	unsigned long long lines;	/* written so far */
+	unsigned long long bytes;	/* of those lines */
+	unsigned long long errors;	/* results too big or failed writes */
+};
+
+/** Start writing results to f (for CSV: the header line).  Returns 0 or
+ * -1 on a write error. */
+int output_open(struct output *out, FILE *f, enum output_format fmt);
+
+/** Format one result and write it in one fwrite.  A result over
+ * OUTPUT_LINE_MAX is written as a short object (or row) with the resolver,
+ * its class and "error":"result too large" instead, and counted in
+ * errors.  Does not flush (the caller decides when).  Returns 0, or -1 on a
+ * write error. */
+int output_write(struct output *out, const struct observation *o,
+	const struct verdict *v, const struct truth *truth);
+
+/** Free the line buffer (does not close f). */
+void output_close(struct output *out);
+
+#endif

@@ -1,0 +1,1248 @@
+/* scan.c: the scan engine (see scan.h).  The pure parts (query wire
+ * format, reply matching, the in-flight table, the token bucket, the plan)
+ * live in match.c, ratelimit.c and plan.c; this file is the libuv edge. */
+#include "config.h"
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <openssl/rand.h>
+#include <ldns/ldns.h>
+#include "scan/scan.h"
+#include "scan/match.h"
+#include "scan/ratelimit.h"
+
+#define MS 1000000ull
+/* Sends per pump call: enough to fill libuv's sendmmsg batches, few
+ * enough that replies are read between bursts. */
+#define PUMP_BATCH 512
+/* recvmmsg: libuv reads one 64 KiB chunk per datagram, at most 20
+ * (UV__MMSG_MAXWIDTH) per call.  A typical reply touches only the first
+ * page of its chunk: the rest costs address space, not memory. */
+#define RECV_CHUNKS 20
+#define RECV_BUF ((size_t)RECV_CHUNKS * 64 * 1024)
+/* A TCP reply is at most 65535 bytes plus the length prefix. */
+#define TCP_MAX (65535 + 2)
+
+enum qstate {
+	Q_IDLE = 0,	/* not started, or finished */
+	Q_QUEUED,	/* waiting for a token in the send queue */
+	Q_OUTSTANDING,	/* sent over UDP, waiting for a reply */
+	Q_TCP,		/* truncated: asking again over TCP */
+	Q_DONE
+};
+
+struct resolver;
+struct tcpq;
+
+/* One question to one resolver.  Lives inside its resolver's block. */
+struct query {
+	struct query *prev, *next;	/* the deadline list */
+	struct query *sendq_next;	/* the send queue */
+	struct resolver *r;
+	struct tcpq *tcp;		/* while state == Q_TCP */
+	ldns_pkt *tc_reply;		/* the truncated UDP reply, kept as
+					 * the result if TCP fails */
+	uv_udp_send_t req;		/* reused for every try */
+	uint64_t first_ns, deadline_ns;
+	enum qstate state;
+	bool sending;			/* req is with libuv */
+	bool malformed;			/* a matching reply did not parse */
+	uint16_t id;
+	uint16_t sock;			/* index into scan.udp */
+	uint16_t len;
+	unsigned tries;
+	size_t item;			/* index into the plan */
+	uint8_t wire[MATCH_QUERY_MAX];
+};
+
+/* Everything about one target, in one block freed when its result is
+ * handed out: the observation so far and one query per plan item. */
+struct resolver {
+	struct resolver *hnext;		/* the by-address hash */
+	struct resolver *cnext;		/* the confirmation queue */
+	struct prefix addr;
+	struct sockaddr_storage sa;
+	struct observation *obs;	/* owned until handed out */
+	uint64_t confirm_ns;		/* when round 1 may start */
+	unsigned pending;		/* queries of this round not finished */
+	unsigned sending;		/* queries whose req is with libuv */
+	unsigned queued;		/* entries in the send queue */
+	int round;
+	bool abandoned;			/* a query was dropped by a stop */
+	bool finished;			/* handed out; free when sending == 0 */
+	struct query q[];
+};
+
+/* A TCP retry of a truncated query. */
+struct tcpq {
+	uv_tcp_t tcp;
+	uv_connect_t conn;
+	uv_write_t wr;
+	struct scan *s;
+	struct query *q;		/* NULL once given up */
+	uint8_t *in;			/* owned; grows to the announced length */
+	size_t inlen, incap;
+	uint8_t out[2 + MATCH_QUERY_MAX];
+};
+
+struct udpsock {
+	uv_udp_t h;
+	struct scan *s;
+	unsigned index;
+	bool open;
+	uint8_t *buf;			/* recvmmsg buffer, owned */
+};
+
+struct scan {
+	uv_loop_t *loop;
+	struct scan_opts o;
+	struct scan_stats st;
+	struct inflight table;
+	struct ratelimit rl;
+	/* Query templates per plan item (NXCONTROL items are built per
+	 * resolver): the wire with id 0 and the case as in the plan. */
+	uint8_t (*tmpl)[MATCH_QUERY_MAX];
+	uint16_t *tmpl_len;
+	/* Sockets: index family * sockets + i, family 0 IPv4, 1 IPv6. */
+	struct udpsock *udp;
+	bool family_open[2];
+	bool family_failed[2];
+	/* The deadline list (all tries have the same timeout, so appending
+	 * keeps it sorted) and the send queue. */
+	struct query *dl_head, *dl_tail;
+	struct query *sq_head, *sq_tail;
+	struct resolver *cq_head, *cq_tail;	/* awaiting confirmation */
+	size_t cq_len, cq_max;	/* their number, and its cap */
+	struct resolver **hash;
+	size_t hmask;
+	struct resolver *pool;		/* freed blocks kept for reuse */
+	size_t npool;
+	uint64_t assigned;		/* queries queued or outstanding */
+	uint64_t active;		/* resolvers not yet handed out */
+	uv_timer_t tick, rate_timer, progress;
+	uv_check_t check;
+	uv_idle_t idle;
+	unsigned open_handles;
+	unsigned tcp_open;		/* TCP handles not yet closed */
+	bool started, targets_done, stopping, finishing, idle_on;
+	uint64_t last_sent, last_recv, last_ns;
+	uint8_t rnd[4096];
+	size_t rnd_pos;
+};
+
+static void pump(struct scan *s);
+static void maybe_finish(struct scan *s);
+
+/* Random bytes from OpenSSL's CSPRNG, drawn 4 KiB at a time. */
+static void rnd_bytes(struct scan *s, void *out, size_t n)
+{
+	uint8_t *p = out;
+	while (n) {
+		if (s->rnd_pos == sizeof(s->rnd)) {
+			if (RAND_bytes(s->rnd, sizeof(s->rnd)) != 1)
+				abort();	/* no entropy: ids would be guessable */
+			s->rnd_pos = 0;
+		}
+		size_t k = sizeof(s->rnd) - s->rnd_pos;
+		if (k > n)
+			k = n;
+		memcpy(p, s->rnd + s->rnd_pos, k);
+		s->rnd_pos += k;
+		p += k;
+		n -= k;
+	}
+}
+
+static uint32_t rnd32(struct scan *s)
+{
+	uint32_t v;
+	rnd_bytes(s, &v, sizeof(v));
+	return v;
+}
+
+static int family_index(int family)
+{
+	return family == AF_INET6 ? 1 : 0;
+}
+
+/* --- the by-address hash: which resolvers are in flight ---------------- */
+
+static size_t addr_hash(const struct scan *s, const uint8_t *a, int family)
+{
+	size_t n = family == AF_INET6 ? 16 : 4;
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ a[i]) * 1099511628211ull;
+	return (size_t)(h ^ h >> 29) & s->hmask;
+}
+
+static void hash_add(struct scan *s, struct resolver *r)
+{
+	size_t b = addr_hash(s, r->addr.addr, r->addr.family);
+	r->hnext = s->hash[b];
+	s->hash[b] = r;
+}
+
+static void hash_del(struct scan *s, struct resolver *r)
+{
+	struct resolver **p = &s->hash[addr_hash(s, r->addr.addr,
+		r->addr.family)];
+	while (*p && *p != r)
+		p = &(*p)->hnext;
+	if (*p)
+		*p = r->hnext;
+}
+
+static struct resolver *hash_find(struct scan *s, const struct sockaddr *sa)
+{
+	const uint8_t *a;
+	int family = sa->sa_family;
+	if (family == AF_INET)
+		a = (const uint8_t *)&((const struct sockaddr_in *)sa)->sin_addr;
+	else if (family == AF_INET6)
+		a = (const uint8_t *)&((const struct sockaddr_in6 *)sa)->sin6_addr;
+	else
+		return NULL;
+	size_t n = family == AF_INET6 ? 16 : 4;
+	for (struct resolver *r = s->hash[addr_hash(s, a, family)]; r;
+	     r = r->hnext)
+		if (r->addr.family == family && !memcmp(r->addr.addr, a, n))
+			return r;
+	return NULL;
+}
+
+/* --- lists ---------------------------------------------------------- */
+
+static void dl_append(struct scan *s, struct query *q)
+{
+	q->next = NULL;
+	q->prev = s->dl_tail;
+	if (s->dl_tail)
+		s->dl_tail->next = q;
+	else
+		s->dl_head = q;
+	s->dl_tail = q;
+}
+
+static void dl_remove(struct scan *s, struct query *q)
+{
+	if (q->prev)
+		q->prev->next = q->next;
+	else if (s->dl_head == q)
+		s->dl_head = q->next;
+	if (q->next)
+		q->next->prev = q->prev;
+	else if (s->dl_tail == q)
+		s->dl_tail = q->prev;
+	q->prev = q->next = NULL;
+}
+
+static void sq_append(struct scan *s, struct query *q)
+{
+	q->r->queued++;
+	q->sendq_next = NULL;
+	if (s->sq_tail)
+		s->sq_tail->sendq_next = q;
+	else
+		s->sq_head = q;
+	s->sq_tail = q;
+	q->state = Q_QUEUED;
+}
+
+/* The next entry of the send queue, whatever its state (a query answered
+ * by a late reply while queued for a retry stays in the queue). */
+static struct query *sq_pop(struct scan *s)
+{
+	struct query *q = s->sq_head;
+	if (q) {
+		q->r->queued--;
+		s->sq_head = q->sendq_next;
+		if (!s->sq_head)
+			s->sq_tail = NULL;
+		q->sendq_next = NULL;
+	}
+	return q;
+}
+
+/* --- resolvers ------------------------------------------------------ */
+
+
+/* Free r once it is handed out and libuv holds none of its requests and
+ * the send queue none of its queries. */
+static void resolver_release(struct scan *s, struct resolver *r)
+{
+	if (!r->finished || r->sending || r->queued)
+		return;
+	for (size_t i = 0; i < s->o.plan->n; i++)
+		if (r->q[i].tc_reply)
+			ldns_pkt_free(r->q[i].tc_reply);
+	observation_free(r->obs);
+	/* Keep the block for the next resolver: blocks of a few KiB come from
+	 * malloc's large bins, and each such malloc would first consolidate
+	 * every small chunk ldns freed.  The pool never outgrows the window. */
+	if (s->npool < s->o.max_inflight / s->o.plan->n + 64) {
+		r->hnext = s->pool;
+		s->pool = r;
+		s->npool++;
+	} else {
+		free(r);
+	}
+}
+
+/* A zeroed resolver block, from the pool when it has one. */
+static struct resolver *resolver_alloc(struct scan *s)
+{
+	size_t size = sizeof(struct resolver) +
+		s->o.plan->n * sizeof(struct query);
+	struct resolver *r = s->pool;
+	if (!r)
+		return calloc(1, size);
+	s->pool = r->hnext;
+	s->npool--;
+	memset(r, 0, size);
+	return r;
+}
+
+/* Hand out r's observation (or drop it when a stop cut it short). */
+static void resolver_done(struct scan *s, struct resolver *r)
+{
+	hash_del(s, r);
+	s->active--;
+	struct observation *o = r->obs;
+	r->obs = NULL;
+	r->finished = true;
+	/* A stop during the confirmation round still leaves a complete first
+	 * round: hand that out (with what round 1 got) rather than lose a
+	 * resolver already found lying. */
+	if (r->abandoned && r->round == 1 && o && !s->st.failed)
+		r->abandoned = false;
+	if (r->abandoned || !o) {
+		s->st.abandoned++;
+		observation_free(o);
+	} else {
+		s->st.resolvers++;
+		if (s->o.result(s->o.ctx, o) < 0) {
+			s->st.failed = true;
+			scan_stop(s);
+		}
+	}
+	resolver_release(s, r);
+}
+
+static void round_done(struct scan *s, struct resolver *r)
+{
+	if (r->round == 0 && !r->abandoned && !s->stopping && s->o.confirm &&
+	    s->o.confirm(s->o.ctx, r->obs)) {
+		r->round = 1;
+		r->confirm_ns = uv_hrtime() + s->o.confirm_delay_ms * MS;
+		r->cnext = NULL;
+		if (s->cq_tail)
+			s->cq_tail->cnext = r;
+		else
+			s->cq_head = r;
+		s->cq_tail = r;
+		s->cq_len++;
+		s->st.confirmed++;
+		return;
+	}
+	resolver_done(s, r);
+}
+
+/* Record how query q ended (taking ownership of reply) and, when it was
+ * the last of its round, finish the round. */
+static void finish(struct scan *s, struct query *q, enum reply_status status,
+	ldns_pkt *reply, bool tcp)
+{
+	struct resolver *r = q->r;
+	const struct plan_item *it = &s->o.plan->items[q->item];
+	if (inflight_get(&s->table, q->sock, q->id) == q)
+		inflight_del(&s->table, q->sock, q->id);
+	dl_remove(s, q);
+	q->state = Q_DONE;
+	s->assigned--;
+	if (q->tc_reply && q->tc_reply != reply)
+		ldns_pkt_free(q->tc_reply);
+	q->tc_reply = NULL;
+	if (status == REPLY_TIMEOUT)
+		s->st.timeouts++;
+	char name[LDNS_MAX_DOMAINLEN + 8];
+	if (match_qname_case(q->wire, q->len, it->qname, name,
+	    sizeof(name)) < 0 && match_qname_str(q->wire, q->len, name,
+	    sizeof(name)) < 0)
+		snprintf(name, sizeof(name), "%s", it->qname);
+	char *qname = strdup(name);
+	double rtt = status == REPLY_OK ?
+		(double)(uv_hrtime() - q->first_ns) / 1e6 : 0;
+	if (!qname && reply)
+		ldns_pkt_free(reply);
+	/* observation_add frees qname and reply when it fails. */
+	if (!qname || observation_add(r->obs, qname, it->qtype, it->role,
+	    it->provider, r->round, status, reply, rtt) < 0) {
+		r->abandoned = true;	/* out of memory: the record is partial */
+		s->st.failed = true;
+	} else {
+		struct query_result *res = &r->obs->results[r->obs->n - 1];
+		res->tcp = tcp;
+		res->tries = q->tries;
+	}
+	if (--r->pending == 0)
+		round_done(s, r);
+}
+
+/* Build, number and queue every query of r's current round. */
+static int start_round(struct scan *s, struct resolver *r)
+{
+	const struct plan *p = s->o.plan;
+	unsigned fam = (unsigned)family_index(r->addr.family);
+	for (size_t i = 0; i < p->n; i++) {
+		struct query *q = &r->q[i];
+		const struct plan_item *it = &p->items[i];
+		memset(q, 0, offsetof(struct query, wire));
+		q->r = r;
+		q->item = i;
+		if (it->role == QUERY_NXCONTROL) {
+			uint8_t rb[10];
+			char name[LDNS_MAX_DOMAINLEN + 8], err[128];
+			rnd_bytes(s, rb, sizeof(rb));
+			int n = -1;
+			if (plan_nxname(it->qname, rb, name, sizeof(name)) == 0)
+				n = match_build_query(q->wire, sizeof(q->wire), 0,
+					name, it->qtype, !s->o.no_dnssec, err,
+					sizeof(err));
+			if (n < 0)	/* checked in scan_new: out of memory */
+				return -1;
+			q->len = (uint16_t)n;
+		} else {
+			memcpy(q->wire, s->tmpl[i], s->tmpl_len[i]);
+			q->len = s->tmpl_len[i];
+		}
+		if (s->o.x20) {
+			uint8_t b[8];
+			rnd_bytes(s, b, sizeof(b));
+			match_0x20(q->wire, q->len, b, sizeof(b));
+		}
+		/* The table is at most a quarter full (scan_new), so this
+		 * takes a couple of draws at worst on average. */
+		for (;;) {
+			uint32_t v = rnd32(s);
+			q->sock = (uint16_t)(fam * s->o.sockets +
+				(v >> 16) % s->o.sockets);
+			q->id = (uint16_t)v;
+			if (inflight_put(&s->table, q->sock, q->id, q) == 0)
+				break;
+		}
+		match_set_id(q->wire, q->id);
+		sq_append(s, q);
+	}
+	r->pending = (unsigned)p->n;
+	s->assigned += p->n;
+	return 0;
+}
+
+static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+	struct udpsock *u = h->data;
+	(void)suggested;
+	/* libuv reads with recvmmsg into 64 KiB chunks of this buffer and
+	 * hands each datagram to on_recv before asking again, so one buffer
+	 * per socket serves every read. */
+	*buf = uv_buf_init((char *)u->buf, RECV_BUF);
+}
+
+static void handle_reply(struct scan *s, unsigned sock, const uint8_t *pkt,
+	size_t len, const struct sockaddr *from);
+
+static void on_recv(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf,
+	const struct sockaddr *addr, unsigned flags)
+{
+	struct udpsock *u = h->data;
+	(void)flags;
+	if (nread <= 0 || !addr)
+		return;	/* nothing, the recvmmsg "free" call, or an ICMP error */
+	u->s->st.received++;
+	handle_reply(u->s, u->index, (const uint8_t *)buf->base, (size_t)nread,
+		addr);
+}
+
+static void on_close_count(uv_handle_t *h);
+
+static int open_family(struct scan *s, unsigned fam, char *err,
+	size_t errlen)
+{
+	for (unsigned i = 0; i < s->o.sockets; i++) {
+		struct udpsock *u = &s->udp[fam * s->o.sockets + i];
+		u->s = s;
+		u->index = fam * s->o.sockets + i;
+		int rc = uv_udp_init_ex(s->loop, &u->h,
+			(fam ? AF_INET6 : AF_INET) | UV_UDP_RECVMMSG);
+		if (rc < 0) {
+			snprintf(err, errlen, "UDP socket: %s", uv_strerror(rc));
+			return -1;
+		}
+		u->h.data = u;
+		u->open = true;
+		s->open_handles++;
+		struct sockaddr_storage any;
+		memset(&any, 0, sizeof(any));
+		if (fam) {
+			struct sockaddr_in6 *a6 = (void *)&any;
+			a6->sin6_family = AF_INET6;
+			a6->sin6_addr = in6addr_any;
+		} else {
+			struct sockaddr_in *a4 = (void *)&any;
+			a4->sin_family = AF_INET;
+			a4->sin_addr.s_addr = htonl(INADDR_ANY);
+		}
+		/* Port 0: the kernel picks a random ephemeral source port. */
+		rc = uv_udp_bind(&u->h, (const struct sockaddr *)&any,
+			fam ? UV_UDP_IPV6ONLY : 0);
+		if (rc < 0) {
+			snprintf(err, errlen, "bind %s: %s", fam ? "[::]:0" :
+				"0.0.0.0:0", uv_strerror(rc));
+			return -1;
+		}
+		/* A large receive buffer rides out reply bursts at high rates;
+		 * as root, SO_RCVBUFFORCE goes past net.core.rmem_max. */
+		uv_os_fd_t fd;
+		int sz = 8 << 20;
+		if (uv_fileno((uv_handle_t *)&u->h, &fd) == 0 &&
+		    setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz,
+			sizeof(sz)) < 0) {
+			sz = 8 << 20;
+			uv_recv_buffer_size((uv_handle_t *)&u->h, &sz);
+		}
+		sz = 4 << 20;
+		if (uv_fileno((uv_handle_t *)&u->h, &fd) == 0 &&
+		    setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sz,
+			sizeof(sz)) < 0)
+			uv_send_buffer_size((uv_handle_t *)&u->h, &sz);
+		u->buf = malloc(RECV_BUF);
+		if (!u->buf) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		rc = uv_udp_recv_start(&u->h, on_alloc, on_recv);
+		if (rc < 0) {
+			snprintf(err, errlen, "UDP receive: %s", uv_strerror(rc));
+			return -1;
+		}
+	}
+	s->family_open[fam] = true;
+	return 0;
+}
+
+/* Take the next resolver into the window: a confirmation that is due,
+ * else a new target.  Returns true when the caller should look again. */
+static bool admit(struct scan *s, uint64_t now)
+{
+	const struct plan *p = s->o.plan;
+	if (s->assigned && s->assigned + p->n > s->o.max_inflight)
+		return false;
+	if (s->cq_head && s->cq_head->confirm_ns <= now) {
+		struct resolver *r = s->cq_head;
+		s->cq_head = r->cnext;
+		if (!s->cq_head)
+			s->cq_tail = NULL;
+		s->cq_len--;
+		if (start_round(s, r) < 0) {
+			r->abandoned = true;
+			resolver_done(s, r);
+		}
+		return true;
+	}
+	/* Resolvers waiting for their confirmation hold their whole first
+	 * round: while a window's worth wait, take no new target, so memory
+	 * stays bounded by the window however many liars the targets hold. */
+	if (s->targets_done || s->stopping || s->cq_len >= s->cq_max)
+		return false;
+	struct prefix t;
+	int rc = s->o.next_target(s->o.ctx, &t);
+	if (rc <= 0) {
+		s->targets_done = true;
+		if (rc < 0) {
+			s->st.failed = true;
+			scan_stop(s);
+		}
+		return false;
+	}
+	s->st.targets++;
+	unsigned fam = (unsigned)family_index(t.family);
+	if (!s->family_open[fam] && !s->family_failed[fam]) {
+		char err[160];
+		if (open_family(s, fam, err, sizeof(err)) < 0) {
+			s->family_failed[fam] = true;
+			fprintf(stderr, "resolver-probe scan: %s targets skipped: "
+				"%s\n", fam ? "IPv6" : "IPv4", err);
+		}
+	}
+	if (s->family_failed[fam]) {
+		s->st.abandoned++;
+		return true;
+	}
+	struct resolver *r = resolver_alloc(s);
+	struct observation *o = r ? observation_new(&t) : NULL;
+	if (!o) {
+		free(r);
+		s->st.abandoned++;
+		s->st.failed = true;
+		scan_stop(s);
+		return false;
+	}
+	r->addr = t;
+	r->obs = o;
+	if (t.family == AF_INET6) {
+		struct sockaddr_in6 *a6 = (void *)&r->sa;
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons(s->o.port ? s->o.port : 53);
+		memcpy(&a6->sin6_addr, t.addr, 16);
+	} else {
+		struct sockaddr_in *a4 = (void *)&r->sa;
+		a4->sin_family = AF_INET;
+		a4->sin_port = htons(s->o.port ? s->o.port : 53);
+		memcpy(&a4->sin_addr, t.addr, 4);
+	}
+	hash_add(s, r);
+	s->active++;
+	if (start_round(s, r) < 0) {
+		r->abandoned = true;
+		resolver_done(s, r);
+	}
+	return true;
+}
+
+static void on_send(uv_udp_send_t *req, int status)
+{
+	struct query *q = (struct query *)((char *)req -
+		offsetof(struct query, req));
+	struct udpsock *u = req->handle->data;
+	struct resolver *r = q->r;
+	q->sending = false;
+	r->sending--;
+	if (status < 0 && status != UV_ECANCELED)
+		u->s->st.send_errors++;
+	resolver_release(u->s, r);
+}
+
+static void start_tcp(struct scan *s, struct query *q, ldns_pkt *tc);
+
+static void send_one(struct scan *s, struct query *q, uint64_t now)
+{
+	struct udpsock *u = &s->udp[q->sock];
+	uv_buf_t b = uv_buf_init((char *)q->wire, q->len);
+	q->tries++;
+	if (q->tries == 1)
+		q->first_ns = now;
+	else
+		s->st.retries++;
+	if (s->o.tcp_only) {
+		start_tcp(s, q, NULL);
+		return;
+	}
+	q->deadline_ns = now + s->o.timeout_ms * MS;
+	q->state = Q_OUTSTANDING;
+	dl_append(s, q);
+	s->st.sent++;
+	/* Queued sends: libuv sends the first at once and batches the rest
+	 * of a burst with sendmmsg when the socket is next writable. */
+	int rc = uv_udp_send(&q->req, &u->h, &b, 1,
+		(const struct sockaddr *)&q->r->sa, on_send);
+	if (rc < 0) {
+		s->st.send_errors++;	/* it will time out like a lost packet */
+		return;
+	}
+	q->sending = true;
+	q->r->sending++;
+}
+
+static void on_rate_timer(uv_timer_t *t)
+{
+	pump(t->data);
+}
+
+/* An active idle handle makes libuv poll without blocking; the check
+ * handle then pumps again. */
+static void on_idle(uv_idle_t *h)
+{
+	(void)h;
+}
+
+static void pump(struct scan *s)
+{
+	if (!s->started || s->finishing)
+		return;
+	uint64_t now = uv_hrtime();
+	unsigned budget = PUMP_BATCH;
+	while (budget) {
+		struct query *q = s->sq_head;
+		if (!q) {
+			if (!admit(s, now))
+				break;
+			continue;
+		}
+		if (q->state != Q_QUEUED) {
+			/* answered by a late reply while waiting for its retry */
+			sq_pop(s);
+			resolver_release(s, q->r);
+			continue;
+		}
+		if (ratelimit_take(&s->rl, now, 1) == 0) {
+			if (!uv_is_active((uv_handle_t *)&s->rate_timer)) {
+				uint64_t w = ratelimit_wait_ns(&s->rl, now);
+				uv_timer_start(&s->rate_timer, on_rate_timer,
+					(w + MS - 1) / MS, 0);
+			}
+			break;
+		}
+		sq_pop(s);
+		send_one(s, q, now);
+		budget--;
+	}
+	/* More ready right now: do not let the loop block in poll. */
+	bool more = budget == 0;
+	if (more != s->idle_on && !s->finishing) {
+		s->idle_on = more;
+		if (more)
+			uv_idle_start(&s->idle, on_idle);
+		else
+			uv_idle_stop(&s->idle);
+	}
+	maybe_finish(s);
+}
+
+/* A reply that belongs to nothing outstanding: count it, and against its
+ * sender when that is a resolver in flight (a wrong id, a duplicate, a
+ * late reply), else against the resolver whose query its id names on this
+ * socket when it answers that query's question (someone answering for it
+ * from another address: a spoof, or a resolver replying from an address
+ * it was not asked on).  The sender comes first, and the question must
+ * match, because ids are random: a stray reply's id may name another
+ * resolver's query by chance, and that resolver did nothing. */
+static void unsolicited(struct scan *s, struct query *claimed,
+	const uint8_t *pkt, size_t len, const struct sockaddr *from)
+{
+	s->st.unsolicited++;
+	struct resolver *r = hash_find(s, from);
+	if (!r && claimed && claimed->state != Q_DONE &&
+	    match_reply(pkt, len, claimed->wire, claimed->len, false) ==
+	    MATCH_OK)
+		r = claimed->r;
+	if (r && r->obs)
+		r->obs->unsolicited++;
+}
+
+static void on_tcp_closed(uv_handle_t *h)
+{
+	struct tcpq *t = h->data;
+	struct scan *s = t->s;
+	free(t->in);
+	free(t);
+	s->tcp_open--;
+	maybe_finish(s);
+}
+
+static void tcp_close(struct tcpq *t)
+{
+	if (t->q)
+		t->q->tcp = NULL;
+	t->q = NULL;
+	uv_close((uv_handle_t *)&t->tcp, on_tcp_closed);
+}
+
+/* TCP got nothing usable: the truncated UDP reply is the result. */
+static void tcp_giveup(struct scan *s, struct query *q)
+{
+	s->st.tcp_failed++;
+	if (q->tcp)
+		tcp_close(q->tcp);
+	ldns_pkt *p = q->tc_reply;
+	q->tc_reply = NULL;
+	/* Without a truncated reply (tcp_only) nothing arrived at all. */
+	finish(s, q, p ? REPLY_OK : REPLY_TIMEOUT, p, false);
+}
+
+static void on_tcp_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+	struct tcpq *t = h->data;
+	(void)suggested;
+	size_t want = t->inlen >= 2 ? 2 + ((size_t)t->in[0] << 8 | t->in[1]) :
+		512;
+	if (want > t->incap) {
+		uint8_t *n = realloc(t->in, want);
+		if (n) {
+			t->in = n;
+			t->incap = want;
+		}
+	}
+	/* A zero-length buffer makes libuv report UV_ENOBUFS: given up. */
+	*buf = uv_buf_init((char *)t->in + t->inlen,
+		(unsigned)(t->incap - t->inlen));
+}
+
+static void on_tcp_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf)
+{
+	struct tcpq *t = st->data;
+	struct query *q = t->q;
+	(void)buf;
+	if (!q || nread == 0)
+		return;
+	struct scan *s = t->s;
+	if (nread < 0) {
+		tcp_giveup(s, q);
+		return;
+	}
+	t->inlen += (size_t)nread;
+	if (t->inlen < 2)
+		return;
+	size_t need = 2 + ((size_t)t->in[0] << 8 | t->in[1]);
+	if (t->inlen < need)
+		return;
+	s->st.received++;
+	ldns_pkt *p = NULL;
+	if (match_reply(t->in + 2, need - 2, q->wire, q->len, s->o.x20) !=
+	    MATCH_OK) {
+		s->st.unsolicited++;
+		if (q->r->obs)
+			q->r->obs->unsolicited++;
+		tcp_giveup(s, q);
+		return;
+	}
+	if (ldns_wire2pkt(&p, t->in + 2, need - 2) != LDNS_STATUS_OK) {
+		s->st.malformed++;
+		tcp_giveup(s, q);
+		return;
+	}
+	s->st.tcp++;
+	tcp_close(t);
+	finish(s, q, REPLY_OK, p, true);
+}
+
+static void on_tcp_write(uv_write_t *req, int status)
+{
+	(void)req;
+	(void)status;	/* a failed write shows up as a read error or timeout */
+}
+
+static void on_tcp_connect(uv_connect_t *req, int status)
+{
+	struct tcpq *t = req->handle->data;
+	struct query *q = t->q;
+	if (!q)
+		return;	/* given up meanwhile (timeout, stop) */
+	if (status < 0) {
+		tcp_giveup(t->s, q);
+		return;
+	}
+	t->out[0] = (uint8_t)(q->len >> 8);
+	t->out[1] = (uint8_t)q->len;
+	memcpy(t->out + 2, q->wire, q->len);
+	uv_buf_t b = uv_buf_init((char *)t->out, 2u + q->len);
+	if (uv_write(&t->wr, req->handle, &b, 1, on_tcp_write) < 0 ||
+	    uv_read_start(req->handle, on_tcp_alloc, on_tcp_read) < 0)
+		tcp_giveup(t->s, q);
+}
+
+/* Ask q again over TCP, keeping tc as the result should TCP fail.  The
+ * query keeps its id slot, so UDP copies of the reply stay unsolicited. */
+static void start_tcp(struct scan *s, struct query *q, ldns_pkt *tc)
+{
+	dl_remove(s, q);
+	q->tc_reply = tc;
+	q->state = Q_TCP;
+	q->deadline_ns = uv_hrtime() + s->o.timeout_ms * MS;
+	dl_append(s, q);
+	struct tcpq *t = calloc(1, sizeof(*t));
+	if (!t) {
+		tcp_giveup(s, q);
+		return;
+	}
+	t->s = s;
+	t->q = q;
+	if (uv_tcp_init(s->loop, &t->tcp) < 0) {
+		free(t);
+		tcp_giveup(s, q);
+		return;
+	}
+	t->tcp.data = t;
+	s->tcp_open++;
+	q->tcp = t;
+	if (uv_tcp_connect(&t->conn, &t->tcp,
+	    (const struct sockaddr *)&q->r->sa, on_tcp_connect) < 0)
+		tcp_giveup(s, q);
+}
+
+static void handle_reply(struct scan *s, unsigned sock, const uint8_t *pkt,
+	size_t len, const struct sockaddr *from)
+{
+	struct query *q = len >= 2 ? inflight_get(&s->table, sock,
+		(uint16_t)(pkt[0] << 8 | pkt[1])) : NULL;
+	/* Outstanding, or queued for a retry after an earlier try: a late
+	 * reply to that try is still an answer to this query. */
+	if (!q || q->tries == 0 ||
+	    (q->state != Q_OUTSTANDING && q->state != Q_QUEUED) ||
+	    !match_source((const struct sockaddr *)&q->r->sa, from)) {
+		unsolicited(s, q, pkt, len, from);
+		return;
+	}
+	enum match_result m = match_reply(pkt, len, q->wire, q->len, s->o.x20);
+	ldns_pkt *p = NULL;
+	if (m == MATCH_OK && ldns_wire2pkt(&p, pkt, len) != LDNS_STATUS_OK)
+		m = MATCH_MALFORMED;
+	if (m == MATCH_MALFORMED) {
+		/* The peer's own reply, garbled.  Keep waiting: a well-formed
+		 * one may still come; if not, the query ends malformed. */
+		s->st.malformed++;
+		q->malformed = true;
+		return;
+	}
+	if (m != MATCH_OK) {
+		unsolicited(s, q, pkt, len, from);
+		return;
+	}
+	s->st.accepted++;
+	if (ldns_pkt_tc(p)) {
+		s->st.truncated++;
+		start_tcp(s, q, p);
+		return;
+	}
+	finish(s, q, REPLY_OK, p, false);
+}
+
+/* --- timers ------------------------------------------------------------ */
+
+static void expire(struct scan *s, bool all)
+{
+	uint64_t now = uv_hrtime();
+	struct query *q;
+	while ((q = s->dl_head) && (all || q->deadline_ns <= now)) {
+		dl_remove(s, q);
+		if (q->state == Q_TCP) {
+			tcp_giveup(s, q);
+			continue;
+		}
+		if (!s->stopping && q->tries <= s->o.retries) {
+			if (q->sending) {
+				/* the last try is still with libuv */
+				q->deadline_ns = now + s->o.timeout_ms * MS;
+				dl_append(s, q);
+				continue;
+			}
+			sq_append(s, q);
+			continue;
+		}
+		finish(s, q, q->malformed ? REPLY_MALFORMED : REPLY_TIMEOUT,
+			NULL, false);
+	}
+}
+
+static void on_tick(uv_timer_t *t)
+{
+	struct scan *s = t->data;
+	expire(s, false);
+	pump(s);
+	maybe_finish(s);
+}
+
+static void on_check(uv_check_t *c)
+{
+	pump(c->data);
+}
+
+static void fmt_rate(char *buf, size_t n, double r)
+{
+	if (r >= 1e6)
+		snprintf(buf, n, "%.2f Mp/s", r / 1e6);
+	else if (r >= 1e3)
+		snprintf(buf, n, "%.2f Kp/s", r / 1e3);
+	else
+		snprintf(buf, n, "%.0f p/s", r);
+}
+
+static void fmt_time(char *buf, size_t n, double sec)
+{
+	unsigned long t = (unsigned long)(sec + 0.5);
+	if (t >= 3600)
+		snprintf(buf, n, "%lu:%02lu:%02lu", t / 3600, t / 60 % 60,
+			t % 60);
+	else
+		snprintf(buf, n, "%lu:%02lu", t / 60, t % 60);
+}
+
+/* zmap's status line: elapsed, done, ETA, send and receive rates. */
+static void print_progress(const struct scan *s, FILE *f, uint64_t now,
+	bool final)
+{
+	double el = (double)(now - s->st.start_ns) / 1e9;
+	double dt = (double)(now - s->last_ns) / 1e9;
+	char t[32], left[48] = "", sr[32], sa[32], rr[32], ra[32];
+	fmt_time(t, sizeof(t), el);
+	uint64_t done = s->st.resolvers + s->st.abandoned;
+	if (s->o.total && !final) {
+		double frac = (double)done / (double)s->o.total;
+		char eta[32] = "?";
+		if (frac > 0)
+			fmt_time(eta, sizeof(eta), el / frac - el);
+		snprintf(left, sizeof(left), " %.0f%% (%s left)", frac * 100,
+			eta);
+	}
+	fmt_rate(sr, sizeof(sr), dt > 0 ? (double)(s->st.sent - s->last_sent)
+		/ dt : 0);
+	fmt_rate(sa, sizeof(sa), el > 0 ? (double)s->st.sent / el : 0);
+	fmt_rate(rr, sizeof(rr), dt > 0 ? (double)(s->st.received -
+		s->last_recv) / dt : 0);
+	fmt_rate(ra, sizeof(ra), el > 0 ? (double)s->st.received / el : 0);
+	if (final)
+		fprintf(f, "%s; sent: %llu (%s avg); recv: %llu (%s avg); "
+			"resolvers: %llu; timeouts: %llu; retries: %llu; "
+			"unsolicited: %llu; tcp: %llu; abandoned: %llu\n", t,
+			(unsigned long long)s->st.sent, sa,
+			(unsigned long long)s->st.received, ra,
+			(unsigned long long)s->st.resolvers,
+			(unsigned long long)s->st.timeouts,
+			(unsigned long long)s->st.retries,
+			(unsigned long long)s->st.unsolicited,
+			(unsigned long long)s->st.tcp,
+			(unsigned long long)s->st.abandoned);
+	else
+		fprintf(f, "%s%s; send: %llu %s (%s avg); recv: %llu %s "
+			"(%s avg); inflight: %llu; done: %llu%s%llu\n", t,
+			left, (unsigned long long)s->st.sent, sr, sa,
+			(unsigned long long)s->st.received, rr, ra,
+			(unsigned long long)s->assigned,
+			(unsigned long long)done, s->o.total ? "/" : "",
+			(unsigned long long)s->o.total);
+	fflush(f);
+}
+
+static void on_progress(uv_timer_t *t)
+{
+	struct scan *s = t->data;
+	uint64_t now = uv_hrtime();
+	print_progress(s, s->o.progress ? s->o.progress : stderr, now, false);
+	s->last_ns = now;
+	s->last_sent = s->st.sent;
+	s->last_recv = s->st.received;
+}
+
+/* --- start and finish ---------------------------------------------------- */
+
+static void on_close_count(uv_handle_t *h)
+{
+	struct scan *s = h->data;
+	if (h->type == UV_UDP)
+		s = ((struct udpsock *)h->data)->s;
+	if (--s->open_handles == 0 && s->o.done)
+		s->o.done(s->o.ctx);
+}
+
+static void close_handle(struct scan *s, uv_handle_t *h)
+{
+	(void)s;
+	if (!uv_is_closing(h))
+		uv_close(h, on_close_count);
+}
+
+static void maybe_finish(struct scan *s)
+{
+	if (!s->started || s->finishing)
+		return;
+	if (!s->targets_done && !s->stopping)
+		return;
+	if (s->assigned || s->active || s->cq_head || s->tcp_open)
+		return;
+	/* Nothing is assigned, so what is left in the send queue are retries
+	 * answered while they waited: their resolvers are freed here. */
+	struct query *q;
+	while ((q = sq_pop(s)))
+		resolver_release(s, q->r);
+	s->finishing = true;
+	s->st.end_ns = uv_hrtime();
+	close_handle(s, (uv_handle_t *)&s->tick);
+	close_handle(s, (uv_handle_t *)&s->rate_timer);
+	close_handle(s, (uv_handle_t *)&s->progress);
+	close_handle(s, (uv_handle_t *)&s->check);
+	close_handle(s, (uv_handle_t *)&s->idle);
+	for (unsigned i = 0; i < 2 * s->o.sockets; i++)
+		if (s->udp[i].open)
+			close_handle(s, (uv_handle_t *)&s->udp[i].h);
+}
+
+void scan_stop(struct scan *s)
+{
+	if (!s->started || s->finishing)
+		return;
+	if (s->stopping) {
+		expire(s, true);	/* second stop: give up on everything */
+		maybe_finish(s);
+		return;
+	}
+	s->stopping = true;
+	s->st.interrupted = true;
+	/* Unsent queries are dropped, and with them their resolvers. */
+	struct query *q;
+	while ((q = sq_pop(s))) {
+		struct resolver *r = q->r;
+		if (q->state == Q_QUEUED) {
+			if (inflight_get(&s->table, q->sock, q->id) == q)
+				inflight_del(&s->table, q->sock, q->id);
+			q->state = Q_DONE;
+			s->assigned--;
+			r->abandoned = true;
+			if (--r->pending == 0)
+				resolver_done(s, r);
+		} else {
+			resolver_release(s, r);
+		}
+	}
+	/* Those awaiting confirmation have a complete first round. */
+	while (s->cq_head) {
+		struct resolver *r = s->cq_head;
+		s->cq_head = r->cnext;
+		if (!s->cq_head)
+			s->cq_tail = NULL;
+		s->cq_len--;
+		resolver_done(s, r);
+	}
+	maybe_finish(s);
+}
+
+struct scan *scan_new(uv_loop_t *loop, const struct scan_opts *opts,
+	char *err, size_t errlen)
+{
+	const struct plan *p = opts->plan;
+	if (!p || p->n == 0) {
+		snprintf(err, errlen, "nothing to ask (empty plan)");
+		return NULL;
+	}
+	if (opts->sockets < 1 || opts->sockets > 64) {
+		snprintf(err, errlen, "sockets must be 1 to 64");
+		return NULL;
+	}
+	/* Keep the id table at most a quarter full so random ids are found
+	 * at the first draw or two. */
+	if (opts->max_inflight < 1 ||
+	    opts->max_inflight > opts->sockets * 65536u / 4) {
+		snprintf(err, errlen, "--max-inflight must be 1 to %u with %u "
+			"sockets", opts->sockets * 65536u / 4, opts->sockets);
+		return NULL;
+	}
+	if (opts->timeout_ms < 1 || opts->timeout_ms > 600000) {
+		snprintf(err, errlen, "timeout must be 1 ms to 600 s");
+		return NULL;
+	}
+	if (!opts->next_target || !opts->result) {
+		snprintf(err, errlen, "no target source or result sink");
+		return NULL;
+	}
+	struct scan *s = calloc(1, sizeof(*s));
+	if (!s)
+		goto oom;
+	s->loop = loop;
+	s->o = *opts;
+	/* As many waiting for confirmation as the window holds resolvers. */
+	s->cq_max = opts->max_inflight / (p->n ? p->n : 1);
+	if (s->cq_max < 1)
+		s->cq_max = 1;
+	s->rnd_pos = sizeof(s->rnd);
+	s->tmpl = calloc(p->n, sizeof(*s->tmpl));
+	s->tmpl_len = calloc(p->n, sizeof(*s->tmpl_len));
+	s->udp = calloc(2 * opts->sockets, sizeof(*s->udp));
+	size_t nb = 256;
+	while (nb < opts->max_inflight)
+		nb *= 2;
+	s->hash = calloc(nb, sizeof(*s->hash));
+	s->hmask = nb - 1;
+	if (!s->tmpl || !s->tmpl_len || !s->udp || !s->hash ||
+	    inflight_init(&s->table, 2 * opts->sockets,
+		(size_t)opts->max_inflight + p->n) < 0)
+		goto oom;
+	for (size_t i = 0; i < p->n; i++) {
+		const struct plan_item *it = &p->items[i];
+		char name[LDNS_MAX_DOMAINLEN + 8];
+		const char *q = it->qname;
+		if (it->role == QUERY_NXCONTROL) {
+			uint8_t z[10] = { 0 };
+			if (plan_nxname(it->qname, z, name, sizeof(name)) < 0) {
+				snprintf(err, errlen, "%s: name too long", q);
+				goto fail;
+			}
+			q = name;
+		}
+		int n = match_build_query(s->tmpl[i], sizeof(s->tmpl[i]), 0, q,
+			it->qtype, !opts->no_dnssec, err, errlen);
+		if (n < 0)
+			goto fail;
+		s->tmpl_len[i] = (uint16_t)n;
+	}
+	return s;
+oom:
+	snprintf(err, errlen, "out of memory");
+fail:
+	scan_free(s);
+	return NULL;
+}
+
+int scan_start(struct scan *s, char *err, size_t errlen)
+{
+	if (open_family(s, 0, err, errlen) < 0) {
+		/* IPv4 is the common case: fail early rather than target by
+		 * target.  Close what was opened without calling done. */
+		s->o.done = NULL;
+		for (unsigned i = 0; i < s->o.sockets; i++)
+			if (s->udp[i].open)
+				close_handle(s, (uv_handle_t *)&s->udp[i].h);
+		return -1;
+	}
+	s->tick.data = s->rate_timer.data = s->progress.data = s;
+	s->check.data = s->idle.data = s;
+	uv_timer_init(s->loop, &s->tick);
+	uv_timer_init(s->loop, &s->rate_timer);
+	uv_timer_init(s->loop, &s->progress);
+	uv_check_init(s->loop, &s->check);
+	uv_idle_init(s->loop, &s->idle);
+	s->open_handles += 5;
+	uint64_t now = uv_hrtime();
+	s->st.start_ns = s->last_ns = now;
+	ratelimit_init(&s->rl, s->o.rate, 0, now);
+	unsigned tick = s->o.timeout_ms / 10;
+	tick = tick < 1 ? 1 : tick > 10 ? 10 : tick;
+	uv_timer_start(&s->tick, on_tick, tick, tick);
+	if (!s->o.quiet)
+		uv_timer_start(&s->progress, on_progress, 1000, 1000);
+	uv_check_start(&s->check, on_check);
+	s->started = true;
+	pump(s);
+	return 0;
+}
+
+const struct scan_stats *scan_stats(const struct scan *s)
+{
+	return &s->st;
+}
+
+void scan_print_stats(const struct scan *s, FILE *f)
+{
+	print_progress(s, f, s->st.end_ns ? s->st.end_ns : uv_hrtime(), true);
+}
+
+void scan_free(struct scan *s)
+{
+	if (!s)
+		return;
+	if (s->udp)
+		for (unsigned i = 0; i < 2 * s->o.sockets; i++)
+			free(s->udp[i].buf);
+	free(s->udp);
+	while (s->pool) {
+		struct resolver *r = s->pool;
+		s->pool = r->hnext;
+		free(r);
+	}
+	free(s->tmpl);
+	free(s->tmpl_len);
+	free(s->hash);
+	inflight_clear(&s->table);
+	free(s);
+}

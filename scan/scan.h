@@ -1,0 +1,114 @@
+/* scan.h: the scan engine.  One libuv loop; a few UDP sockets on random
+ * source ports; random transaction ids and optional 0x20 case; a bounded
+ * window of queries in flight with timeouts and retries; a token-bucket
+ * rate limit; TCP after a truncated reply; a confirmation round for
+ * resolvers whose first answers were not all correct.  Replies are accepted
+ * only when source address and port, id and question match an
+ * outstanding query (match.h); everything else is counted as unsolicited.
+ *
+ * Targets are pulled one at a time (scan_opts.next_target) and each
+ * resolver's observation is handed out (scan_opts.result) as soon as it is
+ * complete, so memory depends on the window, not the number of targets
+ * (plus the resolvers waiting for their confirmation round: at most
+ * rate x confirm_delay / plan size of them).
+ * The engine neither classifies nor formats: the caller does both in its
+ * callbacks (cmd_scan.c wires judge/ and output.h). */
+#ifndef SCAN_SCAN_H
+#define SCAN_SCAN_H
+#include <stdio.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <uv.h>
+#include "common/addr.h"
+#include "judge/observation.h"
+#include "scan/plan.h"
+
+#define SCAN_DEFAULT_INFLIGHT 10000
+#define SCAN_DEFAULT_TIMEOUT_MS 2000
+#define SCAN_DEFAULT_RETRIES 1
+#define SCAN_DEFAULT_SOCKETS 4
+#define SCAN_DEFAULT_CONFIRM_MS 2000
+/* zmap's default send rate: polite to a network that did not ask. */
+#define SCAN_DEFAULT_RATE 10000
+
+/** What a scan does and whom it tells. */
+struct scan_opts {
+	const struct plan *plan;	/* borrowed; must outlive the scan */
+	unsigned max_inflight;	/* queries queued or outstanding at once */
+	unsigned timeout_ms;	/* per try (UDP), per connection (TCP) */
+	unsigned retries;	/* UDP tries after the first */
+	uint64_t rate;		/* packets per second, 0: unlimited */
+	unsigned sockets;	/* UDP sockets per address family */
+	bool x20;		/* 0x20 case randomisation */
+	uint16_t port;		/* resolvers' port; 0: 53 */
+	bool no_dnssec;		/* queries without the DO bit */
+	bool tcp_only;		/* every query over TCP (query --tcp) */
+	unsigned confirm_delay_ms;	/* before the confirmation round */
+	bool quiet;		/* no progress line */
+	FILE *progress;		/* where progress goes (stderr) */
+	uint64_t total;		/* targets expected (for the ETA); 0 unknown */
+
+	/** The next target into *out: 1, or 0 when there are no more, or -1
+	 * on an error (the scan then stops as after SIGINT). */
+	int (*next_target)(void *ctx, struct prefix *out);
+	/** Should the resolver be asked again (round 1)?  Called once, after
+	 * round 0.  NULL: never. */
+	bool (*confirm)(void *ctx, const struct observation *o);
+	/** A completed resolver; the callee owns o.  Return -1 to stop the
+	 * scan (a write error). */
+	int (*result)(void *ctx, struct observation *o);
+	/** The scan is over and its handles are closed (the loop may end). */
+	void (*done)(void *ctx);
+	void *ctx;
+};
+
+/** Counters, for the progress line, the summary and tests. */
+struct scan_stats {
+	uint64_t targets;	/* taken from next_target */
+	uint64_t resolvers;	/* results handed out */
+	uint64_t confirmed;	/* resolvers given a confirmation round */
+	uint64_t abandoned;	/* resolvers dropped by a stop before complete */
+	uint64_t sent;		/* UDP packets sent (tries) */
+	uint64_t send_errors;	/* sends the kernel refused */
+	uint64_t received;	/* UDP datagrams and TCP replies received */
+	uint64_t accepted;	/* replies matched to a query */
+	uint64_t unsolicited;	/* replies matching no outstanding query */
+	uint64_t malformed;	/* matched replies that did not parse */
+	uint64_t timeouts;	/* queries that got nothing after every try */
+	uint64_t retries;	/* tries after the first */
+	uint64_t truncated;	/* TC replies */
+	uint64_t tcp;		/* replies taken over TCP */
+	uint64_t tcp_failed;	/* TCP fallbacks that got nothing */
+	uint64_t start_ns, end_ns;	/* uv_hrtime at start and end */
+	bool interrupted;	/* scan_stop was called */
+	bool failed;		/* next_target or result failed */
+};
+
+struct scan;
+
+/** A new scan on loop.  Builds the query templates (ldns) and the
+ * in-flight table; opens no socket yet.  Returns NULL with a reason in err
+ * (bad options, out of memory).  Free with scan_free after done. */
+struct scan *scan_new(uv_loop_t *loop, const struct scan_opts *opts,
+	char *err, size_t errlen);
+
+/** Open the sockets and start sending.  Returns 0, or -1 with a reason in
+ * err (then nothing is running and done will not be called). */
+int scan_start(struct scan *s, char *err, size_t errlen);
+
+/** Stop: send nothing more (no new targets, no retries), wait for replies
+ * to what is outstanding up to the timeout, hand out every complete
+ * resolver, drop the rest (counted in abandoned), then finish.  A second
+ * call gives up on outstanding queries at once.  Safe at any time. */
+void scan_stop(struct scan *s);
+
+/** The counters so far.  Borrowed. */
+const struct scan_stats *scan_stats(const struct scan *s);
+
+/** Print the final progress line (totals, rates) to f. */
+void scan_print_stats(const struct scan *s, FILE *f);
+
+/** Free s.  Only when not started, or after done was called. */
+void scan_free(struct scan *s);
+
+#endif
