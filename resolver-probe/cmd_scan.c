@@ -130,6 +130,24 @@ struct run {
 	uint64_t unwritten;	/* results dropped after a write error */
 	struct done_set done;	/* --resume: resolvers already written */
 	uint64_t skipped;	/* targets skipped as done */
+	struct resume_stats rs;	/* --resume: what the file held */
+	uint64_t done_here;	/* resolvers in it among these targets */
+	struct blocklist bl;
+	struct plan plan;
+	struct truth_run *trun;
+};
+
+/* What the command line asked for. */
+struct args {
+	struct scan_opts so;
+	struct truth_opts topts;
+	const char *tfile, *ofile, *blfile, *queries, *resume;
+	enum output_format fmt;
+	uint64_t seed;
+	bool have_seed, strict, ipv6, no_confirm, have_rate;
+	unsigned shards, shard;
+	char **targets;		/* TARGET arguments */
+	int ntargets;
 };
 
 static int next_target(void *ctx, struct prefix *out)
@@ -272,7 +290,9 @@ static void truth_done(struct truth_run *tr, void *arg)
 	((struct run *)arg)->truth_done = true;
 }
 
-int cmd_scan(int argc, char **argv)
+/* Parse the command line into *a.  Returns -1 to go on, else the exit
+ * status to return at once (0 after --help, EXIT_USAGE). */
+static int parse_args(int argc, char **argv, struct args *a)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
@@ -299,24 +319,7 @@ int cmd_scan(int argc, char **argv)
 		TRUTH_OPTS_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
-	struct scan_opts so = {
-		.max_inflight = SCAN_DEFAULT_INFLIGHT,
-		.timeout_ms = SCAN_DEFAULT_TIMEOUT_MS,
-		.retries = SCAN_DEFAULT_RETRIES,
-		.sockets = SCAN_DEFAULT_SOCKETS,
-		.confirm_delay_ms = SCAN_DEFAULT_CONFIRM_MS,
-		.rate = SCAN_DEFAULT_RATE,
-		.progress = stderr,
-	};
-	struct truth_opts topts;
-	truth_opts_init(&topts);
-	const char *tfile = NULL, *ofile = NULL, *blfile = NULL,
-		*queries = NULL, *resume = NULL;
-	enum output_format fmt = OUTPUT_JSONL;
-	uint64_t seed = 0;
-	bool have_seed = false, strict = false, ipv6 = false, no_confirm = false,
-		have_rate = false;
-	unsigned shards = 1, shard = 0;
+	struct scan_opts *so = &a->so;
 	char err[512];
 	long long v;
 	int c;
@@ -324,7 +327,7 @@ int cmd_scan(int argc, char **argv)
 	optind = 1;
 	int li = -1;
 	while ((c = getopt_long(argc, argv, "hf:o:q", longopts, &li)) != -1) {
-		int t = truth_opts_parse(&topts, c, optarg, err, sizeof(err));
+		int t = truth_opts_parse(&a->topts, c, optarg, err, sizeof(err));
 		if (t < 0) {
 			fprintf(stderr, "resolver-probe scan: %s\n", err);
 			return EXIT_USAGE;
@@ -338,85 +341,85 @@ int cmd_scan(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		case 'f':
-			tfile = optarg;
+			a->tfile = optarg;
 			break;
 		case 'o':
-			ofile = optarg;
+			a->ofile = optarg;
 			break;
 		case 'q':
-			so.quiet = true;
+			so->quiet = true;
 			break;
 		case OPT_FORMAT:
-			if (output_format_parse(optarg, &fmt) < 0)
+			if (output_format_parse(optarg, &a->fmt) < 0)
 				goto bad;
 			break;
 		case OPT_BLOCKLIST:
-			blfile = optarg;
+			a->blfile = optarg;
 			break;
 		case OPT_SEED:
 			if ((v = option_number(optarg, 0, INT64_MAX)) < 0)
 				goto bad;
-			seed = (uint64_t)v;
-			have_seed = true;
+			a->seed = (uint64_t)v;
+			a->have_seed = true;
 			break;
 		case OPT_SHARDS:
 			if ((v = option_number(optarg, 0, 65535)) < 1)
 				goto bad;
-			shards = (unsigned)v;
+			a->shards = (unsigned)v;
 			break;
 		case OPT_SHARD:
 			if ((v = option_number(optarg, 0, 65534)) < 0)
 				goto bad;
-			shard = (unsigned)v;
+			a->shard = (unsigned)v;
 			break;
 		case OPT_STRICT:
-			strict = true;
+			a->strict = true;
 			break;
 		case OPT_RATE:
 			if ((v = option_number(optarg, 0, 100000000)) < 0)
 				goto bad;
-			so.rate = (uint64_t)v;
-			have_rate = true;
+			so->rate = (uint64_t)v;
+			a->have_rate = true;
 			break;
 		case OPT_INFLIGHT:
 			if ((v = option_number(optarg, 0, 4194304)) < 1)
 				goto bad;
-			so.max_inflight = (unsigned)v;
+			so->max_inflight = (unsigned)v;
 			break;
 		case OPT_TIMEOUT:
 			if ((v = option_ms(optarg)) < 0)
 				goto bad;
-			so.timeout_ms = (unsigned)v;
+			so->timeout_ms = (unsigned)v;
 			break;
 		case OPT_RETRIES:
 			if ((v = option_number(optarg, 0, 20)) < 0)
 				goto bad;
-			so.retries = (unsigned)v;
+			so->retries = (unsigned)v;
 			break;
 		case OPT_SOCKETS:
 			if ((v = option_number(optarg, 0, 64)) < 1)
 				goto bad;
-			so.sockets = (unsigned)v;
+			so->sockets = (unsigned)v;
 			break;
 		case OPT_X20:
-			so.x20 = true;
+			so->x20 = true;
 			break;
 		case OPT_IPV6:
-			ipv6 = true;
+			a->ipv6 = true;
 			break;
 		case OPT_QUERIES:
-			queries = optarg;
+			a->queries = optarg;
 			break;
 		case OPT_CONFIRM:
 			if ((v = option_ms(optarg)) < 0)
 				goto bad;
-			so.confirm_delay_ms = (unsigned)v;
+			so->confirm_delay_ms = (unsigned)v;
 			break;
 		case OPT_NO_CONFIRM:
-			no_confirm = true;
+			a->no_confirm = true;
 			break;
 		case OPT_RESUME:
-			resume = optarg;
+			a->resume = optarg;
 			break;
 		default:
 			usage(stderr);
@@ -429,311 +432,386 @@ bad:
 			"\"%s\"\n", li >= 0 ? longopts[li].name : "?", optarg);
 		return EXIT_USAGE;
 	}
-	if (!tfile && optind >= argc) {
+	a->targets = argv + optind;
+	a->ntargets = argc - optind;
+	return -1;
+}
+
+/* The rules between options.  Returns -1 to go on, or EXIT_USAGE. */
+static int check_args(struct args *a)
+{
+	if (!a->tfile && a->ntargets == 0) {
 		fprintf(stderr, "resolver-probe scan: no targets (-f FILE or "
 			"TARGET arguments)\n");
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (shard >= shards) {
+	if (a->shard >= a->shards) {
 		fprintf(stderr, "resolver-probe scan: --shard %u needs --shards "
-			"above it\n", shard);
+			"above it\n", a->shard);
 		return EXIT_USAGE;
 	}
-	if (resume && fmt != OUTPUT_JSONL) {
+	if (a->resume && a->fmt != OUTPUT_JSONL) {
 		fprintf(stderr, "resolver-probe scan: --resume reads and "
 			"appends JSON Lines: not with --format csv\n");
 		return EXIT_USAGE;
 	}
-	if (resume && ofile && strcmp(ofile, resume)) {
+	if (a->resume && a->ofile && strcmp(a->ofile, a->resume)) {
 		fprintf(stderr, "resolver-probe scan: --resume %s appends to "
-			"%s: -o %s is another file\n", resume, resume, ofile);
+			"%s: -o %s is another file\n", a->resume, a->resume,
+			a->ofile);
 		return EXIT_USAGE;
 	}
-	if (resume)
-		ofile = resume;
-	/* A closed pipe is a write error (EPIPE) we report, not a silent
-	 * death by SIGPIPE. */
-	signal(SIGPIPE, SIG_IGN);
+	if (a->resume)
+		a->ofile = a->resume;
+	if (!a->blfile)
+		a->blfile = blocklist_default_path();
 	/* Enough sockets for the window: the id table stays a quarter full. */
-	while (so.max_inflight > so.sockets * 65536u / 4 && so.sockets < 64)
-		so.sockets++;
+	while (a->so.max_inflight > a->so.sockets * 65536u / 4 &&
+	    a->so.sockets < 64)
+		a->so.sockets++;
+	return -1;
+}
 
-	int status = EXIT_USAGE;
-	struct run r = { 0 };
-	struct blocklist bl;
-	struct plan plan = { 0 };
-	struct truth_run *trun = NULL;
-	uv_loop_t loop;
-	blocklist_init(&bl);
-	uv_loop_init(&loop);
-	r.loop = &loop;
-	done_set_init(&r.done);
-	struct resume_stats rs = { 0 };
-	uint64_t done_here = 0;
-
-	/* Targets first: a bad file is a usage error before any network. */
-	if (!blfile)
-		blfile = blocklist_default_path();
-	if (blocklist_load(&bl, blfile, err, sizeof(err)) < 0) {
-		fprintf(stderr, "resolver-probe scan: %s\n", err);
-		goto out;
+/* The blocklist and the targets, before any network: a bad file is a
+ * usage error.  Returns 0 or -1 (said on stderr). */
+static int load_targets(struct run *r, const struct args *a)
+{
+	char err[512];
+	if (blocklist_load(&r->bl, a->blfile, err, sizeof(err)) < 0)
+		goto fail;
+	if (!(r->targets = targets_new())) {
+		snprintf(err, sizeof(err), "out of memory");
+		goto fail;
 	}
-	if (!(r.targets = targets_new())) {
-		fprintf(stderr, "resolver-probe scan: out of memory\n");
-		goto out;
-	}
-	if (tfile && targets_load(r.targets, tfile, strict, stderr, err,
-	    sizeof(err)) < 0) {
-		fprintf(stderr, "resolver-probe scan: %s\n", err);
-		goto out;
-	}
-	for (int i = optind; i < argc; i++)
-		if (targets_add(r.targets, argv[i], err, sizeof(err)) < 0) {
-			fprintf(stderr, "resolver-probe scan: %s\n", err);
-			goto out;
-		}
-	if (targets_finalize(r.targets, &bl, err, sizeof(err)) < 0) {
-		fprintf(stderr, "resolver-probe scan: %s\n", err);
-		goto out;
-	}
-	if (!have_rate && targets_count(r.targets) > SCAN_RATE_FREE_MAX) {
-		fprintf(stderr, "resolver-probe scan: %llu targets: a scan of "
-			"more than %u addresses needs an explicit --rate (packets "
-			"per second; the default would be %u): choose one the "
-			"networks you probe can bear\n",
-			(unsigned long long)targets_count(r.targets),
+	if (a->tfile && targets_load(r->targets, a->tfile, a->strict, stderr,
+	    err, sizeof(err)) < 0)
+		goto fail;
+	for (int i = 0; i < a->ntargets; i++)
+		if (targets_add(r->targets, a->targets[i], err,
+		    sizeof(err)) < 0)
+			goto fail;
+	if (targets_finalize(r->targets, &r->bl, err, sizeof(err)) < 0)
+		goto fail;
+	if (!a->have_rate && targets_count(r->targets) > SCAN_RATE_FREE_MAX) {
+		snprintf(err, sizeof(err), "%llu targets: a scan of more than "
+			"%u addresses needs an explicit --rate (packets per "
+			"second; the default would be %u): choose one the "
+			"networks you probe can bear",
+			(unsigned long long)targets_count(r->targets),
 			SCAN_RATE_FREE_MAX, SCAN_DEFAULT_RATE);
-		goto out;
+		goto fail;
 	}
-	if (!(r.sum = summary_new())) {
-		fprintf(stderr, "resolver-probe scan: out of memory\n");
-		goto out;
+	return 0;
+fail:
+	fprintf(stderr, "resolver-probe scan: %s\n", err);
+	return -1;
+}
+
+/* --resume: read the earlier results back into the done set and the
+ * summary, before any network, so that a wrong file is refused before it
+ * could be appended to.  Returns 0 or -1 (said on stderr). */
+static int load_resume(struct run *r, const char *resume)
+{
+	char err[512];
+	FILE *in = fopen(resume, "r");
+	if (!in) {
+		fprintf(stderr, "resolver-probe scan: --resume %s: %s\n",
+			resume, strerror(errno));
+		return -1;
 	}
-	if (resume) {
-		/* Read back before any network: a wrong file is refused
-		 * before it could be appended to. */
-		FILE *in = fopen(resume, "r");
-		if (!in) {
-			fprintf(stderr, "resolver-probe scan: --resume %s: %s\n",
-				resume, strerror(errno));
-			goto out;
-		}
-		int rrc = resume_read(in, resume, &r.done, r.sum, &rs, err,
-			sizeof(err));
-		fclose(in);
-		if (rrc < 0) {
-			fprintf(stderr, "resolver-probe scan: --resume: %s\n",
-				err);
-			goto out;
-		}
-		size_t repeats = done_set_finish(&r.done);
-		r.findings = rs.findings;
-		for (size_t i = 0; i < r.done.n; i++) {
-			struct prefix a;
-			if (done_set_get(&r.done, i, &a) == 0 &&
-			    targets_contains(r.targets, &a))
-				done_here++;
-		}
-		fprintf(stderr, "resolver-probe scan: resuming: %llu resolvers "
-			"already done in %s (%llu of them among these targets; "
-			"%zu repeated lines)%s\n",
-			(unsigned long long)rs.lines, resume,
-			(unsigned long long)done_here, repeats,
-			rs.torn ? "; its incomplete last line is cut off" : "");
+	int rrc = resume_read(in, resume, &r->done, r->sum, &r->rs, err,
+		sizeof(err));
+	fclose(in);
+	if (rrc < 0) {
+		fprintf(stderr, "resolver-probe scan: --resume: %s\n", err);
+		return -1;
 	}
-	if (!have_seed && RAND_bytes((unsigned char *)&seed, sizeof(seed)) != 1)
+	size_t repeats = done_set_finish(&r->done);
+	r->findings = r->rs.findings;
+	for (size_t i = 0; i < r->done.n; i++) {
+		struct prefix p;
+		if (done_set_get(&r->done, i, &p) == 0 &&
+		    targets_contains(r->targets, &p))
+			r->done_here++;
+	}
+	fprintf(stderr, "resolver-probe scan: resuming: %llu resolvers "
+		"already done in %s (%llu of them among these targets; "
+		"%zu repeated lines)%s\n",
+		(unsigned long long)r->rs.lines, resume,
+		(unsigned long long)r->done_here, repeats,
+		r->rs.torn ? "; its incomplete last line is cut off" : "");
+	return 0;
+}
+
+/* The scan order, and the line that says what the scan will do.  Returns
+ * 0 or -1 (said on stderr). */
+static int start_order(struct run *r, struct args *a)
+{
+	char err[512];
+	uint64_t seed = a->seed;
+	if (!a->have_seed && RAND_bytes((unsigned char *)&seed,
+	    sizeof(seed)) != 1)
 		seed = uv_hrtime();
-	if (permute_init(&r.pm, targets_count(r.targets), seed, shards, shard,
-	    err, sizeof(err)) < 0) {
+	if (permute_init(&r->pm, targets_count(r->targets), seed, a->shards,
+	    a->shard, err, sizeof(err)) < 0) {
 		fprintf(stderr, "resolver-probe scan: %s\n", err);
-		goto out;
+		return -1;
 	}
-	const struct targets_stats *ts = targets_stats(r.targets);
+	const struct targets_stats *ts = targets_stats(r->targets);
 	char rate[32] = "unlimited";
-	if (so.rate)
+	if (a->so.rate)
 		snprintf(rate, sizeof(rate), "%llu pps",
-			(unsigned long long)so.rate);
+			(unsigned long long)a->so.rate);
 	fprintf(stderr, "resolver-probe scan: blocklist %s (%zu prefixes, %llu "
 		"addresses left out); %llu targets (%llu duplicates, %llu "
 		"invalid lines); rate %s; window %u queries; timeout %.3g s, "
-		"%u tries\n", blfile, bl.n,
+		"%u tries\n", a->blfile, r->bl.n,
 		(unsigned long long)ts->blocklisted,
 		(unsigned long long)ts->count,
 		(unsigned long long)ts->duplicate,
-		(unsigned long long)ts->invalid, rate, so.max_inflight,
-		so.timeout_ms / 1000.0, so.retries + 1);
-	so.total = shards == 1 ? targets_count(r.targets) - done_here : 0;
+		(unsigned long long)ts->invalid, rate, a->so.max_inflight,
+		a->so.timeout_ms / 1000.0, a->so.retries + 1);
+	a->so.total = a->shards == 1 ?
+		targets_count(r->targets) - r->done_here : 0;
+	return 0;
+}
 
-	uv_signal_init(&loop, &r.sigint);
-	uv_signal_init(&loop, &r.sigterm);
-	uv_timer_init(&loop, &r.stop_timer);
-	uv_unref((uv_handle_t *)&r.stop_timer);
-	uv_timer_init(&loop, &r.trim_timer);
-	uv_timer_start(&r.trim_timer, trim_heap, 1000, 1000);
-	uv_unref((uv_handle_t *)&r.trim_timer);
-	r.sigint.data = r.sigterm.data = r.stop_timer.data = &r;
-	uv_signal_start(&r.sigint, on_signal, SIGINT);
-	uv_signal_start(&r.sigterm, on_signal, SIGTERM);
+/* SIGINT and SIGTERM stop the scan; a timer gives freed heap back. */
+static void start_signals(struct run *r)
+{
+	uv_signal_init(r->loop, &r->sigint);
+	uv_signal_init(r->loop, &r->sigterm);
+	uv_timer_init(r->loop, &r->stop_timer);
+	uv_unref((uv_handle_t *)&r->stop_timer);
+	uv_timer_init(r->loop, &r->trim_timer);
+	uv_timer_start(&r->trim_timer, trim_heap, 1000, 1000);
+	uv_unref((uv_handle_t *)&r->trim_timer);
+	r->sigint.data = r->sigterm.data = r->stop_timer.data = r;
+	uv_signal_start(&r->sigint, on_signal, SIGINT);
+	uv_signal_start(&r->sigterm, on_signal, SIGTERM);
 	/* Signals are caught but do not keep the loop running: uv_run returns
 	 * when the truth run, then the scan, has closed its handles. */
-	uv_unref((uv_handle_t *)&r.sigint);
-	uv_unref((uv_handle_t *)&r.sigterm);
+	uv_unref((uv_handle_t *)&r->sigint);
+	uv_unref((uv_handle_t *)&r->sigterm);
+}
 
-	if (!(r.truth = truth_new()))
-		goto oom;
-	status = EXIT_INCOMPLETE;
-	if (queries) {
-		if (plan_parse(&plan, queries, err, sizeof(err)) < 0) {
+/* The plan: --queries as given, or resolve the truth (on the loop) and
+ * derive the plan from it.  Returns -1 to go on, else the exit status. */
+static int make_plan(struct run *r, const struct args *a)
+{
+	char err[512];
+	if (a->queries) {
+		if (plan_parse(&r->plan, a->queries, err, sizeof(err)) < 0) {
 			fprintf(stderr, "resolver-probe scan: --queries: %s\n",
 				err);
-			status = EXIT_USAGE;
-			goto out_signals;
+			return EXIT_USAGE;
 		}
-	} else {
-		if (special_registry_load_default(&r.special, err,
-		    sizeof(err)) < 0) {
-			fprintf(stderr, "resolver-probe scan: %s\n", err);
-			status = EXIT_USAGE;
-			goto out_signals;
-		}
-		trun = truth_resolve_start(&loop, r.truth, &topts, truth_done,
-			&r, err, sizeof(err));
-		if (!trun) {
-			fprintf(stderr, "resolver-probe scan: %s\n", err);
-			status = EXIT_USAGE;
-			goto out_signals;
-		}
-		if (!so.quiet)
-			fprintf(stderr, "resolver-probe scan: resolving the "
-				"truth (%d rounds)\n", topts.rounds);
-		uv_run(&loop, UV_RUN_DEFAULT);
-		if (!r.truth_done) {
-			fprintf(stderr, "resolver-probe scan: interrupted while "
-				"resolving the truth\n");
-			goto out_signals;
-		}
-		if (truth_run_status(trun, err, sizeof(err)) < 0) {
-			fprintf(stderr, "resolver-probe scan: no truth: %s\n",
-				err);
-			goto out_signals;
-		}
-		for (size_t i = 0; i < r.truth->nproviders; i++)
-			if (!r.truth->providers[i].usable)
-				fprintf(stderr, "resolver-probe scan: provider %s "
-					"skipped: %s\n",
-					r.truth->providers[i].domain,
-					r.truth->providers[i].why_unusable ?
-					r.truth->providers[i].why_unusable : "?");
-		if (plan_from_truth(&plan, r.truth, ipv6, err, sizeof(err)) < 0) {
-			fprintf(stderr, "resolver-probe scan: %s\n", err);
-			goto out_signals;
-		}
-		r.judged = true;
-		r.vctx.truth = r.truth;
-		r.vctx.special = &r.special;
+		return -1;
 	}
+	if (special_registry_load_default(&r->special, err, sizeof(err)) < 0) {
+		fprintf(stderr, "resolver-probe scan: %s\n", err);
+		return EXIT_USAGE;
+	}
+	r->trun = truth_resolve_start(r->loop, r->truth, &a->topts, truth_done,
+		r, err, sizeof(err));
+	if (!r->trun) {
+		fprintf(stderr, "resolver-probe scan: %s\n", err);
+		return EXIT_USAGE;
+	}
+	if (!a->so.quiet)
+		fprintf(stderr, "resolver-probe scan: resolving the truth (%d "
+			"rounds)\n", a->topts.rounds);
+	uv_run(r->loop, UV_RUN_DEFAULT);
+	if (!r->truth_done) {
+		fprintf(stderr, "resolver-probe scan: interrupted while "
+			"resolving the truth\n");
+		return EXIT_INCOMPLETE;
+	}
+	if (truth_run_status(r->trun, err, sizeof(err)) < 0) {
+		fprintf(stderr, "resolver-probe scan: no truth: %s\n", err);
+		return EXIT_INCOMPLETE;
+	}
+	for (size_t i = 0; i < r->truth->nproviders; i++)
+		if (!r->truth->providers[i].usable)
+			fprintf(stderr, "resolver-probe scan: provider %s "
+				"skipped: %s\n", r->truth->providers[i].domain,
+				r->truth->providers[i].why_unusable ?
+				r->truth->providers[i].why_unusable : "?");
+	if (plan_from_truth(&r->plan, r->truth, a->ipv6, err,
+	    sizeof(err)) < 0) {
+		fprintf(stderr, "resolver-probe scan: %s\n", err);
+		return EXIT_INCOMPLETE;
+	}
+	r->judged = true;
+	r->vctx.truth = r->truth;
+	r->vctx.special = &r->special;
+	return -1;
+}
 
-	r.f = stdout;
-	r.oname = ofile ? ofile : "stdout";
-	if (resume && rs.torn && truncate(resume, (off_t)rs.good_len) < 0) {
+/* Open the output (stdout, a new file, or the --resume file cut back to
+ * its last complete line) unbuffered, and write its header.  Returns -1
+ * to go on, else the exit status. */
+static int open_output(struct run *r, const struct args *a)
+{
+	r->f = stdout;
+	r->oname = a->ofile ? a->ofile : "stdout";
+	if (a->resume && r->rs.torn &&
+	    truncate(a->resume, (off_t)r->rs.good_len) < 0) {
 		fprintf(stderr, "resolver-probe scan: %s: cannot cut its "
-			"incomplete last line: %s\n", resume, strerror(errno));
-		goto out_signals;
-	}
-	if (ofile && !(r.f = fopen(ofile, resume ? "a" : "w"))) {
-		fprintf(stderr, "resolver-probe scan: %s: %s\n", ofile,
+			"incomplete last line: %s\n", a->resume,
 			strerror(errno));
-		status = EXIT_USAGE;
-		goto out_signals;
+		return EXIT_INCOMPLETE;
+	}
+	if (a->ofile && !(r->f = fopen(a->ofile, a->resume ? "a" : "w"))) {
+		fprintf(stderr, "resolver-probe scan: %s: %s\n", a->ofile,
+			strerror(errno));
+		return EXIT_USAGE;
 	}
 	/* Unbuffered: each line leaves in one write(2), so what a failed
 	 * write leaves behind is known (and cut back) and nothing waits in
 	 * a buffer to be lost. */
-	setvbuf(r.f, NULL, _IONBF, 0);
+	setvbuf(r->f, NULL, _IONBF, 0);
 	struct stat sb;
-	if (fstat(fileno(r.f), &sb) == 0 && S_ISREG(sb.st_mode) &&
-	    fseeko(r.f, 0, SEEK_END) == 0 && (r.good = ftello(r.f)) >= 0)
-		r.regular = true;
+	if (fstat(fileno(r->f), &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    fseeko(r->f, 0, SEEK_END) == 0 && (r->good = ftello(r->f)) >= 0)
+		r->regular = true;
 	errno = 0;
-	if (output_open(&r.out, r.f, fmt) < 0) {
-		write_failed(&r, errno);
-		goto out_signals;
+	if (output_open(&r->out, r->f, a->fmt) < 0) {
+		write_failed(r, errno);
+		return EXIT_INCOMPLETE;
 	}
-	if (r.regular && (r.good = r.start = ftello(r.f)) < 0)
-		r.regular = false;	/* the CSV header is a complete line */
-	so.plan = &plan;
-	so.next_target = next_target;
-	so.confirm = r.judged && !no_confirm ? confirm : NULL;
-	so.result = result;
-	so.done = scan_done;
-	so.ctx = &r;
-	if (!(r.scan = scan_new(&loop, &so, err, sizeof(err)))) {
-		fprintf(stderr, "resolver-probe scan: %s\n", err);
-		status = EXIT_USAGE;
-		goto out_signals;
-	}
-	if (scan_start(r.scan, err, sizeof(err)) < 0) {
-		fprintf(stderr, "resolver-probe scan: %s\n", err);
-		goto out_signals;
-	}
-	uv_run(&loop, UV_RUN_DEFAULT);
+	if (r->regular && (r->good = r->start = ftello(r->f)) < 0)
+		r->regular = false;	/* the CSV header is a complete line */
+	return -1;
+}
 
-	errno = 0;
-	if (fflush(r.f) != 0)
-		write_failed(&r, errno);
-	if (r.f != stdout) {
-		errno = 0;
-		int fc = fclose(r.f);
-		r.f = NULL;
-		r.regular = false;	/* nothing left to cut back */
-		if (fc != 0)
-			write_failed(&r, errno);
+/* Run the scan on the loop until every target is done or it is stopped.
+ * Returns -1 when it ran, else the exit status. */
+static int run_scan(struct run *r, struct args *a)
+{
+	char err[512];
+	struct scan_opts *so = &a->so;
+	so->plan = &r->plan;
+	so->next_target = next_target;
+	so->confirm = r->judged && !a->no_confirm ? confirm : NULL;
+	so->result = result;
+	so->done = scan_done;
+	so->ctx = r;
+	if (!(r->scan = scan_new(r->loop, so, err, sizeof(err)))) {
+		fprintf(stderr, "resolver-probe scan: %s\n", err);
+		return EXIT_USAGE;
 	}
-	if (resume && !so.quiet)
+	if (scan_start(r->scan, err, sizeof(err)) < 0) {
+		fprintf(stderr, "resolver-probe scan: %s\n", err);
+		return EXIT_INCOMPLETE;
+	}
+	uv_run(r->loop, UV_RUN_DEFAULT);
+	return -1;
+}
+
+/* After the run: close the output, say what was skipped or lost, print
+ * the statistics and the summary.  Returns the exit status. */
+static int finish(struct run *r, const struct args *a)
+{
+	errno = 0;
+	if (fflush(r->f) != 0)
+		write_failed(r, errno);
+	if (r->f != stdout) {
+		errno = 0;
+		int fc = fclose(r->f);
+		r->f = NULL;
+		r->regular = false;	/* nothing left to cut back */
+		if (fc != 0)
+			write_failed(r, errno);
+	}
+	if (a->resume && !a->so.quiet)
 		fprintf(stderr, "resolver-probe scan: %llu targets skipped as "
-			"already done in %s\n", (unsigned long long)r.skipped,
-			resume);
-	if (r.unwritten)
+			"already done in %s\n", (unsigned long long)r->skipped,
+			a->resume);
+	if (r->unwritten)
 		fprintf(stderr, "resolver-probe scan: %llu results not written "
 			"(after the write error)\n",
-			(unsigned long long)r.unwritten);
-	const struct scan_stats *st = scan_stats(r.scan);
-	if (!so.quiet || st->interrupted)
-		scan_print_stats(r.scan, stderr);
-	summary_print(r.sum, stderr);
-	if (st->interrupted || st->failed || r.write_error ||
-	    st->abandoned)
-		status = EXIT_INCOMPLETE;
-	else if (r.findings)
-		status = EXIT_FINDING;
-	else
-		status = EXIT_AGREE;
-	goto out;
+			(unsigned long long)r->unwritten);
+	const struct scan_stats *st = scan_stats(r->scan);
+	if (!a->so.quiet || st->interrupted)
+		scan_print_stats(r->scan, stderr);
+	summary_print(r->sum, stderr);
+	if (st->interrupted || st->failed || r->write_error || st->abandoned)
+		return EXIT_INCOMPLETE;
+	return r->findings ? EXIT_FINDING : EXIT_AGREE;
+}
 
-out_signals:
-	close_signals(&r);
-	goto out;
-oom:
-	fprintf(stderr, "resolver-probe scan: out of memory\n");
+/* Free everything the run holds; the loop runs once more so that closing
+ * handles finish before it goes. */
+static void run_clear(struct run *r)
+{
+	truth_run_free(r->trun);
+	uv_run(r->loop, UV_RUN_DEFAULT);
+	uv_loop_close(r->loop);
+	scan_free(r->scan);
+	output_close(&r->out);
+	if (r->f && r->f != stdout)
+		fclose(r->f);
+	else if (r->f)
+		fflush(r->f);
+	summary_free(r->sum);
+	plan_clear(&r->plan);
+	truth_free(r->truth);
+	special_registry_clear(&r->special);
+	targets_free(r->targets);
+	blocklist_clear(&r->bl);
+	done_set_clear(&r->done);
+}
+
+int cmd_scan(int argc, char **argv)
+{
+	struct args a = {
+		.so = {
+			.max_inflight = SCAN_DEFAULT_INFLIGHT,
+			.timeout_ms = SCAN_DEFAULT_TIMEOUT_MS,
+			.retries = SCAN_DEFAULT_RETRIES,
+			.sockets = SCAN_DEFAULT_SOCKETS,
+			.confirm_delay_ms = SCAN_DEFAULT_CONFIRM_MS,
+			.rate = SCAN_DEFAULT_RATE,
+			.progress = stderr,
+		},
+		.fmt = OUTPUT_JSONL,
+		.shards = 1,
+	};
+	truth_opts_init(&a.topts);
+	int status = parse_args(argc, argv, &a);
+	if (status < 0)
+		status = check_args(&a);
+	if (status >= 0)
+		return status;
+	/* A closed pipe is a write error (EPIPE) we report, not a silent
+	 * death by SIGPIPE. */
+	signal(SIGPIPE, SIG_IGN);
+
+	struct run r = { 0 };
+	uv_loop_t loop;
+	uv_loop_init(&loop);
+	r.loop = &loop;
+	blocklist_init(&r.bl);
+	done_set_init(&r.done);
+	status = EXIT_USAGE;
+	if (load_targets(&r, &a) < 0)
+		goto out;
+	if (!(r.sum = summary_new()) || !(r.truth = truth_new())) {
+		fprintf(stderr, "resolver-probe scan: out of memory\n");
+		goto out;
+	}
+	if ((a.resume && load_resume(&r, a.resume) < 0) ||
+	    start_order(&r, &a) < 0)
+		goto out;
+	start_signals(&r);
+	if ((status = make_plan(&r, &a)) < 0 &&
+	    (status = open_output(&r, &a)) < 0 &&
+	    (status = run_scan(&r, &a)) < 0)
+		status = finish(&r, &a);
 	close_signals(&r);
 out:
-	truth_run_free(trun);
-	/* Let closing handles finish before the loop goes. */
-	uv_run(&loop, UV_RUN_DEFAULT);
-	uv_loop_close(&loop);
-	scan_free(r.scan);
-	output_close(&r.out);
-	if (r.f && r.f != stdout)
-		fclose(r.f);
-	else if (r.f)
-		fflush(r.f);
-	summary_free(r.sum);
-	plan_clear(&plan);
-	truth_free(r.truth);
-	special_registry_clear(&r.special);
-	targets_free(r.targets);
-	blocklist_clear(&bl);
-	done_set_clear(&r.done);
+	run_clear(&r);
 	return status;
 }
