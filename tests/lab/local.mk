@@ -17,4 +17,6 @@ tests_lab_smtp_strip_LDADD = $(DEPS_LIBS)
 EXTRA_DIST += tests/lab/README.md tests/lab/run tests/lab/check \
 	tests/lab/tap.sh tests/lab/mkzones.sh tests/lab/mkconf.sh \
 	tests/lab/t-lab.sh tests/lab/providers tests/lab/blocklist \
-	tests/lab/dnssec-manifest tests/lab/zones
+	tests/lab/dnssec-manifest tests/lab/zones \
+	tests/lab/t-mail-lab.sh tests/lab/mail-manifest tests/lab/dh1024.pem \
+	tests/lab/parts/60-mail.pre tests/lab/parts/60-mail.up
