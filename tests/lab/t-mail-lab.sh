@@ -286,4 +286,31 @@ is "listeners of the mail lab" \
 	"127.0.5.1:443 127.0.5.10:25 127.0.5.11:25 127.0.5.12:25 127.0.5.13:25 127.0.5.14:25 127.0.5.15:25 "
 check "nginx and Postfix log in the lab, not in /var/log" \
 	test -s "$LAB_DIR/log/nginx-access.log" -a -s "$LAB_DIR/log/postfix-mail.log"
+
+# --- a lab of its own with only the mail parts (and so its own CA): its
+# servers run inside, and nothing is left after it: no process, no Postfix
+# queue folder.
+count() { pgrep -c -x 'nginx|master' || true; }
+before=$(count)
+parts=$(mktemp -d)
+cp "$LAB_SRCDIR"/tests/lab/parts/60-mail.* "$parts/"
+inner=$(LAB_PARTS_DIR=$parts "$LAB_SRCDIR/tests/lab/run" sh -c '
+	echo "$(pgrep -c -x nginx) $(pgrep -c -x master)"
+	openssl x509 -in "$LAB_CA_FILE" -noout -subject
+	curl -sS --cacert "$LAB_CA_FILE" -o /dev/null -w "%{http_code}\n" \
+		https://mta-sts.valid.email/.well-known/mta-sts.txt
+	openssl s_client -starttls smtp -connect 127.0.5.10:25 -CAfile "$LAB_CA_FILE" \
+		-verify_hostname mx.valid.email < /dev/null 2>&1 | grep "^Verify return code"
+	sed -n "s/^rm -rf .\(\/tmp\/lab-postfix\.[A-Za-z0-9]*\).*/\1/p" "$LAB_CLEANUP"' 2>&1)
+is "mail parts alone: exit 0" "$?" 0
+queue=$(printf '%s\n' "$inner" | sed -n '$p')
+is "mail parts alone: nginx (master and worker) and the Postfix master ran; own CA; they serve" \
+	"$(printf '%s\n' "$inner" | sed '$d')" "2 1
+subject=CN = Lab Mail CA
+200
+Verify return code: 0 (ok)"
+is "mail parts alone: no nginx or Postfix master left" "$(count)" "$before"
+check "mail parts alone: its Postfix queue folder ($queue) removed" \
+	test -n "$queue" -a ! -e "$queue"
+rm -r "$parts"
 tap_done
