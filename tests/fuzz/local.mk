@@ -124,6 +124,49 @@ tests_fuzz_fuzz_truthanswer_LDADD = libcli.a libprobe.a libcore.a $(DEPS_LIBS)
 tests_fuzz_fuzz_truthanswer_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 endif
 
+
+# The mail record parsers (mail/): SPF, DMARC, TLS-RPT, MTA-STS.
+FUZZ_NAMES += spf dmarc tlsrpt mtasts
+FUZZ_REPLAYS += tests/fuzz/replay-spf
+UNIT_TESTS += tests/fuzz/replay-spf
+tests_fuzz_replay_spf_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_spf.c tests/fuzz/fuzz.h tests/tap.h
+tests_fuzz_replay_spf_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_NAME='"spf"'
+tests_fuzz_replay_spf_LDADD = libcore.a $(DEPS_LIBS)
+FUZZ_REPLAYS += tests/fuzz/replay-dmarc
+UNIT_TESTS += tests/fuzz/replay-dmarc
+tests_fuzz_replay_dmarc_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_dmarc.c tests/fuzz/fuzz.h tests/tap.h
+tests_fuzz_replay_dmarc_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_NAME='"dmarc"'
+tests_fuzz_replay_dmarc_LDADD = libcore.a $(DEPS_LIBS)
+FUZZ_REPLAYS += tests/fuzz/replay-tlsrpt
+UNIT_TESTS += tests/fuzz/replay-tlsrpt
+tests_fuzz_replay_tlsrpt_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_tlsrpt.c tests/fuzz/fuzz.h tests/tap.h
+tests_fuzz_replay_tlsrpt_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_NAME='"tlsrpt"'
+tests_fuzz_replay_tlsrpt_LDADD = libcore.a $(DEPS_LIBS)
+FUZZ_REPLAYS += tests/fuzz/replay-mtasts
+UNIT_TESTS += tests/fuzz/replay-mtasts
+tests_fuzz_replay_mtasts_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_mtasts.c tests/fuzz/fuzz.h tests/tap.h
+tests_fuzz_replay_mtasts_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_NAME='"mtasts"'
+tests_fuzz_replay_mtasts_LDADD = libcore.a $(DEPS_LIBS)
+if FUZZ
+FUZZ_BINS += tests/fuzz/fuzz-spf
+tests_fuzz_fuzz_spf_SOURCES = tests/fuzz/fuzz_spf.c
+tests_fuzz_fuzz_spf_LDADD = libcore.a $(DEPS_LIBS)
+tests_fuzz_fuzz_spf_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+FUZZ_BINS += tests/fuzz/fuzz-dmarc
+tests_fuzz_fuzz_dmarc_SOURCES = tests/fuzz/fuzz_dmarc.c
+tests_fuzz_fuzz_dmarc_LDADD = libcore.a $(DEPS_LIBS)
+tests_fuzz_fuzz_dmarc_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+FUZZ_BINS += tests/fuzz/fuzz-tlsrpt
+tests_fuzz_fuzz_tlsrpt_SOURCES = tests/fuzz/fuzz_tlsrpt.c
+tests_fuzz_fuzz_tlsrpt_LDADD = libcore.a $(DEPS_LIBS)
+tests_fuzz_fuzz_tlsrpt_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+FUZZ_BINS += tests/fuzz/fuzz-mtasts
+tests_fuzz_fuzz_mtasts_SOURCES = tests/fuzz/fuzz_mtasts.c
+tests_fuzz_fuzz_mtasts_LDADD = libcore.a $(DEPS_LIBS)
+tests_fuzz_fuzz_mtasts_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+endif
+EXTRA_DIST += tests/fuzz/mail.dict
+
 noinst_PROGRAMS += $(FUZZ_BINS)
 
 # make fuzz [FUZZ_SECONDS=N] [FUZZ_NAMES="reply smtp"]: fuzz each target

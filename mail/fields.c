@@ -1,0 +1,87 @@
+/* fields.c: name=value; fields of TLS-RPT and MTA-STS records (fields.h). */
+#include "config.h"
+#include <stdio.h>
+#include <string.h>
+#include "mail/fields.h"
+
+#define ESC(buf, p, n) mail_escape((p), (n), (buf), sizeof(buf))
+
+static bool wsp(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static bool alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		(c >= '0' && c <= '9');
+}
+
+size_t mail_fields_split(const char *text, size_t len,
+	struct mail_field *f, size_t max, struct mail_findings *fs,
+	const char *code)
+{
+	char e1[120];
+	size_t nf = 0, i = 0;
+	while (i <= len) {
+		size_t k = i;
+		while (k < len && text[k] != ';')
+			k++;
+		const char *t = text + i;
+		size_t tn = k - i;
+		while (tn && wsp(*t)) {
+			t++;
+			tn--;
+		}
+		while (tn && wsp(t[tn - 1]))
+			tn--;
+		bool last = k >= len;
+		i = k + 1;
+		if (tn == 0) {
+			/* Only the end may be empty: "...; " */
+			if (!last)
+				mail_finding_add(fs, MAIL_ERROR, code,
+					"an empty field (\";;\")");
+			continue;
+		}
+		const char *eq = memchr(t, '=', tn);
+		if (!eq) {
+			mail_finding_add(fs, MAIL_ERROR, code,
+				"\"%s\" is not name=value", ESC(e1, t, tn));
+			continue;
+		}
+		size_t nlen = (size_t)(eq - t), vlen = tn - nlen - 1;
+		bool name_ok = nlen >= 1 && nlen <= 32 && alnum(t[0]);
+		for (size_t j = 1; name_ok && j < nlen; j++)
+			name_ok = alnum(t[j]) || t[j] == '_' || t[j] == '-' ||
+				t[j] == '.';
+		if (!name_ok) {
+			mail_finding_add(fs, MAIL_ERROR, code,
+				"\"%s\": not a field name", ESC(e1, t, nlen));
+			continue;
+		}
+		bool rua = nlen == 3 && !memcmp(t, "rua", 3);
+		bool val_ok = vlen > 0;
+		for (size_t j = 0; val_ok && j < vlen; j++) {
+			unsigned char c = (unsigned char)eq[1 + j];
+			val_ok = (c > 0x20 && c < 0x7f && (c != '=' || rua)) ||
+				(rua && wsp((char)c));
+		}
+		if (!val_ok) {
+			mail_finding_add(fs, MAIL_ERROR, code,
+				"%s: a bad or empty value", ESC(e1, t, tn));
+			continue;
+		}
+		if (nf >= max) {
+			mail_finding_add(fs, MAIL_ERROR, code,
+				"more than %zu fields", max);
+			break;
+		}
+		f[nf].name = t;
+		f[nf].nlen = nlen;
+		f[nf].value = eq + 1;
+		f[nf].vlen = vlen;
+		nf++;
+	}
+	return nf;
+}

@@ -1,0 +1,27 @@
+/* fields.h: the "name=value; name=value" layout that TLS-RPT (RFC 8460
+ * section 3) and the MTA-STS TXT record (RFC 8461 section 3.1) share:
+ * fields separated by *WSP ";" *WSP, an optional ';' at the end, names
+ * (ALPHA / DIGIT) *31(ALPHA / DIGIT / "_" / "-" / "."), values of visible
+ * characters without ';' or '='.  Pure. */
+#ifndef MAIL_FIELDS_H
+#define MAIL_FIELDS_H
+#include <stddef.h>
+#include "mail/finding.h"
+
+#define MAIL_FIELDS_MAX 32
+
+struct mail_field {
+	const char *name, *value;	/* point into the text */
+	size_t nlen, vlen;
+};
+
+/** Split len bytes of text into at most max fields.  Each problem is a
+ * MAIL_ERROR finding with code (a field without '=', a bad name, an empty
+ * value, an empty field before the end, more than max fields).  Values of
+ * fields named rua may hold ',' and spaces (checked by the caller).
+ * Returns the number of fields. */
+size_t mail_fields_split(const char *text, size_t len,
+	struct mail_field *f, size_t max, struct mail_findings *fs,
+	const char *code);
+
+#endif
