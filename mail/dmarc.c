@@ -101,8 +101,8 @@ static const char *uri_check(const char *s, size_t n)
 			k++;
 		if (k == 0)
 			return "a size limit without digits after '!'";
-		if (dn - k > 1 || (dn - k == 1 && !strchr("kmgtKMGT",
-		    bang[1 + k])))
+		if (dn - k > 1 || (dn - k == 1 && (!bang[1 + k] ||
+		    !strchr("kmgtKMGT", bang[1 + k]))))
 			return "a bad size unit (k, m, g or t)";
 	}
 	size_t i = 0;
@@ -244,7 +244,7 @@ void dmarc_parse(const char *text, size_t len, struct dmarc_record *r)
 			break;
 		case 6:
 		case 7:
-			if (vn != 1 || !strchr("rsRS", val[0]))
+			if (vn != 1 || !val[0] || !strchr("rsRS", val[0]))
 				bad = "r or s";
 			else if (which == 6)
 				r->adkim = (char)(val[0] | 0x20);

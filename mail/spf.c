@@ -273,7 +273,7 @@ static void parse_term(struct spf_record *r, char *s, size_t n)
 
 	/* A directive: [qualifier] mechanism. */
 	size_t i = 0;
-	if (strchr("+-~?", s[0])) {
+	if (s[0] && strchr("+-~?", s[0])) {
 		t.qualifier = s[0];
 		i = 1;
 	}

@@ -15,6 +15,7 @@ int cmd_scan(int argc, char **argv);
 int cmd_query(int argc, char **argv);
 int cmd_dane(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_mail(int argc, char **argv);
 
 /** The exit status a DANE domain verdict gives: 0 valid or insecure, 1
  * bogus or a failure, 3 unreachable or dns-error. */

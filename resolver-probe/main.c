@@ -14,6 +14,7 @@ static const struct command {
 	{ "truth", cmd_truth, "print the DNSSEC-validated ground truth" },
 	{ "dane", cmd_dane, "check a mail domain's DNSSEC and DANE/TLSA" },
 	{ "report", cmd_report, "summarise a saved scan (JSON Lines)" },
+	{ "mail", cmd_mail, "check the mail transport security of domains" },
 };
 
 static void usage(FILE *f)

@@ -165,7 +165,7 @@ tests_fuzz_fuzz_mtasts_SOURCES = tests/fuzz/fuzz_mtasts.c
 tests_fuzz_fuzz_mtasts_LDADD = libcore.a $(DEPS_LIBS)
 tests_fuzz_fuzz_mtasts_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 endif
-EXTRA_DIST += tests/fuzz/mail.dict
+EXTRA_DIST += tests/fuzz/mail.dict tests/fuzz/crashes
 
 noinst_PROGRAMS += $(FUZZ_BINS)
 

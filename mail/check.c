@@ -1,0 +1,1698 @@
+/* check.c: the mail check of one domain (check.h): one validated DNS round
+ * for the TXT records and the MTA-STS host, DANE (dane_check) alongside,
+ * then the SPF walk round by round, the MTA-STS policy over HTTPS
+ * (libcurl multi on the loop), STARTTLS at every MX address, and the
+ * verdicts. */
+#include "config.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <ctype.h>
+#include <curl/curl.h>
+#include <libpsl.h>
+#include <openssl/x509.h>
+#include "mail/check.h"
+#include "dnssec/truth_resolve.h"
+#include "resolver-probe/commands.h"
+
+#define TXT_MAX 8192		/* bytes of one TXT record's strings joined */
+#define MAX_PROBES 16		/* STARTTLS probes per domain (MX addresses) */
+
+static const char *verdict_names[] = { "error", "fail", "none", "warn",
+	"pass" };
+static const char *overall_names[] = { "incomplete", "broken", "weak",
+	"protected" };
+static const char *kind_names[] = { "dnssec", "dane", "mta_sts", "tls_rpt",
+	"spf", "dmarc", "starttls" };
+
+const char *mail_verdict_str(enum mail_verdict v)
+{
+	return v < MAIL_V_COUNT ? verdict_names[v] : "?";
+}
+
+const char *mail_overall_str(enum mail_overall o)
+{
+	return o < MAIL_OVERALL_COUNT ? overall_names[o] : "?";
+}
+
+const char *mail_kind_str(enum mail_kind k)
+{
+	return k < MAIL_KIND_COUNT ? kind_names[k] : "?";
+}
+
+int mail_overall_exit(enum mail_overall o)
+{
+	switch (o) {
+	case MAIL_PROTECTED: return EXIT_AGREE;
+	case MAIL_INCOMPLETE: return EXIT_INCOMPLETE;
+	default: return EXIT_FINDING;
+	}
+}
+
+void mail_opts_init(struct mail_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	dane_opts_init(&o->dane);
+	o->https_port = 443;
+	o->timeout = 30;
+}
+
+void *mail_psl_load(const char *file, char *err, size_t errlen)
+{
+	psl_ctx_t *p = file ? psl_load_file(file) : psl_latest(NULL);
+	if (!p)
+		snprintf(err, errlen, "%s: cannot load the Public Suffix List",
+			file ? file : "libpsl");
+	return p;
+}
+
+void mail_psl_free(void *psl)
+{
+	psl_free(psl);
+}
+
+/* A record of one kind found at a name: the text and its DNS facts. */
+struct found {
+	char name[300];		/* the name asked (FQDN, trailing dot) */
+	bool asked;
+	int rcode;
+	bool timed_out;
+	enum truth_sec sec;
+	char *why_bogus;	/* owned */
+	size_t count;		/* records of the kind there */
+	size_t ntxt;		/* TXT records there */
+	char *text;		/* the one record used, owned, or NULL */
+	size_t len;
+};
+
+/* The MTA-STS policy fetch. */
+struct fetch {
+	CURLM *multi;
+	CURL *easy;
+	uv_timer_t timer;
+	bool started, done;
+	char url[400];
+	char addr[64];
+	char *body;		/* owned, capped */
+	size_t len;
+	bool too_big;
+	long http_status;
+	char content_type[200];
+	CURLcode code;
+	char errbuf[CURL_ERROR_SIZE];
+	long ssl_verify;	/* X509 verification code */
+	struct curl_slist *resolve;
+};
+
+struct pollctx {
+	uv_poll_t poll;
+	curl_socket_t fd;
+	struct mail_check *c;
+};
+
+struct mail_check {
+	uv_loop_t *loop;
+	struct mail_opts o;
+	const psl_ctx_t *psl;
+	mail_done_cb cb;
+	void *cbarg;
+	char domain[256];	/* lowercase, no trailing dot */
+	char fqdn[258];
+	char org[256];		/* organizational domain, "" = domain */
+	struct truth *t;
+	struct truth_run *run;
+	int open;		/* things still running: runs, dane, fetch,
+				   probes, handles */
+	bool finished;
+	struct dane_check *dane;
+	bool dane_done;
+	/* SPF */
+	struct spf_walk spf;
+	/* DMARC */
+	struct found dmarc_dom, dmarc_org;
+	struct found *dmarc_at;	/* which of the two is used, or NULL */
+	struct dmarc_record dmarc;
+	/* TLS-RPT */
+	struct found tlsrpt_f;
+	struct tlsrpt_record tlsrpt;
+	/* MTA-STS */
+	struct found sts_f;
+	struct mtasts_txt sts;
+	char sts_host[300];
+	enum truth_sec sts_addr_sec;
+	struct fetch fetch;
+	struct mtasts_policy policy;
+	bool policy_parsed;
+	int curl_handles;	/* uv handles the fetch has open */
+	/* STARTTLS */
+	struct starttls_probe *probes[MAX_PROBES];
+	size_t nprobes, probes_left;
+	/* Verdicts. */
+	struct mail_item items[MAIL_KIND_COUNT];
+	enum mail_overall overall;
+	char overall_detail[400];
+};
+
+static void maybe_finish(struct mail_check *c);
+static void spf_round(struct mail_check *c);
+
+static void item(struct mail_check *c, enum mail_kind k,
+	enum mail_verdict v, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void item(struct mail_check *c, enum mail_kind k,
+	enum mail_verdict v, const char *fmt, ...)
+{
+	struct mail_item *it = &c->items[k];
+	it->verdict = v;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(it->detail, sizeof(it->detail), fmt, ap);
+	va_end(ap);
+}
+
+/* ---- DNS answers into records ---- */
+
+/* The strings of a TXT record joined (RFC 7208 section 3.3, RFC 7489
+ * section 6.6.3): a new string, or NULL. */
+static char *txt_join(const ldns_rr *rr, size_t *len)
+{
+	size_t n = 0;
+	char *s = malloc(TXT_MAX + 1);
+	if (!s)
+		return NULL;
+	for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {
+		const ldns_rdf *f = ldns_rr_rdf(rr, i);
+		const uint8_t *d = ldns_rdf_data(f);
+		size_t sz = ldns_rdf_size(f);
+		if (sz < 1)
+			continue;
+		size_t l = d[0] < sz - 1 ? d[0] : sz - 1;
+		if (n + l > TXT_MAX)
+			l = TXT_MAX - n;
+		memcpy(s + n, d + 1, l);
+		n += l;
+	}
+	s[n] = '\0';
+	*len = n;
+	return s;
+}
+
+/* Fill f from the truth's TXT answer at f->name, keeping the one record
+ * that is_record accepts (count says how many did). */
+static void take_txt(struct mail_check *c, struct found *f,
+	bool (*is_record)(const char *, size_t))
+{
+	const struct truth_answer *a = truth_find(c->t, f->name,
+		LDNS_RR_TYPE_TXT);
+	if (!a) {
+		f->timed_out = true;
+		return;
+	}
+	f->rcode = a->rcode;
+	f->timed_out = a->timed_out;
+	f->sec = a->sec;
+	if (a->why_bogus)
+		f->why_bogus = strdup(a->why_bogus);
+	if (a->sec == TRUTH_SEC_BOGUS)
+		return;
+	f->ntxt = ldns_rr_list_rr_count(a->rrs);
+	for (size_t i = 0; i < f->ntxt; i++) {
+		size_t len;
+		char *s = txt_join(ldns_rr_list_rr(a->rrs, i), &len);
+		if (!s)
+			continue;
+		if (is_record(s, len)) {
+			f->count++;
+			if (!f->text) {
+				f->text = s;
+				f->len = len;
+				continue;
+			}
+		}
+		free(s);
+	}
+}
+
+static bool lookup_failed(const struct found *f)
+{
+	return f->timed_out || (f->rcode != LDNS_RCODE_NOERROR &&
+		f->rcode != LDNS_RCODE_NXDOMAIN);
+}
+
+/* ---- the SPF walk through truth runs ---- */
+
+static void spf_feed_from_truth(struct mail_check *c)
+{
+	for (size_t i = 0; i < c->spf.nneed; i++) {
+		const struct spf_need *n = &c->spf.need[i];
+		char q[300];
+		snprintf(q, sizeof(q), "%s.", n->name);
+		const struct truth_answer *a = truth_find(c->t, q, n->qtype);
+		struct spf_answer sa = { .rcode = LDNS_RCODE_SERVFAIL };
+		char **rd = NULL;
+		size_t nrd = 0;
+		if (a && !a->timed_out) {
+			sa.rcode = a->sec == TRUTH_SEC_BOGUS ?
+				LDNS_RCODE_SERVFAIL : a->rcode;
+			sa.sec = a->sec;
+			nrd = ldns_rr_list_rr_count(a->rrs);
+			rd = calloc(nrd ? nrd : 1, sizeof(*rd));
+			for (size_t k = 0; rd && k < nrd; k++) {
+				ldns_rr *rr = ldns_rr_list_rr(a->rrs, k);
+				size_t len;
+				rd[k] = n->qtype == LDNS_RR_TYPE_TXT ?
+					txt_join(rr, &len) : strdup("");
+				if (!rd[k])
+					rd[k] = strdup("");
+			}
+			sa.rdata = (const char *const *)rd;
+			sa.n = rd ? nrd : 0;
+		} else
+			sa.timed_out = true;
+		spf_walk_feed(&c->spf, n->name, n->qtype, &sa);
+		for (size_t k = 0; rd && k < nrd; k++)
+			free(rd[k]);
+		free(rd);
+	}
+}
+
+static void spf_done_run(struct truth_run *run, void *arg)
+{
+	struct mail_check *c = arg;
+	truth_run_free(run);
+	c->run = NULL;
+	c->open--;
+	spf_feed_from_truth(c);
+	spf_walk_step(&c->spf);
+	spf_round(c);
+}
+
+/* Ask what the walk needs now (one truth run), or finish the walk. */
+static void spf_round(struct mail_check *c)
+{
+	char err[300];
+	if (c->spf.done || c->spf.nneed == 0) {
+		maybe_finish(c);
+		return;
+	}
+	struct truth_opts to = c->o.dane.truth;
+	to.rounds = 1;
+	c->run = truth_run_new(c->loop, c->t, &to, err, sizeof(err));
+	bool ok = c->run != NULL;
+	for (size_t i = 0; ok && i < c->spf.nneed; i++) {
+		char q[300];
+		snprintf(q, sizeof(q), "%s.", c->spf.need[i].name);
+		if (truth_run_add(c->run, q, c->spf.need[i].qtype, -1, err,
+		    sizeof(err)) < 0) {
+			/* A name the walk built that is not a name: no
+			 * answer for it. */
+			struct spf_answer sa = { .rcode = LDNS_RCODE_NXDOMAIN };
+			spf_walk_feed(&c->spf, c->spf.need[i].name,
+				c->spf.need[i].qtype, &sa);
+		}
+	}
+	if (ok && truth_run_start(c->run, spf_done_run, c, err,
+	    sizeof(err)) == 0) {
+		c->open++;
+		return;
+	}
+	truth_run_free(c->run);
+	c->run = NULL;
+	mail_finding_add(&c->spf.findings, MAIL_ERROR, "spf-dns-error",
+		"lookups could not start: %s", err);
+	c->spf.status = 2;
+	c->spf.done = true;
+	maybe_finish(c);
+}
+
+/* ---- the MTA-STS policy over HTTPS: libcurl multi on the loop ---- */
+
+static void curl_handle_closed(uv_handle_t *h)
+{
+	struct mail_check *c = h->data;
+	c->curl_handles--;
+	if (h->type == UV_POLL)
+		free(h);	/* the pollctx it is the first member of */
+	c->open--;
+	maybe_finish(c);
+}
+
+static void fetch_finish(struct mail_check *c);
+
+static void check_multi(struct mail_check *c)
+{
+	CURLMsg *m;
+	int left;
+	while ((m = curl_multi_info_read(c->fetch.multi, &left)))
+		if (m->msg == CURLMSG_DONE && !c->fetch.done) {
+			c->fetch.code = m->data.result;
+			fetch_finish(c);
+		}
+}
+
+static void on_curl_poll(uv_poll_t *h, int status, int events)
+{
+	struct pollctx *p = (struct pollctx *)h;
+	struct mail_check *c = p->c;
+	int flags = 0, running;
+	if (status < 0)
+		flags = CURL_CSELECT_ERR;
+	if (events & UV_READABLE)
+		flags |= CURL_CSELECT_IN;
+	if (events & UV_WRITABLE)
+		flags |= CURL_CSELECT_OUT;
+	curl_multi_socket_action(c->fetch.multi, p->fd, flags, &running);
+	check_multi(c);
+}
+
+static int on_curl_socket(CURL *e, curl_socket_t s, int action, void *userp,
+	void *socketp)
+{
+	struct mail_check *c = userp;
+	struct pollctx *p = socketp;
+	(void)e;
+	if (action == CURL_POLL_REMOVE) {
+		if (p) {
+			uv_poll_stop(&p->poll);
+			curl_multi_assign(c->fetch.multi, s, NULL);
+			uv_close((uv_handle_t *)&p->poll, curl_handle_closed);
+		}
+		return 0;
+	}
+	if (!p) {
+		p = calloc(1, sizeof(*p));
+		if (!p)
+			return -1;
+		p->fd = s;
+		p->c = c;
+		if (uv_poll_init_socket(c->loop, &p->poll, s) < 0) {
+			free(p);
+			return -1;
+		}
+		p->poll.data = c;
+		c->curl_handles++;
+		c->open++;
+		curl_multi_assign(c->fetch.multi, s, p);
+	}
+	int ev = 0;
+	if (action == CURL_POLL_IN || action == CURL_POLL_INOUT)
+		ev |= UV_READABLE;
+	if (action == CURL_POLL_OUT || action == CURL_POLL_INOUT)
+		ev |= UV_WRITABLE;
+	uv_poll_start(&p->poll, ev, on_curl_poll);
+	return 0;
+}
+
+static void on_curl_timer(uv_timer_t *t)
+{
+	struct mail_check *c = t->data;
+	int running;
+	curl_multi_socket_action(c->fetch.multi, CURL_SOCKET_TIMEOUT, 0,
+		&running);
+	check_multi(c);
+}
+
+static int on_curl_timeout(CURLM *m, long ms, void *userp)
+{
+	struct mail_check *c = userp;
+	(void)m;
+	if (ms < 0)
+		uv_timer_stop(&c->fetch.timer);
+	else
+		uv_timer_start(&c->fetch.timer, on_curl_timer,
+			ms == 0 ? 1 : (uint64_t)ms, 0);
+	return 0;
+}
+
+static size_t on_curl_write(char *data, size_t size, size_t n, void *userp)
+{
+	struct mail_check *c = userp;
+	size_t len = size * n;
+	if (c->fetch.len + len > MTASTS_POLICY_MAX) {
+		c->fetch.too_big = true;
+		return 0;	/* abort the transfer */
+	}
+	char *b = realloc(c->fetch.body, c->fetch.len + len + 1);
+	if (!b)
+		return 0;
+	c->fetch.body = b;
+	memcpy(b + c->fetch.len, data, len);
+	c->fetch.len += len;
+	b[c->fetch.len] = '\0';
+	return len;
+}
+
+static void fetch_finish(struct mail_check *c)
+{
+	struct fetch *f = &c->fetch;
+	f->done = true;
+	char *ct = NULL;
+	curl_easy_getinfo(f->easy, CURLINFO_RESPONSE_CODE, &f->http_status);
+	if (curl_easy_getinfo(f->easy, CURLINFO_CONTENT_TYPE, &ct) ==
+	    CURLE_OK && ct)
+		mail_escape(ct, strlen(ct), f->content_type,
+			sizeof(f->content_type));
+	curl_easy_getinfo(f->easy, CURLINFO_SSL_VERIFYRESULT, &f->ssl_verify);
+	if (f->code == CURLE_OK && f->http_status == 200 && f->body)
+		mtasts_policy_parse(f->body, f->len, &c->policy),
+		c->policy_parsed = true;
+	curl_multi_remove_handle(f->multi, f->easy);
+	curl_easy_cleanup(f->easy);
+	f->easy = NULL;
+	/* Cleaning up the multi removes its sockets (their polls close);
+	 * then the timer. */
+	curl_multi_cleanup(f->multi);
+	f->multi = NULL;
+	uv_close((uv_handle_t *)&f->timer, curl_handle_closed);
+}
+
+static int fetch_start(struct mail_check *c, const char *addr)
+{
+	struct fetch *f = &c->fetch;
+	char host[300], res[400];
+	snprintf(host, sizeof(host), "mta-sts.%s", c->domain);
+	snprintf(f->addr, sizeof(f->addr), "%s", addr);
+	if (c->o.https_port == 443)
+		snprintf(f->url, sizeof(f->url),
+			"https://%s/.well-known/mta-sts.txt", host);
+	else
+		snprintf(f->url, sizeof(f->url),
+			"https://%s:%u/.well-known/mta-sts.txt", host,
+			c->o.https_port);
+	/* The address from the validating resolver, never the system's. */
+	snprintf(res, sizeof(res), strchr(addr, ':') ? "%s:%u:[%s]" :
+		"%s:%u:%s", host, c->o.https_port, addr);
+	f->resolve = curl_slist_append(NULL, res);
+	f->multi = curl_multi_init();
+	f->easy = curl_easy_init();
+	if (!f->resolve || !f->multi || !f->easy)
+		return -1;
+	CURL *e = f->easy;
+	curl_easy_setopt(e, CURLOPT_URL, f->url);
+	curl_easy_setopt(e, CURLOPT_RESOLVE, f->resolve);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "https");
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)c->o.timeout * 1000);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (c->o.ca_file)
+		curl_easy_setopt(e, CURLOPT_CAINFO, c->o.ca_file);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_curl_write);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, c);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, f->errbuf);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, PACKAGE_STRING);
+	curl_easy_setopt(e, CURLOPT_MAXFILESIZE, (long)MTASTS_POLICY_MAX);
+	curl_multi_setopt(f->multi, CURLMOPT_SOCKETFUNCTION, on_curl_socket);
+	curl_multi_setopt(f->multi, CURLMOPT_SOCKETDATA, c);
+	curl_multi_setopt(f->multi, CURLMOPT_TIMERFUNCTION, on_curl_timeout);
+	curl_multi_setopt(f->multi, CURLMOPT_TIMERDATA, c);
+	uv_timer_init(c->loop, &f->timer);
+	f->timer.data = c;
+	c->curl_handles++;
+	c->open++;
+	f->started = true;
+	if (curl_multi_add_handle(f->multi, e) != CURLM_OK) {
+		f->code = CURLE_FAILED_INIT;
+		fetch_finish(c);
+	}
+	return 0;
+}
+
+/* ---- STARTTLS probes ---- */
+
+static void on_probe_done(struct starttls_probe *p, void *arg)
+{
+	struct mail_check *c = arg;
+	(void)p;
+	c->probes_left--;
+	c->open--;
+	maybe_finish(c);
+}
+
+static void start_probes(struct mail_check *c)
+{
+	const struct dane_result *r = dane_check_result(c->dane);
+	struct starttls_opts so = {
+		.port = c->o.dane.port, .timeout = c->o.dane.timeout,
+		.helo = c->o.dane.helo, .ca_file = c->o.ca_file,
+		.versions = !c->o.no_tls_versions,
+	};
+	for (size_t h = 0; h < r->nhosts; h++)
+		for (size_t i = 0; i < r->hosts[h].naddrs; i++) {
+			if (c->nprobes >= MAX_PROBES) {
+				mail_finding_add(&c->items[MAIL_STARTTLS]
+					.findings, MAIL_NOTE,
+					"starttls-not-all-probed", "only the "
+					"first %d MX addresses are probed",
+					MAX_PROBES);
+				return;
+			}
+			char err[200];
+			struct starttls_probe *p = starttls_probe_start(
+				c->loop, r->hosts[h].name,
+				r->hosts[h].addrs[i].addr, &so, on_probe_done,
+				c, err, sizeof(err));
+			if (!p) {
+				mail_finding_add(&c->items[MAIL_STARTTLS]
+					.findings, MAIL_ERROR,
+					"starttls-unreachable", "%s[%s]: %s",
+					r->hosts[h].name,
+					r->hosts[h].addrs[i].addr, err);
+				continue;
+			}
+			c->probes[c->nprobes++] = p;
+			c->probes_left++;
+			c->open++;
+		}
+}
+
+static void on_dane_done(struct dane_check *d, void *arg)
+{
+	struct mail_check *c = arg;
+	(void)d;
+	c->open++;	/* hold: nothing finishes while probes start */
+	c->dane_done = true;
+	start_probes(c);
+	c->open -= 2;	/* the hold and the DANE check */
+	maybe_finish(c);
+}
+
+/* ---- the first DNS round ---- */
+
+static void name_at(char *out, size_t len, const char *prefix,
+	const char *domain)
+{
+	snprintf(out, len, "%s%s%s.", prefix, *prefix ? "." : "", domain);
+}
+
+static void dns_done(struct truth_run *run, void *arg)
+{
+	struct mail_check *c = arg;
+	truth_run_free(run);
+	c->run = NULL;
+	/* The run's own count stays held until everything is started. */
+	take_txt(c, &c->dmarc_dom, dmarc_is_record);
+	if (c->org[0])
+		take_txt(c, &c->dmarc_org, dmarc_is_record);
+	take_txt(c, &c->tlsrpt_f, tlsrpt_is_record);
+	take_txt(c, &c->sts_f, mtasts_is_txt);
+
+	if (c->dmarc_dom.count > 0)
+		c->dmarc_at = &c->dmarc_dom;
+	else if (c->org[0] && c->dmarc_org.count > 0)
+		c->dmarc_at = &c->dmarc_org;
+	if (c->dmarc_at && c->dmarc_at->count == 1)
+		dmarc_parse(c->dmarc_at->text, c->dmarc_at->len, &c->dmarc);
+	if (c->tlsrpt_f.count == 1)
+		tlsrpt_parse(c->tlsrpt_f.text, c->tlsrpt_f.len, &c->tlsrpt);
+	if (c->sts_f.count == 1) {
+		mtasts_txt_parse(c->sts_f.text, c->sts_f.len, &c->sts);
+		const struct truth_answer *a4 = truth_find(c->t, c->sts_host,
+			LDNS_RR_TYPE_A);
+		const struct truth_answer *a6 = truth_find(c->t, c->sts_host,
+			LDNS_RR_TYPE_AAAA);
+		const struct truth_answer *a = a4 && ldns_rr_list_rr_count(
+			a4->rrs) ? a4 : a6 && ldns_rr_list_rr_count(a6->rrs) ?
+			a6 : NULL;
+		if (a4 && a4->sec == TRUTH_SEC_BOGUS)
+			a = NULL, c->sts_addr_sec = TRUTH_SEC_BOGUS;
+		if (c->sts.syntax_ok && a) {
+			c->sts_addr_sec = a->sec;
+			char *addr = ldns_rdf2str(ldns_rr_rdf(
+				ldns_rr_list_rr(a->rrs, 0), 0));
+			if (addr && fetch_start(c, addr) < 0)
+				c->fetch.code = CURLE_OUT_OF_MEMORY;
+			free(addr);
+		}
+	}
+	spf_feed_from_truth(c);
+	spf_walk_step(&c->spf);
+	spf_round(c);
+	c->open--;
+	maybe_finish(c);
+}
+
+struct mail_check *mail_check_start(uv_loop_t *loop, const char *domain,
+	const struct mail_opts *o, const void *psl, mail_done_cb cb,
+	void *arg, char *err, size_t errlen)
+{
+	ldns_rdf *dn = NULL;
+	size_t n = domain ? strlen(domain) : 0;
+	if (n == 0 || n > 253 || ldns_str2rdf_dname(&dn, domain) !=
+	    LDNS_STATUS_OK || strspn(domain, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._") != n) {
+		ldns_rdf_deep_free(dn);
+		snprintf(err, errlen, "not a domain name: \"%.80s\"",
+			domain ? domain : "");
+		return NULL;
+	}
+	ldns_rdf_deep_free(dn);
+	struct mail_check *c = calloc(1, sizeof(*c));
+	if (!c) {
+		snprintf(err, errlen, "%s:%d: out of memory", __FILE__,
+			__LINE__);
+		return NULL;
+	}
+	c->loop = loop;
+	c->o = *o;
+	c->psl = psl;
+	c->cb = cb;
+	c->cbarg = arg;
+	for (size_t i = 0; i < n && i < sizeof(c->domain) - 1; i++)
+		c->domain[i] = (char)tolower((unsigned char)domain[i]);
+	n = strlen(c->domain);
+	if (n > 1 && c->domain[n - 1] == '.')
+		c->domain[--n] = '\0';
+	snprintf(c->fqdn, sizeof(c->fqdn), "%s.", c->domain);
+	if (psl) {
+		const char *reg = psl_registrable_domain(psl, c->domain);
+		if (reg && strcmp(reg, c->domain))
+			snprintf(c->org, sizeof(c->org), "%s", reg);
+	}
+	spf_walk_init(&c->spf, c->domain);
+	name_at(c->dmarc_dom.name, sizeof(c->dmarc_dom.name), "_dmarc",
+		c->domain);
+	if (c->org[0])
+		name_at(c->dmarc_org.name, sizeof(c->dmarc_org.name), "_dmarc",
+			c->org);
+	name_at(c->tlsrpt_f.name, sizeof(c->tlsrpt_f.name), "_smtp._tls",
+		c->domain);
+	name_at(c->sts_f.name, sizeof(c->sts_f.name), "_mta-sts", c->domain);
+	name_at(c->sts_host, sizeof(c->sts_host), "mta-sts", c->domain);
+	c->t = truth_new();
+	if (!c->t) {
+		snprintf(err, errlen, "%s:%d: out of memory", __FILE__,
+			__LINE__);
+		goto fail;
+	}
+	struct truth_opts to = o->dane.truth;
+	to.rounds = 1;
+	c->run = truth_run_new(loop, c->t, &to, err, errlen);
+	if (!c->run)
+		goto fail;
+	if (truth_run_add(c->run, c->fqdn, LDNS_RR_TYPE_TXT, -1, err,
+	    errlen) < 0 ||
+	    truth_run_add(c->run, c->dmarc_dom.name, LDNS_RR_TYPE_TXT, -1,
+	    err, errlen) < 0 ||
+	    (c->org[0] && truth_run_add(c->run, c->dmarc_org.name,
+	    LDNS_RR_TYPE_TXT, -1, err, errlen) < 0) ||
+	    truth_run_add(c->run, c->tlsrpt_f.name, LDNS_RR_TYPE_TXT, -1,
+	    err, errlen) < 0 ||
+	    truth_run_add(c->run, c->sts_f.name, LDNS_RR_TYPE_TXT, -1, err,
+	    errlen) < 0 ||
+	    truth_run_add(c->run, c->sts_host, LDNS_RR_TYPE_A, -1, err,
+	    errlen) < 0 ||
+	    truth_run_add(c->run, c->sts_host, LDNS_RR_TYPE_AAAA, -1, err,
+	    errlen) < 0)
+		goto fail;
+	c->dane = dane_check_start(loop, c->domain, &o->dane, on_dane_done,
+		c, err, errlen);
+	if (!c->dane)
+		goto fail;
+	c->open++;
+	if (truth_run_start(c->run, dns_done, c, err, errlen) < 0) {
+		/* The DANE check runs on; free it only after its callback. */
+		truth_run_free(c->run);
+		c->run = NULL;
+		snprintf(c->overall_detail, sizeof(c->overall_detail), "%s",
+			err);
+		return c;
+	}
+	c->open++;
+	return c;
+fail:
+	mail_check_free(c);
+	return NULL;
+}
+
+/* ---- verdicts ---- */
+
+static const struct mail_finding *first_error(const struct mail_findings *f)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (f->f[i].severity == MAIL_ERROR)
+			return &f->f[i];
+	return NULL;
+}
+
+static const struct mail_finding *first_warn(const struct mail_findings *f)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (f->f[i].severity == MAIL_WARN)
+			return &f->f[i];
+	return NULL;
+}
+
+static void judge_dnssec(struct mail_check *c)
+{
+	const struct dane_result *d = dane_check_result(c->dane);
+	char insecure[300] = "";
+	size_t ni = 0, nsec = 0;
+	if (d->mx_sec == TRUTH_SEC_BOGUS) {
+		item(c, MAIL_DNSSEC, MAIL_V_FAIL, "MX %s is bogus", c->fqdn);
+		return;
+	}
+	if (d->mx_sec == TRUTH_SEC_SECURE)
+		nsec++;
+	else {
+		ni++;
+		snprintf(insecure, sizeof(insecure), "MX");
+	}
+	for (size_t i = 0; i < c->t->nanswers; i++) {
+		const struct truth_answer *a = c->t->answers[i];
+		if (a->timed_out)
+			continue;
+		const char *ty = ldns_rr_descript(a->qtype) ?
+			ldns_rr_descript(a->qtype)->_name : "?";
+		if (a->sec == TRUTH_SEC_BOGUS) {
+			item(c, MAIL_DNSSEC, MAIL_V_FAIL, "%s %s is bogus: %s",
+				a->qname, ty, a->why_bogus ? a->why_bogus :
+				"validation failed");
+			return;
+		}
+		if (a->sec == TRUTH_SEC_SECURE)
+			nsec++;
+		else if (ni++ < 4) {
+			size_t l = strlen(insecure);
+			snprintf(insecure + l, sizeof(insecure) - l, "%s%s %s",
+				l ? ", " : "", a->qname, ty);
+		}
+	}
+	if (ni == 0)
+		item(c, MAIL_DNSSEC, MAIL_V_PASS, "all %zu lookups validated "
+			"(secure)", nsec);
+	else
+		item(c, MAIL_DNSSEC, nsec ? MAIL_V_WARN : MAIL_V_NONE,
+			"%zu of %zu lookups insecure (%s%s)", ni, ni + nsec,
+			insecure, ni > 4 ? ", ..." : "");
+}
+
+static void judge_dane(struct mail_check *c)
+{
+	const struct dane_result *d = dane_check_result(c->dane);
+	enum mail_verdict v;
+	switch (d->verdict) {
+	case DANE_VALID: v = MAIL_V_PASS; break;
+	case DANE_INSECURE: v = MAIL_V_NONE; break;
+	case DANE_UNREACHABLE:
+	case DANE_DNS_ERROR:
+	case DANE_VERDICT_COUNT: v = MAIL_V_ERROR; break;
+	default: v = MAIL_V_FAIL; break;
+	}
+	char det[300];
+	mail_escape(d->detail ? d->detail : "", d->detail ?
+		strlen(d->detail) : 0, det, sizeof(det));
+	item(c, MAIL_DANE, v, "%s: %s", dane_verdict_str(d->verdict), det);
+}
+
+static void judge_spf(struct mail_check *c)
+{
+	struct spf_walk *w = &c->spf;
+	const struct mail_finding *f;
+	if (!w->done || w->status == 2) {
+		f = first_error(&w->findings);
+		item(c, MAIL_SPF, MAIL_V_ERROR, "%s", f ? f->text :
+			"the SPF lookups did not finish");
+		return;
+	}
+	if (w->nrec == 0 || strcmp(w->rec[0].via, "domain")) {
+		f = first_error(&w->findings);
+		if (w->status == 1 && f)
+			item(c, MAIL_SPF, MAIL_V_FAIL, "%s", f->text);
+		else
+			item(c, MAIL_SPF, MAIL_V_FAIL, "no SPF record at %s: "
+				"anyone may send mail as the domain unchecked",
+				c->domain);
+		return;
+	}
+	const struct spf_record *r = &w->rec[0].rec;
+	if (w->status == 1) {
+		f = first_error(&w->findings);
+		item(c, MAIL_SPF, MAIL_V_FAIL, "permerror: %s", f ? f->text :
+			"the policy is invalid");
+		return;
+	}
+	if (mail_findings_has(&r->findings, "spf-plus-all")) {
+		item(c, MAIL_SPF, MAIL_V_FAIL, "'+all': every host on the "
+			"internet passes SPF for %s", c->domain);
+		return;
+	}
+	for (size_t i = 0; i < w->nrec; i++)
+		if ((f = first_warn(&w->rec[i].rec.findings))) {
+			item(c, MAIL_SPF, MAIL_V_WARN, "%s: %s",
+				w->rec[i].domain, f->text);
+			return;
+		}
+	item(c, MAIL_SPF, MAIL_V_PASS, "%u DNS lookups (limit %d), %u void "
+		"(limit %d), ends in %s", w->lookups, SPF_LOOKUP_LIMIT,
+		w->voids, SPF_VOID_LIMIT, r->all >= 0 ? (r->terms[r->all]
+		.qualifier == '-' ? "-all" : "~all") : "a redirect");
+}
+
+static void judge_dmarc(struct mail_check *c)
+{
+	const struct mail_finding *f;
+	if (lookup_failed(&c->dmarc_dom) || (!c->dmarc_at && c->org[0] &&
+	    lookup_failed(&c->dmarc_org))) {
+		item(c, MAIL_DMARC, MAIL_V_ERROR, "the DMARC lookup failed "
+			"(%s)", lookup_failed(&c->dmarc_dom) ?
+			c->dmarc_dom.name : c->dmarc_org.name);
+		return;
+	}
+	if (c->dmarc_dom.sec == TRUTH_SEC_BOGUS) {
+		item(c, MAIL_DMARC, MAIL_V_FAIL, "%s TXT is bogus",
+			c->dmarc_dom.name);
+		return;
+	}
+	if (!c->dmarc_at) {
+		if (c->org[0])
+			item(c, MAIL_DMARC, MAIL_V_FAIL, "no DMARC record at "
+				"%s or at the organizational domain's %s",
+				c->dmarc_dom.name, c->dmarc_org.name);
+		else
+			item(c, MAIL_DMARC, MAIL_V_FAIL, "no DMARC record at "
+				"%s", c->dmarc_dom.name);
+		return;
+	}
+	if (c->dmarc_at->count > 1) {
+		item(c, MAIL_DMARC, MAIL_V_FAIL, "%zu DMARC records at %s: "
+			"none applies (RFC 7489 section 6.6.3)",
+			c->dmarc_at->count, c->dmarc_at->name);
+		return;
+	}
+	if (!c->dmarc.syntax_ok) {
+		f = first_error(&c->dmarc.findings);
+		item(c, MAIL_DMARC, MAIL_V_FAIL, "%s: %s", c->dmarc_at->name,
+			f ? f->text : "invalid");
+		return;
+	}
+	if ((f = first_warn(&c->dmarc.findings))) {
+		item(c, MAIL_DMARC, MAIL_V_WARN, "%s: %s", c->dmarc_at->name,
+			f->text);
+		return;
+	}
+	item(c, MAIL_DMARC, MAIL_V_PASS, "%s: p=%s%s", c->dmarc_at->name,
+		dmarc_policy_str(c->dmarc.p), c->dmarc_at == &c->dmarc_org ?
+		" (the organizational domain's)" : "");
+}
+
+static void judge_tlsrpt(struct mail_check *c)
+{
+	const struct mail_finding *f;
+	if (lookup_failed(&c->tlsrpt_f))
+		item(c, MAIL_TLSRPT, MAIL_V_ERROR, "the %s TXT lookup failed",
+			c->tlsrpt_f.name);
+	else if (c->tlsrpt_f.sec == TRUTH_SEC_BOGUS)
+		item(c, MAIL_TLSRPT, MAIL_V_FAIL, "%s TXT is bogus",
+			c->tlsrpt_f.name);
+	else if (c->tlsrpt_f.count == 0)
+		item(c, MAIL_TLSRPT, MAIL_V_NONE, "no TLS-RPT record at %s: "
+			"TLS failures are not reported", c->tlsrpt_f.name);
+	else if (c->tlsrpt_f.count > 1)
+		item(c, MAIL_TLSRPT, MAIL_V_FAIL, "%zu TLS-RPT records at %s: "
+			"senders ignore them all (RFC 8460 section 3)",
+			c->tlsrpt_f.count, c->tlsrpt_f.name);
+	else if (!c->tlsrpt.syntax_ok) {
+		f = first_error(&c->tlsrpt.findings);
+		item(c, MAIL_TLSRPT, MAIL_V_FAIL, "%s", f ? f->text :
+			"invalid");
+	} else
+		item(c, MAIL_TLSRPT, MAIL_V_PASS, "reports to %s%s",
+			c->tlsrpt.rua[0], c->tlsrpt.nrua > 1 ? " and more" : "");
+}
+
+static bool content_type_ok(const char *ct)
+{
+	size_t n = strcspn(ct, ";");
+	while (n && (ct[n - 1] == ' ' || ct[n - 1] == '\t'))
+		n--;
+	return n == 10 && !strncasecmp(ct, "text/plain", 10);
+}
+
+static void judge_mtasts(struct mail_check *c)
+{
+	struct fetch *fe = &c->fetch;
+	const struct mail_finding *f;
+	struct mail_findings *fs = &c->items[MAIL_MTASTS].findings;
+	const struct dane_result *d = dane_check_result(c->dane);
+	if (lookup_failed(&c->sts_f)) {
+		item(c, MAIL_MTASTS, MAIL_V_ERROR, "the %s TXT lookup failed",
+			c->sts_f.name);
+		return;
+	}
+	if (c->sts_f.sec == TRUTH_SEC_BOGUS) {
+		item(c, MAIL_MTASTS, MAIL_V_FAIL, "%s TXT is bogus",
+			c->sts_f.name);
+		return;
+	}
+	if (c->sts_f.count == 0) {
+		item(c, MAIL_MTASTS, MAIL_V_NONE, "no MTA-STS record at %s",
+			c->sts_f.name);
+		return;
+	}
+	if (c->sts_f.count > 1) {
+		item(c, MAIL_MTASTS, MAIL_V_FAIL, "%zu MTA-STS records at %s: "
+			"senders assume there is no policy (RFC 8461 section "
+			"3.1)", c->sts_f.count, c->sts_f.name);
+		return;
+	}
+	if (!c->sts.syntax_ok) {
+		f = first_error(&c->sts.findings);
+		item(c, MAIL_MTASTS, MAIL_V_FAIL, "%s", f ? f->text :
+			"invalid TXT record");
+		return;
+	}
+	if (!fe->started) {
+		item(c, MAIL_MTASTS, MAIL_V_FAIL, "%s has no address: the "
+			"policy cannot be fetched", c->sts_host);
+		return;
+	}
+	if (fe->code != CURLE_OK) {
+		const char *code = "mtasts-fetch-failed";
+		char why[700];
+		if (fe->code == CURLE_PEER_FAILED_VERIFICATION ||
+		    fe->code == CURLE_SSL_CACERT_BADFILE) {
+			code = "mtasts-certificate";
+			snprintf(why, sizeof(why), "the policy server's "
+				"certificate: %s", fe->ssl_verify ?
+				X509_verify_cert_error_string(fe->ssl_verify) :
+				fe->errbuf);
+		} else if (fe->too_big || fe->code == CURLE_FILESIZE_EXCEEDED) {
+			code = "mtasts-policy-too-big";
+			snprintf(why, sizeof(why), "the policy is over %d bytes",
+				MTASTS_POLICY_MAX);
+		} else {
+			char eb[200];
+			mail_escape(fe->errbuf, strlen(fe->errbuf), eb,
+				sizeof(eb));
+			snprintf(why, sizeof(why), "fetching %s from %s: %s%s%s",
+				fe->url, fe->addr, curl_easy_strerror(fe->code),
+				eb[0] ? ": " : "", eb);
+		}
+		mail_finding_add(fs, MAIL_ERROR, code, "%s", why);
+		item(c, MAIL_MTASTS, MAIL_V_FAIL, "%s", why);
+		return;
+	}
+	if (fe->http_status != 200) {
+		mail_finding_add(fs, MAIL_ERROR, "mtasts-http-status",
+			"%s: HTTP status %ld (200 needed; redirects are not "
+			"followed)", fe->url, fe->http_status);
+		item(c, MAIL_MTASTS, MAIL_V_FAIL, "%s answered HTTP status %ld",
+			fe->url, fe->http_status);
+		return;
+	}
+	if (!content_type_ok(fe->content_type)) {
+		mail_finding_add(fs, MAIL_ERROR, "mtasts-content-type",
+			"Content-Type \"%s\" (text/plain needed, RFC 8461 "
+			"section 3.2)", fe->content_type);
+		item(c, MAIL_MTASTS, MAIL_V_FAIL, "the policy is served as "
+			"\"%s\", not text/plain", fe->content_type);
+		return;
+	}
+	if (!c->policy_parsed || !c->policy.syntax_ok) {
+		f = c->policy_parsed ? first_error(&c->policy.findings) : NULL;
+		item(c, MAIL_MTASTS, MAIL_V_FAIL, "the policy is invalid: %s",
+			f ? f->text : "empty");
+		return;
+	}
+	if (c->policy.mode == MTASTS_NONE) {
+		item(c, MAIL_MTASTS, MAIL_V_WARN, "mode: none: the policy is "
+			"withdrawn");
+		return;
+	}
+	/* Every MX against the patterns (section 4.1). */
+	for (size_t h = 0; h < d->nhosts; h++)
+		if (mtasts_policy_match(&c->policy, d->hosts[h].name) < 0) {
+			mail_finding_add(fs, MAIL_ERROR, "mtasts-mx-mismatch",
+				"MX %s matches no mx pattern of the policy",
+				d->hosts[h].name);
+		}
+	/* In enforce mode, each MX certificate must be valid for its
+	 * name (section 4.2). */
+	if (c->policy.mode == MTASTS_ENFORCE)
+		for (size_t i = 0; i < c->nprobes; i++) {
+			const struct starttls_result *r =
+				starttls_probe_result(c->probes[i]);
+			if (!r->handshake)
+				continue;
+			if (r->verify != 0 || !r->name_ok)
+				mail_finding_add(fs, MAIL_ERROR,
+					"mtasts-mx-certificate", "%s[%s]: the "
+					"certificate %s: mail is not delivered "
+					"under enforce", r->host, r->addr,
+					r->verify ? r->verify_str :
+					"does not name the host");
+		}
+	if ((f = first_error(fs))) {
+		item(c, MAIL_MTASTS, c->policy.mode == MTASTS_ENFORCE ?
+			MAIL_V_FAIL : MAIL_V_WARN, "%s%s", f->text,
+			c->policy.mode == MTASTS_TESTING ? " (mode testing: "
+			"reported, not enforced)" : "");
+		return;
+	}
+	if (c->policy.mode == MTASTS_TESTING) {
+		item(c, MAIL_MTASTS, MAIL_V_WARN, "mode: testing: failures are "
+			"reported, mail is delivered anyway");
+		return;
+	}
+	item(c, MAIL_MTASTS, MAIL_V_PASS, "mode enforce, id %s, max_age %lu, "
+		"every MX matches", c->sts.id, c->policy.max_age);
+}
+
+/* One address: the worst thing about it, as a finding. */
+static enum mail_verdict judge_probe(struct mail_findings *fs,
+	const struct starttls_result *r)
+{
+	const char *where = r->host;
+	if (!r->connected) {
+		mail_finding_add(fs, MAIL_ERROR, "starttls-unreachable",
+			"%s[%s]: %s", where, r->addr, r->error);
+		return MAIL_V_ERROR;
+	}
+	if (!r->offered) {
+		mail_finding_add(fs, MAIL_ERROR, "starttls-not-offered",
+			"%s[%s]: %s", where, r->addr, r->error[0] ? r->error :
+			"STARTTLS is not offered");
+		return MAIL_V_FAIL;
+	}
+	if (!r->handshake) {
+		mail_finding_add(fs, MAIL_ERROR, "starttls-handshake-failed",
+			"%s[%s]: %s", where, r->addr, r->error);
+		return MAIL_V_FAIL;
+	}
+	enum mail_verdict v = MAIL_V_PASS;
+	bool modern = r->accepted[STARTTLS_TLS12] ||
+		r->accepted[STARTTLS_TLS13];
+	bool old = r->accepted[STARTTLS_TLS10] || r->accepted[STARTTLS_TLS11];
+	bool probed = r->tried[STARTTLS_TLS12] || r->tried[STARTTLS_TLS13];
+	if (probed && !modern) {
+		mail_finding_add(fs, MAIL_ERROR, "starttls-old-versions-only",
+			"%s[%s]: accepts only %s%s%s (no TLS 1.2 or 1.3)",
+			where, r->addr, r->accepted[STARTTLS_TLS10] ?
+			"TLSv1" : "", r->accepted[STARTTLS_TLS10] &&
+			r->accepted[STARTTLS_TLS11] ? " and " : "",
+			r->accepted[STARTTLS_TLS11] ? "TLSv1.1" : "");
+		v = MAIL_V_FAIL;
+	} else if (old) {
+		mail_finding_add(fs, MAIL_WARN, "starttls-old-versions",
+			"%s[%s]: still accepts %s%s%s", where, r->addr,
+			r->accepted[STARTTLS_TLS10] ? "TLSv1" : "",
+			r->accepted[STARTTLS_TLS10] &&
+			r->accepted[STARTTLS_TLS11] ? " and " : "",
+			r->accepted[STARTTLS_TLS11] ? "TLSv1.1" : "");
+		v = MAIL_V_WARN;
+	}
+	if (r->expired) {
+		mail_finding_add(fs, MAIL_ERROR, "starttls-cert-expired",
+			"%s[%s]: the certificate expired (%s)", where, r->addr,
+			r->not_after);
+		v = MAIL_V_FAIL;
+	}
+	if (r->dh_bits > 0 && r->dh_bits < 2048) {
+		mail_finding_add(fs, MAIL_WARN, "starttls-weak-dh",
+			"%s[%s]: a %d-bit finite-field Diffie-Hellman group "
+			"(2048 or more needed)", where, r->addr, r->dh_bits);
+		if (v > MAIL_V_WARN)
+			v = MAIL_V_WARN;
+	}
+	if (r->self_signed) {
+		mail_finding_add(fs, MAIL_WARN, "starttls-self-signed",
+			"%s[%s]: a self-signed certificate", where, r->addr);
+		if (v > MAIL_V_WARN)
+			v = MAIL_V_WARN;
+	} else if (r->verify != 0 && !r->expired) {
+		mail_finding_add(fs, MAIL_WARN, "starttls-untrusted",
+			"%s[%s]: the certificate does not verify: %s", where,
+			r->addr, r->verify_str);
+		if (v > MAIL_V_WARN)
+			v = MAIL_V_WARN;
+	}
+	if (!r->name_ok) {
+		mail_finding_add(fs, MAIL_WARN, "starttls-name-mismatch",
+			"%s[%s]: the certificate does not name %s", where,
+			r->addr, r->host);
+		if (v > MAIL_V_WARN)
+			v = MAIL_V_WARN;
+	}
+	return v;
+}
+
+static void judge_starttls(struct mail_check *c)
+{
+	struct mail_findings *fs = &c->items[MAIL_STARTTLS].findings;
+	const struct dane_result *d = dane_check_result(c->dane);
+	if (c->nprobes == 0) {
+		if (d->verdict == DANE_DNS_ERROR || d->verdict == DANE_BOGUS)
+			item(c, MAIL_STARTTLS, MAIL_V_ERROR, "no MX address "
+				"to probe: %s", dane_verdict_str(d->verdict));
+		else
+			item(c, MAIL_STARTTLS, MAIL_V_NONE, "no MX address "
+				"to probe");
+		return;
+	}
+	enum mail_verdict worst = MAIL_V_PASS;
+	size_t first = fs->n;
+	for (size_t i = 0; i < c->nprobes; i++) {
+		enum mail_verdict v = judge_probe(fs,
+			starttls_probe_result(c->probes[i]));
+		if (v < worst)
+			worst = v;
+	}
+	if (worst == MAIL_V_PASS) {
+		const struct starttls_result *r =
+			starttls_probe_result(c->probes[0]);
+		item(c, MAIL_STARTTLS, MAIL_V_PASS, "%zu address%s: STARTTLS "
+			"with %s, certificate valid for the host", c->nprobes,
+			c->nprobes == 1 ? "" : "es", r->tls);
+		return;
+	}
+	/* The first finding of the worst severity says why. */
+	enum mail_severity want = worst == MAIL_V_WARN ? MAIL_WARN :
+		MAIL_ERROR;
+	for (size_t i = first; i < fs->n; i++)
+		if (fs->f[i].severity == want) {
+			item(c, MAIL_STARTTLS, worst, "%s", fs->f[i].text);
+			return;
+		}
+	item(c, MAIL_STARTTLS, worst, "see the findings");
+}
+
+static void judge(struct mail_check *c)
+{
+	judge_dnssec(c);
+	judge_dane(c);
+	judge_starttls(c);
+	judge_mtasts(c);
+	judge_tlsrpt(c);
+	judge_spf(c);
+	judge_dmarc(c);
+	/* Transport: DANE or MTA-STS; the other missing is no weakness. */
+	bool transport = c->items[MAIL_DANE].verdict == MAIL_V_PASS ||
+		c->items[MAIL_MTASTS].verdict == MAIL_V_PASS;
+	enum mail_verdict worst = MAIL_V_PASS;
+	int which = -1;
+	for (int k = 0; k < MAIL_KIND_COUNT; k++) {
+		enum mail_verdict v = c->items[k].verdict;
+		if (transport && v == MAIL_V_NONE && (k == MAIL_DANE ||
+		    k == MAIL_MTASTS))
+			continue;
+		if (v < worst) {
+			worst = v;
+			which = k;
+		}
+	}
+	c->overall = worst == MAIL_V_ERROR ? MAIL_INCOMPLETE :
+		worst == MAIL_V_FAIL ? MAIL_BROKEN : worst == MAIL_V_PASS ?
+		MAIL_PROTECTED : MAIL_WEAK;
+	if (which < 0)
+		snprintf(c->overall_detail, sizeof(c->overall_detail),
+			"every check passed");
+	else
+		snprintf(c->overall_detail, sizeof(c->overall_detail),
+			"%s %s: %s", mail_kind_str(which),
+			mail_verdict_str(worst), c->items[which].detail);
+}
+
+static void maybe_finish(struct mail_check *c)
+{
+	if (c->finished || c->open > 0 || !c->dane_done)
+		return;
+	c->finished = true;
+	judge(c);
+	if (c->cb)
+		c->cb(c, c->cbarg);
+}
+
+const char *mail_check_domain(const struct mail_check *c)
+{
+	return c->domain;
+}
+
+enum mail_overall mail_check_overall(const struct mail_check *c,
+	const char **detail)
+{
+	if (detail)
+		*detail = c->overall_detail;
+	return c->overall;
+}
+
+const struct mail_item *mail_check_item(const struct mail_check *c,
+	enum mail_kind k)
+{
+	return &c->items[k];
+}
+
+const struct dane_result *mail_check_dane(const struct mail_check *c)
+{
+	return dane_check_result(c->dane);
+}
+
+static void found_clear(struct found *f)
+{
+	free(f->text);
+	free(f->why_bogus);
+}
+
+void mail_check_free(struct mail_check *c)
+{
+	if (!c)
+		return;
+	truth_run_free(c->run);
+	dane_check_free(c->dane);
+	for (size_t i = 0; i < c->nprobes; i++)
+		starttls_probe_free(c->probes[i]);
+	spf_walk_clear(&c->spf);
+	found_clear(&c->dmarc_dom);
+	found_clear(&c->dmarc_org);
+	found_clear(&c->tlsrpt_f);
+	found_clear(&c->sts_f);
+	free(c->fetch.body);
+	curl_slist_free_all(c->fetch.resolve);
+	if (c->fetch.easy)
+		curl_easy_cleanup(c->fetch.easy);
+	if (c->fetch.multi)
+		curl_multi_cleanup(c->fetch.multi);
+	truth_free(c->t);
+	free(c);
+}
+
+/* ---- output ---- */
+
+static void json_findings(struct json *j, const char *key,
+	const struct mail_findings *fs)
+{
+	json_arr_open(j, key);
+	for (size_t i = 0; i < fs->n; i++) {
+		json_obj_open(j, NULL);
+		json_str(j, "severity", mail_severity_str(fs->f[i].severity));
+		json_str(j, "code", fs->f[i].code);
+		json_str(j, "text", fs->f[i].text);
+		json_obj_close(j);
+	}
+	json_arr_close(j);
+	if (fs->dropped)
+		json_int(j, "findings_dropped", (long long)fs->dropped);
+}
+
+static void json_item_head(struct json *j, const struct mail_check *c,
+	enum mail_kind k)
+{
+	json_obj_open(j, mail_kind_str(k));
+	json_str(j, "verdict", mail_verdict_str(c->items[k].verdict));
+	json_str(j, "detail", c->items[k].detail);
+}
+
+static void json_found(struct json *j, const struct found *f)
+{
+	json_str(j, "name", f->name);
+	json_str(j, "status", truth_sec_str(f->sec));
+	json_int(j, "rcode", f->rcode);
+	json_bool(j, "timed_out", f->timed_out);
+	json_str(j, "why_bogus", f->why_bogus);
+	json_int(j, "records", (long long)f->count);
+	json_str(j, "record", f->text);
+}
+
+static void json_spf(struct json *j, const struct mail_check *c)
+{
+	const struct spf_walk *w = &c->spf;
+	char buf[300];
+	json_item_head(j, c, MAIL_SPF);
+	json_int(j, "lookups", w->lookups);
+	json_int(j, "void_lookups", w->voids);
+	json_str(j, "result", w->status == 1 ? "permerror" : w->status == 2 ?
+		"temperror" : "ok");
+	if (w->nrec && !strcmp(w->rec[0].via, "domain")) {
+		const struct spf_record *r = &w->rec[0].rec;
+		json_str(j, "record", r->text ? r->text : "");
+		json_str(j, "status", truth_sec_str(w->rec[0].sec));
+		json_str(j, "all", r->all >= 0 ? spf_term_str(&r->terms[r->all],
+			buf, sizeof(buf)) : NULL);
+	} else
+		json_null(j, "record");
+	json_arr_open(j, "records");
+	for (size_t i = 0; i < w->nrec; i++) {
+		json_obj_open(j, NULL);
+		json_str(j, "domain", w->rec[i].domain);
+		json_str(j, "via", w->rec[i].via);
+		json_str(j, "status", truth_sec_str(w->rec[i].sec));
+		json_str(j, "record", w->rec[i].rec.text);
+		json_int(j, "lookups", w->rec[i].rec.lookups);
+		json_findings(j, "findings", &w->rec[i].rec.findings);
+		json_obj_close(j);
+	}
+	json_arr_close(j);
+	json_findings(j, "findings", &w->findings);
+	json_obj_close(j);
+}
+
+static void json_dmarc(struct json *j, const struct mail_check *c)
+{
+	json_item_head(j, c, MAIL_DMARC);
+	json_str(j, "organizational_domain", c->org[0] ? c->org : c->domain);
+	json_obj_open(j, "domain_lookup");
+	json_found(j, &c->dmarc_dom);
+	json_obj_close(j);
+	if (c->org[0]) {
+		json_obj_open(j, "organizational_lookup");
+		json_found(j, &c->dmarc_org);
+		json_obj_close(j);
+	}
+	json_str(j, "found_at", c->dmarc_at ? c->dmarc_at->name : NULL);
+	if (c->dmarc_at && c->dmarc_at->count == 1) {
+		const struct dmarc_record *r = &c->dmarc;
+		char ch[2] = { 0, 0 };
+		json_str(j, "record", c->dmarc_at->text);
+		json_str(j, "status", truth_sec_str(c->dmarc_at->sec));
+		json_str(j, "p", dmarc_policy_str(r->p));
+		json_str(j, "sp", r->sp == DMARC_POLICY_UNSET ? NULL :
+			dmarc_policy_str(r->sp));
+		json_int(j, "pct", r->pct);
+		ch[0] = r->adkim;
+		json_str(j, "adkim", ch);
+		ch[0] = r->aspf;
+		json_str(j, "aspf", ch);
+		json_str(j, "fo", r->fo);
+		json_int(j, "ri", (long long)r->ri);
+		json_arr_open(j, "rua");
+		for (size_t i = 0; i < r->nrua; i++)
+			json_str(j, NULL, r->rua[i]);
+		json_arr_close(j);
+		json_arr_open(j, "ruf");
+		for (size_t i = 0; i < r->nruf; i++)
+			json_str(j, NULL, r->ruf[i]);
+		json_arr_close(j);
+		json_findings(j, "findings", &r->findings);
+	}
+	json_obj_close(j);
+}
+
+static void json_tlsrpt(struct json *j, const struct mail_check *c)
+{
+	json_item_head(j, c, MAIL_TLSRPT);
+	json_found(j, &c->tlsrpt_f);
+	if (c->tlsrpt_f.count == 1) {
+		json_arr_open(j, "rua");
+		for (size_t i = 0; i < c->tlsrpt.nrua; i++)
+			json_str(j, NULL, c->tlsrpt.rua[i]);
+		json_arr_close(j);
+		json_findings(j, "findings", &c->tlsrpt.findings);
+	}
+	json_obj_close(j);
+}
+
+static void json_mtasts(struct json *j, const struct mail_check *c)
+{
+	const struct fetch *fe = &c->fetch;
+	const struct dane_result *d = dane_check_result(c->dane);
+	json_item_head(j, c, MAIL_MTASTS);
+	json_obj_open(j, "txt");
+	json_found(j, &c->sts_f);
+	json_str(j, "id", c->sts_f.count == 1 && c->sts.id[0] ? c->sts.id :
+		NULL);
+	if (c->sts_f.count == 1)
+		json_findings(j, "findings", &c->sts.findings);
+	json_obj_close(j);
+	if (fe->started) {
+		json_obj_open(j, "policy");
+		json_str(j, "url", fe->url);
+		json_str(j, "address", fe->addr);
+		json_str(j, "address_status", truth_sec_str(c->sts_addr_sec));
+		json_str(j, "fetch", fe->code == CURLE_OK ? "ok" :
+			curl_easy_strerror(fe->code));
+		json_str(j, "certificate", fe->ssl_verify == 0 ? "ok" :
+			X509_verify_cert_error_string(fe->ssl_verify));
+		json_int(j, "http_status", fe->http_status);
+		json_str(j, "content_type", fe->content_type[0] ?
+			fe->content_type : NULL);
+		json_int(j, "bytes", (long long)fe->len);
+		if (c->policy_parsed) {
+			json_str(j, "mode", mtasts_mode_str(c->policy.mode));
+			json_int(j, "max_age", (long long)c->policy.max_age);
+			json_arr_open(j, "mx");
+			for (size_t i = 0; i < c->policy.nmx; i++)
+				json_str(j, NULL, c->policy.mx[i]);
+			json_arr_close(j);
+			json_findings(j, "findings", &c->policy.findings);
+		}
+		json_obj_close(j);
+		if (c->policy_parsed && c->policy.syntax_ok) {
+			json_arr_open(j, "mx_match");
+			for (size_t h = 0; h < d->nhosts; h++) {
+				int m = mtasts_policy_match(&c->policy,
+					d->hosts[h].name);
+				json_obj_open(j, NULL);
+				json_str(j, "host", d->hosts[h].name);
+				json_str(j, "pattern", m >= 0 ?
+					c->policy.mx[m] : NULL);
+				json_obj_close(j);
+			}
+			json_arr_close(j);
+		}
+	} else
+		json_null(j, "policy");
+	json_findings(j, "findings", &c->items[MAIL_MTASTS].findings);
+	json_obj_close(j);
+}
+
+static void json_starttls(struct json *j, const struct mail_check *c)
+{
+	json_item_head(j, c, MAIL_STARTTLS);
+	json_arr_open(j, "addresses");
+	for (size_t i = 0; i < c->nprobes; i++) {
+		const struct starttls_result *r =
+			starttls_probe_result(c->probes[i]);
+		json_obj_open(j, NULL);
+		json_str(j, "host", r->host);
+		json_str(j, "address", r->addr);
+		json_bool(j, "connected", r->connected);
+		json_bool(j, "starttls", r->offered);
+		json_bool(j, "handshake", r->handshake);
+		json_str(j, "error", r->error[0] ? r->error : NULL);
+		json_str(j, "tls", r->tls[0] ? r->tls : NULL);
+		json_obj_open(j, "versions");
+		for (int v = 0; v < STARTTLS_NVERSIONS; v++)
+			if (r->tried[v])
+				json_bool(j, starttls_version_str(v),
+					r->accepted[v]);
+			else
+				json_null(j, starttls_version_str(v));
+		json_obj_close(j);
+		json_str(j, "key_exchange", r->kx[0] ? r->kx : NULL);
+		if (r->dh_bits > 0)
+			json_int(j, "dh_bits", r->dh_bits);
+		else
+			json_null(j, "dh_bits");
+		if (r->cert) {
+			json_obj_open(j, "certificate");
+			json_str(j, "subject", r->subject);
+			json_str(j, "issuer", r->issuer);
+			json_str(j, "not_after", r->not_after);
+			json_int(j, "chain_length", r->chain_len);
+			json_str(j, "verify", r->verify ? r->verify_str : "ok");
+			json_bool(j, "name_matches", r->name_ok);
+			json_bool(j, "expired", r->expired);
+			json_bool(j, "self_signed", r->self_signed);
+			json_obj_close(j);
+		} else
+			json_null(j, "certificate");
+		json_obj_close(j);
+	}
+	json_arr_close(j);
+	json_findings(j, "findings", &c->items[MAIL_STARTTLS].findings);
+	json_obj_close(j);
+}
+
+void mail_check_json(struct json *j, const struct mail_check *c)
+{
+	const struct dane_result *d = dane_check_result(c->dane);
+	json_obj_open(j, NULL);
+	json_str(j, "domain", c->domain);
+	json_str(j, "kind", "mail");
+	json_str(j, "verdict", mail_overall_str(c->overall));
+	json_str(j, "detail", c->overall_detail);
+	json_obj_open(j, "checks");
+
+	json_item_head(j, c, MAIL_DNSSEC);
+	json_arr_open(j, "lookups");
+	json_obj_open(j, NULL);
+	json_str(j, "name", d->domain);
+	json_str(j, "type", "MX");
+	json_str(j, "status", truth_sec_str(d->mx_sec));
+	json_int(j, "rcode", d->mx_rcode);
+	json_obj_close(j);
+	for (size_t i = 0; i < c->t->nanswers; i++) {
+		const struct truth_answer *a = c->t->answers[i];
+		json_obj_open(j, NULL);
+		json_str(j, "name", a->qname);
+		json_str(j, "type", ldns_rr_descript(a->qtype) ?
+			ldns_rr_descript(a->qtype)->_name : "?");
+		json_str(j, "status", a->timed_out ? "timeout" :
+			truth_sec_str(a->sec));
+		json_int(j, "rcode", a->rcode);
+		json_str(j, "why_bogus", a->why_bogus);
+		json_obj_close(j);
+	}
+	json_arr_close(j);
+	json_obj_close(j);
+
+	json_item_head(j, c, MAIL_DANE);
+	json_str(j, "dane_verdict", dane_verdict_str(d->verdict));
+	json_str(j, "mx_status", truth_sec_str(d->mx_sec));
+	json_arr_open(j, "hosts");
+	for (size_t h = 0; h < d->nhosts; h++) {
+		const struct dane_host *host = &d->hosts[h];
+		json_obj_open(j, NULL);
+		json_str(j, "name", host->name);
+		json_int(j, "preference", host->preference);
+		json_str(j, "address_status", truth_sec_str(host->addr_sec));
+		json_str(j, "tlsa_status", host->tlsa_looked ?
+			truth_sec_str(host->tlsa_sec) : NULL);
+		json_int(j, "tlsa_usable", (long long)host->nusable);
+		json_str(j, "verdict", dane_verdict_str(host->verdict));
+		json_str(j, "detail", host->detail);
+		json_arr_open(j, "addresses");
+		for (size_t i = 0; i < host->naddrs; i++)
+			json_str(j, NULL, host->addrs[i].addr);
+		json_arr_close(j);
+		json_obj_close(j);
+	}
+	json_arr_close(j);
+	json_obj_close(j);
+
+	json_mtasts(j, c);
+	json_tlsrpt(j, c);
+	json_spf(j, c);
+	json_dmarc(j, c);
+	json_starttls(j, c);
+	json_obj_close(j);
+	json_obj_close(j);
+}
+
+static void print_findings(FILE *f, const char *indent,
+	const struct mail_findings *fs)
+{
+	for (size_t i = 0; i < fs->n; i++)
+		fprintf(f, "%s%s %s: %s\n", indent,
+			mail_severity_str(fs->f[i].severity), fs->f[i].code,
+			fs->f[i].text);
+}
+
+static void print_record(FILE *f, const char *what, const struct found *fd)
+{
+	char e[600];
+	if (fd->count == 1)
+		fprintf(f, "  %s %s (%s): \"%s\"\n", what, fd->name,
+			truth_sec_str(fd->sec), mail_escape(fd->text, fd->len,
+			e, sizeof(e)));
+	else
+		fprintf(f, "  %s %s (%s): %zu records\n", what, fd->name,
+			truth_sec_str(fd->sec), fd->count);
+}
+
+void mail_check_print(FILE *f, const struct mail_check *c)
+{
+	const struct dane_result *d = dane_check_result(c->dane);
+	char e[600];
+	for (int k = 0; k < MAIL_KIND_COUNT; k++) {
+		const struct mail_item *it = &c->items[k];
+		fprintf(f, "%-8s %-5s %s\n", mail_kind_str(k),
+			mail_verdict_str(it->verdict), it->detail);
+		switch (k) {
+		case MAIL_DANE:
+			fprintf(f, "  MX %s (%s)\n", d->domain,
+				truth_sec_str(d->mx_sec));
+			for (size_t h = 0; h < d->nhosts; h++)
+				fprintf(f, "  MX %d %s: %s\n",
+					d->hosts[h].preference,
+					d->hosts[h].name,
+					dane_verdict_str(d->hosts[h].verdict));
+			break;
+		case MAIL_MTASTS:
+			print_record(f, "TXT", &c->sts_f);
+			if (c->fetch.started)
+				fprintf(f, "  policy %s from %s: %s, HTTP %ld, "
+					"%s, %zu bytes\n", c->fetch.url,
+					c->fetch.addr, c->fetch.code ==
+					CURLE_OK ? "fetched" :
+					curl_easy_strerror(c->fetch.code),
+					c->fetch.http_status,
+					c->fetch.content_type[0] ?
+					c->fetch.content_type : "no type",
+					c->fetch.len);
+			if (c->policy_parsed) {
+				fprintf(f, "  mode %s, max_age %lu, mx",
+					mtasts_mode_str(c->policy.mode),
+					c->policy.max_age);
+				for (size_t i = 0; i < c->policy.nmx; i++)
+					fprintf(f, " %s", c->policy.mx[i]);
+				fprintf(f, "\n");
+				print_findings(f, "  ", &c->policy.findings);
+			}
+			break;
+		case MAIL_TLSRPT:
+			print_record(f, "TXT", &c->tlsrpt_f);
+			if (c->tlsrpt_f.count == 1)
+				print_findings(f, "  ", &c->tlsrpt.findings);
+			break;
+		case MAIL_SPF:
+			for (size_t i = 0; i < c->spf.nrec; i++)
+				fprintf(f, "  %s %s (%s): \"%s\"\n",
+					c->spf.rec[i].via,
+					c->spf.rec[i].domain,
+					truth_sec_str(c->spf.rec[i].sec),
+					mail_escape(c->spf.rec[i].rec.text ?
+					c->spf.rec[i].rec.text : "",
+					c->spf.rec[i].rec.text ?
+					strlen(c->spf.rec[i].rec.text) : 0, e,
+					sizeof(e)));
+			fprintf(f, "  %u lookups, %u void\n", c->spf.lookups,
+				c->spf.voids);
+			for (size_t i = 0; i < c->spf.nrec; i++)
+				print_findings(f, "  ", &c->spf.rec[i].rec
+					.findings);
+			print_findings(f, "  ", &c->spf.findings);
+			break;
+		case MAIL_DMARC:
+			if (c->dmarc_at) {
+				print_record(f, "TXT", c->dmarc_at);
+				print_findings(f, "  ", &c->dmarc.findings);
+			}
+			break;
+		case MAIL_STARTTLS:
+			for (size_t i = 0; i < c->nprobes; i++) {
+				const struct starttls_result *r =
+					starttls_probe_result(c->probes[i]);
+				fprintf(f, "  %s[%s]: %s", r->host, r->addr,
+					r->handshake ? r->tls : r->error);
+				for (int v = 0; v < STARTTLS_NVERSIONS; v++)
+					if (r->tried[v])
+						fprintf(f, " %s%s", r->accepted[v]
+							? "+" : "-",
+							starttls_version_str(v));
+				if (r->dh_bits > 0)
+					fprintf(f, " DHE %d bits", r->dh_bits);
+				fprintf(f, "\n");
+				if (r->cert)
+					fprintf(f, "    certificate %s, issuer %s"
+						", not after %s: %s%s%s\n",
+						r->subject, r->issuer,
+						r->not_after, r->verify ?
+						r->verify_str : "verified",
+						r->name_ok ? "" :
+						", name mismatch",
+						r->self_signed ?
+						", self-signed" : "");
+			}
+			break;
+		default:
+			break;
+		}
+		print_findings(f, "  ", &it->findings);
+	}
+	fprintf(f, "%s %s: %s\n", c->domain, mail_overall_str(c->overall),
+		c->overall_detail);
+}

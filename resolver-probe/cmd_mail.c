@@ -1,0 +1,452 @@
+/* cmd_mail.c: the 'mail' subcommand: the mail transport security of one
+ * domain or many (DNSSEC, DANE, MTA-STS, TLS-RPT, SPF, DMARC, STARTTLS),
+ * checked concurrently on one loop; JSON Lines for machines, a text layout
+ * for one domain on a terminal. */
+#include "config.h"
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <curl/curl.h>
+#include <uv.h>
+#include "resolver-probe/commands.h"
+#include "resolver-probe/options.h"
+#include "resolver-probe/json.h"
+#include "dnssec/truth_opts.h"
+#include "mail/check.h"
+#include "mail/survey.h"
+
+#define MAIL_JSON_MAX (1u << 20)	/* bytes of one domain's line */
+#define LINE_MAX_BYTES 512		/* a domain list's line */
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: resolver-probe mail [OPTIONS] DOMAIN...\n"
+"       resolver-probe mail [OPTIONS] -f FILE\n"
+"\n"
+"Check the mail transport security of each DOMAIN, on validated DNS:\n"
+"DNSSEC (the status of every lookup), DANE (as 'dane' does), MTA-STS (the\n"
+"_mta-sts record, the policy fetched over HTTPS from mta-sts.DOMAIN with\n"
+"its certificate, Content-Type and syntax, every MX against its\n"
+"patterns), TLS-RPT, SPF (the record, the 10-lookup and 2-void-lookup\n"
+"limits through include, redirect, a, mx and exists), DMARC (at the\n"
+"domain or its organizational domain) and STARTTLS at every MX address\n"
+"(TLS versions, cipher, DH group size, certificate chain, name, expiry).\n"
+"\n"
+"  -f, --file FILE       domains, one a line ('#' comments; - for stdin)\n"
+"  -o, --output FILE     write the JSON Lines to FILE (default stdout)\n"
+"      --resume FILE     skip domains already in FILE, append the rest\n"
+"      --json            JSON Lines even for one domain on a terminal\n"
+"      --text            the text layout (one domain)\n"
+"  -c, --concurrency N   domains checked at once (default 8)\n"
+"  -p, --port N          SMTP port (default 25)\n"
+"      --https-port N    MTA-STS policy port (default 443)\n"
+"  -t, --timeout S       seconds per SMTP session and HTTPS fetch (30)\n"
+"      --helo NAME       the EHLO name (default localhost)\n"
+"      --ca-file FILE    trust anchors for MTA-STS and STARTTLS\n"
+"                        certificates (default: the system store)\n"
+"      --psl FILE        Public Suffix List (default: libpsl's)\n"
+"      --no-tls-versions do not probe each TLS version and DHE\n"
+"      --progress        a progress line on stderr (default when stderr\n"
+"                        is a terminal and there are many domains)\n"
+"  -h, --help            this help\n");
+	truth_opts_usage(f);
+	fprintf(f,
+"\nEach check: pass, warn, none, fail or error, with its evidence; each\n"
+"domain: protected, weak, broken or incomplete.\n"
+"exit status: 0 every domain protected, 1 a finding (weak or broken),\n"
+"2 usage, 3 a domain could not be checked.\n");
+}
+
+/* The run: domains come from argv or a file, a few at a time. */
+struct run {
+	uv_loop_t loop;
+	struct mail_opts o;
+	void *psl;
+	char **argv;
+	int argc, argi;
+	FILE *list;
+	const char *list_name;
+	unsigned long lineno;
+	bool list_eof;
+	FILE *out;
+	const char *out_name;
+	bool text;
+	unsigned concurrency, running;
+	unsigned long started, done, bad_lines;
+	unsigned long counts[MAIL_OVERALL_COUNT];
+	bool write_failed, progress;
+	char **skip;		/* --resume: domains already done, sorted */
+	size_t nskip;
+	struct json j;
+};
+
+static bool skipped(const struct run *r, const char *domain)
+{
+	return mail_survey_has(r->skip, r->nskip, domain);
+}
+
+/* The next domain: from argv, else the next good line of the list
+ * (bad lines reported as FILE:LINE: reason).  Returns 0, or -1 at the
+ * end. */
+static int next_domain(struct run *r, char *out, size_t outlen)
+{
+	while (r->argi < r->argc) {
+		snprintf(out, outlen, "%s", r->argv[r->argi++]);
+		if (!skipped(r, out))
+			return 0;
+	}
+	while (r->list && !r->list_eof) {
+		char line[LINE_MAX_BYTES + 2];
+		if (!fgets(line, sizeof(line), r->list)) {
+			if (ferror(r->list))
+				fprintf(stderr, "%s: read error: %s\n",
+					r->list_name, strerror(errno));
+			r->list_eof = true;
+			break;
+		}
+		r->lineno++;
+		size_t n = strlen(line);
+		if (n && line[n - 1] != '\n' && !feof(r->list)) {
+			int ch;
+			while ((ch = fgetc(r->list)) != EOF && ch != '\n')
+				;
+			fprintf(stderr, "%s:%lu: line longer than %d bytes\n",
+				r->list_name, r->lineno, LINE_MAX_BYTES);
+			r->bad_lines++;
+			continue;
+		}
+		char *hash = strchr(line, '#');
+		if (hash)
+			*hash = '\0';
+		char *s = line + strspn(line, " \t\r\n");
+		size_t len = strcspn(s, " \t\r\n");
+		if (len == 0)
+			continue;
+		if (s[len + strspn(s + len, " \t\r\n")] != '\0') {
+			fprintf(stderr, "%s:%lu: more than one word\n",
+				r->list_name, r->lineno);
+			r->bad_lines++;
+			continue;
+		}
+		s[len] = '\0';
+		if (len > 253 || strspn(s, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._") != len ||
+		    strstr(s, "..") || s[0] == '.') {
+			char e[120];
+			fprintf(stderr, "%s:%lu: not a domain name: \"%s\"\n",
+				r->list_name, r->lineno,
+				mail_escape(s, len, e, sizeof(e)));
+			r->bad_lines++;
+			continue;
+		}
+		if (skipped(r, s))
+			continue;
+		snprintf(out, outlen, "%s", s);
+		return 0;
+	}
+	return -1;
+}
+
+static void progress(struct run *r, bool last)
+{
+	if (!r->progress)
+		return;
+	fprintf(stderr, "\r%lu done, %u running: %lu protected, %lu weak, "
+		"%lu broken, %lu incomplete%s", r->done, r->running,
+		r->counts[MAIL_PROTECTED], r->counts[MAIL_WEAK],
+		r->counts[MAIL_BROKEN], r->counts[MAIL_INCOMPLETE],
+		last ? "\n" : "");
+}
+
+static void fill(struct run *r);
+
+static void on_done(struct mail_check *c, void *arg)
+{
+	struct run *r = arg;
+	const char *detail;
+	enum mail_overall ov = mail_check_overall(c, &detail);
+	r->counts[ov]++;
+	r->done++;
+	r->running--;
+	if (r->text)
+		mail_check_print(r->out, c);
+	else {
+		json_reset(&r->j);
+		mail_check_json(&r->j, c);
+		if (!r->write_failed && json_write_line(&r->j, r->out) < 0) {
+			fprintf(stderr, "resolver-probe mail: write to %s "
+				"failed\n", r->out_name);
+			r->write_failed = true;
+		}
+		fflush(r->out);
+	}
+	mail_check_free(c);
+	progress(r, false);
+	fill(r);
+}
+
+/* Start checks until concurrency is reached or the domains run out. */
+static void fill(struct run *r)
+{
+	while (!r->write_failed && r->running < r->concurrency) {
+		char domain[300], err[512];
+		if (next_domain(r, domain, sizeof(domain)) < 0)
+			return;
+		struct mail_check *c = mail_check_start(&r->loop, domain,
+			&r->o, r->psl, on_done, r, err, sizeof(err));
+		if (!c) {
+			fprintf(stderr, "resolver-probe mail: %s\n", err);
+			r->bad_lines++;
+			continue;
+		}
+		r->started++;
+		r->running++;
+	}
+}
+
+/* --resume: the domains of FILE's complete lines; a torn last line is
+ * cut off.  Returns 0 or -1 (message printed). */
+static int read_resume(struct run *r, const char *path)
+{
+	char err[512];
+	size_t good = 0;
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		if (errno == ENOENT)
+			return 0;
+		fprintf(stderr, "resolver-probe mail: %s: %s\n", path,
+			strerror(errno));
+		return -1;
+	}
+	int rc = mail_survey_domains(f, path, &r->skip, &r->nskip, &good, err,
+		sizeof(err));
+	fclose(f);
+	if (rc < 0) {
+		fprintf(stderr, "resolver-probe mail: %s\n", err);
+		return -1;
+	}
+	if (truncate(path, (off_t)good) < 0) {
+		fprintf(stderr, "resolver-probe mail: %s: %s\n", path,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_mail(int argc, char **argv)
+{
+	enum { O_JSON = 0x2000, O_TEXT, O_HTTPS, O_HELO, O_CA, O_PSL,
+		O_NOVER, O_RESUME, O_PROGRESS };
+	static const struct option longopts[] = {
+		{ "file", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "resume", required_argument, NULL, O_RESUME },
+		{ "json", no_argument, NULL, O_JSON },
+		{ "text", no_argument, NULL, O_TEXT },
+		{ "concurrency", required_argument, NULL, 'c' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "https-port", required_argument, NULL, O_HTTPS },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "helo", required_argument, NULL, O_HELO },
+		{ "ca-file", required_argument, NULL, O_CA },
+		{ "psl", required_argument, NULL, O_PSL },
+		{ "no-tls-versions", no_argument, NULL, O_NOVER },
+		{ "progress", no_argument, NULL, O_PROGRESS },
+		{ "help", no_argument, NULL, 'h' },
+		TRUTH_OPTS_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	static struct run r;
+	memset(&r, 0, sizeof(r));
+	const char *file = NULL, *outpath = NULL, *resume = NULL;
+	int want_json = 0, want_text = 0, want_progress = 0;
+	char err[512];
+	long long n;
+	int ch;
+	mail_opts_init(&r.o);
+	r.concurrency = 8;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "f:o:c:p:t:h", longopts,
+	    NULL)) != -1) {
+		int t = truth_opts_parse(&r.o.dane.truth, ch, optarg, err,
+			sizeof(err));
+		if (t < 0) {
+			fprintf(stderr, "resolver-probe mail: %s\n", err);
+			return EXIT_USAGE;
+		}
+		if (t > 0)
+			continue;
+		switch (ch) {
+		case 'f': file = optarg; break;
+		case 'o': outpath = optarg; break;
+		case O_RESUME: resume = optarg; break;
+		case O_JSON: want_json = 1; break;
+		case O_TEXT: want_text = 1; break;
+		case O_PROGRESS: want_progress = 1; break;
+		case O_CA: r.o.ca_file = optarg; break;
+		case O_PSL: r.o.psl_file = optarg; break;
+		case O_NOVER: r.o.no_tls_versions = true; break;
+		case O_HELO:
+			if (!*optarg || strlen(optarg) > 255 ||
+			    strpbrk(optarg, " \r\n\t")) {
+				fprintf(stderr, "resolver-probe mail: --helo: "
+					"not a host name: \"%s\"\n", optarg);
+				return EXIT_USAGE;
+			}
+			r.o.dane.helo = optarg;
+			break;
+		case 'c':
+			if ((n = option_number(optarg, 1, 1024)) < 0) {
+				fprintf(stderr, "resolver-probe mail: "
+					"--concurrency: want 1..1024: \"%s\"\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			r.concurrency = (unsigned)n;
+			break;
+		case 'p':
+		case O_HTTPS:
+			if ((n = option_number(optarg, 1, 65535)) < 0) {
+				fprintf(stderr, "resolver-probe mail: %s: not "
+					"a port: \"%s\"\n", ch == 'p' ?
+					"--port" : "--https-port", optarg);
+				return EXIT_USAGE;
+			}
+			if (ch == 'p')
+				r.o.dane.port = (unsigned)n;
+			else
+				r.o.https_port = (unsigned)n;
+			break;
+		case 't':
+			if ((n = option_number(optarg, 1, 3600)) < 0) {
+				fprintf(stderr, "resolver-probe mail: "
+					"--timeout: want 1..3600 seconds: "
+					"\"%s\"\n", optarg);
+				return EXIT_USAGE;
+			}
+			r.o.dane.timeout = r.o.timeout = (unsigned)n;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_AGREE;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	r.argv = argv + optind;
+	r.argc = argc - optind;
+	if ((r.argc == 0) == (file == NULL)) {
+		fprintf(stderr, "resolver-probe mail: give DOMAIN... or -f "
+			"FILE\n");
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (want_json && want_text) {
+		fprintf(stderr, "resolver-probe mail: --json or --text, not "
+			"both\n");
+		return EXIT_USAGE;
+	}
+	if (resume && outpath) {
+		fprintf(stderr, "resolver-probe mail: --resume FILE is the "
+			"output: no -o with it\n");
+		return EXIT_USAGE;
+	}
+	if (want_text && (file || r.argc > 1 || resume)) {
+		fprintf(stderr, "resolver-probe mail: --text is for one "
+			"domain\n");
+		return EXIT_USAGE;
+	}
+	if (truth_opts_check(&r.o.dane.truth, err, sizeof(err)) < 0) {
+		fprintf(stderr, "resolver-probe mail: %s\n", err);
+		return EXIT_USAGE;
+	}
+	if (r.o.ca_file && access(r.o.ca_file, R_OK) < 0) {
+		fprintf(stderr, "resolver-probe mail: --ca-file %s: %s\n",
+			r.o.ca_file, strerror(errno));
+		return EXIT_USAGE;
+	}
+	r.psl = mail_psl_load(r.o.psl_file, err, sizeof(err));
+	if (!r.psl) {
+		fprintf(stderr, "resolver-probe mail: %s\n", err);
+		return EXIT_USAGE;
+	}
+	int status = EXIT_AGREE;
+	if (file) {
+		r.list_name = strcmp(file, "-") ? file : "(stdin)";
+		r.list = strcmp(file, "-") ? fopen(file, "r") : stdin;
+		if (!r.list) {
+			fprintf(stderr, "resolver-probe mail: %s: %s\n", file,
+				strerror(errno));
+			mail_psl_free(r.psl);
+			return EXIT_USAGE;
+		}
+	}
+	if (resume && read_resume(&r, resume) < 0) {
+		status = EXIT_USAGE;
+		goto out;
+	}
+	r.out = stdout;
+	r.out_name = "stdout";
+	if (resume || outpath) {
+		r.out_name = resume ? resume : outpath;
+		r.out = fopen(r.out_name, resume ? "a" : "w");
+		if (!r.out) {
+			fprintf(stderr, "resolver-probe mail: %s: %s\n",
+				r.out_name, strerror(errno));
+			status = EXIT_USAGE;
+			goto out;
+		}
+	}
+	r.text = want_text || (!want_json && !file && r.argc == 1 &&
+		!outpath && isatty(STDOUT_FILENO));
+	r.progress = want_progress || (!r.text && isatty(STDERR_FILENO) &&
+		(file || r.argc > 1));
+	json_init(&r.j, MAIL_JSON_MAX);
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		fprintf(stderr, "resolver-probe mail: libcurl did not "
+			"start\n");
+		status = EXIT_INCOMPLETE;
+		goto out;
+	}
+	if (uv_loop_init(&r.loop) < 0) {
+		fprintf(stderr, "resolver-probe mail: no event loop\n");
+		status = EXIT_INCOMPLETE;
+		goto out_curl;
+	}
+	fill(&r);
+	uv_run(&r.loop, UV_RUN_DEFAULT);
+	progress(&r, true);
+	if (uv_loop_close(&r.loop) != 0)
+		fprintf(stderr, "resolver-probe mail: %s:%d: handles left "
+			"open\n", __FILE__, __LINE__);
+	if (r.write_failed || r.running)
+		status = EXIT_INCOMPLETE;
+	else if (r.counts[MAIL_INCOMPLETE])
+		status = EXIT_INCOMPLETE;
+	else if (r.counts[MAIL_BROKEN] || r.counts[MAIL_WEAK])
+		status = EXIT_FINDING;
+	if (r.bad_lines && status == EXIT_AGREE && r.started == 0)
+		status = EXIT_USAGE;
+	if (r.nskip && !r.text)
+		fprintf(stderr, "resolver-probe mail: %zu domains already in "
+			"%s skipped\n", r.nskip, resume);
+out_curl:
+	curl_global_cleanup();
+out:
+	json_clear(&r.j);
+	if (r.out && r.out != stdout && fclose(r.out) != 0)
+		status = EXIT_INCOMPLETE;
+	if (r.list && r.list != stdin)
+		fclose(r.list);
+	for (size_t i = 0; i < r.nskip; i++)
+		free(r.skip[i]);
+	free(r.skip);
+	mail_psl_free(r.psl);
+	return status;
+}
