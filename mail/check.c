@@ -15,10 +15,8 @@
 #include <openssl/x509.h>
 #include "mail/check.h"
 #include "dnssec/truth_resolve.h"
-#include "resolver-probe/commands.h"
 
 #define TXT_MAX 8192		/* bytes of one TXT record's strings joined */
-#define MAX_PROBES 16		/* STARTTLS probes per domain (MX addresses) */
 
 static const char *verdict_names[] = { "error", "fail", "none", "warn",
 	"pass" };
@@ -40,15 +38,6 @@ const char *mail_overall_str(enum mail_overall o)
 const char *mail_kind_str(enum mail_kind k)
 {
 	return k < MAIL_KIND_COUNT ? kind_names[k] : "?";
-}
-
-int mail_overall_exit(enum mail_overall o)
-{
-	switch (o) {
-	case MAIL_PROTECTED: return EXIT_AGREE;
-	case MAIL_INCOMPLETE: return EXIT_INCOMPLETE;
-	default: return EXIT_FINDING;
-	}
 }
 
 void mail_opts_init(struct mail_opts *o)
@@ -73,39 +62,6 @@ void mail_psl_free(void *psl)
 	psl_free(psl);
 }
 
-/* A record of one kind found at a name: the text and its DNS facts. */
-struct found {
-	char name[300];		/* the name asked (FQDN, trailing dot) */
-	bool asked;
-	int rcode;
-	bool timed_out;
-	enum truth_sec sec;
-	char *why_bogus;	/* owned */
-	size_t count;		/* records of the kind there */
-	size_t ntxt;		/* TXT records there */
-	char *text;		/* the one record used, owned, or NULL */
-	size_t len;
-};
-
-/* The MTA-STS policy fetch. */
-struct fetch {
-	CURLM *multi;
-	CURL *easy;
-	uv_timer_t timer;
-	bool started, done;
-	char url[400];
-	char addr[64];
-	char *body;		/* owned, capped */
-	size_t len;
-	bool too_big;
-	long http_status;
-	char content_type[200];
-	CURLcode code;
-	char errbuf[CURL_ERROR_SIZE];
-	long ssl_verify;	/* X509 verification code */
-	struct curl_slist *resolve;
-};
-
 struct pollctx {
 	uv_poll_t poll;
 	curl_socket_t fd;
@@ -118,41 +74,16 @@ struct mail_check {
 	const psl_ctx_t *psl;
 	mail_done_cb cb;
 	void *cbarg;
-	char domain[256];	/* lowercase, no trailing dot */
-	char fqdn[258];
-	char org[256];		/* organizational domain, "" = domain */
-	struct truth *t;
 	struct truth_run *run;
 	int open;		/* things still running: runs, dane, fetch,
 				   probes, handles */
 	bool finished;
 	struct dane_check *dane;
 	bool dane_done;
-	/* SPF */
-	struct spf_walk spf;
-	/* DMARC */
-	struct found dmarc_dom, dmarc_org;
-	struct found *dmarc_at;	/* which of the two is used, or NULL */
-	struct dmarc_record dmarc;
-	/* TLS-RPT */
-	struct found tlsrpt_f;
-	struct tlsrpt_record tlsrpt;
-	/* MTA-STS */
-	struct found sts_f;
-	struct mtasts_txt sts;
-	char sts_host[300];
-	enum truth_sec sts_addr_sec;
-	struct fetch fetch;
-	struct mtasts_policy policy;
-	bool policy_parsed;
 	int curl_handles;	/* uv handles the fetch has open */
-	/* STARTTLS */
-	struct starttls_probe *probes[MAX_PROBES];
-	size_t nprobes, probes_left;
-	/* Verdicts. */
-	struct mail_item items[MAIL_KIND_COUNT];
-	enum mail_overall overall;
-	char overall_detail[400];
+	struct starttls_probe *probes[MAIL_PROBES_MAX];
+	size_t probes_left;
+	struct mail_result res;
 };
 
 static void maybe_finish(struct mail_check *c);
@@ -164,7 +95,7 @@ static void item(struct mail_check *c, enum mail_kind k,
 static void item(struct mail_check *c, enum mail_kind k,
 	enum mail_verdict v, const char *fmt, ...)
 {
-	struct mail_item *it = &c->items[k];
+	struct mail_item *it = &c->res.items[k];
 	it->verdict = v;
 	va_list ap;
 	va_start(ap, fmt);
@@ -201,10 +132,10 @@ static char *txt_join(const ldns_rr *rr, size_t *len)
 
 /* Fill f from the truth's TXT answer at f->name, keeping the one record
  * that is_record accepts (count says how many did). */
-static void take_txt(struct mail_check *c, struct found *f,
+static void take_txt(struct mail_check *c, struct mail_found *f,
 	bool (*is_record)(const char *, size_t))
 {
-	const struct truth_answer *a = truth_find(c->t, f->name,
+	const struct truth_answer *a = truth_find(c->res.t, f->name,
 		LDNS_RR_TYPE_TXT);
 	if (!a) {
 		f->timed_out = true;
@@ -235,7 +166,7 @@ static void take_txt(struct mail_check *c, struct found *f,
 	}
 }
 
-static bool lookup_failed(const struct found *f)
+static bool lookup_failed(const struct mail_found *f)
 {
 	return f->timed_out || (f->rcode != LDNS_RCODE_NOERROR &&
 		f->rcode != LDNS_RCODE_NXDOMAIN);
@@ -245,11 +176,11 @@ static bool lookup_failed(const struct found *f)
 
 static void spf_feed_from_truth(struct mail_check *c)
 {
-	for (size_t i = 0; i < c->spf.nneed; i++) {
-		const struct spf_need *n = &c->spf.need[i];
+	for (size_t i = 0; i < c->res.spf.nneed; i++) {
+		const struct spf_need *n = &c->res.spf.need[i];
 		char q[300];
 		snprintf(q, sizeof(q), "%s.", n->name);
-		const struct truth_answer *a = truth_find(c->t, q, n->qtype);
+		const struct truth_answer *a = truth_find(c->res.t, q, n->qtype);
 		struct spf_answer sa = { .rcode = LDNS_RCODE_SERVFAIL };
 		char **rd = NULL;
 		size_t nrd = 0;
@@ -271,7 +202,7 @@ static void spf_feed_from_truth(struct mail_check *c)
 			sa.n = rd ? nrd : 0;
 		} else
 			sa.timed_out = true;
-		spf_walk_feed(&c->spf, n->name, n->qtype, &sa);
+		spf_walk_feed(&c->res.spf, n->name, n->qtype, &sa);
 		for (size_t k = 0; rd && k < nrd; k++)
 			free(rd[k]);
 		free(rd);
@@ -285,7 +216,7 @@ static void spf_done_run(struct truth_run *run, void *arg)
 	c->run = NULL;
 	c->open--;
 	spf_feed_from_truth(c);
-	spf_walk_step(&c->spf);
+	spf_walk_step(&c->res.spf);
 	spf_round(c);
 }
 
@@ -293,24 +224,24 @@ static void spf_done_run(struct truth_run *run, void *arg)
 static void spf_round(struct mail_check *c)
 {
 	char err[300];
-	if (c->spf.done || c->spf.nneed == 0) {
+	if (c->res.spf.done || c->res.spf.nneed == 0) {
 		maybe_finish(c);
 		return;
 	}
 	struct truth_opts to = c->o.dane.truth;
 	to.rounds = 1;
-	c->run = truth_run_new(c->loop, c->t, &to, err, sizeof(err));
+	c->run = truth_run_new(c->loop, c->res.t, &to, err, sizeof(err));
 	bool ok = c->run != NULL;
-	for (size_t i = 0; ok && i < c->spf.nneed; i++) {
+	for (size_t i = 0; ok && i < c->res.spf.nneed; i++) {
 		char q[300];
-		snprintf(q, sizeof(q), "%s.", c->spf.need[i].name);
-		if (truth_run_add(c->run, q, c->spf.need[i].qtype, -1, err,
+		snprintf(q, sizeof(q), "%s.", c->res.spf.need[i].name);
+		if (truth_run_add(c->run, q, c->res.spf.need[i].qtype, -1, err,
 		    sizeof(err)) < 0) {
 			/* A name the walk built that is not a name: no
 			 * answer for it. */
 			struct spf_answer sa = { .rcode = LDNS_RCODE_NXDOMAIN };
-			spf_walk_feed(&c->spf, c->spf.need[i].name,
-				c->spf.need[i].qtype, &sa);
+			spf_walk_feed(&c->res.spf, c->res.spf.need[i].name,
+				c->res.spf.need[i].qtype, &sa);
 		}
 	}
 	if (ok && truth_run_start(c->run, spf_done_run, c, err,
@@ -320,10 +251,10 @@ static void spf_round(struct mail_check *c)
 	}
 	truth_run_free(c->run);
 	c->run = NULL;
-	mail_finding_add(&c->spf.findings, MAIL_ERROR, "spf-dns-error",
+	mail_finding_add(&c->res.spf.findings, MAIL_ERROR, "spf-dns-error",
 		"lookups could not start: %s", err);
-	c->spf.status = 2;
-	c->spf.done = true;
+	c->res.spf.status = 2;
+	c->res.spf.done = true;
 	maybe_finish(c);
 }
 
@@ -345,9 +276,9 @@ static void check_multi(struct mail_check *c)
 {
 	CURLMsg *m;
 	int left;
-	while ((m = curl_multi_info_read(c->fetch.multi, &left)))
-		if (m->msg == CURLMSG_DONE && !c->fetch.done) {
-			c->fetch.code = m->data.result;
+	while ((m = curl_multi_info_read(c->res.fetch.multi, &left)))
+		if (m->msg == CURLMSG_DONE && !c->res.fetch.done) {
+			c->res.fetch.code = m->data.result;
 			fetch_finish(c);
 		}
 }
@@ -363,7 +294,7 @@ static void on_curl_poll(uv_poll_t *h, int status, int events)
 		flags |= CURL_CSELECT_IN;
 	if (events & UV_WRITABLE)
 		flags |= CURL_CSELECT_OUT;
-	curl_multi_socket_action(c->fetch.multi, p->fd, flags, &running);
+	curl_multi_socket_action(c->res.fetch.multi, p->fd, flags, &running);
 	check_multi(c);
 }
 
@@ -376,7 +307,7 @@ static int on_curl_socket(CURL *e, curl_socket_t s, int action, void *userp,
 	if (action == CURL_POLL_REMOVE) {
 		if (p) {
 			uv_poll_stop(&p->poll);
-			curl_multi_assign(c->fetch.multi, s, NULL);
+			curl_multi_assign(c->res.fetch.multi, s, NULL);
 			uv_close((uv_handle_t *)&p->poll, curl_handle_closed);
 		}
 		return 0;
@@ -394,7 +325,7 @@ static int on_curl_socket(CURL *e, curl_socket_t s, int action, void *userp,
 		p->poll.data = c;
 		c->curl_handles++;
 		c->open++;
-		curl_multi_assign(c->fetch.multi, s, p);
+		curl_multi_assign(c->res.fetch.multi, s, p);
 	}
 	int ev = 0;
 	if (action == CURL_POLL_IN || action == CURL_POLL_INOUT)
@@ -409,7 +340,7 @@ static void on_curl_timer(uv_timer_t *t)
 {
 	struct mail_check *c = t->data;
 	int running;
-	curl_multi_socket_action(c->fetch.multi, CURL_SOCKET_TIMEOUT, 0,
+	curl_multi_socket_action(c->res.fetch.multi, CURL_SOCKET_TIMEOUT, 0,
 		&running);
 	check_multi(c);
 }
@@ -419,9 +350,9 @@ static int on_curl_timeout(CURLM *m, long ms, void *userp)
 	struct mail_check *c = userp;
 	(void)m;
 	if (ms < 0)
-		uv_timer_stop(&c->fetch.timer);
+		uv_timer_stop(&c->res.fetch.timer);
 	else
-		uv_timer_start(&c->fetch.timer, on_curl_timer,
+		uv_timer_start(&c->res.fetch.timer, on_curl_timer,
 			ms == 0 ? 1 : (uint64_t)ms, 0);
 	return 0;
 }
@@ -430,23 +361,23 @@ static size_t on_curl_write(char *data, size_t size, size_t n, void *userp)
 {
 	struct mail_check *c = userp;
 	size_t len = size * n;
-	if (c->fetch.len + len > MTASTS_POLICY_MAX) {
-		c->fetch.too_big = true;
+	if (c->res.fetch.len + len > MTASTS_POLICY_MAX) {
+		c->res.fetch.too_big = true;
 		return 0;	/* abort the transfer */
 	}
-	char *b = realloc(c->fetch.body, c->fetch.len + len + 1);
+	char *b = realloc(c->res.fetch.body, c->res.fetch.len + len + 1);
 	if (!b)
 		return 0;
-	c->fetch.body = b;
-	memcpy(b + c->fetch.len, data, len);
-	c->fetch.len += len;
-	b[c->fetch.len] = '\0';
+	c->res.fetch.body = b;
+	memcpy(b + c->res.fetch.len, data, len);
+	c->res.fetch.len += len;
+	b[c->res.fetch.len] = '\0';
 	return len;
 }
 
 static void fetch_finish(struct mail_check *c)
 {
-	struct fetch *f = &c->fetch;
+	struct mail_fetch *f = &c->res.fetch;
 	f->done = true;
 	char *ct = NULL;
 	curl_easy_getinfo(f->easy, CURLINFO_RESPONSE_CODE, &f->http_status);
@@ -456,8 +387,8 @@ static void fetch_finish(struct mail_check *c)
 			sizeof(f->content_type));
 	curl_easy_getinfo(f->easy, CURLINFO_SSL_VERIFYRESULT, &f->ssl_verify);
 	if (f->code == CURLE_OK && f->http_status == 200 && f->body)
-		mtasts_policy_parse(f->body, f->len, &c->policy),
-		c->policy_parsed = true;
+		mtasts_policy_parse(f->body, f->len, &c->res.policy),
+		c->res.policy_parsed = true;
 	curl_multi_remove_handle(f->multi, f->easy);
 	curl_easy_cleanup(f->easy);
 	f->easy = NULL;
@@ -470,9 +401,9 @@ static void fetch_finish(struct mail_check *c)
 
 static int fetch_start(struct mail_check *c, const char *addr)
 {
-	struct fetch *f = &c->fetch;
+	struct mail_fetch *f = &c->res.fetch;
 	char host[300], res[400];
-	snprintf(host, sizeof(host), "mta-sts.%s", c->domain);
+	snprintf(host, sizeof(host), "mta-sts.%s", c->res.domain);
 	snprintf(f->addr, sizeof(f->addr), "%s", addr);
 	if (c->o.https_port == 443)
 		snprintf(f->url, sizeof(f->url),
@@ -542,12 +473,12 @@ static void start_probes(struct mail_check *c)
 	};
 	for (size_t h = 0; h < r->nhosts; h++)
 		for (size_t i = 0; i < r->hosts[h].naddrs; i++) {
-			if (c->nprobes >= MAX_PROBES) {
-				mail_finding_add(&c->items[MAIL_STARTTLS]
+			if (c->res.nprobes >= MAIL_PROBES_MAX) {
+				mail_finding_add(&c->res.items[MAIL_STARTTLS]
 					.findings, MAIL_NOTE,
 					"starttls-not-all-probed", "only the "
 					"first %d MX addresses are probed",
-					MAX_PROBES);
+					MAIL_PROBES_MAX);
 				return;
 			}
 			char err[200];
@@ -556,14 +487,16 @@ static void start_probes(struct mail_check *c)
 				r->hosts[h].addrs[i].addr, &so, on_probe_done,
 				c, err, sizeof(err));
 			if (!p) {
-				mail_finding_add(&c->items[MAIL_STARTTLS]
+				mail_finding_add(&c->res.items[MAIL_STARTTLS]
 					.findings, MAIL_ERROR,
 					"starttls-unreachable", "%s[%s]: %s",
 					r->hosts[h].name,
 					r->hosts[h].addrs[i].addr, err);
 				continue;
 			}
-			c->probes[c->nprobes++] = p;
+			c->res.probes[c->res.nprobes] =
+				starttls_probe_result(p);
+			c->probes[c->res.nprobes++] = p;
 			c->probes_left++;
 			c->open++;
 		}
@@ -575,6 +508,7 @@ static void on_dane_done(struct dane_check *d, void *arg)
 	(void)d;
 	c->open++;	/* hold: nothing finishes while probes start */
 	c->dane_done = true;
+	c->res.dane = dane_check_result(c->dane);
 	start_probes(c);
 	c->open -= 2;	/* the hold and the DANE check */
 	maybe_finish(c);
@@ -594,42 +528,42 @@ static void dns_done(struct truth_run *run, void *arg)
 	truth_run_free(run);
 	c->run = NULL;
 	/* The run's own count stays held until everything is started. */
-	take_txt(c, &c->dmarc_dom, dmarc_is_record);
-	if (c->org[0])
-		take_txt(c, &c->dmarc_org, dmarc_is_record);
-	take_txt(c, &c->tlsrpt_f, tlsrpt_is_record);
-	take_txt(c, &c->sts_f, mtasts_is_txt);
+	take_txt(c, &c->res.dmarc_dom, dmarc_is_record);
+	if (c->res.org[0])
+		take_txt(c, &c->res.dmarc_org, dmarc_is_record);
+	take_txt(c, &c->res.tlsrpt_f, tlsrpt_is_record);
+	take_txt(c, &c->res.sts_f, mtasts_is_txt);
 
-	if (c->dmarc_dom.count > 0)
-		c->dmarc_at = &c->dmarc_dom;
-	else if (c->org[0] && c->dmarc_org.count > 0)
-		c->dmarc_at = &c->dmarc_org;
-	if (c->dmarc_at && c->dmarc_at->count == 1)
-		dmarc_parse(c->dmarc_at->text, c->dmarc_at->len, &c->dmarc);
-	if (c->tlsrpt_f.count == 1)
-		tlsrpt_parse(c->tlsrpt_f.text, c->tlsrpt_f.len, &c->tlsrpt);
-	if (c->sts_f.count == 1) {
-		mtasts_txt_parse(c->sts_f.text, c->sts_f.len, &c->sts);
-		const struct truth_answer *a4 = truth_find(c->t, c->sts_host,
+	if (c->res.dmarc_dom.count > 0)
+		c->res.dmarc_at = &c->res.dmarc_dom;
+	else if (c->res.org[0] && c->res.dmarc_org.count > 0)
+		c->res.dmarc_at = &c->res.dmarc_org;
+	if (c->res.dmarc_at && c->res.dmarc_at->count == 1)
+		dmarc_parse(c->res.dmarc_at->text, c->res.dmarc_at->len, &c->res.dmarc);
+	if (c->res.tlsrpt_f.count == 1)
+		tlsrpt_parse(c->res.tlsrpt_f.text, c->res.tlsrpt_f.len, &c->res.tlsrpt);
+	if (c->res.sts_f.count == 1) {
+		mtasts_txt_parse(c->res.sts_f.text, c->res.sts_f.len, &c->res.sts);
+		const struct truth_answer *a4 = truth_find(c->res.t, c->res.sts_host,
 			LDNS_RR_TYPE_A);
-		const struct truth_answer *a6 = truth_find(c->t, c->sts_host,
+		const struct truth_answer *a6 = truth_find(c->res.t, c->res.sts_host,
 			LDNS_RR_TYPE_AAAA);
 		const struct truth_answer *a = a4 && ldns_rr_list_rr_count(
 			a4->rrs) ? a4 : a6 && ldns_rr_list_rr_count(a6->rrs) ?
 			a6 : NULL;
 		if (a4 && a4->sec == TRUTH_SEC_BOGUS)
-			a = NULL, c->sts_addr_sec = TRUTH_SEC_BOGUS;
-		if (c->sts.syntax_ok && a) {
-			c->sts_addr_sec = a->sec;
+			a = NULL, c->res.sts_addr_sec = TRUTH_SEC_BOGUS;
+		if (c->res.sts.syntax_ok && a) {
+			c->res.sts_addr_sec = a->sec;
 			char *addr = ldns_rdf2str(ldns_rr_rdf(
 				ldns_rr_list_rr(a->rrs, 0), 0));
 			if (addr && fetch_start(c, addr) < 0)
-				c->fetch.code = CURLE_OUT_OF_MEMORY;
+				c->res.fetch.code = CURLE_OUT_OF_MEMORY;
 			free(addr);
 		}
 	}
 	spf_feed_from_truth(c);
-	spf_walk_step(&c->spf);
+	spf_walk_step(&c->res.spf);
 	spf_round(c);
 	c->open--;
 	maybe_finish(c);
@@ -661,54 +595,54 @@ struct mail_check *mail_check_start(uv_loop_t *loop, const char *domain,
 	c->psl = psl;
 	c->cb = cb;
 	c->cbarg = arg;
-	for (size_t i = 0; i < n && i < sizeof(c->domain) - 1; i++)
-		c->domain[i] = (char)tolower((unsigned char)domain[i]);
-	n = strlen(c->domain);
-	if (n > 1 && c->domain[n - 1] == '.')
-		c->domain[--n] = '\0';
-	snprintf(c->fqdn, sizeof(c->fqdn), "%s.", c->domain);
+	for (size_t i = 0; i < n && i < sizeof(c->res.domain) - 1; i++)
+		c->res.domain[i] = (char)tolower((unsigned char)domain[i]);
+	n = strlen(c->res.domain);
+	if (n > 1 && c->res.domain[n - 1] == '.')
+		c->res.domain[--n] = '\0';
+	snprintf(c->res.fqdn, sizeof(c->res.fqdn), "%s.", c->res.domain);
 	if (psl) {
-		const char *reg = psl_registrable_domain(psl, c->domain);
-		if (reg && strcmp(reg, c->domain))
-			snprintf(c->org, sizeof(c->org), "%s", reg);
+		const char *reg = psl_registrable_domain(psl, c->res.domain);
+		if (reg && strcmp(reg, c->res.domain))
+			snprintf(c->res.org, sizeof(c->res.org), "%s", reg);
 	}
-	spf_walk_init(&c->spf, c->domain);
-	name_at(c->dmarc_dom.name, sizeof(c->dmarc_dom.name), "_dmarc",
-		c->domain);
-	if (c->org[0])
-		name_at(c->dmarc_org.name, sizeof(c->dmarc_org.name), "_dmarc",
-			c->org);
-	name_at(c->tlsrpt_f.name, sizeof(c->tlsrpt_f.name), "_smtp._tls",
-		c->domain);
-	name_at(c->sts_f.name, sizeof(c->sts_f.name), "_mta-sts", c->domain);
-	name_at(c->sts_host, sizeof(c->sts_host), "mta-sts", c->domain);
-	c->t = truth_new();
-	if (!c->t) {
+	spf_walk_init(&c->res.spf, c->res.domain);
+	name_at(c->res.dmarc_dom.name, sizeof(c->res.dmarc_dom.name), "_dmarc",
+		c->res.domain);
+	if (c->res.org[0])
+		name_at(c->res.dmarc_org.name, sizeof(c->res.dmarc_org.name), "_dmarc",
+			c->res.org);
+	name_at(c->res.tlsrpt_f.name, sizeof(c->res.tlsrpt_f.name), "_smtp._tls",
+		c->res.domain);
+	name_at(c->res.sts_f.name, sizeof(c->res.sts_f.name), "_mta-sts", c->res.domain);
+	name_at(c->res.sts_host, sizeof(c->res.sts_host), "mta-sts", c->res.domain);
+	c->res.t = truth_new();
+	if (!c->res.t) {
 		snprintf(err, errlen, "%s:%d: out of memory", __FILE__,
 			__LINE__);
 		goto fail;
 	}
 	struct truth_opts to = o->dane.truth;
 	to.rounds = 1;
-	c->run = truth_run_new(loop, c->t, &to, err, errlen);
+	c->run = truth_run_new(loop, c->res.t, &to, err, errlen);
 	if (!c->run)
 		goto fail;
-	if (truth_run_add(c->run, c->fqdn, LDNS_RR_TYPE_TXT, -1, err,
+	if (truth_run_add(c->run, c->res.fqdn, LDNS_RR_TYPE_TXT, -1, err,
 	    errlen) < 0 ||
-	    truth_run_add(c->run, c->dmarc_dom.name, LDNS_RR_TYPE_TXT, -1,
+	    truth_run_add(c->run, c->res.dmarc_dom.name, LDNS_RR_TYPE_TXT, -1,
 	    err, errlen) < 0 ||
-	    (c->org[0] && truth_run_add(c->run, c->dmarc_org.name,
+	    (c->res.org[0] && truth_run_add(c->run, c->res.dmarc_org.name,
 	    LDNS_RR_TYPE_TXT, -1, err, errlen) < 0) ||
-	    truth_run_add(c->run, c->tlsrpt_f.name, LDNS_RR_TYPE_TXT, -1,
+	    truth_run_add(c->run, c->res.tlsrpt_f.name, LDNS_RR_TYPE_TXT, -1,
 	    err, errlen) < 0 ||
-	    truth_run_add(c->run, c->sts_f.name, LDNS_RR_TYPE_TXT, -1, err,
+	    truth_run_add(c->run, c->res.sts_f.name, LDNS_RR_TYPE_TXT, -1, err,
 	    errlen) < 0 ||
-	    truth_run_add(c->run, c->sts_host, LDNS_RR_TYPE_A, -1, err,
+	    truth_run_add(c->run, c->res.sts_host, LDNS_RR_TYPE_A, -1, err,
 	    errlen) < 0 ||
-	    truth_run_add(c->run, c->sts_host, LDNS_RR_TYPE_AAAA, -1, err,
+	    truth_run_add(c->run, c->res.sts_host, LDNS_RR_TYPE_AAAA, -1, err,
 	    errlen) < 0)
 		goto fail;
-	c->dane = dane_check_start(loop, c->domain, &o->dane, on_dane_done,
+	c->dane = dane_check_start(loop, c->res.domain, &o->dane, on_dane_done,
 		c, err, errlen);
 	if (!c->dane)
 		goto fail;
@@ -717,7 +651,7 @@ struct mail_check *mail_check_start(uv_loop_t *loop, const char *domain,
 		/* The DANE check runs on; free it only after its callback. */
 		truth_run_free(c->run);
 		c->run = NULL;
-		snprintf(c->overall_detail, sizeof(c->overall_detail), "%s",
+		snprintf(c->res.overall_detail, sizeof(c->res.overall_detail), "%s",
 			err);
 		return c;
 	}
@@ -752,7 +686,7 @@ static void judge_dnssec(struct mail_check *c)
 	char insecure[300] = "";
 	size_t ni = 0, nsec = 0;
 	if (d->mx_sec == TRUTH_SEC_BOGUS) {
-		item(c, MAIL_DNSSEC, MAIL_V_FAIL, "MX %s is bogus", c->fqdn);
+		item(c, MAIL_DNSSEC, MAIL_V_FAIL, "MX %s is bogus", c->res.fqdn);
 		return;
 	}
 	if (d->mx_sec == TRUTH_SEC_SECURE)
@@ -761,8 +695,8 @@ static void judge_dnssec(struct mail_check *c)
 		ni++;
 		snprintf(insecure, sizeof(insecure), "MX");
 	}
-	for (size_t i = 0; i < c->t->nanswers; i++) {
-		const struct truth_answer *a = c->t->answers[i];
+	for (size_t i = 0; i < c->res.t->nanswers; i++) {
+		const struct truth_answer *a = c->res.t->answers[i];
 		if (a->timed_out)
 			continue;
 		const char *ty = ldns_rr_descript(a->qtype) ?
@@ -810,7 +744,7 @@ static void judge_dane(struct mail_check *c)
 
 static void judge_spf(struct mail_check *c)
 {
-	struct spf_walk *w = &c->spf;
+	struct spf_walk *w = &c->res.spf;
 	const struct mail_finding *f;
 	if (!w->done || w->status == 2) {
 		f = first_error(&w->findings);
@@ -825,7 +759,7 @@ static void judge_spf(struct mail_check *c)
 		else
 			item(c, MAIL_SPF, MAIL_V_FAIL, "no SPF record at %s: "
 				"anyone may send mail as the domain unchecked",
-				c->domain);
+				c->res.domain);
 		return;
 	}
 	const struct spf_record *r = &w->rec[0].rec;
@@ -837,7 +771,7 @@ static void judge_spf(struct mail_check *c)
 	}
 	if (mail_findings_has(&r->findings, "spf-plus-all")) {
 		item(c, MAIL_SPF, MAIL_V_FAIL, "'+all': every host on the "
-			"internet passes SPF for %s", c->domain);
+			"internet passes SPF for %s", c->res.domain);
 		return;
 	}
 	for (size_t i = 0; i < w->nrec; i++)
@@ -855,73 +789,73 @@ static void judge_spf(struct mail_check *c)
 static void judge_dmarc(struct mail_check *c)
 {
 	const struct mail_finding *f;
-	if (lookup_failed(&c->dmarc_dom) || (!c->dmarc_at && c->org[0] &&
-	    lookup_failed(&c->dmarc_org))) {
+	if (lookup_failed(&c->res.dmarc_dom) || (!c->res.dmarc_at && c->res.org[0] &&
+	    lookup_failed(&c->res.dmarc_org))) {
 		item(c, MAIL_DMARC, MAIL_V_ERROR, "the DMARC lookup failed "
-			"(%s)", lookup_failed(&c->dmarc_dom) ?
-			c->dmarc_dom.name : c->dmarc_org.name);
+			"(%s)", lookup_failed(&c->res.dmarc_dom) ?
+			c->res.dmarc_dom.name : c->res.dmarc_org.name);
 		return;
 	}
-	if (c->dmarc_dom.sec == TRUTH_SEC_BOGUS) {
+	if (c->res.dmarc_dom.sec == TRUTH_SEC_BOGUS) {
 		item(c, MAIL_DMARC, MAIL_V_FAIL, "%s TXT is bogus",
-			c->dmarc_dom.name);
+			c->res.dmarc_dom.name);
 		return;
 	}
-	if (!c->dmarc_at) {
-		if (c->org[0])
+	if (!c->res.dmarc_at) {
+		if (c->res.org[0])
 			item(c, MAIL_DMARC, MAIL_V_FAIL, "no DMARC record at "
 				"%s or at the organizational domain's %s",
-				c->dmarc_dom.name, c->dmarc_org.name);
+				c->res.dmarc_dom.name, c->res.dmarc_org.name);
 		else
 			item(c, MAIL_DMARC, MAIL_V_FAIL, "no DMARC record at "
-				"%s", c->dmarc_dom.name);
+				"%s", c->res.dmarc_dom.name);
 		return;
 	}
-	if (c->dmarc_at->count > 1) {
+	if (c->res.dmarc_at->count > 1) {
 		item(c, MAIL_DMARC, MAIL_V_FAIL, "%zu DMARC records at %s: "
 			"none applies (RFC 7489 section 6.6.3)",
-			c->dmarc_at->count, c->dmarc_at->name);
+			c->res.dmarc_at->count, c->res.dmarc_at->name);
 		return;
 	}
-	if (!c->dmarc.syntax_ok) {
-		f = first_error(&c->dmarc.findings);
-		item(c, MAIL_DMARC, MAIL_V_FAIL, "%s: %s", c->dmarc_at->name,
+	if (!c->res.dmarc.syntax_ok) {
+		f = first_error(&c->res.dmarc.findings);
+		item(c, MAIL_DMARC, MAIL_V_FAIL, "%s: %s", c->res.dmarc_at->name,
 			f ? f->text : "invalid");
 		return;
 	}
-	if ((f = first_warn(&c->dmarc.findings))) {
-		item(c, MAIL_DMARC, MAIL_V_WARN, "%s: %s", c->dmarc_at->name,
+	if ((f = first_warn(&c->res.dmarc.findings))) {
+		item(c, MAIL_DMARC, MAIL_V_WARN, "%s: %s", c->res.dmarc_at->name,
 			f->text);
 		return;
 	}
-	item(c, MAIL_DMARC, MAIL_V_PASS, "%s: p=%s%s", c->dmarc_at->name,
-		dmarc_policy_str(c->dmarc.p), c->dmarc_at == &c->dmarc_org ?
+	item(c, MAIL_DMARC, MAIL_V_PASS, "%s: p=%s%s", c->res.dmarc_at->name,
+		dmarc_policy_str(c->res.dmarc.p), c->res.dmarc_at == &c->res.dmarc_org ?
 		" (the organizational domain's)" : "");
 }
 
 static void judge_tlsrpt(struct mail_check *c)
 {
 	const struct mail_finding *f;
-	if (lookup_failed(&c->tlsrpt_f))
+	if (lookup_failed(&c->res.tlsrpt_f))
 		item(c, MAIL_TLSRPT, MAIL_V_ERROR, "the %s TXT lookup failed",
-			c->tlsrpt_f.name);
-	else if (c->tlsrpt_f.sec == TRUTH_SEC_BOGUS)
+			c->res.tlsrpt_f.name);
+	else if (c->res.tlsrpt_f.sec == TRUTH_SEC_BOGUS)
 		item(c, MAIL_TLSRPT, MAIL_V_FAIL, "%s TXT is bogus",
-			c->tlsrpt_f.name);
-	else if (c->tlsrpt_f.count == 0)
+			c->res.tlsrpt_f.name);
+	else if (c->res.tlsrpt_f.count == 0)
 		item(c, MAIL_TLSRPT, MAIL_V_NONE, "no TLS-RPT record at %s: "
-			"TLS failures are not reported", c->tlsrpt_f.name);
-	else if (c->tlsrpt_f.count > 1)
+			"TLS failures are not reported", c->res.tlsrpt_f.name);
+	else if (c->res.tlsrpt_f.count > 1)
 		item(c, MAIL_TLSRPT, MAIL_V_FAIL, "%zu TLS-RPT records at %s: "
 			"senders ignore them all (RFC 8460 section 3)",
-			c->tlsrpt_f.count, c->tlsrpt_f.name);
-	else if (!c->tlsrpt.syntax_ok) {
-		f = first_error(&c->tlsrpt.findings);
+			c->res.tlsrpt_f.count, c->res.tlsrpt_f.name);
+	else if (!c->res.tlsrpt.syntax_ok) {
+		f = first_error(&c->res.tlsrpt.findings);
 		item(c, MAIL_TLSRPT, MAIL_V_FAIL, "%s", f ? f->text :
 			"invalid");
 	} else
 		item(c, MAIL_TLSRPT, MAIL_V_PASS, "reports to %s%s",
-			c->tlsrpt.rua[0], c->tlsrpt.nrua > 1 ? " and more" : "");
+			c->res.tlsrpt.rua[0], c->res.tlsrpt.nrua > 1 ? " and more" : "");
 }
 
 static bool content_type_ok(const char *ct)
@@ -934,40 +868,40 @@ static bool content_type_ok(const char *ct)
 
 static void judge_mtasts(struct mail_check *c)
 {
-	struct fetch *fe = &c->fetch;
+	struct mail_fetch *fe = &c->res.fetch;
 	const struct mail_finding *f;
-	struct mail_findings *fs = &c->items[MAIL_MTASTS].findings;
+	struct mail_findings *fs = &c->res.items[MAIL_MTASTS].findings;
 	const struct dane_result *d = dane_check_result(c->dane);
-	if (lookup_failed(&c->sts_f)) {
+	if (lookup_failed(&c->res.sts_f)) {
 		item(c, MAIL_MTASTS, MAIL_V_ERROR, "the %s TXT lookup failed",
-			c->sts_f.name);
+			c->res.sts_f.name);
 		return;
 	}
-	if (c->sts_f.sec == TRUTH_SEC_BOGUS) {
+	if (c->res.sts_f.sec == TRUTH_SEC_BOGUS) {
 		item(c, MAIL_MTASTS, MAIL_V_FAIL, "%s TXT is bogus",
-			c->sts_f.name);
+			c->res.sts_f.name);
 		return;
 	}
-	if (c->sts_f.count == 0) {
+	if (c->res.sts_f.count == 0) {
 		item(c, MAIL_MTASTS, MAIL_V_NONE, "no MTA-STS record at %s",
-			c->sts_f.name);
+			c->res.sts_f.name);
 		return;
 	}
-	if (c->sts_f.count > 1) {
+	if (c->res.sts_f.count > 1) {
 		item(c, MAIL_MTASTS, MAIL_V_FAIL, "%zu MTA-STS records at %s: "
 			"senders assume there is no policy (RFC 8461 section "
-			"3.1)", c->sts_f.count, c->sts_f.name);
+			"3.1)", c->res.sts_f.count, c->res.sts_f.name);
 		return;
 	}
-	if (!c->sts.syntax_ok) {
-		f = first_error(&c->sts.findings);
+	if (!c->res.sts.syntax_ok) {
+		f = first_error(&c->res.sts.findings);
 		item(c, MAIL_MTASTS, MAIL_V_FAIL, "%s", f ? f->text :
 			"invalid TXT record");
 		return;
 	}
 	if (!fe->started) {
 		item(c, MAIL_MTASTS, MAIL_V_FAIL, "%s has no address: the "
-			"policy cannot be fetched", c->sts_host);
+			"policy cannot be fetched", c->res.sts_host);
 		return;
 	}
 	if (fe->code != CURLE_OK) {
@@ -1012,28 +946,28 @@ static void judge_mtasts(struct mail_check *c)
 			"\"%s\", not text/plain", fe->content_type);
 		return;
 	}
-	if (!c->policy_parsed || !c->policy.syntax_ok) {
-		f = c->policy_parsed ? first_error(&c->policy.findings) : NULL;
+	if (!c->res.policy_parsed || !c->res.policy.syntax_ok) {
+		f = c->res.policy_parsed ? first_error(&c->res.policy.findings) : NULL;
 		item(c, MAIL_MTASTS, MAIL_V_FAIL, "the policy is invalid: %s",
 			f ? f->text : "empty");
 		return;
 	}
-	if (c->policy.mode == MTASTS_NONE) {
+	if (c->res.policy.mode == MTASTS_NONE) {
 		item(c, MAIL_MTASTS, MAIL_V_WARN, "mode: none: the policy is "
 			"withdrawn");
 		return;
 	}
 	/* Every MX against the patterns (section 4.1). */
 	for (size_t h = 0; h < d->nhosts; h++)
-		if (mtasts_policy_match(&c->policy, d->hosts[h].name) < 0) {
+		if (mtasts_policy_match(&c->res.policy, d->hosts[h].name) < 0) {
 			mail_finding_add(fs, MAIL_ERROR, "mtasts-mx-mismatch",
 				"MX %s matches no mx pattern of the policy",
 				d->hosts[h].name);
 		}
 	/* In enforce mode, each MX certificate must be valid for its
 	 * name (section 4.2). */
-	if (c->policy.mode == MTASTS_ENFORCE)
-		for (size_t i = 0; i < c->nprobes; i++) {
+	if (c->res.policy.mode == MTASTS_ENFORCE)
+		for (size_t i = 0; i < c->res.nprobes; i++) {
 			const struct starttls_result *r =
 				starttls_probe_result(c->probes[i]);
 			if (!r->handshake)
@@ -1047,19 +981,19 @@ static void judge_mtasts(struct mail_check *c)
 					"does not name the host");
 		}
 	if ((f = first_error(fs))) {
-		item(c, MAIL_MTASTS, c->policy.mode == MTASTS_ENFORCE ?
+		item(c, MAIL_MTASTS, c->res.policy.mode == MTASTS_ENFORCE ?
 			MAIL_V_FAIL : MAIL_V_WARN, "%s%s", f->text,
-			c->policy.mode == MTASTS_TESTING ? " (mode testing: "
+			c->res.policy.mode == MTASTS_TESTING ? " (mode testing: "
 			"reported, not enforced)" : "");
 		return;
 	}
-	if (c->policy.mode == MTASTS_TESTING) {
+	if (c->res.policy.mode == MTASTS_TESTING) {
 		item(c, MAIL_MTASTS, MAIL_V_WARN, "mode: testing: failures are "
 			"reported, mail is delivered anyway");
 		return;
 	}
 	item(c, MAIL_MTASTS, MAIL_V_PASS, "mode enforce, id %s, max_age %lu, "
-		"every MX matches", c->sts.id, c->policy.max_age);
+		"every MX matches", c->res.sts.id, c->res.policy.max_age);
 }
 
 /* One address: the worst thing about it, as a finding. */
@@ -1142,9 +1076,9 @@ static enum mail_verdict judge_probe(struct mail_findings *fs,
 
 static void judge_starttls(struct mail_check *c)
 {
-	struct mail_findings *fs = &c->items[MAIL_STARTTLS].findings;
+	struct mail_findings *fs = &c->res.items[MAIL_STARTTLS].findings;
 	const struct dane_result *d = dane_check_result(c->dane);
-	if (c->nprobes == 0) {
+	if (c->res.nprobes == 0) {
 		if (d->verdict == DANE_DNS_ERROR || d->verdict == DANE_BOGUS)
 			item(c, MAIL_STARTTLS, MAIL_V_ERROR, "no MX address "
 				"to probe: %s", dane_verdict_str(d->verdict));
@@ -1155,7 +1089,7 @@ static void judge_starttls(struct mail_check *c)
 	}
 	enum mail_verdict worst = MAIL_V_PASS;
 	size_t first = fs->n;
-	for (size_t i = 0; i < c->nprobes; i++) {
+	for (size_t i = 0; i < c->res.nprobes; i++) {
 		enum mail_verdict v = judge_probe(fs,
 			starttls_probe_result(c->probes[i]));
 		if (v < worst)
@@ -1165,8 +1099,8 @@ static void judge_starttls(struct mail_check *c)
 		const struct starttls_result *r =
 			starttls_probe_result(c->probes[0]);
 		item(c, MAIL_STARTTLS, MAIL_V_PASS, "%zu address%s: STARTTLS "
-			"with %s, certificate valid for the host", c->nprobes,
-			c->nprobes == 1 ? "" : "es", r->tls);
+			"with %s, certificate valid for the host", c->res.nprobes,
+			c->res.nprobes == 1 ? "" : "es", r->tls);
 		return;
 	}
 	/* The first finding of the worst severity says why. */
@@ -1190,12 +1124,12 @@ static void judge(struct mail_check *c)
 	judge_spf(c);
 	judge_dmarc(c);
 	/* Transport: DANE or MTA-STS; the other missing is no weakness. */
-	bool transport = c->items[MAIL_DANE].verdict == MAIL_V_PASS ||
-		c->items[MAIL_MTASTS].verdict == MAIL_V_PASS;
+	bool transport = c->res.items[MAIL_DANE].verdict == MAIL_V_PASS ||
+		c->res.items[MAIL_MTASTS].verdict == MAIL_V_PASS;
 	enum mail_verdict worst = MAIL_V_PASS;
 	int which = -1;
 	for (int k = 0; k < MAIL_KIND_COUNT; k++) {
-		enum mail_verdict v = c->items[k].verdict;
+		enum mail_verdict v = c->res.items[k].verdict;
 		if (transport && v == MAIL_V_NONE && (k == MAIL_DANE ||
 		    k == MAIL_MTASTS))
 			continue;
@@ -1204,16 +1138,16 @@ static void judge(struct mail_check *c)
 			which = k;
 		}
 	}
-	c->overall = worst == MAIL_V_ERROR ? MAIL_INCOMPLETE :
+	c->res.overall = worst == MAIL_V_ERROR ? MAIL_INCOMPLETE :
 		worst == MAIL_V_FAIL ? MAIL_BROKEN : worst == MAIL_V_PASS ?
 		MAIL_PROTECTED : MAIL_WEAK;
 	if (which < 0)
-		snprintf(c->overall_detail, sizeof(c->overall_detail),
+		snprintf(c->res.overall_detail, sizeof(c->res.overall_detail),
 			"every check passed");
 	else
-		snprintf(c->overall_detail, sizeof(c->overall_detail),
+		snprintf(c->res.overall_detail, sizeof(c->res.overall_detail),
 			"%s %s: %s", mail_kind_str(which),
-			mail_verdict_str(worst), c->items[which].detail);
+			mail_verdict_str(worst), c->res.items[which].detail);
 }
 
 static void maybe_finish(struct mail_check *c)
@@ -1226,31 +1160,12 @@ static void maybe_finish(struct mail_check *c)
 		c->cb(c, c->cbarg);
 }
 
-const char *mail_check_domain(const struct mail_check *c)
+const struct mail_result *mail_check_result(const struct mail_check *c)
 {
-	return c->domain;
+	return &c->res;
 }
 
-enum mail_overall mail_check_overall(const struct mail_check *c,
-	const char **detail)
-{
-	if (detail)
-		*detail = c->overall_detail;
-	return c->overall;
-}
-
-const struct mail_item *mail_check_item(const struct mail_check *c,
-	enum mail_kind k)
-{
-	return &c->items[k];
-}
-
-const struct dane_result *mail_check_dane(const struct mail_check *c)
-{
-	return dane_check_result(c->dane);
-}
-
-static void found_clear(struct found *f)
+static void found_clear(struct mail_found *f)
 {
 	free(f->text);
 	free(f->why_bogus);
@@ -1262,437 +1177,20 @@ void mail_check_free(struct mail_check *c)
 		return;
 	truth_run_free(c->run);
 	dane_check_free(c->dane);
-	for (size_t i = 0; i < c->nprobes; i++)
+	for (size_t i = 0; i < c->res.nprobes; i++)
 		starttls_probe_free(c->probes[i]);
-	spf_walk_clear(&c->spf);
-	found_clear(&c->dmarc_dom);
-	found_clear(&c->dmarc_org);
-	found_clear(&c->tlsrpt_f);
-	found_clear(&c->sts_f);
-	free(c->fetch.body);
-	curl_slist_free_all(c->fetch.resolve);
-	if (c->fetch.easy)
-		curl_easy_cleanup(c->fetch.easy);
-	if (c->fetch.multi)
-		curl_multi_cleanup(c->fetch.multi);
-	truth_free(c->t);
+	spf_walk_clear(&c->res.spf);
+	found_clear(&c->res.dmarc_dom);
+	found_clear(&c->res.dmarc_org);
+	found_clear(&c->res.tlsrpt_f);
+	found_clear(&c->res.sts_f);
+	free(c->res.fetch.body);
+	curl_slist_free_all(c->res.fetch.resolve);
+	if (c->res.fetch.easy)
+		curl_easy_cleanup(c->res.fetch.easy);
+	if (c->res.fetch.multi)
+		curl_multi_cleanup(c->res.fetch.multi);
+	truth_free(c->res.t);
 	free(c);
 }
 
-/* ---- output ---- */
-
-static void json_findings(struct json *j, const char *key,
-	const struct mail_findings *fs)
-{
-	json_arr_open(j, key);
-	for (size_t i = 0; i < fs->n; i++) {
-		json_obj_open(j, NULL);
-		json_str(j, "severity", mail_severity_str(fs->f[i].severity));
-		json_str(j, "code", fs->f[i].code);
-		json_str(j, "text", fs->f[i].text);
-		json_obj_close(j);
-	}
-	json_arr_close(j);
-	if (fs->dropped)
-		json_int(j, "findings_dropped", (long long)fs->dropped);
-}
-
-static void json_item_head(struct json *j, const struct mail_check *c,
-	enum mail_kind k)
-{
-	json_obj_open(j, mail_kind_str(k));
-	json_str(j, "verdict", mail_verdict_str(c->items[k].verdict));
-	json_str(j, "detail", c->items[k].detail);
-}
-
-static void json_found(struct json *j, const struct found *f)
-{
-	json_str(j, "name", f->name);
-	json_str(j, "status", truth_sec_str(f->sec));
-	json_int(j, "rcode", f->rcode);
-	json_bool(j, "timed_out", f->timed_out);
-	json_str(j, "why_bogus", f->why_bogus);
-	json_int(j, "records", (long long)f->count);
-	json_str(j, "record", f->text);
-}
-
-static void json_spf(struct json *j, const struct mail_check *c)
-{
-	const struct spf_walk *w = &c->spf;
-	char buf[300];
-	json_item_head(j, c, MAIL_SPF);
-	json_int(j, "lookups", w->lookups);
-	json_int(j, "void_lookups", w->voids);
-	json_str(j, "result", w->status == 1 ? "permerror" : w->status == 2 ?
-		"temperror" : "ok");
-	if (w->nrec && !strcmp(w->rec[0].via, "domain")) {
-		const struct spf_record *r = &w->rec[0].rec;
-		json_str(j, "record", r->text ? r->text : "");
-		json_str(j, "status", truth_sec_str(w->rec[0].sec));
-		json_str(j, "all", r->all >= 0 ? spf_term_str(&r->terms[r->all],
-			buf, sizeof(buf)) : NULL);
-	} else
-		json_null(j, "record");
-	json_arr_open(j, "records");
-	for (size_t i = 0; i < w->nrec; i++) {
-		json_obj_open(j, NULL);
-		json_str(j, "domain", w->rec[i].domain);
-		json_str(j, "via", w->rec[i].via);
-		json_str(j, "status", truth_sec_str(w->rec[i].sec));
-		json_str(j, "record", w->rec[i].rec.text);
-		json_int(j, "lookups", w->rec[i].rec.lookups);
-		json_findings(j, "findings", &w->rec[i].rec.findings);
-		json_obj_close(j);
-	}
-	json_arr_close(j);
-	json_findings(j, "findings", &w->findings);
-	json_obj_close(j);
-}
-
-static void json_dmarc(struct json *j, const struct mail_check *c)
-{
-	json_item_head(j, c, MAIL_DMARC);
-	json_str(j, "organizational_domain", c->org[0] ? c->org : c->domain);
-	json_obj_open(j, "domain_lookup");
-	json_found(j, &c->dmarc_dom);
-	json_obj_close(j);
-	if (c->org[0]) {
-		json_obj_open(j, "organizational_lookup");
-		json_found(j, &c->dmarc_org);
-		json_obj_close(j);
-	}
-	json_str(j, "found_at", c->dmarc_at ? c->dmarc_at->name : NULL);
-	if (c->dmarc_at && c->dmarc_at->count == 1) {
-		const struct dmarc_record *r = &c->dmarc;
-		char ch[2] = { 0, 0 };
-		json_str(j, "record", c->dmarc_at->text);
-		json_str(j, "status", truth_sec_str(c->dmarc_at->sec));
-		json_str(j, "p", dmarc_policy_str(r->p));
-		json_str(j, "sp", r->sp == DMARC_POLICY_UNSET ? NULL :
-			dmarc_policy_str(r->sp));
-		json_int(j, "pct", r->pct);
-		ch[0] = r->adkim;
-		json_str(j, "adkim", ch);
-		ch[0] = r->aspf;
-		json_str(j, "aspf", ch);
-		json_str(j, "fo", r->fo);
-		json_int(j, "ri", (long long)r->ri);
-		json_arr_open(j, "rua");
-		for (size_t i = 0; i < r->nrua; i++)
-			json_str(j, NULL, r->rua[i]);
-		json_arr_close(j);
-		json_arr_open(j, "ruf");
-		for (size_t i = 0; i < r->nruf; i++)
-			json_str(j, NULL, r->ruf[i]);
-		json_arr_close(j);
-		json_findings(j, "findings", &r->findings);
-	}
-	json_obj_close(j);
-}
-
-static void json_tlsrpt(struct json *j, const struct mail_check *c)
-{
-	json_item_head(j, c, MAIL_TLSRPT);
-	json_found(j, &c->tlsrpt_f);
-	if (c->tlsrpt_f.count == 1) {
-		json_arr_open(j, "rua");
-		for (size_t i = 0; i < c->tlsrpt.nrua; i++)
-			json_str(j, NULL, c->tlsrpt.rua[i]);
-		json_arr_close(j);
-		json_findings(j, "findings", &c->tlsrpt.findings);
-	}
-	json_obj_close(j);
-}
-
-static void json_mtasts(struct json *j, const struct mail_check *c)
-{
-	const struct fetch *fe = &c->fetch;
-	const struct dane_result *d = dane_check_result(c->dane);
-	json_item_head(j, c, MAIL_MTASTS);
-	json_obj_open(j, "txt");
-	json_found(j, &c->sts_f);
-	json_str(j, "id", c->sts_f.count == 1 && c->sts.id[0] ? c->sts.id :
-		NULL);
-	if (c->sts_f.count == 1)
-		json_findings(j, "findings", &c->sts.findings);
-	json_obj_close(j);
-	if (fe->started) {
-		json_obj_open(j, "policy");
-		json_str(j, "url", fe->url);
-		json_str(j, "address", fe->addr);
-		json_str(j, "address_status", truth_sec_str(c->sts_addr_sec));
-		json_str(j, "fetch", fe->code == CURLE_OK ? "ok" :
-			curl_easy_strerror(fe->code));
-		json_str(j, "certificate", fe->ssl_verify == 0 ? "ok" :
-			X509_verify_cert_error_string(fe->ssl_verify));
-		json_int(j, "http_status", fe->http_status);
-		json_str(j, "content_type", fe->content_type[0] ?
-			fe->content_type : NULL);
-		json_int(j, "bytes", (long long)fe->len);
-		if (c->policy_parsed) {
-			json_str(j, "mode", mtasts_mode_str(c->policy.mode));
-			json_int(j, "max_age", (long long)c->policy.max_age);
-			json_arr_open(j, "mx");
-			for (size_t i = 0; i < c->policy.nmx; i++)
-				json_str(j, NULL, c->policy.mx[i]);
-			json_arr_close(j);
-			json_findings(j, "findings", &c->policy.findings);
-		}
-		json_obj_close(j);
-		if (c->policy_parsed && c->policy.syntax_ok) {
-			json_arr_open(j, "mx_match");
-			for (size_t h = 0; h < d->nhosts; h++) {
-				int m = mtasts_policy_match(&c->policy,
-					d->hosts[h].name);
-				json_obj_open(j, NULL);
-				json_str(j, "host", d->hosts[h].name);
-				json_str(j, "pattern", m >= 0 ?
-					c->policy.mx[m] : NULL);
-				json_obj_close(j);
-			}
-			json_arr_close(j);
-		}
-	} else
-		json_null(j, "policy");
-	json_findings(j, "findings", &c->items[MAIL_MTASTS].findings);
-	json_obj_close(j);
-}
-
-static void json_starttls(struct json *j, const struct mail_check *c)
-{
-	json_item_head(j, c, MAIL_STARTTLS);
-	json_arr_open(j, "addresses");
-	for (size_t i = 0; i < c->nprobes; i++) {
-		const struct starttls_result *r =
-			starttls_probe_result(c->probes[i]);
-		json_obj_open(j, NULL);
-		json_str(j, "host", r->host);
-		json_str(j, "address", r->addr);
-		json_bool(j, "connected", r->connected);
-		json_bool(j, "starttls", r->offered);
-		json_bool(j, "handshake", r->handshake);
-		json_str(j, "error", r->error[0] ? r->error : NULL);
-		json_str(j, "tls", r->tls[0] ? r->tls : NULL);
-		json_obj_open(j, "versions");
-		for (int v = 0; v < STARTTLS_NVERSIONS; v++)
-			if (r->tried[v])
-				json_bool(j, starttls_version_str(v),
-					r->accepted[v]);
-			else
-				json_null(j, starttls_version_str(v));
-		json_obj_close(j);
-		json_str(j, "key_exchange", r->kx[0] ? r->kx : NULL);
-		if (r->dh_bits > 0)
-			json_int(j, "dh_bits", r->dh_bits);
-		else
-			json_null(j, "dh_bits");
-		if (r->cert) {
-			json_obj_open(j, "certificate");
-			json_str(j, "subject", r->subject);
-			json_str(j, "issuer", r->issuer);
-			json_str(j, "not_after", r->not_after);
-			json_int(j, "chain_length", r->chain_len);
-			json_str(j, "verify", r->verify ? r->verify_str : "ok");
-			json_bool(j, "name_matches", r->name_ok);
-			json_bool(j, "expired", r->expired);
-			json_bool(j, "self_signed", r->self_signed);
-			json_obj_close(j);
-		} else
-			json_null(j, "certificate");
-		json_obj_close(j);
-	}
-	json_arr_close(j);
-	json_findings(j, "findings", &c->items[MAIL_STARTTLS].findings);
-	json_obj_close(j);
-}
-
-void mail_check_json(struct json *j, const struct mail_check *c)
-{
-	const struct dane_result *d = dane_check_result(c->dane);
-	json_obj_open(j, NULL);
-	json_str(j, "domain", c->domain);
-	json_str(j, "kind", "mail");
-	json_str(j, "verdict", mail_overall_str(c->overall));
-	json_str(j, "detail", c->overall_detail);
-	json_obj_open(j, "checks");
-
-	json_item_head(j, c, MAIL_DNSSEC);
-	json_arr_open(j, "lookups");
-	json_obj_open(j, NULL);
-	json_str(j, "name", d->domain);
-	json_str(j, "type", "MX");
-	json_str(j, "status", truth_sec_str(d->mx_sec));
-	json_int(j, "rcode", d->mx_rcode);
-	json_obj_close(j);
-	for (size_t i = 0; i < c->t->nanswers; i++) {
-		const struct truth_answer *a = c->t->answers[i];
-		json_obj_open(j, NULL);
-		json_str(j, "name", a->qname);
-		json_str(j, "type", ldns_rr_descript(a->qtype) ?
-			ldns_rr_descript(a->qtype)->_name : "?");
-		json_str(j, "status", a->timed_out ? "timeout" :
-			truth_sec_str(a->sec));
-		json_int(j, "rcode", a->rcode);
-		json_str(j, "why_bogus", a->why_bogus);
-		json_obj_close(j);
-	}
-	json_arr_close(j);
-	json_obj_close(j);
-
-	json_item_head(j, c, MAIL_DANE);
-	json_str(j, "dane_verdict", dane_verdict_str(d->verdict));
-	json_str(j, "mx_status", truth_sec_str(d->mx_sec));
-	json_arr_open(j, "hosts");
-	for (size_t h = 0; h < d->nhosts; h++) {
-		const struct dane_host *host = &d->hosts[h];
-		json_obj_open(j, NULL);
-		json_str(j, "name", host->name);
-		json_int(j, "preference", host->preference);
-		json_str(j, "address_status", truth_sec_str(host->addr_sec));
-		json_str(j, "tlsa_status", host->tlsa_looked ?
-			truth_sec_str(host->tlsa_sec) : NULL);
-		json_int(j, "tlsa_usable", (long long)host->nusable);
-		json_str(j, "verdict", dane_verdict_str(host->verdict));
-		json_str(j, "detail", host->detail);
-		json_arr_open(j, "addresses");
-		for (size_t i = 0; i < host->naddrs; i++)
-			json_str(j, NULL, host->addrs[i].addr);
-		json_arr_close(j);
-		json_obj_close(j);
-	}
-	json_arr_close(j);
-	json_obj_close(j);
-
-	json_mtasts(j, c);
-	json_tlsrpt(j, c);
-	json_spf(j, c);
-	json_dmarc(j, c);
-	json_starttls(j, c);
-	json_obj_close(j);
-	json_obj_close(j);
-}
-
-static void print_findings(FILE *f, const char *indent,
-	const struct mail_findings *fs)
-{
-	for (size_t i = 0; i < fs->n; i++)
-		fprintf(f, "%s%s %s: %s\n", indent,
-			mail_severity_str(fs->f[i].severity), fs->f[i].code,
-			fs->f[i].text);
-}
-
-static void print_record(FILE *f, const char *what, const struct found *fd)
-{
-	char e[600];
-	if (fd->count == 1)
-		fprintf(f, "  %s %s (%s): \"%s\"\n", what, fd->name,
-			truth_sec_str(fd->sec), mail_escape(fd->text, fd->len,
-			e, sizeof(e)));
-	else
-		fprintf(f, "  %s %s (%s): %zu records\n", what, fd->name,
-			truth_sec_str(fd->sec), fd->count);
-}
-
-void mail_check_print(FILE *f, const struct mail_check *c)
-{
-	const struct dane_result *d = dane_check_result(c->dane);
-	char e[600];
-	for (int k = 0; k < MAIL_KIND_COUNT; k++) {
-		const struct mail_item *it = &c->items[k];
-		fprintf(f, "%-8s %-5s %s\n", mail_kind_str(k),
-			mail_verdict_str(it->verdict), it->detail);
-		switch (k) {
-		case MAIL_DANE:
-			fprintf(f, "  MX %s (%s)\n", d->domain,
-				truth_sec_str(d->mx_sec));
-			for (size_t h = 0; h < d->nhosts; h++)
-				fprintf(f, "  MX %d %s: %s\n",
-					d->hosts[h].preference,
-					d->hosts[h].name,
-					dane_verdict_str(d->hosts[h].verdict));
-			break;
-		case MAIL_MTASTS:
-			print_record(f, "TXT", &c->sts_f);
-			if (c->fetch.started)
-				fprintf(f, "  policy %s from %s: %s, HTTP %ld, "
-					"%s, %zu bytes\n", c->fetch.url,
-					c->fetch.addr, c->fetch.code ==
-					CURLE_OK ? "fetched" :
-					curl_easy_strerror(c->fetch.code),
-					c->fetch.http_status,
-					c->fetch.content_type[0] ?
-					c->fetch.content_type : "no type",
-					c->fetch.len);
-			if (c->policy_parsed) {
-				fprintf(f, "  mode %s, max_age %lu, mx",
-					mtasts_mode_str(c->policy.mode),
-					c->policy.max_age);
-				for (size_t i = 0; i < c->policy.nmx; i++)
-					fprintf(f, " %s", c->policy.mx[i]);
-				fprintf(f, "\n");
-				print_findings(f, "  ", &c->policy.findings);
-			}
-			break;
-		case MAIL_TLSRPT:
-			print_record(f, "TXT", &c->tlsrpt_f);
-			if (c->tlsrpt_f.count == 1)
-				print_findings(f, "  ", &c->tlsrpt.findings);
-			break;
-		case MAIL_SPF:
-			for (size_t i = 0; i < c->spf.nrec; i++)
-				fprintf(f, "  %s %s (%s): \"%s\"\n",
-					c->spf.rec[i].via,
-					c->spf.rec[i].domain,
-					truth_sec_str(c->spf.rec[i].sec),
-					mail_escape(c->spf.rec[i].rec.text ?
-					c->spf.rec[i].rec.text : "",
-					c->spf.rec[i].rec.text ?
-					strlen(c->spf.rec[i].rec.text) : 0, e,
-					sizeof(e)));
-			fprintf(f, "  %u lookups, %u void\n", c->spf.lookups,
-				c->spf.voids);
-			for (size_t i = 0; i < c->spf.nrec; i++)
-				print_findings(f, "  ", &c->spf.rec[i].rec
-					.findings);
-			print_findings(f, "  ", &c->spf.findings);
-			break;
-		case MAIL_DMARC:
-			if (c->dmarc_at) {
-				print_record(f, "TXT", c->dmarc_at);
-				print_findings(f, "  ", &c->dmarc.findings);
-			}
-			break;
-		case MAIL_STARTTLS:
-			for (size_t i = 0; i < c->nprobes; i++) {
-				const struct starttls_result *r =
-					starttls_probe_result(c->probes[i]);
-				fprintf(f, "  %s[%s]: %s", r->host, r->addr,
-					r->handshake ? r->tls : r->error);
-				for (int v = 0; v < STARTTLS_NVERSIONS; v++)
-					if (r->tried[v])
-						fprintf(f, " %s%s", r->accepted[v]
-							? "+" : "-",
-							starttls_version_str(v));
-				if (r->dh_bits > 0)
-					fprintf(f, " DHE %d bits", r->dh_bits);
-				fprintf(f, "\n");
-				if (r->cert)
-					fprintf(f, "    certificate %s, issuer %s"
-						", not after %s: %s%s%s\n",
-						r->subject, r->issuer,
-						r->not_after, r->verify ?
-						r->verify_str : "verified",
-						r->name_ok ? "" :
-						", name mismatch",
-						r->self_signed ?
-						", self-signed" : "");
-			}
-			break;
-		default:
-			break;
-		}
-		print_findings(f, "  ", &it->findings);
-	}
-	fprintf(f, "%s %s: %s\n", c->domain, mail_overall_str(c->overall),
-		c->overall_detail);
-}

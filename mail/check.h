@@ -11,8 +11,9 @@
 #include <stddef.h>
 #include <stdbool.h>
 #include <uv.h>
+#include <curl/curl.h>
 #include "dnssec/dane.h"
-#include "resolver-probe/json.h"
+#include "common/json.h"
 #include "mail/finding.h"
 #include "mail/spf.h"
 #include "mail/dmarc.h"
@@ -45,10 +46,6 @@ enum mail_overall {
 /** "incomplete", "broken", "weak", "protected". */
 const char *mail_overall_str(enum mail_overall o);
 
-/** Exit status for an overall verdict: 0 protected, 1 weak or broken,
- * 3 incomplete (resolver-probe/commands.h). */
-int mail_overall_exit(enum mail_overall o);
-
 /** The checks, in output order. */
 enum mail_kind { MAIL_DNSSEC, MAIL_DANE, MAIL_MTASTS, MAIL_TLSRPT,
 	MAIL_SPF, MAIL_DMARC, MAIL_STARTTLS, MAIL_KIND_COUNT };
@@ -61,6 +58,69 @@ struct mail_item {
 	enum mail_verdict verdict;
 	char detail[400];		/* one sentence, escaped */
 	struct mail_findings findings;	/* the engine's own findings */
+};
+
+/* A record of one kind found at a name: the text and its DNS facts. */
+struct mail_found {
+	char name[300];		/* the name asked (FQDN, trailing dot) */
+	bool asked;
+	int rcode;
+	bool timed_out;
+	enum truth_sec sec;
+	char *why_bogus;	/* owned */
+	size_t count;		/* records of the kind there */
+	size_t ntxt;		/* TXT records there */
+	char *text;		/* the one record used, owned, or NULL */
+	size_t len;
+};
+
+/* The MTA-STS policy fetch. */
+struct mail_fetch {
+	CURLM *multi;
+	CURL *easy;
+	uv_timer_t timer;
+	bool started, done;
+	char url[400];
+	char addr[64];
+	char *body;		/* owned, capped */
+	size_t len;
+	bool too_big;
+	long http_status;
+	char content_type[200];
+	CURLcode code;
+	char errbuf[CURL_ERROR_SIZE];
+	long ssl_verify;	/* X509 verification code */
+	struct curl_slist *resolve;
+};
+
+#define MAIL_PROBES_MAX 16	/* STARTTLS probes per domain (MX addresses) */
+
+/** Everything a check found: what the printers read.  Owned by the
+ * check. */
+struct mail_result {
+	char domain[256];	/* lowercase, no trailing dot */
+	char fqdn[258];
+	char org[256];		/* organizational domain, "" = domain */
+	struct truth *t;	/* every validated lookup made */
+	const struct dane_result *dane;	/* set when DANE is done */
+	struct spf_walk spf;
+	struct mail_found dmarc_dom, dmarc_org;
+	struct mail_found *dmarc_at;	/* which one is used, or NULL */
+	struct dmarc_record dmarc;
+	struct mail_found tlsrpt_f;
+	struct tlsrpt_record tlsrpt;
+	struct mail_found sts_f;
+	struct mtasts_txt sts;
+	char sts_host[300];
+	enum truth_sec sts_addr_sec;
+	struct mail_fetch fetch;
+	struct mtasts_policy policy;
+	bool policy_parsed;
+	const struct starttls_result *probes[MAIL_PROBES_MAX];
+	size_t nprobes;
+	struct mail_item items[MAIL_KIND_COUNT];
+	enum mail_overall overall;
+	char overall_detail[400];
 };
 
 /** Settings of a check. */
@@ -98,24 +158,8 @@ struct mail_check *mail_check_start(uv_loop_t *loop, const char *domain,
 void *mail_psl_load(const char *file, char *err, size_t errlen);
 void mail_psl_free(void *psl);
 
-/** The domain (lowercase, no trailing dot). */
-const char *mail_check_domain(const struct mail_check *c);
-/** The overall verdict and its reason (after the callback). */
-enum mail_overall mail_check_overall(const struct mail_check *c,
-	const char **detail);
-/** One check's verdict (after the callback). */
-const struct mail_item *mail_check_item(const struct mail_check *c,
-	enum mail_kind k);
-/** The DANE result (after the callback). */
-const struct dane_result *mail_check_dane(const struct mail_check *c);
-
-/** Write the whole result as one JSON object (a JSON line's content). */
-void mail_check_json(struct json *j, const struct mail_check *c);
-
-/** Print the result for a person, posttls-finger-like: one block per
- * check with its evidence, then the overall verdict as the last line
- * "DOMAIN VERDICT: why". */
-void mail_check_print(FILE *f, const struct mail_check *c);
+/** The result: complete after the callback.  Borrowed from c. */
+const struct mail_result *mail_check_result(const struct mail_check *c);
 
 /** Free c: after its callback, or before the loop ran. */
 void mail_check_free(struct mail_check *c);

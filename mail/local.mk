@@ -18,4 +18,4 @@ tests_unit_test_mtasts_SOURCES = tests/unit/test_mtasts.c tests/tap.h
 tests_unit_test_mtasts_LDADD = libcore.a $(DEPS_LIBS)
 # The engine: DNS, DANE, MTA-STS over HTTPS, STARTTLS (libprobe.a).
 libprobe_a_SOURCES += mail/check.c mail/check.h mail/starttls.c \
-	mail/starttls.h resolver-probe/cmd_mail.c
+	mail/starttls.h

@@ -13,8 +13,9 @@
 #include <curl/curl.h>
 #include <uv.h>
 #include "resolver-probe/commands.h"
-#include "resolver-probe/options.h"
-#include "resolver-probe/json.h"
+#include "common/options.h"
+#include "common/json.h"
+#include "resolver-probe/mail_print.h"
 #include "dnssec/truth_opts.h"
 #include "mail/check.h"
 #include "mail/survey.h"
@@ -168,16 +169,16 @@ static void fill(struct run *r);
 static void on_done(struct mail_check *c, void *arg)
 {
 	struct run *r = arg;
-	const char *detail;
-	enum mail_overall ov = mail_check_overall(c, &detail);
+	const struct mail_result *res = mail_check_result(c);
+	enum mail_overall ov = res->overall;
 	r->counts[ov]++;
 	r->done++;
 	r->running--;
 	if (r->text)
-		mail_check_print(r->out, c);
+		mail_result_print(r->out, res);
 	else {
 		json_reset(&r->j);
-		mail_check_json(&r->j, c);
+		mail_result_json(&r->j, res);
 		if (!r->write_failed && json_write_line(&r->j, r->out) < 0) {
 			fprintf(stderr, "resolver-probe mail: write to %s "
 				"failed\n", r->out_name);

@@ -4,7 +4,9 @@ libcli_a_SOURCES = resolver-probe/commands.h \
 	resolver-probe/cmd_scan.c resolver-probe/cmd_query.c \
 	resolver-probe/cmd_report.c resolver-probe/cmd_truth.c \
 	resolver-probe/cmd_dane.c \
-	resolver-probe/truth_print.c resolver-probe/truth_print.h
+	resolver-probe/truth_print.c resolver-probe/truth_print.h \
+	resolver-probe/cmd_mail.c resolver-probe/mail_print.c \
+	resolver-probe/mail_print.h
 UNIT_TESTS += tests/unit/test_truth_answer tests/unit/test_dane
 tests_unit_test_truth_answer_SOURCES = tests/unit/test_truth_answer.c \
 	tests/tap.h
