@@ -13,6 +13,7 @@
 #include <curl/curl.h>
 #include <libpsl.h>
 #include <openssl/x509.h>
+#include <openssl/evp.h>
 #include "mail/check.h"
 #include "dnssec/truth_resolve.h"
 
@@ -90,13 +91,14 @@ static void maybe_finish(struct mail_check *c);
 static void spf_round(struct mail_check *c);
 
 static void item(struct mail_check *c, enum mail_kind k,
-	enum mail_verdict v, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+	enum mail_verdict v, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 static void item(struct mail_check *c, enum mail_kind k,
-	enum mail_verdict v, const char *fmt, ...)
+	enum mail_verdict v, const char *code, const char *fmt, ...)
 {
 	struct mail_item *it = &c->res.items[k];
 	it->verdict = v;
+	snprintf(it->code, sizeof(it->code), "%s", code);
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(it->detail, sizeof(it->detail), fmt, ap);
@@ -386,6 +388,14 @@ static void fetch_finish(struct mail_check *c)
 		mail_escape(ct, strlen(ct), f->content_type,
 			sizeof(f->content_type));
 	curl_easy_getinfo(f->easy, CURLINFO_SSL_VERIFYRESULT, &f->ssl_verify);
+	if (f->body) {
+		unsigned char md[32];
+		unsigned int mdlen = 0;
+		if (EVP_Digest(f->body, f->len, md, &mdlen, EVP_sha256(),
+		    NULL) == 1)
+			for (unsigned i = 0; i < mdlen && i < 32; i++)
+				snprintf(f->sha256 + 2 * i, 3, "%02x", md[i]);
+	}
 	if (f->code == CURLE_OK && f->http_status == 200 && f->body)
 		mtasts_policy_parse(f->body, f->len, &c->res.policy),
 		c->res.policy_parsed = true;
@@ -686,7 +696,7 @@ static void judge_dnssec(struct mail_check *c)
 	char insecure[300] = "";
 	size_t ni = 0, nsec = 0;
 	if (d->mx_sec == TRUTH_SEC_BOGUS) {
-		item(c, MAIL_DNSSEC, MAIL_V_FAIL, "MX %s is bogus", c->res.fqdn);
+		item(c, MAIL_DNSSEC, MAIL_V_FAIL, "dnssec-bogus", "MX %s is bogus", c->res.fqdn);
 		return;
 	}
 	if (d->mx_sec == TRUTH_SEC_SECURE)
@@ -702,7 +712,7 @@ static void judge_dnssec(struct mail_check *c)
 		const char *ty = ldns_rr_descript(a->qtype) ?
 			ldns_rr_descript(a->qtype)->_name : "?";
 		if (a->sec == TRUTH_SEC_BOGUS) {
-			item(c, MAIL_DNSSEC, MAIL_V_FAIL, "%s %s is bogus: %s",
+			item(c, MAIL_DNSSEC, MAIL_V_FAIL, "dnssec-bogus", "%s %s is bogus: %s",
 				a->qname, ty, a->why_bogus ? a->why_bogus :
 				"validation failed");
 			return;
@@ -716,10 +726,10 @@ static void judge_dnssec(struct mail_check *c)
 		}
 	}
 	if (ni == 0)
-		item(c, MAIL_DNSSEC, MAIL_V_PASS, "all %zu lookups validated "
+		item(c, MAIL_DNSSEC, MAIL_V_PASS, "dnssec-secure", "all %zu lookups validated "
 			"(secure)", nsec);
 	else
-		item(c, MAIL_DNSSEC, nsec ? MAIL_V_WARN : MAIL_V_NONE,
+		item(c, MAIL_DNSSEC, nsec ? MAIL_V_WARN : MAIL_V_NONE, nsec ? "dnssec-partly-insecure" : "dnssec-insecure",
 			"%zu of %zu lookups insecure (%s%s)", ni, ni + nsec,
 			insecure, ni > 4 ? ", ..." : "");
 }
@@ -739,7 +749,7 @@ static void judge_dane(struct mail_check *c)
 	char det[300];
 	mail_escape(d->detail ? d->detail : "", d->detail ?
 		strlen(d->detail) : 0, det, sizeof(det));
-	item(c, MAIL_DANE, v, "%s: %s", dane_verdict_str(d->verdict), det);
+	item(c, MAIL_DANE, v, dane_verdict_str(d->verdict), "%s: %s", dane_verdict_str(d->verdict), det);
 }
 
 static void judge_spf(struct mail_check *c)
@@ -748,16 +758,16 @@ static void judge_spf(struct mail_check *c)
 	const struct mail_finding *f;
 	if (!w->done || w->status == 2) {
 		f = first_error(&w->findings);
-		item(c, MAIL_SPF, MAIL_V_ERROR, "%s", f ? f->text :
+		item(c, MAIL_SPF, MAIL_V_ERROR, f ? f->code : "spf-dns-error", "%s", f ? f->text :
 			"the SPF lookups did not finish");
 		return;
 	}
 	if (w->nrec == 0 || strcmp(w->rec[0].via, "domain")) {
 		f = first_error(&w->findings);
 		if (w->status == 1 && f)
-			item(c, MAIL_SPF, MAIL_V_FAIL, "%s", f->text);
+			item(c, MAIL_SPF, MAIL_V_FAIL, f->code, "%s", f->text);
 		else
-			item(c, MAIL_SPF, MAIL_V_FAIL, "no SPF record at %s: "
+			item(c, MAIL_SPF, MAIL_V_FAIL, "spf-missing", "no SPF record at %s: "
 				"anyone may send mail as the domain unchecked",
 				c->res.domain);
 		return;
@@ -765,22 +775,22 @@ static void judge_spf(struct mail_check *c)
 	const struct spf_record *r = &w->rec[0].rec;
 	if (w->status == 1) {
 		f = first_error(&w->findings);
-		item(c, MAIL_SPF, MAIL_V_FAIL, "permerror: %s", f ? f->text :
+		item(c, MAIL_SPF, MAIL_V_FAIL, f ? f->code : "spf-syntax", "permerror: %s", f ? f->text :
 			"the policy is invalid");
 		return;
 	}
 	if (mail_findings_has(&r->findings, "spf-plus-all")) {
-		item(c, MAIL_SPF, MAIL_V_FAIL, "'+all': every host on the "
+		item(c, MAIL_SPF, MAIL_V_FAIL, "spf-plus-all", "'+all': every host on the "
 			"internet passes SPF for %s", c->res.domain);
 		return;
 	}
 	for (size_t i = 0; i < w->nrec; i++)
 		if ((f = first_warn(&w->rec[i].rec.findings))) {
-			item(c, MAIL_SPF, MAIL_V_WARN, "%s: %s",
+			item(c, MAIL_SPF, MAIL_V_WARN, f->code, "%s: %s",
 				w->rec[i].domain, f->text);
 			return;
 		}
-	item(c, MAIL_SPF, MAIL_V_PASS, "%u DNS lookups (limit %d), %u void "
+	item(c, MAIL_SPF, MAIL_V_PASS, "spf-ok", "%u DNS lookups (limit %d), %u void "
 		"(limit %d), ends in %s", w->lookups, SPF_LOOKUP_LIMIT,
 		w->voids, SPF_VOID_LIMIT, r->all >= 0 ? (r->terms[r->all]
 		.qualifier == '-' ? "-all" : "~all") : "a redirect");
@@ -791,70 +801,82 @@ static void judge_dmarc(struct mail_check *c)
 	const struct mail_finding *f;
 	if (lookup_failed(&c->res.dmarc_dom) || (!c->res.dmarc_at && c->res.org[0] &&
 	    lookup_failed(&c->res.dmarc_org))) {
-		item(c, MAIL_DMARC, MAIL_V_ERROR, "the DMARC lookup failed "
+		item(c, MAIL_DMARC, MAIL_V_ERROR, "dmarc-dns-error", "the DMARC lookup failed "
 			"(%s)", lookup_failed(&c->res.dmarc_dom) ?
 			c->res.dmarc_dom.name : c->res.dmarc_org.name);
 		return;
 	}
 	if (c->res.dmarc_dom.sec == TRUTH_SEC_BOGUS) {
-		item(c, MAIL_DMARC, MAIL_V_FAIL, "%s TXT is bogus",
+		item(c, MAIL_DMARC, MAIL_V_FAIL, "dmarc-bogus", "%s TXT is bogus",
 			c->res.dmarc_dom.name);
 		return;
 	}
 	if (!c->res.dmarc_at) {
 		if (c->res.org[0])
-			item(c, MAIL_DMARC, MAIL_V_FAIL, "no DMARC record at "
+			item(c, MAIL_DMARC, MAIL_V_FAIL, "dmarc-missing", "no DMARC record at "
 				"%s or at the organizational domain's %s",
 				c->res.dmarc_dom.name, c->res.dmarc_org.name);
 		else
-			item(c, MAIL_DMARC, MAIL_V_FAIL, "no DMARC record at "
+			item(c, MAIL_DMARC, MAIL_V_FAIL, "dmarc-missing", "no DMARC record at "
 				"%s", c->res.dmarc_dom.name);
 		return;
 	}
 	if (c->res.dmarc_at->count > 1) {
-		item(c, MAIL_DMARC, MAIL_V_FAIL, "%zu DMARC records at %s: "
+		item(c, MAIL_DMARC, MAIL_V_FAIL, "dmarc-multiple", "%zu DMARC records at %s: "
 			"none applies (RFC 7489 section 6.6.3)",
 			c->res.dmarc_at->count, c->res.dmarc_at->name);
 		return;
 	}
 	if (!c->res.dmarc.syntax_ok) {
 		f = first_error(&c->res.dmarc.findings);
-		item(c, MAIL_DMARC, MAIL_V_FAIL, "%s: %s", c->res.dmarc_at->name,
+		item(c, MAIL_DMARC, MAIL_V_FAIL, f ? f->code : "dmarc-syntax", "%s: %s", c->res.dmarc_at->name,
 			f ? f->text : "invalid");
 		return;
 	}
-	if ((f = first_warn(&c->res.dmarc.findings))) {
-		item(c, MAIL_DMARC, MAIL_V_WARN, "%s: %s", c->res.dmarc_at->name,
+	/* A subdomain under its organizational domain's record gets sp=
+	 * when there is one (RFC 7489 section 6.3). */
+	bool at_org = c->res.dmarc_at == &c->res.dmarc_org;
+	enum dmarc_policy eff = at_org && c->res.dmarc.sp !=
+		DMARC_POLICY_UNSET ? c->res.dmarc.sp : c->res.dmarc.p;
+	if (at_org && eff == DMARC_NONE) {
+		item(c, MAIL_DMARC, MAIL_V_WARN, "dmarc-sp-none", "%s: sp=none: monitoring only "
+			"for %s", c->res.dmarc_at->name, c->res.domain);
+		return;
+	}
+	if ((f = first_warn(&c->res.dmarc.findings)) &&
+	    !(at_org && !strcmp(f->code, "dmarc-p-none"))) {
+		item(c, MAIL_DMARC, MAIL_V_WARN, f->code, "%s: %s", c->res.dmarc_at->name,
 			f->text);
 		return;
 	}
-	item(c, MAIL_DMARC, MAIL_V_PASS, "%s: p=%s%s", c->res.dmarc_at->name,
-		dmarc_policy_str(c->res.dmarc.p), c->res.dmarc_at == &c->res.dmarc_org ?
-		" (the organizational domain's)" : "");
+	item(c, MAIL_DMARC, MAIL_V_PASS, "dmarc-ok", "%s: %s=%s%s", c->res.dmarc_at->name,
+		at_org && c->res.dmarc.sp != DMARC_POLICY_UNSET ? "sp" : "p",
+		dmarc_policy_str(eff), at_org ? " (the organizational "
+		"domain's record)" : "");
 }
 
 static void judge_tlsrpt(struct mail_check *c)
 {
 	const struct mail_finding *f;
 	if (lookup_failed(&c->res.tlsrpt_f))
-		item(c, MAIL_TLSRPT, MAIL_V_ERROR, "the %s TXT lookup failed",
+		item(c, MAIL_TLSRPT, MAIL_V_ERROR, "tlsrpt-dns-error", "the %s TXT lookup failed",
 			c->res.tlsrpt_f.name);
 	else if (c->res.tlsrpt_f.sec == TRUTH_SEC_BOGUS)
-		item(c, MAIL_TLSRPT, MAIL_V_FAIL, "%s TXT is bogus",
+		item(c, MAIL_TLSRPT, MAIL_V_FAIL, "tlsrpt-bogus", "%s TXT is bogus",
 			c->res.tlsrpt_f.name);
 	else if (c->res.tlsrpt_f.count == 0)
-		item(c, MAIL_TLSRPT, MAIL_V_NONE, "no TLS-RPT record at %s: "
+		item(c, MAIL_TLSRPT, MAIL_V_NONE, "tlsrpt-missing", "no TLS-RPT record at %s: "
 			"TLS failures are not reported", c->res.tlsrpt_f.name);
 	else if (c->res.tlsrpt_f.count > 1)
-		item(c, MAIL_TLSRPT, MAIL_V_FAIL, "%zu TLS-RPT records at %s: "
+		item(c, MAIL_TLSRPT, MAIL_V_FAIL, "tlsrpt-multiple", "%zu TLS-RPT records at %s: "
 			"senders ignore them all (RFC 8460 section 3)",
 			c->res.tlsrpt_f.count, c->res.tlsrpt_f.name);
 	else if (!c->res.tlsrpt.syntax_ok) {
 		f = first_error(&c->res.tlsrpt.findings);
-		item(c, MAIL_TLSRPT, MAIL_V_FAIL, "%s", f ? f->text :
+		item(c, MAIL_TLSRPT, MAIL_V_FAIL, f ? f->code : "tlsrpt-syntax", "%s", f ? f->text :
 			"invalid");
 	} else
-		item(c, MAIL_TLSRPT, MAIL_V_PASS, "reports to %s%s",
+		item(c, MAIL_TLSRPT, MAIL_V_PASS, "tlsrpt-ok", "reports to %s%s",
 			c->res.tlsrpt.rua[0], c->res.tlsrpt.nrua > 1 ? " and more" : "");
 }
 
@@ -873,34 +895,34 @@ static void judge_mtasts(struct mail_check *c)
 	struct mail_findings *fs = &c->res.items[MAIL_MTASTS].findings;
 	const struct dane_result *d = dane_check_result(c->dane);
 	if (lookup_failed(&c->res.sts_f)) {
-		item(c, MAIL_MTASTS, MAIL_V_ERROR, "the %s TXT lookup failed",
+		item(c, MAIL_MTASTS, MAIL_V_ERROR, "mtasts-dns-error", "the %s TXT lookup failed",
 			c->res.sts_f.name);
 		return;
 	}
 	if (c->res.sts_f.sec == TRUTH_SEC_BOGUS) {
-		item(c, MAIL_MTASTS, MAIL_V_FAIL, "%s TXT is bogus",
+		item(c, MAIL_MTASTS, MAIL_V_FAIL, "mtasts-bogus", "%s TXT is bogus",
 			c->res.sts_f.name);
 		return;
 	}
 	if (c->res.sts_f.count == 0) {
-		item(c, MAIL_MTASTS, MAIL_V_NONE, "no MTA-STS record at %s",
+		item(c, MAIL_MTASTS, MAIL_V_NONE, "mtasts-missing", "no MTA-STS record at %s",
 			c->res.sts_f.name);
 		return;
 	}
 	if (c->res.sts_f.count > 1) {
-		item(c, MAIL_MTASTS, MAIL_V_FAIL, "%zu MTA-STS records at %s: "
+		item(c, MAIL_MTASTS, MAIL_V_FAIL, "mtasts-multiple", "%zu MTA-STS records at %s: "
 			"senders assume there is no policy (RFC 8461 section "
 			"3.1)", c->res.sts_f.count, c->res.sts_f.name);
 		return;
 	}
 	if (!c->res.sts.syntax_ok) {
 		f = first_error(&c->res.sts.findings);
-		item(c, MAIL_MTASTS, MAIL_V_FAIL, "%s", f ? f->text :
+		item(c, MAIL_MTASTS, MAIL_V_FAIL, f ? f->code : "mtasts-txt-syntax", "%s", f ? f->text :
 			"invalid TXT record");
 		return;
 	}
 	if (!fe->started) {
-		item(c, MAIL_MTASTS, MAIL_V_FAIL, "%s has no address: the "
+		item(c, MAIL_MTASTS, MAIL_V_FAIL, "mtasts-no-address", "%s has no address: the "
 			"policy cannot be fetched", c->res.sts_host);
 		return;
 	}
@@ -910,10 +932,15 @@ static void judge_mtasts(struct mail_check *c)
 		if (fe->code == CURLE_PEER_FAILED_VERIFICATION ||
 		    fe->code == CURLE_SSL_CACERT_BADFILE) {
 			code = "mtasts-certificate";
+			/* curl's message names the problem, the
+			 * hostname check included (whose verify result is
+			 * only "unspecified"). */
+			char eb[300];
+			mail_escape(fe->errbuf, strlen(fe->errbuf), eb,
+				sizeof(eb));
 			snprintf(why, sizeof(why), "the policy server's "
-				"certificate: %s", fe->ssl_verify ?
-				X509_verify_cert_error_string(fe->ssl_verify) :
-				fe->errbuf);
+				"certificate: %s", eb[0] ? eb :
+				X509_verify_cert_error_string(fe->ssl_verify));
 		} else if (fe->too_big || fe->code == CURLE_FILESIZE_EXCEEDED) {
 			code = "mtasts-policy-too-big";
 			snprintf(why, sizeof(why), "the policy is over %d bytes",
@@ -927,14 +954,14 @@ static void judge_mtasts(struct mail_check *c)
 				eb[0] ? ": " : "", eb);
 		}
 		mail_finding_add(fs, MAIL_ERROR, code, "%s", why);
-		item(c, MAIL_MTASTS, MAIL_V_FAIL, "%s", why);
+		item(c, MAIL_MTASTS, MAIL_V_FAIL, code, "%s", why);
 		return;
 	}
 	if (fe->http_status != 200) {
 		mail_finding_add(fs, MAIL_ERROR, "mtasts-http-status",
 			"%s: HTTP status %ld (200 needed; redirects are not "
 			"followed)", fe->url, fe->http_status);
-		item(c, MAIL_MTASTS, MAIL_V_FAIL, "%s answered HTTP status %ld",
+		item(c, MAIL_MTASTS, MAIL_V_FAIL, "mtasts-http-status", "%s answered HTTP status %ld",
 			fe->url, fe->http_status);
 		return;
 	}
@@ -942,18 +969,18 @@ static void judge_mtasts(struct mail_check *c)
 		mail_finding_add(fs, MAIL_ERROR, "mtasts-content-type",
 			"Content-Type \"%s\" (text/plain needed, RFC 8461 "
 			"section 3.2)", fe->content_type);
-		item(c, MAIL_MTASTS, MAIL_V_FAIL, "the policy is served as "
+		item(c, MAIL_MTASTS, MAIL_V_FAIL, "mtasts-content-type", "the policy is served as "
 			"\"%s\", not text/plain", fe->content_type);
 		return;
 	}
 	if (!c->res.policy_parsed || !c->res.policy.syntax_ok) {
 		f = c->res.policy_parsed ? first_error(&c->res.policy.findings) : NULL;
-		item(c, MAIL_MTASTS, MAIL_V_FAIL, "the policy is invalid: %s",
+		item(c, MAIL_MTASTS, MAIL_V_FAIL, f ? f->code : "mtasts-policy-syntax", "the policy is invalid: %s",
 			f ? f->text : "empty");
 		return;
 	}
 	if (c->res.policy.mode == MTASTS_NONE) {
-		item(c, MAIL_MTASTS, MAIL_V_WARN, "mode: none: the policy is "
+		item(c, MAIL_MTASTS, MAIL_V_WARN, "mtasts-mode-none", "mode: none: the policy is "
 			"withdrawn");
 		return;
 	}
@@ -980,19 +1007,38 @@ static void judge_mtasts(struct mail_check *c)
 					r->verify ? r->verify_str :
 					"does not name the host");
 		}
+	/* Against an earlier survey: the id must change with the policy. */
+	if (c->res.has_prev && c->res.prev_sha256[0]) {
+		bool same_id = !strcmp(c->res.prev_id, c->res.sts.id);
+		bool same_policy = !strcmp(c->res.prev_sha256,
+			c->res.fetch.sha256);
+		if (same_id && !same_policy)
+			mail_finding_add(fs, MAIL_ERROR,
+				"mtasts-policy-changed-same-id", "the policy "
+				"changed but the id is still %s: senders that "
+				"cached the old policy keep it up to its "
+				"max_age (RFC 8461 section 3.1)",
+				c->res.sts.id);
+		else if (!same_id)
+			mail_finding_add(fs, MAIL_NOTE, "mtasts-id-changed",
+				"the id changed from %s to %s%s",
+				c->res.prev_id[0] ? c->res.prev_id : "(none)",
+				c->res.sts.id, same_policy ? "; the policy "
+				"is the same" : ", with a new policy");
+	}
 	if ((f = first_error(fs))) {
 		item(c, MAIL_MTASTS, c->res.policy.mode == MTASTS_ENFORCE ?
-			MAIL_V_FAIL : MAIL_V_WARN, "%s%s", f->text,
+			MAIL_V_FAIL : MAIL_V_WARN, f->code, "%s%s", f->text,
 			c->res.policy.mode == MTASTS_TESTING ? " (mode testing: "
 			"reported, not enforced)" : "");
 		return;
 	}
 	if (c->res.policy.mode == MTASTS_TESTING) {
-		item(c, MAIL_MTASTS, MAIL_V_WARN, "mode: testing: failures are "
+		item(c, MAIL_MTASTS, MAIL_V_WARN, "mtasts-testing", "mode: testing: failures are "
 			"reported, mail is delivered anyway");
 		return;
 	}
-	item(c, MAIL_MTASTS, MAIL_V_PASS, "mode enforce, id %s, max_age %lu, "
+	item(c, MAIL_MTASTS, MAIL_V_PASS, "mtasts-ok", "mode enforce, id %s, max_age %lu, "
 		"every MX matches", c->res.sts.id, c->res.policy.max_age);
 }
 
@@ -1080,10 +1126,10 @@ static void judge_starttls(struct mail_check *c)
 	const struct dane_result *d = dane_check_result(c->dane);
 	if (c->res.nprobes == 0) {
 		if (d->verdict == DANE_DNS_ERROR || d->verdict == DANE_BOGUS)
-			item(c, MAIL_STARTTLS, MAIL_V_ERROR, "no MX address "
+			item(c, MAIL_STARTTLS, MAIL_V_ERROR, "starttls-no-mx", "no MX address "
 				"to probe: %s", dane_verdict_str(d->verdict));
 		else
-			item(c, MAIL_STARTTLS, MAIL_V_NONE, "no MX address "
+			item(c, MAIL_STARTTLS, MAIL_V_NONE, "starttls-no-mx", "no MX address "
 				"to probe");
 		return;
 	}
@@ -1098,7 +1144,7 @@ static void judge_starttls(struct mail_check *c)
 	if (worst == MAIL_V_PASS) {
 		const struct starttls_result *r =
 			starttls_probe_result(c->probes[0]);
-		item(c, MAIL_STARTTLS, MAIL_V_PASS, "%zu address%s: STARTTLS "
+		item(c, MAIL_STARTTLS, MAIL_V_PASS, "starttls-ok", "%zu address%s: STARTTLS "
 			"with %s, certificate valid for the host", c->res.nprobes,
 			c->res.nprobes == 1 ? "" : "es", r->tls);
 		return;
@@ -1108,10 +1154,10 @@ static void judge_starttls(struct mail_check *c)
 		MAIL_ERROR;
 	for (size_t i = first; i < fs->n; i++)
 		if (fs->f[i].severity == want) {
-			item(c, MAIL_STARTTLS, worst, "%s", fs->f[i].text);
+			item(c, MAIL_STARTTLS, worst, fs->f[i].code, "%s", fs->f[i].text);
 			return;
 		}
-	item(c, MAIL_STARTTLS, worst, "see the findings");
+	item(c, MAIL_STARTTLS, worst, "starttls", "see the findings");
 }
 
 static void judge(struct mail_check *c)
@@ -1141,6 +1187,8 @@ static void judge(struct mail_check *c)
 	c->res.overall = worst == MAIL_V_ERROR ? MAIL_INCOMPLETE :
 		worst == MAIL_V_FAIL ? MAIL_BROKEN : worst == MAIL_V_PASS ?
 		MAIL_PROTECTED : MAIL_WEAK;
+	snprintf(c->res.overall_code, sizeof(c->res.overall_code), "%s",
+		which < 0 ? "ok" : c->res.items[which].code);
 	if (which < 0)
 		snprintf(c->res.overall_detail, sizeof(c->res.overall_detail),
 			"every check passed");
@@ -1158,6 +1206,15 @@ static void maybe_finish(struct mail_check *c)
 	judge(c);
 	if (c->cb)
 		c->cb(c, c->cbarg);
+}
+
+void mail_check_set_previous(struct mail_check *c, const char *id,
+	const char *sha256)
+{
+	c->res.has_prev = true;
+	snprintf(c->res.prev_id, sizeof(c->res.prev_id), "%s", id ? id : "");
+	snprintf(c->res.prev_sha256, sizeof(c->res.prev_sha256), "%s",
+		sha256 ? sha256 : "");
 }
 
 const struct mail_result *mail_check_result(const struct mail_check *c)

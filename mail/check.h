@@ -56,6 +56,8 @@ const char *mail_kind_str(enum mail_kind k);
 /** One check's verdict and why. */
 struct mail_item {
 	enum mail_verdict verdict;
+	char code[48];			/* what decided it: "spf-plus-all",
+					   "mtasts-ok", a DANE verdict, ... */
 	char detail[400];		/* one sentence, escaped */
 	struct mail_findings findings;	/* the engine's own findings */
 };
@@ -90,6 +92,7 @@ struct mail_fetch {
 	CURLcode code;
 	char errbuf[CURL_ERROR_SIZE];
 	long ssl_verify;	/* X509 verification code */
+	char sha256[65];	/* of the body, hex ("" before) */
 	struct curl_slist *resolve;
 };
 
@@ -114,12 +117,15 @@ struct mail_result {
 	char sts_host[300];
 	enum truth_sec sts_addr_sec;
 	struct mail_fetch fetch;
+	char prev_id[33], prev_sha256[65];	/* mail_check_set_previous */
+	bool has_prev;
 	struct mtasts_policy policy;
 	bool policy_parsed;
 	const struct starttls_result *probes[MAIL_PROBES_MAX];
 	size_t nprobes;
 	struct mail_item items[MAIL_KIND_COUNT];
 	enum mail_overall overall;
+	char overall_code[48];	/* the deciding check's code, "ok" */
 	char overall_detail[400];
 };
 
@@ -157,6 +163,13 @@ struct mail_check *mail_check_start(uv_loop_t *loop, const char *domain,
  * Returns a psl_ctx_t * (free with mail_psl_free) or NULL with err. */
 void *mail_psl_load(const char *file, char *err, size_t errlen);
 void mail_psl_free(void *psl);
+
+/** What an earlier survey saw (mail --previous): the _mta-sts id and the
+ * policy's SHA-256, "" when none.  Call before the loop runs.  A changed
+ * policy under the same id is a finding: senders that cached the old
+ * policy keep it until max_age (RFC 8461 section 3.1). */
+void mail_check_set_previous(struct mail_check *c, const char *id,
+	const char *sha256);
 
 /** The result: complete after the callback.  Borrowed from c. */
 const struct mail_result *mail_check_result(const struct mail_check *c);

@@ -305,7 +305,8 @@ void dmarc_parse(const char *text, size_t len, struct dmarc_record *r)
 			"pct=%d: the policy applies to %d%% of failing mail "
 			"only", r->pct, r->pct);
 	if (r->sp != DMARC_POLICY_UNSET && r->sp < r->p)
-		mail_finding_add(&r->findings, MAIL_WARN, "dmarc-sp-weaker",
+		mail_finding_add(&r->findings, r->sp == DMARC_NONE ? MAIL_WARN :
+			MAIL_NOTE, "dmarc-sp-weaker",
 			"sp=%s is weaker than p=%s for subdomains",
 			dmarc_policy_str(r->sp), dmarc_policy_str(r->p));
 	if (r->nrua == 0)

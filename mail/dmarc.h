@@ -42,7 +42,8 @@ bool dmarc_is_record(const char *txt, size_t len);
  * Without p but with a valid rua the record counts as p=none (section
  * 6.6.3, warning "dmarc-no-p"), else it is an error.  Warnings:
  * "dmarc-p-none" (monitoring only), "dmarc-pct" (pct below 100),
- * "dmarc-sp-weaker" (sp weaker than p).  Notes: "dmarc-no-rua" (no
+ * "dmarc-sp-weaker" (sp=none under a stronger p; a note for another
+ * weaker sp).  Notes: "dmarc-no-rua" (no
  * aggregate reports), "dmarc-unknown-tag". */
 void dmarc_parse(const char *text, size_t len, struct dmarc_record *r);
 

@@ -507,7 +507,7 @@ char *spf_term_str(const struct spf_term *t, char *buf, size_t buflen)
 	return buf;
 }
 
-/* ---- the walk ---- */
+/* ---- the walk: check_host (RFC 7208 section 4.6) in term order ---- */
 
 enum { NEED_RECORD, NEED_ADDR, NEED_MX };
 
@@ -524,27 +524,26 @@ static void norm_name(char *out, const char *in)
 	out[n] = '\0';
 }
 
-static struct spf_need *add_next(struct spf_walk *w, const char *name,
-	uint16_t qtype, int purpose, const char *via, int pair)
+static void need(struct spf_walk *w, const char *name, uint16_t qtype,
+	int purpose, const char *via)
 {
-	if (w->nnext >= SPF_WALK_NEEDS_MAX)
-		return NULL;
-	struct spf_need *n = &w->next[w->nnext++];
+	if (w->nneed >= SPF_WALK_NEEDS_MAX)
+		return;
+	struct spf_need *n = &w->need[w->nneed++];
 	memset(n, 0, sizeof(*n));
 	norm_name(n->name, name);
 	n->qtype = qtype;
 	n->purpose = purpose;
 	n->via = via;
-	n->pair = pair;
-	return n;
+	n->pair = 0;
 }
 
 void spf_walk_init(struct spf_walk *w, const char *domain)
 {
 	memset(w, 0, sizeof(*w));
 	norm_name(w->domain, domain);
-	add_next(w, w->domain, 16, NEED_RECORD, "domain", -1);
-	spf_walk_step(w);
+	need(w, w->domain, 16, NEED_RECORD, "domain");
+	w->pairs[0] = (struct spf_pair){ 1, 0 };
 }
 
 static void permerror(struct spf_walk *w)
@@ -558,22 +557,6 @@ static void temperror(struct spf_walk *w)
 		w->status = 2;
 }
 
-static bool walked(const struct spf_walk *w, const char *name)
-{
-	for (size_t i = 0; i < w->nrec; i++)
-		if (!strcmp(w->rec[i].domain, name))
-			return true;
-	for (size_t i = 0; i < w->nnext; i++)
-		if (w->next[i].purpose == NEED_RECORD &&
-		    !strcmp(w->next[i].name, name))
-			return true;
-	for (size_t i = 0; i < w->nneed; i++)
-		if (w->need[i].purpose == NEED_RECORD &&
-		    !strcmp(w->need[i].name, name))
-			return true;
-	return false;
-}
-
 static void count_void(struct spf_walk *w, const char *via,
 	const char *name)
 {
@@ -585,86 +568,28 @@ static void count_void(struct spf_walk *w, const char *via,
 	if (w->voids == SPF_VOID_LIMIT + 1) {
 		mail_finding_add(&w->findings, MAIL_ERROR,
 			"spf-too-many-void-lookups", "more than %d void "
-			"lookups (section 4.6.4): permerror", SPF_VOID_LIMIT);
+			"lookups (section 4.6.4; %s %s is number %u): "
+			"permerror", SPF_VOID_LIMIT, via, ESC(e, name,
+			strlen(name)), w->voids);
 		permerror(w);
 	}
 }
 
-/* Queue the lookups of a record found at domain. */
-static void enqueue_terms(struct spf_walk *w, const struct spf_record *r,
+/* One more term that queries DNS: false when it is over the limit (the
+ * walk ends in permerror). */
+static bool count_lookup(struct spf_walk *w, const struct spf_term *t,
 	const char *domain)
 {
 	char e[300];
-	for (size_t k = 0; k < r->nterms; k++) {
-		const struct spf_term *t = &r->terms[k];
-		if (r->all >= 0 && k > (size_t)r->all && t->mech <= SPF_EXISTS)
-			continue;
-		if (!spf_mech_counts(t->mech) || (t->mech == SPF_REDIRECT &&
-		    r->all >= 0))
-			continue;
-		if (w->status == 1)
-			return;
-		w->lookups++;
-		if (w->lookups == SPF_LOOKUP_LIMIT + 1) {
-			mail_finding_add(&w->findings, MAIL_ERROR,
-				"spf-too-many-lookups", "more than %d DNS "
-				"lookups (section 4.6.4; %s at %s is "
-				"number %u): permerror", SPF_LOOKUP_LIMIT,
-				spf_term_str(t, e, sizeof(e)), domain,
-				w->lookups);
-			permerror(w);
-			return;
-		}
-		if (t->has_macro) {
-			mail_finding_add(&w->findings, MAIL_NOTE,
-				"spf-macro-not-followed", "%s: a macro "
-				"depends on the sender: counted, not followed",
-				spf_term_str(t, e, sizeof(e)));
-			continue;
-		}
-		char target[256];
-		norm_name(target, t->arg ? t->arg : domain);
-		switch (t->mech) {
-		case SPF_INCLUDE:
-		case SPF_REDIRECT:
-			if (walked(w, target)) {
-				w->loop = true;
-				mail_finding_add(&w->findings, MAIL_ERROR,
-					"spf-loop", "%s comes back to %s, "
-					"already followed",
-					spf_term_str(t, e, sizeof(e)), target);
-				permerror(w);
-				return;
-			}
-			add_next(w, target, 16, NEED_RECORD,
-				t->mech == SPF_INCLUDE ? "include" :
-				"redirect", -1);
-			break;
-		case SPF_A:
-			if (w->npairs < SPF_WALK_NEEDS_MAX) {
-				w->pairs[w->npairs] = (struct spf_pair){ 2, 0 };
-				add_next(w, target, 1, NEED_ADDR, "a",
-					(int)w->npairs);
-				add_next(w, target, 28, NEED_ADDR, "a",
-					(int)w->npairs);
-				w->npairs++;
-			}
-			break;
-		case SPF_EXISTS:
-			if (w->npairs < SPF_WALK_NEEDS_MAX) {
-				w->pairs[w->npairs] = (struct spf_pair){ 1, 0 };
-				add_next(w, target, 1, NEED_ADDR, "exists",
-					(int)w->npairs);
-				w->npairs++;
-			}
-			break;
-		case SPF_MX:
-			add_next(w, target, 15, NEED_MX, "mx", -1);
-			break;
-		default:	/* ptr: needs the sender's address */
-			break;
-		}
-	}
+	w->lookups++;
+	if (w->lookups <= SPF_LOOKUP_LIMIT)
+		return true;
+	mail_finding_add(&w->findings, MAIL_ERROR, "spf-too-many-lookups",
+		"more than %d DNS lookups (section 4.6.4; %s at %s is number "
+		"%u): permerror", SPF_LOOKUP_LIMIT, spf_term_str(t, e,
+		sizeof(e)), domain, w->lookups);
+	permerror(w);
+	return false;
 }
 
 int spf_walk_feed(struct spf_walk *w, const char *name, uint16_t qtype,
@@ -686,8 +611,6 @@ int spf_walk_feed(struct spf_walk *w, const char *name, uint16_t qtype,
 			"%s %s: %s (temperror)", n->via, n->name,
 			a->timed_out ? "no answer" : "the lookup failed");
 		temperror(w);
-		if (n->pair >= 0)
-			w->pairs[n->pair].left--;
 		return 0;
 	}
 	size_t nrec = a->rcode == 3 ? 0 : a->n;
@@ -725,7 +648,8 @@ int spf_walk_feed(struct spf_walk *w, const char *name, uint16_t qtype,
 			permerror(w);
 			break;
 		}
-		if (w->nrec >= SPF_WALK_RECORDS_MAX) {
+		if (w->nrec >= SPF_WALK_RECORDS_MAX ||
+		    w->depth >= SPF_WALK_DEPTH_MAX) {
 			mail_finding_add(&w->findings, MAIL_ERROR,
 				"spf-too-many-lookups", "more than %d "
 				"records followed", SPF_WALK_RECORDS_MAX);
@@ -751,16 +675,22 @@ int spf_walk_feed(struct spf_walk *w, const char *name, uint16_t qtype,
 			permerror(w);
 			break;
 		}
-		enqueue_terms(w, &wr->rec, n->name);
+		/* A redirect's record takes the place of the record that
+		 * redirected (section 6.1); an include's is evaluated on
+		 * top of it. */
+		if (!strcmp(n->via, "redirect") && w->depth > 0)
+			w->depth--;
+		w->frames[w->depth].rec = w->nrec - 1;
+		w->frames[w->depth].term = 0;
+		w->frames[w->depth].redirected = false;
+		w->depth++;
 		break;
 	}
-	case NEED_ADDR: {
-		struct spf_pair *p = &w->pairs[n->pair];
-		p->records += nrec;
-		if (--p->left == 0 && p->records == 0)
+	case NEED_ADDR:
+		w->pairs[0].records += nrec;
+		if (--w->pairs[0].left == 0 && w->pairs[0].records == 0)
 			count_void(w, n->via, n->name);
 		break;
-	}
 	case NEED_MX:
 		if (nrec > w->mx_names)
 			w->mx_names = (unsigned)nrec;
@@ -779,15 +709,93 @@ int spf_walk_feed(struct spf_walk *w, const char *name, uint16_t qtype,
 	return 0;
 }
 
+static bool on_stack(const struct spf_walk *w, const char *name)
+{
+	for (size_t i = 0; i < w->depth; i++)
+		if (!strcmp(w->rec[w->frames[i].rec].domain, name))
+			return true;
+	return false;
+}
+
 size_t spf_walk_step(struct spf_walk *w)
 {
-	if (w->status == 1)
-		w->nnext = 0;
-	memcpy(w->need, w->next, w->nnext * sizeof(*w->next));
-	w->nneed = w->nnext;
-	w->nnext = 0;
-	if (w->nneed == 0)
-		w->done = true;
+	char e[300];
+	w->nneed = 0;
+	while (!w->done) {
+		if (w->status != 0 || w->depth == 0) {
+			w->done = true;
+			break;
+		}
+		struct spf_frame *fr = &w->frames[w->depth - 1];
+		const struct spf_walked *wr = &w->rec[fr->rec];
+		const struct spf_record *r = &wr->rec;
+		if (fr->term >= r->nterms) {
+			/* The end of the record: a redirect when there is
+			 * one and no 'all' (section 6.1), else back to the
+			 * record that included it. */
+			if (r->redirect < 0 || r->all >= 0 || fr->redirected) {
+				w->depth--;
+				continue;
+			}
+			fr->redirected = true;
+			const struct spf_term *t = &r->terms[r->redirect];
+			if (!count_lookup(w, t, wr->domain))
+				continue;
+			if (t->has_macro) {
+				mail_finding_add(&w->findings, MAIL_NOTE,
+					"spf-macro-not-followed", "%s: a macro "
+					"depends on the sender: counted, not "
+					"followed", spf_term_str(t, e,
+					sizeof(e)));
+				w->depth--;
+				continue;
+			}
+			need(w, t->arg, 16, NEED_RECORD, "redirect");
+			break;
+		}
+		const struct spf_term *t = &r->terms[fr->term++];
+		if (t->mech == SPF_ALL) {
+			/* 'all' matches: this record's result is decided. */
+			w->depth--;
+			continue;
+		}
+		if (!spf_mech_counts(t->mech) || t->mech == SPF_REDIRECT)
+			continue;
+		if (!count_lookup(w, t, wr->domain))
+			continue;
+		if (t->mech == SPF_PTR)
+			continue;	/* needs the sender's address */
+		if (t->has_macro) {
+			mail_finding_add(&w->findings, MAIL_NOTE,
+				"spf-macro-not-followed", "%s: a macro depends "
+				"on the sender: counted, not followed",
+				spf_term_str(t, e, sizeof(e)));
+			continue;
+		}
+		char target[256];
+		norm_name(target, t->arg ? t->arg : wr->domain);
+		if (t->mech == SPF_INCLUDE) {
+			if (on_stack(w, target) && !w->loop) {
+				w->loop = true;
+				mail_finding_add(&w->findings, MAIL_WARN,
+					"spf-loop", "%s comes back to %s, "
+					"which is being evaluated",
+					spf_term_str(t, e, sizeof(e)), target);
+			}
+			need(w, target, 16, NEED_RECORD, "include");
+		} else if (t->mech == SPF_A) {
+			w->pairs[0] = (struct spf_pair){ 2, 0 };
+			need(w, target, 1, NEED_ADDR, "a");
+			need(w, target, 28, NEED_ADDR, "a");
+		} else if (t->mech == SPF_EXISTS) {
+			w->pairs[0] = (struct spf_pair){ 1, 0 };
+			need(w, target, 1, NEED_ADDR, "exists");
+		} else if (t->mech == SPF_MX)
+			need(w, target, 15, NEED_MX, "mx");
+		break;
+	}
+	if (w->done)
+		w->nneed = 0;
 	return w->nneed;
 }
 

@@ -79,7 +79,7 @@ bool spf_mech_counts(enum spf_mech m);
  * into buf.  Returns buf. */
 char *spf_term_str(const struct spf_term *t, char *buf, size_t buflen);
 
-/* ---- the walk: following a record's lookups (pure; the engine asks) ---- */
+/* ---- the walk: check_host's lookups, in term order (pure) ---- */
 
 /** What a walk needs answered: qname and qtype (1 A, 28 AAAA, 15 MX,
  * 16 TXT). */
@@ -90,7 +90,7 @@ struct spf_need {
 	int purpose;		/* a record, addresses, MX */
 	const char *via;	/* "domain", "include", "redirect", "a",
 				   "mx", "exists" */
-	int pair;		/* A and AAAA of one term share a pair */
+	int pair;
 	bool fed;
 };
 
@@ -104,32 +104,39 @@ struct spf_answer {
 	size_t n;
 };
 
-#define SPF_WALK_NEEDS_MAX 64	/* questions one walk keeps pending */
-#define SPF_WALK_RECORDS_MAX 24	/* records (the domain's, includes,
-				   redirects) one walk parses */
+#define SPF_WALK_NEEDS_MAX 2	/* questions of one step (A and AAAA) */
+#define SPF_WALK_RECORDS_MAX 24	/* records one walk parses */
+#define SPF_WALK_DEPTH_MAX 16	/* includes open at once */
 
-/** The walk of one domain's SPF policy: breadth-first over include and
- * redirect targets, counting lookups and void lookups as section 4.6.4
- * says, for every term whatever a sender's address (a checker's worst
- * case: a receiver stops at the first match).  Terms with macros are
- * counted but not followed (their names depend on the sender). */
+/** The walk of one domain's SPF policy as check_host (RFC 7208 section
+ * 4.6) evaluates it for a sender that no term matches (a checker's worst
+ * case): term by term, depth first through include and redirect, one DNS
+ * question at a time, counting lookups and void lookups as section 4.6.4
+ * says and stopping at the first term over a limit (so the counts agree
+ * with pyspf's).  'all' ends a record.  Terms with macros are counted but
+ * not followed (their names depend on the sender); ptr is counted, not
+ * asked. */
 struct spf_walk {
 	char domain[256];
 	unsigned lookups;	/* terms that count, all records */
 	unsigned voids;		/* lookups that gave no records */
 	unsigned mx_names;	/* most MX exchanges of one mx term */
-	bool loop;		/* an include/redirect came back to a domain
-				   already walked */
+	bool loop;		/* an include came back to a record being
+				   evaluated */
 	bool done;
 	struct spf_need need[SPF_WALK_NEEDS_MAX];	/* this step's */
 	size_t nneed;
-	struct spf_need next[SPF_WALK_NEEDS_MAX];	/* the next step's */
-	size_t nnext;
 	struct spf_pair {
 		int left;		/* answers still to come */
 		size_t records;
-	} pairs[SPF_WALK_NEEDS_MAX];
-	size_t npairs;
+	} pairs[1];
+	/* The records being evaluated, innermost last. */
+	struct spf_frame {
+		size_t rec;		/* index in rec[] */
+		size_t term;		/* the next term */
+		bool redirected;
+	} frames[SPF_WALK_DEPTH_MAX];
+	size_t depth;
 	/* The records followed: domain, how reached, the parse. */
 	struct spf_walked {
 		char domain[256];
@@ -153,8 +160,8 @@ void spf_walk_init(struct spf_walk *w, const char *domain);
 int spf_walk_feed(struct spf_walk *w, const char *name, uint16_t qtype,
 	const struct spf_answer *a);
 
-/** Go on: turn what was fed into the next needs.  Returns the number of
- * new needs (0: the walk is done, w->done). */
+/** Go on: evaluate terms up to the next one that needs DNS.  Returns the
+ * number of new needs (0: the walk is done, w->done). */
 size_t spf_walk_step(struct spf_walk *w);
 
 /** Free what the walk owns. */

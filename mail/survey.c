@@ -98,3 +98,196 @@ bool mail_survey_line(const char *line, size_t len)
 			return true;
 	return false;
 }
+
+const char *const mail_survey_check_names[MAIL_SURVEY_CHECKS] = {
+	"dnssec", "dane", "mta_sts", "tls_rpt", "spf", "dmarc", "starttls"
+};
+const char *const mail_survey_verdict_names[MAIL_SURVEY_VERDICTS] = {
+	"error", "fail", "none", "warn", "pass"
+};
+const char *const mail_survey_overall_names[MAIL_SURVEY_OVERALLS] = {
+	"incomplete", "broken", "weak", "protected"
+};
+
+static int index_of(const char *const *names, size_t n, const char *v)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(names[i], v))
+			return (int)i;
+	return -1;
+}
+
+/* Count code once for this domain (seen: the codes counted so far). */
+static void count_code(struct mail_summary *s, const char *code,
+	bool *seen)
+{
+	for (size_t i = 0; i < s->ncodes; i++)
+		if (!strcmp(s->codes[i].code, code)) {
+			if (!seen[i]) {
+				seen[i] = true;
+				s->codes[i].domains++;
+			}
+			return;
+		}
+	if (s->ncodes < MAIL_SURVEY_CODES && strlen(code) <
+	    sizeof(s->codes[0].code)) {
+		snprintf(s->codes[s->ncodes].code, sizeof(s->codes[0].code),
+			"%s", code);
+		s->codes[s->ncodes].domains = 1;
+		seen[s->ncodes++] = true;
+	} else
+		s->codes_other++;
+}
+
+int mail_summary_add(struct mail_summary *s, const char *line, size_t len,
+	char *err, size_t errlen)
+{
+	struct json_tokener *tok = json_tokener_new();
+	if (!tok) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	struct json_object *o = json_tokener_parse_ex(tok, line, (int)len);
+	json_tokener_free(tok);
+	struct json_object *v, *checks;
+	int rc = -1, ov;
+	if (!o || !json_object_is_type(o, json_type_object)) {
+		snprintf(err, errlen, "not a JSON object");
+		goto out;
+	}
+	if (!json_object_object_get_ex(o, "verdict", &v) ||
+	    (ov = index_of(mail_survey_overall_names, MAIL_SURVEY_OVERALLS,
+	    json_object_get_string(v))) < 0 ||
+	    !json_object_object_get_ex(o, "checks", &checks) ||
+	    !json_object_is_type(checks, json_type_object)) {
+		snprintf(err, errlen, "not a mail result (no verdict or "
+			"checks)");
+		goto out;
+	}
+	int vs[MAIL_SURVEY_CHECKS];
+	for (int k = 0; k < MAIL_SURVEY_CHECKS; k++) {
+		struct json_object *c, *cv;
+		vs[k] = -1;
+		if (json_object_object_get_ex(checks,
+		    mail_survey_check_names[k], &c) &&
+		    json_object_object_get_ex(c, "verdict", &cv))
+			vs[k] = index_of(mail_survey_verdict_names,
+				MAIL_SURVEY_VERDICTS, json_object_get_string(cv));
+		if (vs[k] < 0) {
+			snprintf(err, errlen, "checks.%s: no known verdict",
+				mail_survey_check_names[k]);
+			goto out;
+		}
+	}
+	bool seen[MAIL_SURVEY_CODES] = { false };
+	s->domains++;
+	s->overall[ov]++;
+	for (int k = 0; k < MAIL_SURVEY_CHECKS; k++) {
+		struct json_object *c, *fs;
+		s->checks[k][vs[k]]++;
+		json_object_object_get_ex(checks, mail_survey_check_names[k],
+			&c);
+		if (!json_object_object_get_ex(c, "findings", &fs) ||
+		    !json_object_is_type(fs, json_type_array))
+			continue;
+		size_t n = json_object_array_length(fs);
+		for (size_t i = 0; i < n; i++) {
+			struct json_object *f = json_object_array_get_idx(fs, i);
+			struct json_object *code, *sev;
+			if (json_object_object_get_ex(f, "code", &code) &&
+			    json_object_object_get_ex(f, "severity", &sev) &&
+			    strcmp(json_object_get_string(sev), "note"))
+				count_code(s, json_object_get_string(code), seen);
+		}
+	}
+	rc = 0;
+out:
+	json_object_put(o);
+	return rc;
+}
+
+static int cmp_prev(const void *a, const void *b)
+{
+	return strcmp(((const struct mail_previous *)a)->domain,
+		((const struct mail_previous *)b)->domain);
+}
+
+/* o.k1.k2 as a string, or NULL. */
+static const char *path_str(struct json_object *o, const char *k1,
+	const char *k2, const char *k3, const char *k4)
+{
+	const char *ks[4] = { k1, k2, k3, k4 };
+	for (int i = 0; i < 4 && ks[i]; i++)
+		if (!json_object_object_get_ex(o, ks[i], &o))
+			return NULL;
+	return json_object_is_type(o, json_type_string) ?
+		json_object_get_string(o) : NULL;
+}
+
+int mail_survey_previous(FILE *in, const char *name,
+	struct mail_previous **prev, size_t *n, char *err, size_t errlen)
+{
+	char *line = NULL;
+	size_t cap = 0, nv = 0, vcap = 0;
+	struct mail_previous *v = NULL;
+	ssize_t len;
+	unsigned long lineno = 0;
+	int rc = 0;
+	while ((len = getline(&line, &cap, in)) >= 0) {
+		lineno++;
+		if (len == 0 || line[len - 1] != '\n')
+			break;
+		struct json_object *o = json_tokener_parse(line);
+		const char *d = o ? path_str(o, "domain", NULL, NULL, NULL) :
+			NULL;
+		if (!d || strlen(d) >= sizeof(v->domain)) {
+			snprintf(err, errlen, "%s:%lu: not a mail result line",
+				name, lineno);
+			json_object_put(o);
+			rc = -1;
+			break;
+		}
+		if (nv == vcap) {
+			vcap = vcap ? 2 * vcap : 64;
+			struct mail_previous *nn = realloc(v, vcap * sizeof(*v));
+			if (!nn) {
+				json_object_put(o);
+				snprintf(err, errlen, "%s: out of memory", name);
+				rc = -1;
+				break;
+			}
+			v = nn;
+		}
+		struct mail_previous *p = &v[nv++];
+		memset(p, 0, sizeof(*p));
+		snprintf(p->domain, sizeof(p->domain), "%s", d);
+		const char *id = path_str(o, "checks", "mta_sts", "txt", "id");
+		const char *sha = path_str(o, "checks", "mta_sts", "policy",
+			"sha256");
+		if (id && strlen(id) < sizeof(p->id))
+			snprintf(p->id, sizeof(p->id), "%s", id);
+		if (sha && strlen(sha) < sizeof(p->sha256))
+			snprintf(p->sha256, sizeof(p->sha256), "%s", sha);
+		json_object_put(o);
+	}
+	free(line);
+	if (rc < 0) {
+		free(v);
+		return -1;
+	}
+	if (nv)
+		qsort(v, nv, sizeof(*v), cmp_prev);
+	*prev = v;
+	*n = nv;
+	return 0;
+}
+
+const struct mail_previous *mail_previous_find(
+	const struct mail_previous *prev, size_t n, const char *domain)
+{
+	struct mail_previous key;
+	if (!n || strlen(domain) >= sizeof(key.domain))
+		return NULL;
+	snprintf(key.domain, sizeof(key.domain), "%s", domain);
+	return bsearch(&key, prev, n, sizeof(*prev), cmp_prev);
+}

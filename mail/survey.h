@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdint.h>
 
 /** Read the complete lines of in (name for messages): each must be a mail
  * result (an object with a string "domain" and "kind": "mail"); the
@@ -24,5 +25,53 @@ bool mail_survey_has(char *const *domains, size_t n, const char *domain);
 /** Is this JSON line a mail survey line ("kind": "mail")?  A cheap test
  * on the first bytes, for report to tell survey files from scans. */
 bool mail_survey_line(const char *line, size_t len);
+
+/** What an earlier survey saw of a domain's MTA-STS (mail --previous). */
+struct mail_previous {
+	char domain[256];
+	char id[33];		/* the _mta-sts id, "" none */
+	char sha256[65];	/* of the policy body, "" none */
+};
+
+/** Read an earlier survey's complete lines into a new array sorted by
+ * domain (*prev, free it).  Returns 0, or -1 with "name:LINE: reason". */
+int mail_survey_previous(FILE *in, const char *name,
+	struct mail_previous **prev, size_t *n, char *err, size_t errlen);
+
+/** The entry for domain (lowercase, no trailing dot), or NULL. */
+const struct mail_previous *mail_previous_find(
+	const struct mail_previous *prev, size_t n, const char *domain);
+
+/* ---- the adoption summary of a survey (report) ---- */
+
+#define MAIL_SURVEY_CHECKS 7	/* dnssec dane mta_sts tls_rpt spf dmarc
+				   starttls, the order of the output */
+#define MAIL_SURVEY_VERDICTS 5	/* error fail none warn pass */
+#define MAIL_SURVEY_OVERALLS 4	/* incomplete broken weak protected */
+#define MAIL_SURVEY_CODES 64	/* distinct finding codes counted */
+
+/** Counts over a survey's lines.  Fixed size: memory does not grow with
+ * the number of domains. */
+struct mail_summary {
+	uint64_t domains, malformed;
+	uint64_t overall[MAIL_SURVEY_OVERALLS];
+	uint64_t checks[MAIL_SURVEY_CHECKS][MAIL_SURVEY_VERDICTS];
+	struct {
+		char code[48];
+		uint64_t domains;	/* domains with the finding */
+	} codes[MAIL_SURVEY_CODES];
+	size_t ncodes;
+	uint64_t codes_other;	/* codes past the table, per domain */
+};
+
+/** The names, in the summary's order. */
+extern const char *const mail_survey_check_names[MAIL_SURVEY_CHECKS];
+extern const char *const mail_survey_verdict_names[MAIL_SURVEY_VERDICTS];
+extern const char *const mail_survey_overall_names[MAIL_SURVEY_OVERALLS];
+
+/** Count one JSON line of a survey (len bytes).  Returns 0, or -1 with a
+ * reason in err (not JSON, not a mail line, an unknown verdict). */
+int mail_summary_add(struct mail_summary *s, const char *line, size_t len,
+	char *err, size_t errlen);
 
 #endif

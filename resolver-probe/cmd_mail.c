@@ -41,6 +41,8 @@ static void usage(FILE *f)
 "  -f, --file FILE       domains, one a line ('#' comments; - for stdin)\n"
 "  -o, --output FILE     write the JSON Lines to FILE (default stdout)\n"
 "      --resume FILE     skip domains already in FILE, append the rest\n"
+"      --previous FILE   an earlier survey: a policy that changed while\n"
+"                        its MTA-STS id did not is a finding\n"
 "      --json            JSON Lines even for one domain on a terminal\n"
 "      --text            the text layout (one domain)\n"
 "  -c, --concurrency N   domains checked at once (default 8)\n"
@@ -83,6 +85,8 @@ struct run {
 	bool write_failed, progress;
 	char **skip;		/* --resume: domains already done, sorted */
 	size_t nskip;
+	struct mail_previous *prev;	/* --previous, sorted */
+	size_t nprev;
 	struct json j;
 };
 
@@ -205,6 +209,10 @@ static void fill(struct run *r)
 			r->bad_lines++;
 			continue;
 		}
+		const struct mail_previous *p = mail_previous_find(r->prev,
+			r->nprev, mail_check_result(c)->domain);
+		if (p)
+			mail_check_set_previous(c, p->id, p->sha256);
 		r->started++;
 		r->running++;
 	}
@@ -242,11 +250,12 @@ static int read_resume(struct run *r, const char *path)
 int cmd_mail(int argc, char **argv)
 {
 	enum { O_JSON = 0x2000, O_TEXT, O_HTTPS, O_HELO, O_CA, O_PSL,
-		O_NOVER, O_RESUME, O_PROGRESS };
+		O_NOVER, O_RESUME, O_PROGRESS, O_PREVIOUS };
 	static const struct option longopts[] = {
 		{ "file", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "resume", required_argument, NULL, O_RESUME },
+		{ "previous", required_argument, NULL, O_PREVIOUS },
 		{ "json", no_argument, NULL, O_JSON },
 		{ "text", no_argument, NULL, O_TEXT },
 		{ "concurrency", required_argument, NULL, 'c' },
@@ -265,6 +274,7 @@ int cmd_mail(int argc, char **argv)
 	static struct run r;
 	memset(&r, 0, sizeof(r));
 	const char *file = NULL, *outpath = NULL, *resume = NULL;
+	const char *previous = NULL;
 	int want_json = 0, want_text = 0, want_progress = 0;
 	char err[512];
 	long long n;
@@ -286,6 +296,7 @@ int cmd_mail(int argc, char **argv)
 		case 'f': file = optarg; break;
 		case 'o': outpath = optarg; break;
 		case O_RESUME: resume = optarg; break;
+		case O_PREVIOUS: previous = optarg; break;
 		case O_JSON: want_json = 1; break;
 		case O_TEXT: want_text = 1; break;
 		case O_PROGRESS: want_progress = 1; break;
@@ -388,6 +399,19 @@ int cmd_mail(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	if (previous) {
+		FILE *pf = fopen(previous, "r");
+		if (!pf || mail_survey_previous(pf, previous, &r.prev, &r.nprev,
+		    err, sizeof(err)) < 0) {
+			fprintf(stderr, "resolver-probe mail: %s\n", pf ? err :
+				strerror(errno));
+			if (pf)
+				fclose(pf);
+			status = EXIT_USAGE;
+			goto out;
+		}
+		fclose(pf);
+	}
 	if (resume && read_resume(&r, resume) < 0) {
 		status = EXIT_USAGE;
 		goto out;
@@ -448,6 +472,7 @@ out:
 	for (size_t i = 0; i < r.nskip; i++)
 		free(r.skip[i]);
 	free(r.skip);
+	free(r.prev);
 	mail_psl_free(r.psl);
 	return status;
 }

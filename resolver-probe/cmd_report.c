@@ -10,6 +10,8 @@
 #include "resolver-probe/commands.h"
 #include "scan/output.h"
 #include "scan/summary.h"
+#include "mail/survey.h"
+#include "resolver-probe/mail_print.h"
 
 static void usage(FILE *f)
 {
@@ -21,6 +23,10 @@ static void usage(FILE *f)
 "invalid answer, resolvers per class (Table 13), and per provider the\n"
 "servers with invalid MX and IP answers and the unique invalid MX names\n"
 "and IPs (Table 7).  The text summary goes to stdout.\n"
+"A mail survey (the JSON Lines 'mail' writes) is recognised by its first\n"
+"line and summarised as adoption tables: domains per verdict, per check\n"
+"how many pass, warn, lack it, fail or could not be checked, and the\n"
+"most common findings.\n"
 "\n"
 "options:\n"
 "  --html OUT     also write a self-contained HTML page (inline CSS and SVG\n"
@@ -38,8 +44,9 @@ static void usage(FILE *f)
 /* Read every line of in into s.  Returns 0, or -1 after a fatal problem
  * (message already printed). */
 static int read_lines(FILE *in, const char *name, bool strict,
-	struct summary *s)
+	struct summary *s, struct mail_summary *ms, bool *mail)
 {
+	bool first = true;
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
@@ -53,6 +60,23 @@ static int read_lines(FILE *in, const char *name, bool strict,
 			line[--len] = '\0';
 		if (strspn(line, " \t") == (size_t)len)
 			continue;
+		/* The first line says what was saved: a scan or a mail
+		 * survey (resolver-probe mail). */
+		if (first)
+			*mail = mail_survey_line(line, (size_t)len);
+		first = false;
+		if (*mail) {
+			if (mail_summary_add(ms, line, (size_t)len, err,
+			    sizeof(err)) == 0)
+				continue;
+			fprintf(stderr, "%s:%lu: %s\n", name, lineno, err);
+			ms->malformed++;
+			if (strict) {
+				rc = -1;
+				break;
+			}
+			continue;
+		}
 		if (lineno == 1 && !strncmp(line, "resolver,", 9)) {
 			fprintf(stderr, "%s:1: a CSV file: report reads the JSON "
 				"Lines of scan (--format json)\n", name);
@@ -136,7 +160,10 @@ int cmd_report(int argc, char **argv)
 			fclose(in);
 		return EXIT_INCOMPLETE;
 	}
-	int rc = read_lines(in, name, strict, s);
+	static struct mail_summary ms;
+	bool mail = false;
+	memset(&ms, 0, sizeof(ms));
+	int rc = read_lines(in, name, strict, s, &ms, &mail);
 	if (in != stdin)
 		fclose(in);
 	if (rc < 0) {
@@ -145,13 +172,19 @@ int cmd_report(int argc, char **argv)
 	}
 
 	int status = summary_invalid(s) ? EXIT_FINDING : EXIT_AGREE;
+	if (mail)
+		status = ms.overall[3] == ms.domains ? EXIT_AGREE :
+			EXIT_FINDING;
 	char deftitle[512];
 	snprintf(deftitle, sizeof(deftitle), "resolver-probe report: %s", name);
 	if (html && !strcmp(html, "-")) {
-		if (summary_html(s, stdout, title ? title : deftitle) < 0)
+		if ((mail ? mail_summary_html(&ms, stdout, title ? title :
+		    deftitle) : summary_html(s, stdout, title ? title :
+		    deftitle)) < 0)
 			status = EXIT_INCOMPLETE;
 	} else {
-		if (summary_print(s, stdout) < 0)
+		if ((mail ? mail_summary_print(&ms, stdout) :
+		    summary_print(s, stdout)) < 0)
 			status = EXIT_INCOMPLETE;
 		if (html) {
 			FILE *out = fopen(html, "w");
@@ -160,7 +193,9 @@ int cmd_report(int argc, char **argv)
 					html, strerror(errno));
 				status = EXIT_USAGE;
 			} else {
-				int w = summary_html(s, out,
+				int w = mail ? mail_summary_html(&ms, out,
+					title ? title : deftitle) :
+					summary_html(s, out,
 					title ? title : deftitle);
 				if (fclose(out) != 0 || w < 0) {
 					fprintf(stderr, "resolver-probe report: "

@@ -39,6 +39,7 @@ static void json_item_head(struct json *j, const struct mail_result *r,
 {
 	json_obj_open(j, mail_kind_str(k));
 	json_str(j, "verdict", mail_verdict_str(r->items[k].verdict));
+	json_str(j, "code", r->items[k].code);
 	json_str(j, "detail", r->items[k].detail);
 }
 
@@ -162,10 +163,16 @@ static void json_mtasts(struct json *j, const struct mail_result *r)
 			curl_easy_strerror(fe->code));
 		json_str(j, "certificate", fe->ssl_verify == 0 ? "ok" :
 			X509_verify_cert_error_string(fe->ssl_verify));
+		json_str(j, "error", fe->errbuf[0] ? fe->errbuf : NULL);
 		json_int(j, "http_status", fe->http_status);
 		json_str(j, "content_type", fe->content_type[0] ?
 			fe->content_type : NULL);
 		json_int(j, "bytes", (long long)fe->len);
+		json_str(j, "sha256", fe->sha256[0] ? fe->sha256 : NULL);
+		if (r->has_prev) {
+			json_str(j, "previous_id", r->prev_id);
+			json_str(j, "previous_sha256", r->prev_sha256);
+		}
 		if (r->policy_parsed) {
 			json_str(j, "mode", mtasts_mode_str(r->policy.mode));
 			json_int(j, "max_age", (long long)r->policy.max_age);
@@ -250,6 +257,7 @@ void mail_result_json(struct json *j, const struct mail_result *r)
 	json_str(j, "domain", r->domain);
 	json_str(j, "kind", "mail");
 	json_str(j, "verdict", mail_overall_str(r->overall));
+	json_str(j, "code", r->overall_code);
 	json_str(j, "detail", r->overall_detail);
 	json_obj_open(j, "checks");
 
@@ -336,8 +344,8 @@ void mail_result_print(FILE *f, const struct mail_result *r)
 	char e[600];
 	for (int k = 0; k < MAIL_KIND_COUNT; k++) {
 		const struct mail_item *it = &r->items[k];
-		fprintf(f, "%-8s %-5s %s\n", mail_kind_str(k),
-			mail_verdict_str(it->verdict), it->detail);
+		fprintf(f, "%-8s %-5s %s: %s\n", mail_kind_str(k),
+			mail_verdict_str(it->verdict), it->code, it->detail);
 		switch (k) {
 		case MAIL_DANE:
 			fprintf(f, "  MX %s (%s)\n", d->domain,
@@ -432,4 +440,146 @@ void mail_result_print(FILE *f, const struct mail_result *r)
 	}
 	fprintf(f, "%s %s: %s\n", r->domain, mail_overall_str(r->overall),
 		r->overall_detail);
+}
+
+static double pct(uint64_t n, uint64_t d)
+{
+	return d ? 100.0 * (double)n / (double)d : 0.0;
+}
+
+/* The findings, most domains first (ties by code): indexes into s. */
+static size_t top_codes(const struct mail_summary *s, size_t *idx)
+{
+	size_t n = s->ncodes;
+	for (size_t i = 0; i < n; i++)
+		idx[i] = i;
+	for (size_t i = 1; i < n; i++)
+		for (size_t k = i; k > 0; k--) {
+			const size_t a = idx[k - 1], b = idx[k];
+			if (s->codes[a].domains > s->codes[b].domains ||
+			    (s->codes[a].domains == s->codes[b].domains &&
+			    strcmp(s->codes[a].code, s->codes[b].code) <= 0))
+				break;
+			idx[k - 1] = b;
+			idx[k] = a;
+		}
+	return n;
+}
+
+int mail_summary_print(const struct mail_summary *s, FILE *f)
+{
+	uint64_t n = s->domains;
+	fprintf(f, "mail survey: %llu domains", (unsigned long long)n);
+	if (s->malformed)
+		fprintf(f, " (%llu malformed lines skipped)",
+			(unsigned long long)s->malformed);
+	fprintf(f, "\n\n%-12s %10s %7s\n", "verdict", "domains", "%");
+	for (int o = MAIL_SURVEY_OVERALLS - 1; o >= 0; o--)
+		fprintf(f, "%-12s %10llu %6.1f%%\n", mail_survey_overall_names[o],
+			(unsigned long long)s->overall[o], pct(s->overall[o], n));
+	fprintf(f, "\nadoption per check (domains)\n%-10s", "check");
+	for (int v = MAIL_SURVEY_VERDICTS - 1; v >= 0; v--)
+		fprintf(f, " %10s", mail_survey_verdict_names[v]);
+	fprintf(f, " %8s\n", "pass %");
+	for (int k = 0; k < MAIL_SURVEY_CHECKS; k++) {
+		fprintf(f, "%-10s", mail_survey_check_names[k]);
+		for (int v = MAIL_SURVEY_VERDICTS - 1; v >= 0; v--)
+			fprintf(f, " %10llu",
+				(unsigned long long)s->checks[k][v]);
+		fprintf(f, " %7.1f%%\n", pct(s->checks[k][4], n));
+	}
+	size_t idx[MAIL_SURVEY_CODES];
+	size_t nc = top_codes(s, idx);
+	if (nc) {
+		fprintf(f, "\nmost common findings (warnings and errors)\n"
+			"%-32s %10s %7s\n", "finding", "domains", "%");
+		for (size_t i = 0; i < nc && i < 20; i++)
+			fprintf(f, "%-32s %10llu %6.1f%%\n", s->codes[idx[i]].code,
+				(unsigned long long)s->codes[idx[i]].domains,
+				pct(s->codes[idx[i]].domains, n));
+		if (s->codes_other)
+			fprintf(f, "(%llu more findings of rarer kinds)\n",
+				(unsigned long long)s->codes_other);
+	}
+	return ferror(f) ? -1 : 0;
+}
+
+static void html_text(FILE *f, const char *t)
+{
+	for (; *t; t++)
+		switch (*t) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		default: fputc(*t, f);
+		}
+}
+
+int mail_summary_html(const struct mail_summary *s, FILE *f,
+	const char *title)
+{
+	static const char *colors[MAIL_SURVEY_VERDICTS] = { "#999", "#c0392b",
+		"#ddd", "#e67e22", "#27ae60" };
+	uint64_t n = s->domains;
+	fputs("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>",
+		f);
+	html_text(f, title);
+	fputs("</title><style>body{font-family:sans-serif;margin:2em}"
+		"table{border-collapse:collapse}td,th{padding:2px 8px;"
+		"text-align:right}td:first-child,th:first-child{text-align:left}"
+		"</style></head><body>\n<h1>", f);
+	html_text(f, title);
+	fprintf(f, "</h1>\n<p>%llu domains", (unsigned long long)n);
+	if (s->malformed)
+		fprintf(f, ", %llu malformed lines skipped",
+			(unsigned long long)s->malformed);
+	fputs("</p>\n<h2>Verdicts</h2>\n<table><tr><th>verdict</th>"
+		"<th>domains</th><th>%</th></tr>\n", f);
+	for (int o = MAIL_SURVEY_OVERALLS - 1; o >= 0; o--)
+		fprintf(f, "<tr><td>%s</td><td>%llu</td><td>%.1f</td></tr>\n",
+			mail_survey_overall_names[o],
+			(unsigned long long)s->overall[o], pct(s->overall[o], n));
+	fputs("</table>\n<h2>Adoption per check</h2>\n<table><tr>"
+		"<th>check</th>", f);
+	for (int v = MAIL_SURVEY_VERDICTS - 1; v >= 0; v--)
+		fprintf(f, "<th>%s</th>", mail_survey_verdict_names[v]);
+	fputs("<th></th></tr>\n", f);
+	for (int k = 0; k < MAIL_SURVEY_CHECKS; k++) {
+		fprintf(f, "<tr><td>%s</td>", mail_survey_check_names[k]);
+		for (int v = MAIL_SURVEY_VERDICTS - 1; v >= 0; v--)
+			fprintf(f, "<td>%llu</td>",
+				(unsigned long long)s->checks[k][v]);
+		/* A stacked bar, pass first. */
+		fputs("<td><svg width=\"300\" height=\"14\" role=\"img\">", f);
+		double x = 0;
+		for (int v = MAIL_SURVEY_VERDICTS - 1; v >= 0; v--) {
+			double w = n ? 300.0 * (double)s->checks[k][v] /
+				(double)n : 0;
+			if (w > 0)
+				fprintf(f, "<rect x=\"%.1f\" width=\"%.1f\" "
+					"height=\"14\" fill=\"%s\"><title>%s"
+					"</title></rect>", x, w, colors[v],
+					mail_survey_verdict_names[v]);
+			x += w;
+		}
+		fputs("</svg></td></tr>\n", f);
+	}
+	fputs("</table>\n", f);
+	size_t idx[MAIL_SURVEY_CODES];
+	size_t nc = top_codes(s, idx);
+	if (nc) {
+		fputs("<h2>Most common findings</h2>\n<table><tr><th>finding"
+			"</th><th>domains</th><th>%</th></tr>\n", f);
+		for (size_t i = 0; i < nc && i < 20; i++) {
+			fputs("<tr><td>", f);
+			html_text(f, s->codes[idx[i]].code);
+			fprintf(f, "</td><td>%llu</td><td>%.1f</td></tr>\n",
+				(unsigned long long)s->codes[idx[i]].domains,
+				pct(s->codes[idx[i]].domains, n));
+		}
+		fputs("</table>\n", f);
+	}
+	fputs("</body></html>\n", f);
+	return ferror(f) ? -1 : 0;
 }

@@ -1,0 +1,94 @@
+/* test_survey.c: reading back a mail survey: the domains of complete lines
+ * (mail --resume, a torn last line left out), and the adoption counts
+ * report prints. */
+#include "config.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "mail/survey.h"
+#include "tests/tap.h"
+
+static const char *line(const char *domain, const char *overall,
+	const char *spf, const char *spf_code)
+{
+	static char buf[2000];
+	snprintf(buf, sizeof(buf), "{\"domain\":\"%s\",\"kind\":\"mail\","
+		"\"verdict\":\"%s\",\"checks\":{"
+		"\"dnssec\":{\"verdict\":\"pass\"},\"dane\":{\"verdict\":\"none\"},"
+		"\"mta_sts\":{\"verdict\":\"fail\",\"findings\":[{\"severity\":"
+		"\"error\",\"code\":\"mtasts-content-type\"},{\"severity\":"
+		"\"error\",\"code\":\"mtasts-content-type\"}]},"
+		"\"tls_rpt\":{\"verdict\":\"pass\"},"
+		"\"spf\":{\"verdict\":\"%s\",\"findings\":[{\"severity\":"
+		"\"error\",\"code\":\"%s\"},{\"severity\":\"note\",\"code\":"
+		"\"spf-void-lookup\"}]},"
+		"\"dmarc\":{\"verdict\":\"warn\"},\"starttls\":{\"verdict\":"
+		"\"error\"}}}\n", domain, overall, spf, spf_code);
+	return buf;
+}
+
+int main(void)
+{
+	char text[8000] = "";
+	strcat(text, line("b.example", "broken", "fail", "spf-plus-all"));
+	strcat(text, line("A.example", "weak", "pass", "spf-x"));
+	size_t whole = strlen(text);
+	strcat(text, "{\"domain\":\"torn.example\",\"kind\":\"ma");
+	FILE *f = fmemopen(text, strlen(text), "r");
+	char **d = NULL, err[200];
+	size_t n = 0, good = 0;
+	int rc = mail_survey_domains(f, "s.jsonl", &d, &n, &good, err,
+		sizeof(err));
+	fclose(f);
+	ok(rc == 0 && n == 2 && good == whole, "two complete lines, the torn "
+		"one left out (%zu, %zu of %zu bytes)", n, good, whole);
+	ok(n == 2 && !strcmp(d[0], "A.example") && !strcmp(d[1], "b.example"),
+		"domains sorted");
+	ok(mail_survey_has(d, n, "b.example.") && mail_survey_has(d, n,
+		"B.EXAMPLE") && !mail_survey_has(d, n, "c.example"),
+		"lookups: case and trailing dot ignored");
+	for (size_t i = 0; i < n; i++)
+		free(d[i]);
+	free(d);
+
+	const char *scan = "{\"resolver\":\"192.0.2.1\",\"class\":\"correct\"}\n";
+	f = fmemopen((char *)scan, strlen(scan), "r");
+	rc = mail_survey_domains(f, "scan.jsonl", &d, &n, &good, err,
+		sizeof(err));
+	fclose(f);
+	ok(rc < 0 && strstr(err, "scan.jsonl:1: not a mail result"),
+		"a scan's file is refused: %s", err);
+
+	ok(mail_survey_line(text, strlen(text)) &&
+		!mail_survey_line(scan, strlen(scan)), "mail_survey_line");
+
+	static struct mail_summary s;
+	const char *l = line("b.example", "broken", "fail", "spf-plus-all");
+	ok(mail_summary_add(&s, l, strlen(l), err, sizeof(err)) == 0,
+		"a line counted");
+	l = line("a.example", "weak", "pass", "spf-ok");
+	mail_summary_add(&s, l, strlen(l), err, sizeof(err));
+	ok(s.domains == 2 && s.overall[1] == 1 && s.overall[2] == 1,
+		"overall verdicts counted");
+	ok(s.checks[4][1] == 1 && s.checks[4][4] == 1 && s.checks[2][1] == 2 &&
+		s.checks[6][0] == 2, "per-check verdicts counted");
+	int ct = -1, plus = -1, voids = -1;
+	for (size_t i = 0; i < s.ncodes; i++) {
+		if (!strcmp(s.codes[i].code, "mtasts-content-type"))
+			ct = (int)s.codes[i].domains;
+		if (!strcmp(s.codes[i].code, "spf-plus-all"))
+			plus = (int)s.codes[i].domains;
+		if (!strcmp(s.codes[i].code, "spf-void-lookup"))
+			voids = 1;
+	}
+	ok(ct == 2 && plus == 1 && voids == -1, "findings counted once a "
+		"domain, notes left out");
+	ok(mail_summary_add(&s, "{\"domain\":1}", 12, err, sizeof(err)) < 0 &&
+		s.domains == 2, "a malformed line: an error, not counted (%s)",
+		err);
+	l = "{\"domain\":\"x\",\"kind\":\"mail\",\"verdict\":\"great\","
+		"\"checks\":{}}";
+	ok(mail_summary_add(&s, l, strlen(l), err, sizeof(err)) < 0,
+		"an unknown verdict is refused");
+	return tap_done();
+}
