@@ -21,8 +21,10 @@ OUT=$LAB_DIR/mail-out
 mkdir -p "$OUT"
 PY=/usr/bin/python3
 TO=5
+# The PSL file when the lab names one (libpsl's own list otherwise).
 mail() {
-	"$RP" mail --root-hints "$LAB_ROOT_HINTS" \
+	"$RP" mail ${LAB_PSL_FILE:+--psl "$LAB_PSL_FILE"} \
+		--root-hints "$LAB_ROOT_HINTS" \
 		--trust-anchor "$LAB_TRUST_ANCHOR" --ca-file "$LAB_CA_FILE" \
 		--timeout $TO "$@"
 }
@@ -60,6 +62,7 @@ sts-testing.email	weak	mtasts-testing	mta_sts=warn:mtasts-testing
 sts-wildcard.email	protected	ok	-
 sts-mxmismatch.email	broken	mtasts-mx-mismatch	mta_sts=fail:mtasts-mx-mismatch
 sts-syntax.email	broken	mtasts-policy-syntax	mta_sts=fail:mtasts-policy-syntax
+sts-maxage.email	broken	mtasts-policy-syntax	mta_sts=fail:mtasts-policy-syntax
 sts-404.email	broken	mtasts-http-status	mta_sts=fail:mtasts-http-status
 sts-ctype.email	broken	mtasts-content-type	mta_sts=fail:mtasts-content-type
 sts-untrusted.email	broken	mtasts-certificate	mta_sts=fail:mtasts-certificate
@@ -249,12 +252,16 @@ for dom, facts in sorted(man.items()):
 				str(p["http_status"]) == kv["http"][0] and \
 				(p["content_type"] or "").split(";")[0] == \
 				kv.get("type", [p["content_type"] or ""])[0]
-			if good and "mode" in kv and kv["mode"][0] in (
-			    "enforce", "testing", "none"):
+			valid = kv.get("mode", [""])[0] in ("enforce",
+				"testing", "none") and kv.get("version") == \
+				["STSv1"] and int(kv.get("max_age", ["-1"])[0]) in \
+				range(0, 31557601)
+			if good and valid:
 				good = p.get("mode") == kv["mode"][0] and \
 					str(p.get("max_age")) == kv["max_age"][0] \
 					and p.get("mx") == kv["mx"]
 			elif good and "mode" in kv:
+				# curl saw a field out of RFC 8461's bounds.
 				good = c["mta_sts"]["code"] == \
 					"mtasts-policy-syntax"
 		report(dom, "sts-policy", good, "curl %s, ours %s" % (f, p))
