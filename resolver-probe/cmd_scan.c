@@ -61,8 +61,10 @@ static void usage(FILE *f)
 "  -f, --targets FILE     addresses or CIDR prefixes, one a line ('-': stdin)\n"
 "      --strict           a bad line in FILE is fatal (default: skipped)\n"
 "      --blocklist FILE   never probe these prefixes (default %s)\n"
-"      --seed N           scan order seed (default random)\n"
-"      --shards N, --shard I   probe only shard I (0-based) of N\n"
+"      --seed N           scan order seed (default random; with --shards,\n"
+"                         derived from the targets so shards agree)\n"
+"      --shards N, --shard I   probe only shard I (0-based) of N; the\n"
+"                         shards need the same targets and blocklist\n"
 "output:\n"
 "  -o, --output FILE      write results to FILE (default stdout)\n"
 "      --resume FILE      continue an interrupted scan whose results are in\n"
@@ -550,9 +552,27 @@ static int start_order(struct run *r, struct args *a)
 {
 	char err[512];
 	uint64_t seed = a->seed;
-	if (!a->have_seed && RAND_bytes((unsigned char *)&seed,
-	    sizeof(seed)) != 1)
+	/* Shards run apart (other processes, other machines) must walk one
+	 * order, or they overlap and leave gaps.  Without --seed they take it
+	 * from what they all share: the targets after the blocklist. */
+	bool seed_from_targets = false;
+	if (!a->have_seed && a->shards > 1) {
+		uint8_t d[32];
+		if (targets_digest(r->targets, d) < 0) {
+			fprintf(stderr, "resolver-probe scan: cannot digest the "
+				"targets for the shards' common order: give "
+				"--seed\n");
+			return -1;
+		}
+		seed = 0;
+		for (int i = 0; i < 8; i++)
+			seed = seed << 8 | d[i];
+		seed &= INT64_MAX;	/* as --seed accepts it */
+		seed_from_targets = true;
+	} else if (!a->have_seed && RAND_bytes((unsigned char *)&seed,
+	    sizeof(seed)) != 1) {
 		seed = uv_hrtime();
+	}
 	if (permute_init(&r->pm, targets_count(r->targets), seed, a->shards,
 	    a->shard, err, sizeof(err)) < 0) {
 		fprintf(stderr, "resolver-probe scan: %s\n", err);
@@ -572,6 +592,12 @@ static int start_order(struct run *r, struct args *a)
 		(unsigned long long)ts->duplicate,
 		(unsigned long long)ts->invalid, rate, a->so.max_inflight,
 		a->so.timeout_ms / 1000.0, a->so.retries + 1);
+	if (a->shards > 1)
+		fprintf(stderr, "resolver-probe scan: shard %u of %u (0-based), "
+			"seed %llu%s\n", a->shard, a->shards,
+			(unsigned long long)seed, seed_from_targets ? " (from the "
+			"targets: every shard given the same targets and "
+			"blocklist walks the same order)" : "");
 	a->so.total = a->shards == 1 ?
 		targets_count(r->targets) - r->done_here : 0;
 	return 0;

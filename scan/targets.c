@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <openssl/evp.h>
 #include "scan/targets.h"
 #include "scan/blocklist.h"
 
@@ -457,4 +458,33 @@ bool targets_contains(const struct targets *t, const struct prefix *a)
 		RANGE_HAS(t->v6, t->n6, x);
 	}
 	return false;
+}
+
+int targets_digest(const struct targets *t, uint8_t out[32])
+{
+	if (!t->final)
+		return -1;
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	int ok = c && EVP_DigestInit_ex(c, EVP_sha256(), NULL) == 1;
+	/* Each range as 1 (or 2) then lo and hi, big-endian: the digest does
+	 * not depend on this machine's byte order. */
+	for (size_t i = 0; ok && i < t->n4; i++) {
+		uint8_t b[9] = { 4 };
+		for (int k = 0; k < 4; k++) {
+			b[1 + k] = (uint8_t)(t->v4[i].lo >> (24 - 8 * k));
+			b[5 + k] = (uint8_t)(t->v4[i].hi >> (24 - 8 * k));
+		}
+		ok = EVP_DigestUpdate(c, b, sizeof(b)) == 1;
+	}
+	for (size_t i = 0; ok && i < t->n6; i++) {
+		uint8_t b[33] = { 6 };
+		u128_to_addr6(t->v6[i].lo, b + 1);
+		u128_to_addr6(t->v6[i].hi, b + 17);
+		ok = EVP_DigestUpdate(c, b, sizeof(b)) == 1;
+	}
+	unsigned len = 0;
+	if (ok)
+		ok = EVP_DigestFinal_ex(c, out, &len) == 1 && len == 32;
+	EVP_MD_CTX_free(c);
+	return ok ? 0 : -1;
 }

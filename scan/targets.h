@@ -87,6 +87,13 @@ int targets_get(const struct targets *t, uint64_t i, struct prefix *out);
  * an earlier run already wrote that this scan would probe.) */
 bool targets_contains(const struct targets *t, const struct prefix *a);
 
+/** A SHA-256 digest of the set (its sorted ranges, after
+ * targets_finalize) into out: the same targets and blocklist give the same
+ * digest on every machine, so shards run without --seed can derive their
+ * common order from it.  Returns 0, or -1 when not finalized or the digest
+ * failed. */
+int targets_digest(const struct targets *t, uint8_t out[32]);
+
 /** Number of disjoint ranges after targets_finalize (for tests and the
  * start-up message). */
 size_t targets_nranges(const struct targets *t);

@@ -5,7 +5,8 @@
 noinst_PROGRAMS += tests/lab/chaos
 tests_lab_chaos_SOURCES = tests/lab/chaos.c
 tests_lab_chaos_LDADD = $(DEPS_LIBS)
-EXTRA_DIST += tests/lab/chaos.conf.example tests/lab/t-chaos.sh tests/lab/t-hostile.sh
+EXTRA_DIST += tests/lab/chaos.conf.example tests/lab/t-chaos.sh tests/lab/t-hostile.sh \
+	tests/lab/t-sweep.sh
 
 # The DANE lab's SMTP middlebox (STARTTLS stripping, hanging, silent).
 noinst_PROGRAMS += tests/lab/smtp-strip

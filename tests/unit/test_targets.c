@@ -332,8 +332,35 @@ static void test_many(void)
 	free(text);
 }
 
+/* Shards without --seed take their order from the digest: the same set,
+ * however it was spelt, gives the same digest; another set another one. */
+static void test_digest(void)
+{
+	const char *a[] = { "10.0.0.0/30", "2001:db8::/126", "192.0.2.7",
+		NULL };
+	const char *b[] = { "192.0.2.7", "2001:db8::2", "10.0.0.1",
+		"2001:db8::/127", "10.0.0.2/31", "10.0.0.0", "2001:db8::3",
+		NULL };
+	const char *c[] = { "10.0.0.0/30", "2001:db8::/126", "192.0.2.8",
+		NULL };
+	struct targets *ta = make(a, NULL), *tb = make(b, NULL),
+		*tc = make(c, NULL), *tn = targets_new();
+	uint8_t da[32], db[32], dc[32];
+	ok(ta && tb && tc && targets_digest(ta, da) == 0 &&
+		targets_digest(tb, db) == 0 && targets_digest(tc, dc) == 0,
+		"digests computed");
+	ok(!memcmp(da, db, 32), "the same set spelt otherwise: same digest");
+	ok(memcmp(da, dc, 32), "another set: another digest");
+	ok(tn && targets_digest(tn, da) < 0, "no digest before finalize");
+	targets_free(ta);
+	targets_free(tb);
+	targets_free(tc);
+	targets_free(tn);
+}
+
 int main(void)
 {
+	test_digest();
 	test_args();
 	test_errors();
 	test_file();
