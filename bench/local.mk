@@ -10,7 +10,7 @@ bench_floor_SOURCES = bench/floor.c
 bench_floor_CFLAGS = -O2 -Wall -Wextra
 bench_floor_LDFLAGS =
 CLEANFILES += $(EXTRA_PROGRAMS)
-EXTRA_DIST += bench/run bench/README.md
+EXTRA_DIST += bench/run bench/README.md bench/mail-survey
 
 bench: bench/responder$(EXEEXT) bench/floor$(EXEEXT) \
 	resolver-probe/resolver-probe$(EXEEXT)

@@ -20,7 +20,9 @@ fi
 OUT=$LAB_DIR/mail-out
 mkdir -p "$OUT"
 PY=/usr/bin/python3
-TO=5
+# Generous: a loaded machine makes Postfix slow to answer; no mail lab
+# server hangs, so a long timeout costs nothing when all is well.
+TO=20
 # The PSL file when the lab names one (libpsl's own list otherwise).
 mail() {
 	"$RP" mail ${LAB_PSL_FILE:+--psl "$LAB_PSL_FILE"} \
@@ -89,9 +91,10 @@ if [ -s "$OUT/survey.err" ]; then
 else
 	ok "survey: nothing on stderr"
 fi
-# Each domain's sessions are bounded (six STARTTLS sessions per address,
-# an HTTPS fetch); the whole survey is far below that sum.
-if [ "$took" -le $((TO * 8 + 60)) ]; then ok "survey done in ${took}s"
+# A liveness bound with room for a loaded machine: each domain's work is
+# bounded (six STARTTLS sessions of at most TO seconds per address, one
+# HTTPS fetch, DNS rounds), eight domains at a time.
+if [ "$took" -le 300 ]; then ok "survey done in ${took}s"
 else not_ok "survey took ${took}s"; fi
 
 # Every domain exactly once, every verdict and code as tabled.
@@ -369,11 +372,12 @@ else
 	not_ok "bad lines reported as FILE:LINE: reason"; diag "$(cat "$OUT/list.err")"
 fi
 
-# --- --resume: a survey cut after 5 domains, then completed.
+# --- --resume: a survey of 10 domains cut after 5, then completed.
 head -n 5 "$LAB_MAIL_DOMAINS" > "$OUT/first5"
+head -n 10 "$LAB_MAIL_DOMAINS" > "$OUT/first10"
 mail -f "$OUT/first5" -o "$OUT/resume.jsonl" > /dev/null 2>&1
 printf '{"domain":"torn' >> "$OUT/resume.jsonl"
-mail --resume "$OUT/resume.jsonl" -f "$LAB_MAIL_DOMAINS" > /dev/null 2> "$OUT/resume.err"
+mail --resume "$OUT/resume.jsonl" -f "$OUT/first10" > /dev/null 2> "$OUT/resume.err"
 st=$?
 is "--resume: exit 1 (findings)" "$st" 1
 if "$PY" -c '
@@ -381,7 +385,7 @@ import json, sys
 doms = [json.loads(l)["domain"] for l in open(sys.argv[1])]
 want = [l.strip() for l in open(sys.argv[2]) if l.strip()]
 assert sorted(doms) == sorted(want), (len(doms), len(want))
-' "$OUT/resume.jsonl" "$LAB_MAIL_DOMAINS" 2> "$OUT/resume.py"; then
+' "$OUT/resume.jsonl" "$OUT/first10" 2> "$OUT/resume.py"; then
 	ok "--resume: every domain once, the torn line cut off"
 else
 	not_ok "--resume: every domain once"; diag "$(cat "$OUT/resume.py" "$OUT/resume.err")"
