@@ -404,24 +404,27 @@ int spf_parse(const char *text, size_t len, struct spf_record *r)
 		return 0;
 	}
 	r->text = malloc(len + 1);
+	r->work = malloc(len + 1);
 	r->terms = calloc(SPF_TERMS_MAX, sizeof(*r->terms));
-	if (!r->text || !r->terms) {
+	if (!r->text || !r->work || !r->terms) {
 		spf_record_clear(r);
 		return -1;
 	}
 	memcpy(r->text, text, len);
 	r->text[len] = '\0';
+	memcpy(r->work, text, len);
+	r->work[len] = '\0';
 	size_t i = 6;
 	while (i < len) {
-		if (r->text[i] == ' ') {
+		if (r->work[i] == ' ') {
 			i++;
 			continue;
 		}
 		size_t e = i;
-		while (e < len && r->text[e] != ' ')
+		while (e < len && r->work[e] != ' ')
 			e++;
-		r->text[e] = '\0';
-		parse_term(r, r->text + i, e - i);
+		r->work[e] = '\0';
+		parse_term(r, r->work + i, e - i);
 		i = e + 1;
 	}
 	for (size_t k = 0; k < r->nterms; k++) {
@@ -473,6 +476,7 @@ int spf_parse(const char *text, size_t len, struct spf_record *r)
 void spf_record_clear(struct spf_record *r)
 {
 	free(r->text);
+	free(r->work);
 	free(r->terms);
 	memset(r, 0, sizeof(*r));
 	r->all = r->redirect = r->exp = -1;

@@ -38,7 +38,8 @@ struct spf_term {
 
 /** A parsed record.  Owns its text. */
 struct spf_record {
-	char *text;		/* the copy the terms point into */
+	char *text;		/* the record as read, NUL-terminated (owned) */
+	char *work;		/* the copy the terms point into (owned) */
 	struct spf_term *terms;	/* owned */
 	size_t nterms;
 	int all;		/* index of the first 'all', -1 none */

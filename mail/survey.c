@@ -183,22 +183,15 @@ int mail_summary_add(struct mail_summary *s, const char *line, size_t len,
 	s->domains++;
 	s->overall[ov]++;
 	for (int k = 0; k < MAIL_SURVEY_CHECKS; k++) {
-		struct json_object *c, *fs;
+		struct json_object *c, *code;
 		s->checks[k][vs[k]]++;
+		/* What decided a verdict short of pass. */
 		json_object_object_get_ex(checks, mail_survey_check_names[k],
 			&c);
-		if (!json_object_object_get_ex(c, "findings", &fs) ||
-		    !json_object_is_type(fs, json_type_array))
-			continue;
-		size_t n = json_object_array_length(fs);
-		for (size_t i = 0; i < n; i++) {
-			struct json_object *f = json_object_array_get_idx(fs, i);
-			struct json_object *code, *sev;
-			if (json_object_object_get_ex(f, "code", &code) &&
-			    json_object_object_get_ex(f, "severity", &sev) &&
-			    strcmp(json_object_get_string(sev), "note"))
-				count_code(s, json_object_get_string(code), seen);
-		}
+		if (vs[k] != MAIL_SURVEY_VERDICTS - 1 &&
+		    json_object_object_get_ex(c, "code", &code) &&
+		    json_object_is_type(code, json_type_string))
+			count_code(s, json_object_get_string(code), seen);
 	}
 	rc = 0;
 out:

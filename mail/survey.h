@@ -58,7 +58,8 @@ struct mail_summary {
 	uint64_t checks[MAIL_SURVEY_CHECKS][MAIL_SURVEY_VERDICTS];
 	struct {
 		char code[48];
-		uint64_t domains;	/* domains with the finding */
+		uint64_t domains;	/* domains where a check had this code
+					   and did not pass */
 	} codes[MAIL_SURVEY_CODES];
 	size_t ncodes;
 	uint64_t codes_other;	/* codes past the table, per domain */

@@ -26,7 +26,7 @@ static void usage(FILE *f)
 "A mail survey (the JSON Lines 'mail' writes) is recognised by its first\n"
 "line and summarised as adoption tables: domains per verdict, per check\n"
 "how many pass, warn, lack it, fail or could not be checked, and the\n"
-"most common findings.\n"
+"most common reasons a check fell short (its code).\n"
 "\n"
 "options:\n"
 "  --html OUT     also write a self-contained HTML page (inline CSS and SVG\n"

@@ -491,8 +491,8 @@ int mail_summary_print(const struct mail_summary *s, FILE *f)
 	size_t idx[MAIL_SURVEY_CODES];
 	size_t nc = top_codes(s, idx);
 	if (nc) {
-		fprintf(f, "\nmost common findings (warnings and errors)\n"
-			"%-32s %10s %7s\n", "finding", "domains", "%");
+		fprintf(f, "\nmost common reasons a check fell short\n"
+			"%-32s %10s %7s\n", "code", "domains", "%");
 		for (size_t i = 0; i < nc && i < 20; i++)
 			fprintf(f, "%-32s %10llu %6.1f%%\n", s->codes[idx[i]].code,
 				(unsigned long long)s->codes[idx[i]].domains,
@@ -569,7 +569,7 @@ int mail_summary_html(const struct mail_summary *s, FILE *f,
 	size_t idx[MAIL_SURVEY_CODES];
 	size_t nc = top_codes(s, idx);
 	if (nc) {
-		fputs("<h2>Most common findings</h2>\n<table><tr><th>finding"
+		fputs("<h2>Most common reasons a check fell short</h2>\n<table><tr><th>code"
 			"</th><th>domains</th><th>%</th></tr>\n", f);
 		for (size_t i = 0; i < nc && i < 20; i++) {
 			fputs("<tr><td>", f);

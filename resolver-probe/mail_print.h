@@ -21,7 +21,8 @@ void mail_result_print(FILE *f, const struct mail_result *r);
 
 /** The adoption tables of a mail survey (report): domains per overall
  * verdict, and per check how many passed, warned, lacked it, failed or
- * could not be checked, then the most common findings.  Returns 0 or -1 on
+ * could not be checked, then the most common codes of checks that did
+ * not pass.  Returns 0 or -1 on
  * a write error. */
 int mail_summary_print(const struct mail_summary *s, FILE *f);
 

@@ -322,6 +322,7 @@ has dh1024.email "DH-1024: the group size in the evidence" '"dh_bits":1024'
 has tls10.email "TLS 1.0 only: the versions in the evidence" '"versions":{"TLSv1":true,"TLSv1.1":false,"TLSv1.2":false,"TLSv1.3":false}'
 has spf-toomany.email "over the lookup limit: the count" '"lookups":11'
 has spf-void.email "over the void limit: the count" '"void_lookups":3'
+has valid.email "the SPF record in full" '"record":"v=spf1 mx -all"'
 has mail.sub.dmarc-org.email "DMARC from the organizational domain" '"found_at":"_dmarc.dmarc-org.email."'
 
 # --- one domain, text on a terminal's layout (--text), exit statuses.

@@ -170,6 +170,7 @@ int main(void)
 	}
 	ok(!strcmp(all, "?a:mail.example.org/24//64 ip6:2001:db8::/32 -all "
 		"redirect=x.example.org "), "terms written back: %s", all);
+	ok(!strcmp(r.text, in), "the record kept whole: %s", r.text);
 	spf_record_clear(&r);
 
 	/* An escaped finding: control characters never reach the text. */
