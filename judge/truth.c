@@ -1,6 +1,7 @@
 /* truth.c: the ground-truth store and its lookups.  Pure: dnssec/ fills
  * it from libunbound, the validator reads it. */
 #include "config.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -55,6 +56,31 @@ void truth_free(struct truth *t)
 	free(t->control_name);
 	free(t->nxdomain_zone);
 	free(t);
+}
+
+size_t truth_usable(const struct truth *t, char *why, size_t whylen)
+{
+	size_t n = 0, at = 0;
+	for (size_t i = 0; i < t->nproviders; i++)
+		n += t->providers[i].usable;
+	if (whylen)
+		why[0] = '\0';
+	if (n || !whylen)
+		return n;
+	if (t->nproviders == 0) {
+		snprintf(why, whylen, "the providers file has no provider line");
+		return 0;
+	}
+	for (size_t i = 0; i < t->nproviders && at < whylen; i++) {
+		const struct provider *p = &t->providers[i];
+		int w = snprintf(why + at, whylen - at, "%s%s: %s",
+			i ? "; " : "", p->domain,
+			p->why_unusable ? p->why_unusable : "no truth");
+		if (w < 0)
+			break;
+		at += (size_t)w;
+	}
+	return 0;
 }
 
 /* Equal as domain names: ASCII case-insensitive, trailing dot optional. */

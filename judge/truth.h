@@ -77,6 +77,12 @@ void truth_free(struct truth *t);
 struct truth_answer *truth_find(const struct truth *t, const char *qname,
 	uint16_t qtype);
 
+/** How many providers of t are usable (set by truth resolution).  When
+ * none is, why (whylen bytes) says so for the user: "the providers file
+ * has no provider line", or each provider with its reason ("PROVIDER:
+ * WHY", joined by "; "; cut short to fit). */
+size_t truth_usable(const struct truth *t, char *why, size_t whylen);
+
 /** Find or add the answer for (qname, qtype).  The truth owns it.
  * NULL on out of memory. */
 struct truth_answer *truth_get(struct truth *t, const char *qname,

@@ -168,6 +168,20 @@ static unsigned findings_of(const struct verdict *v)
 	return v->flags & (FLAG_NXDOMAIN_REWRITE | FLAG_AD_ON_FALSE);
 }
 
+/* A usable reply with no truth to measure it by: no query was judged, so
+ * the class (correct, by default) says nothing and must not be shown. */
+static bool unjudged(const struct verdict *v)
+{
+	return v->class < CLASS_TIMEOUT && v->njudged == 0;
+}
+
+/* Why nothing was judged: the first query's evidence ("no truth: ..."). */
+static const char *unjudged_why(const struct verdict *v)
+{
+	return v->nqueries && v->queries[0].evidence ?
+		v->queries[0].evidence : "no truth for this question";
+}
+
 /* Exit status of a judged reply. */
 static int verdict_status(const struct verdict *v)
 {
@@ -230,6 +244,11 @@ static void print_text(const struct qrun *q, const char *qname,
 			q->obs->unsolicited == 1 ? "y" : "ies");
 	printf("\n;; TRUTH (DNSSEC-validated by resolver-probe):\n");
 	print_truth(ta);
+	if (v && unjudged(v)) {
+		printf("\n;; NO VERDICT: nothing to judge the reply by\n;; %s\n",
+			unjudged_why(v));
+		return;
+	}
 	printf("\n;; VERDICT: %s", v ? verdict_class_str(v->class) : "?");
 	if (v)
 		print_flags(v->flags);
@@ -257,8 +276,12 @@ static int print_json(const struct qrun *q, const struct truth *t,
 	json_str(&j, "type", type);
 	json_obj_close(&j);
 	free(type);
-	/* The reply and its verdict exactly as a scan line carries them. */
-	output_json_object(&j, "result", q->obs, v, t);
+	/* The reply and its verdict exactly as a scan line carries them;
+	 * without a truth to judge by, no verdict and the reason why. */
+	bool none = v && unjudged(v);
+	output_json_object(&j, "result", q->obs, none ? NULL : v, t);
+	if (none)
+		json_str(&j, "no_verdict", unjudged_why(v));
 	if (ta)
 		truth_answer_json(&j, "truth", t, ta);
 	else
@@ -498,6 +521,9 @@ bad:
 		v->queries[0].flags &= ~(unsigned)FLAG_DNSSEC_STRIPPED;
 	}
 	status = verdict_status(v);
+	if (unjudged(v))
+		fprintf(stderr, "resolver-probe query: no verdict: %s\n",
+			unjudged_why(v));
 	if (json) {
 		if (print_json(&q, t, ta, v, qname, qtype) < 0)
 			fprintf(stderr, "resolver-probe query: reply too large "

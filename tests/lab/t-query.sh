@@ -118,6 +118,32 @@ q $bogus > "$tmp/out"; st=$?
 is "no resolver: a bogus name ($bogus) says validation failed, exit 1" \
 	"$st $(head -n 1 "$tmp/out" | cut -c1-19)" "1 ; validation failed"
 
+# A wrong trust anchor (the lab root's DS with its digest changed): every
+# truth is bogus, so nothing can be judged and no verdict is printed.
+awk '{ d = $NF; $NF = (substr(d, 1, 1) == "0" ? "1" : "0") substr(d, 2)
+	print }' "$LAB_TRUST_ANCHOR" > "$tmp/bad-anchor"
+"$P" query --root-hints "$LAB_ROOT_HINTS" --trust-anchor "$tmp/bad-anchor" \
+	--providers "$LAB_PROVIDERS" --truth-timeout 10 --timeout 1 \
+	--retries 1 @127.0.2.1 gmail.com MX > "$tmp/out" 2> "$tmp/err"
+is "wrong trust anchor: a lying resolver gets no verdict, exit 3" \
+	"$? $(grep -c '^;; VERDICT' "$tmp/out")" "3 0"
+check "wrong trust anchor: says there is nothing to judge by" \
+	grep -q '^;; NO VERDICT: nothing to judge the reply by' "$tmp/out"
+check "wrong trust anchor: stderr names the bogus chain" \
+	grep -q '^resolver-probe query: no verdict: .*gmail.com. MX is bogus: .*DS hash mismatches' \
+	"$tmp/err"
+"$P" query --json --root-hints "$LAB_ROOT_HINTS" \
+	--trust-anchor "$tmp/bad-anchor" --providers "$LAB_PROVIDERS" \
+	--truth-timeout 10 --timeout 1 --retries 1 @127.0.2.1 gmail.com MX \
+	> "$tmp/json" 2> /dev/null
+is "wrong trust anchor, --json: no class, no query verdict, the reason" \
+	"$(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+r = d["result"]
+print(r["class"], r["queries"][0]["verdict"], "no truth" in d["no_verdict"],
+      d["truth"]["status"])' "$tmp/json")" "None None True bogus"
+
 # Usage errors.
 q @dns.example gmail.com MX > "$tmp/out" 2>&1; st=$?
 is "a resolver given by name: exit 2" "$st" 2
