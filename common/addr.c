@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include "common/addr.h"
+#include "common/lineread.h"
 
 static unsigned family_bits(int family)
 {
@@ -268,49 +269,63 @@ static int registry_line(struct special_registry *reg, char *line,
 int special_registry_parse(struct special_registry *reg, const char *text,
 	size_t len, const char *file, char *err, size_t errlen)
 {
-	size_t lineno = 0, pos = 0;
+	struct lineread lr;
+	enum lineread_status ls;
+	char rec[LINEREAD_TEXT_MAX + 1];
+	size_t n = 0;
+	unsigned long first = 0;
+	bool quoted = false, comment = false;
+	int rc = 0;
 	if (!file)
 		file = "registry";
-	while (pos < len) {
+	lineread_mem(&lr, text, len, file, LINEREAD_TEXT_MAX);
+	while (rc == 0 && (ls = lineread_next(&lr)) == LINEREAD_LINE) {
+		if (lr.len != strlen(lr.line)) {
+			snprintf(err, errlen, "%s:%lu: NUL byte in line",
+				file, lr.lineno);
+			rc = -1;
+			break;
+		}
 		/* A record ends at a newline outside quotes: IANA's own file
 		 * has quoted cells spanning lines ("[RFC8190]\n[RFC919]"). */
-		size_t end = pos, first = lineno + 1;
-		bool quoted = false, comment;
-		while (end < len && (text[end] == ' ' || text[end] == '\t'))
-			end++;
-		comment = end < len && text[end] == '#';
-		while (end < len && (quoted || text[end] != '\n')) {
-			if (text[end] == '"' && !comment)
+		if (!quoted) {
+			n = 0;
+			first = lr.lineno;
+			comment = lr.line[strspn(lr.line, " \t")] == '#';
+		} else {
+			rec[n++] = '\n';
+		}
+		if (n + lr.len > LINEREAD_TEXT_MAX) {
+			snprintf(err, errlen, "%s:%lu: record longer than %u "
+				"bytes", file, first, LINEREAD_TEXT_MAX);
+			rc = -1;
+			break;
+		}
+		memcpy(rec + n, lr.line, lr.len);
+		for (size_t i = 0; i < lr.len && !comment; i++)
+			if (lr.line[i] == '"')
 				quoted = !quoted;
-			else if (text[end] == '\n')
-				lineno++;
-			end++;
-		}
-		lineno++;
-		size_t n = end - pos;
-		char *line = malloc(n + 1);
-		if (!line) {
-			snprintf(err, errlen, "%s:%zu: out of memory", file, lineno);
-			return -1;
-		}
-		memcpy(line, text + pos, n);
-		line[n] = '\0';
-		pos = end + 1;
-		if (memchr(line, '\0', n)) {
-			snprintf(err, errlen, "%s:%zu: NUL byte in line",
-				file, first);
-			free(line);
-			return -1;
-		}
-		char *t = trim(line);
-		int rc = 0;
+		n += lr.len;
+		rec[n] = '\0';
+		if (quoted && lr.newline)
+			continue;
+		quoted = false;
+		char *t = trim(rec);
 		if (*t != '\0' && *t != '#')
 			rc = registry_line(reg, t, file, first, err, errlen);
-		free(line);
-		if (rc < 0)
-			return -1;
 	}
-	return 0;
+	if (rc == 0 && (ls == LINEREAD_LONG || ls == LINEREAD_ERROR)) {
+		snprintf(err, errlen, "%s", lr.err);
+		rc = -1;
+	}
+	/* A quote still open at the end: the record is what there is. */
+	if (rc == 0 && quoted) {
+		char *t = trim(rec);
+		if (*t != '\0' && *t != '#')
+			rc = registry_line(reg, t, file, first, err, errlen);
+	}
+	lineread_free(&lr);
+	return rc;
 }
 
 const struct special_range *special_registry_find(

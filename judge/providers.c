@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <ldns/ldns.h>
 #include "judge/providers.h"
+#include "common/lineread.h"
 
 /* A checked domain name as a lowercase FQDN with trailing dot; NULL with a
  * reason in why if it is not a valid name. */
@@ -145,29 +146,21 @@ static int directive(struct truth *t, char **w, int n, bool *in_provider,
 int providers_parse(struct truth *t, const char *text, size_t len,
 	const char *file, char *err, size_t errlen)
 {
-	size_t pos = 0, lineno = 0;
+	struct lineread lr;
+	enum lineread_status ls;
 	bool in_provider = false;
+	int rc = 0;
 	if (!file)
 		file = "providers";
-	while (pos < len) {
-		size_t end = pos;
-		while (end < len && text[end] != '\n')
-			end++;
-		lineno++;
-		size_t n = end - pos;
-		if (memchr(text + pos, '\0', n)) {
-			snprintf(err, errlen, "%s:%zu: NUL byte in line",
-				file, lineno);
-			return -1;
+	lineread_mem(&lr, text, len, file, LINEREAD_TEXT_MAX);
+	while (rc == 0 && (ls = lineread_next(&lr)) == LINEREAD_LINE) {
+		char *line = lr.line;
+		if (lr.len != strlen(line)) {
+			snprintf(err, errlen, "%s:%lu: NUL byte in line",
+				file, lr.lineno);
+			rc = -1;
+			break;
 		}
-		char *line = malloc(n + 1);
-		if (!line) {
-			snprintf(err, errlen, "%s:%zu: out of memory", file, lineno);
-			return -1;
-		}
-		memcpy(line, text + pos, n);
-		line[n] = '\0';
-		pos = end + 1;
 		char *hash = strchr(line, '#');
 		if (hash)
 			*hash = '\0';
@@ -180,19 +173,22 @@ int providers_parse(struct truth *t, const char *text, size_t len,
 				w[nw] = tok;
 			nw++;
 		}
-		int rc = 0;
 		if (nw > MAX_WORDS) {
-			snprintf(err, errlen, "%s:%zu: too many words", file, lineno);
+			snprintf(err, errlen, "%s:%lu: too many words", file,
+				lr.lineno);
 			rc = -1;
 		} else if (nw > 0) {
 			char why[200];
 			rc = directive(t, w, nw, &in_provider, why, sizeof(why));
 			if (rc < 0)
-				snprintf(err, errlen, "%s:%zu: %s", file, lineno, why);
+				snprintf(err, errlen, "%s:%lu: %s", file,
+					lr.lineno, why);
 		}
-		free(line);
-		if (rc < 0)
-			return -1;
 	}
-	return 0;
+	if (rc == 0 && (ls == LINEREAD_LONG || ls == LINEREAD_ERROR)) {
+		snprintf(err, errlen, "%s", lr.err);
+		rc = -1;
+	}
+	lineread_free(&lr);
+	return rc;
 }

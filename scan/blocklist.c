@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include "common/datafile.h"
 #include "scan/blocklist.h"
+#include "common/lineread.h"
 
 const char *blocklist_default_path(void)
 {
@@ -75,79 +76,45 @@ oom:
 int blocklist_parse(struct blocklist *bl, const char *text, size_t len,
 	const char *file, char *err, size_t errlen)
 {
-	char line[1024];
-	unsigned long lineno = 0;
-	size_t pos = 0;
-	while (pos < len) {
-		const char *nl = memchr(text + pos, '\n', len - pos);
-		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
-		lineno++;
-		if (n >= sizeof(line)) {
-			snprintf(err, errlen, "%s:%lu: line too long", file,
-				lineno);
-			return -1;
-		}
-		if (memchr(text + pos, '\0', n)) {
+	struct lineread lr;
+	enum lineread_status ls;
+	int rc = 0;
+	lineread_mem(&lr, text, len, file, LINEREAD_TEXT_MAX);
+	while ((ls = lineread_next(&lr)) == LINEREAD_LINE) {
+		if (lr.len != strlen(lr.line)) {
 			snprintf(err, errlen, "%s:%lu: NUL byte in line", file,
-				lineno);
-			return -1;
+				lr.lineno);
+			rc = -1;
+			break;
 		}
-		memcpy(line, text + pos, n);
-		line[n] = '\0';
 		char why[256];
-		if (parse_line(bl, line, why, sizeof(why)) < 0) {
-			snprintf(err, errlen, "%s:%lu: %s", file, lineno, why);
-			return -1;
+		if (parse_line(bl, lr.line, why, sizeof(why)) < 0) {
+			snprintf(err, errlen, "%s:%lu: %s", file, lr.lineno, why);
+			rc = -1;
+			break;
 		}
-		pos += n + (nl ? 1 : 0);
 	}
-	return 0;
+	if (ls == LINEREAD_LONG || ls == LINEREAD_ERROR) {
+		snprintf(err, errlen, "%s", lr.err);
+		rc = -1;
+	}
+	lineread_free(&lr);
+	return rc;
 }
+
+/* A blocklist is small: read it whole (capped), then parse. */
+#define BLOCKLIST_FILE_MAX (64u << 20)
 
 int blocklist_load(struct blocklist *bl, const char *path, char *err,
 	size_t errlen)
 {
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	char *text;
+	size_t len;
+	if (datafile_read(path, BLOCKLIST_FILE_MAX, &text, &len, err,
+	    errlen) < 0)
 		return -1;
-	}
-	/* A blocklist is small: read it whole (capped), then parse. */
-	size_t cap = 1 << 16, len = 0, max = 64u << 20;
-	char *buf = malloc(cap);
-	int rc = -1;
-	if (!buf) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		goto out;
-	}
-	for (;;) {
-		if (len == cap) {
-			if (cap >= max) {
-				snprintf(err, errlen, "%s: larger than %zu MB",
-					path, max >> 20);
-				goto out;
-			}
-			char *nb = realloc(buf, cap * 2);
-			if (!nb) {
-				snprintf(err, errlen, "%s: out of memory", path);
-				goto out;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-		size_t got = fread(buf + len, 1, cap - len, f);
-		len += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(f)) {
-		snprintf(err, errlen, "%s: read error", path);
-		goto out;
-	}
-	rc = blocklist_parse(bl, buf, len, path, err, errlen);
-out:
-	free(buf);
-	fclose(f);
+	int rc = blocklist_parse(bl, text, len, path, err, errlen);
+	free(text);
 	return rc;
 }
 

@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 #include "scan/targets.h"
 #include "scan/blocklist.h"
+#include "common/lineread.h"
 
 typedef unsigned __int128 u128;
 
@@ -34,9 +35,8 @@ struct targets {
 	bool final;
 };
 
-/* A longest line we accept: an IPv6 prefix with blanks and a comment fits
- * easily; a megabyte of garbage on one line is an error, not a buffer. */
-#define LINE_MAX_LEN 4096
+/* A longest target we accept: a line's cap (the reader's). */
+#define LINE_MAX_LEN LINEREAD_TEXT_MAX
 
 /* The range operations, once for each width.  sort_T sorts by lo and merges
  * overlapping or adjacent ranges in place; sub_T takes the sorted disjoint
@@ -227,16 +227,34 @@ oom:
 int targets_load_stream(struct targets *t, FILE *in, const char *name,
 	bool strict, FILE *diag, char *err, size_t errlen)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	unsigned long lineno = 0;
+	struct lineread lr;
 	char why[256];
 	int rc = 0;
 
-	while ((len = getline(&line, &cap, in)) >= 0) {
-		lineno++;
-		if ((size_t)len != strlen(line)) {
+	lineread_file(&lr, in, name, LINEREAD_TEXT_MAX);
+	for (;;) {
+		enum lineread_status ls = lineread_next(&lr);
+		if (ls == LINEREAD_EOF)
+			break;
+		if (ls == LINEREAD_ERROR) {
+			snprintf(err, errlen, "%s", lr.err);
+			rc = -1;
+			break;
+		}
+		if (ls == LINEREAD_LONG) {
+			/* lr.err is "name:LINE: line longer than N bytes" */
+			t->stats.invalid++;
+			if (strict) {
+				snprintf(err, errlen, "%s", lr.err);
+				rc = -1;
+				break;
+			}
+			if (diag)
+				fprintf(diag, "%s\n", lr.err);
+			continue;
+		}
+		char *line = lr.line;
+		if (lr.len != strlen(line)) {
 			snprintf(why, sizeof(why), "NUL byte in line");
 			goto bad;
 		}
@@ -251,25 +269,21 @@ int targets_load_stream(struct targets *t, FILE *in, const char *name,
 		if (targets_add(t, s, why, sizeof(why)) == 0)
 			continue;
 		if (!strcmp(why, "out of memory")) {
-			snprintf(err, errlen, "%s:%lu: %s", name, lineno, why);
+			snprintf(err, errlen, "%s:%lu: %s", name, lr.lineno, why);
 			rc = -1;
 			break;
 		}
 bad:
 		t->stats.invalid++;
 		if (strict) {
-			snprintf(err, errlen, "%s:%lu: %s", name, lineno, why);
+			snprintf(err, errlen, "%s:%lu: %s", name, lr.lineno, why);
 			rc = -1;
 			break;
 		}
 		if (diag)
-			fprintf(diag, "%s:%lu: %s\n", name, lineno, why);
+			fprintf(diag, "%s:%lu: %s\n", name, lr.lineno, why);
 	}
-	if (rc == 0 && ferror(in)) {
-		snprintf(err, errlen, "%s: read error", name);
-		rc = -1;
-	}
-	free(line);
+	lineread_free(&lr);
 	return rc;
 }
 

@@ -179,6 +179,38 @@ static void test_file(void)
 	ok(rc < 0 && !strcmp(err, "nul.txt:2: NUL byte in line"),
 		"a NUL byte is garbage, not a silent cut: %s", err);
 	targets_free(t);
+
+	/* A line over the cap (a megabyte) between two targets: reported,
+	 * skipped, the target after it still read. */
+	size_t big = 1u << 20;
+	char *ltext = malloc(big + 32);
+	strcpy(ltext, "10.0.0.1\n");
+	memset(ltext + 9, '1', big);
+	strcpy(ltext + 9 + big, "\n10.0.0.3\n");
+	in = fmemopen(ltext, strlen(ltext), "r");
+	char *dtext = NULL;
+	size_t dlen = 0;
+	FILE *dg = open_memstream(&dtext, &dlen);
+	t = targets_new();
+	rc = targets_load_stream(t, in, "long.txt", false, dg, err,
+		sizeof(err));
+	fclose(dg);
+	ok(rc == 0 && targets_stats(t)->invalid == 1 && dtext &&
+		!strcmp(dtext, "long.txt:2: line longer than 4096 bytes\n"),
+		"a long line is reported and skipped: %s", dtext ? dtext : "");
+	ok(targets_finalize(t, NULL, err, sizeof(err)) == 0 &&
+		targets_count(t) == 2, "the targets around it are read");
+	targets_free(t);
+	free(dtext);
+	rewind(in);
+	t = targets_new();
+	rc = targets_load_stream(t, in, "long.txt", true, NULL, err,
+		sizeof(err));
+	ok(rc < 0 && !strcmp(err, "long.txt:2: line longer than 4096 bytes"),
+		"--strict: a long line is fatal: %s", err);
+	targets_free(t);
+	fclose(in);
+	free(ltext);
 }
 
 static void test_duplicates(void)

@@ -127,5 +127,27 @@ int main(void)
 	ok(t->nanswers == 4, "four answers stored");
 	truth_free(t);
 	truth_free(NULL);
+
+	/* Usable providers, and why there are none. */
+	char why[256];
+	t = truth_new();
+	ok(truth_usable(t, why, sizeof(why)) == 0 &&
+	   !strcmp(why, "the providers file has no provider line"),
+	   "no provider line: %s", why);
+	t->providers = calloc(2, sizeof(*t->providers));
+	t->nproviders = 2;
+	t->providers[0].domain = strdup("a.example.");
+	t->providers[0].why_unusable = strdup("a.example. MX is bogus: x");
+	t->providers[1].domain = strdup("b.example.");
+	t->providers[1].why_unusable = strdup("b.example. MX: SERVFAIL");
+	ok(truth_usable(t, why, sizeof(why)) == 0 &&
+	   !strcmp(why, "a.example.: a.example. MX is bogus: x; b.example.: "
+	   "b.example. MX: SERVFAIL"), "none usable: each with why: %s", why);
+	ok(truth_usable(t, why, 20) == 0 && strlen(why) == 19,
+	   "none usable: cut short to fit");
+	t->providers[1].usable = true;
+	ok(truth_usable(t, why, sizeof(why)) == 1 && why[0] == '\0',
+	   "one usable");
+	truth_free(t);
 	return tap_done();
 }
