@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include "common/escape.h"
 #include "common/addr.h"
 #include "common/lineread.h"
 
@@ -27,8 +28,10 @@ int prefix_parse(const char *text, struct prefix *p, char *err, size_t errlen)
 	char buf[INET6_ADDRSTRLEN + 8];
 	size_t n = text ? strlen(text) : 0;
 	memset(p, 0, sizeof(*p));
+	char shown[96];	/* input echoed in a message: escaped, capped */
+	escape_str(shown, sizeof(shown), text ? text : "", n, ESCAPE_DNS);
 	if (n == 0 || n >= sizeof(buf)) {
-		snprintf(err, errlen, "not an address: \"%s\"", text ? text : "");
+		snprintf(err, errlen, "not an address: \"%s\"", shown);
 		return -1;
 	}
 	memcpy(buf, text, n + 1);
@@ -40,7 +43,7 @@ int prefix_parse(const char *text, struct prefix *p, char *err, size_t errlen)
 	else if (inet_pton(AF_INET6, buf, p->addr) == 1)
 		p->family = AF_INET6;
 	else {
-		snprintf(err, errlen, "not an address: \"%s\"", text);
+		snprintf(err, errlen, "not an address: \"%s\"", shown);
 		return -1;
 	}
 	unsigned max = family_bits(p->family);
@@ -52,7 +55,7 @@ int prefix_parse(const char *text, struct prefix *p, char *err, size_t errlen)
 		long len = strtol(s, &end, 10);
 		if (*s < '0' || *s > '9' || *end != '\0' || errno ||
 		    len < 0 || (unsigned long)len > max) {
-			snprintf(err, errlen, "bad prefix length: \"%s\"", text);
+			snprintf(err, errlen, "bad prefix length: \"%s\"", shown);
 			return -1;
 		}
 		p->len = (unsigned)len;
@@ -60,7 +63,7 @@ int prefix_parse(const char *text, struct prefix *p, char *err, size_t errlen)
 	for (unsigned bit = p->len; bit < max; bit++) {
 		if (p->addr[bit / 8] & (0x80 >> (bit % 8))) {
 			snprintf(err, errlen,
-				"host bits set beyond /%u: \"%s\"", p->len, text);
+				"host bits set beyond /%u: \"%s\"", p->len, shown);
 			return -1;
 		}
 	}

@@ -5,9 +5,10 @@ libcore_a_SOURCES += common/json.c common/json.h \
 	common/options.c common/options.h \
 	common/addr.c common/addr.h \
 	common/datafile.c common/datafile.h \
-	common/lineread.c common/lineread.h
+	common/lineread.c common/lineread.h \
+	common/escape.c common/escape.h
 UNIT_TESTS += tests/unit/test_json tests/unit/test_rrtext tests/unit/test_addr \
-	tests/unit/test_lineread
+	tests/unit/test_lineread tests/unit/test_escape
 tests_unit_test_json_SOURCES = tests/unit/test_json.c tests/tap.h
 tests_unit_test_json_LDADD = libcore.a $(DEPS_LIBS)
 tests_unit_test_rrtext_SOURCES = tests/unit/test_rrtext.c tests/tap.h
@@ -16,3 +17,5 @@ tests_unit_test_addr_SOURCES = tests/unit/test_addr.c tests/tap.h
 tests_unit_test_addr_LDADD = libcore.a $(DEPS_LIBS)
 tests_unit_test_lineread_SOURCES = tests/unit/test_lineread.c tests/tap.h
 tests_unit_test_lineread_LDADD = libcore.a $(DEPS_LIBS)
+tests_unit_test_escape_SOURCES = tests/unit/test_escape.c tests/tap.h
+tests_unit_test_escape_LDADD = libcore.a $(DEPS_LIBS)

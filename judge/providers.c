@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <ldns/ldns.h>
+#include "common/escape.h"
 #include "judge/providers.h"
 #include "common/lineread.h"
 
@@ -17,7 +18,9 @@ static char *dname_text(const char *s, char *why, size_t whylen)
 {
 	ldns_rdf *rd = NULL;
 	if (ldns_str2rdf_dname(&rd, s) != LDNS_STATUS_OK || !rd) {
-		snprintf(why, whylen, "not a domain name: \"%s\"", s);
+		char shown[96];
+		escape_str(shown, sizeof(shown), s, strlen(s), ESCAPE_DNS);
+		snprintf(why, whylen, "not a domain name: \"%s\"", shown);
 		return NULL;
 	}
 	ldns_dname2canonical(rd);
@@ -113,7 +116,11 @@ static int directive(struct truth *t, char **w, int n, bool *in_provider,
 		if (n == 3) {
 			type = (uint16_t)ldns_get_rr_type_by_name(w[2]);
 			if (type == 0) {
-				snprintf(why, whylen, "unknown type: \"%s\"", w[2]);
+				char shown[96];
+				escape_str(shown, sizeof(shown), w[2],
+					strlen(w[2]), ESCAPE_DNS);
+				snprintf(why, whylen, "unknown type: \"%s\"",
+					shown);
 				return -1;
 			}
 		}
@@ -139,7 +146,9 @@ static int directive(struct truth *t, char **w, int n, bool *in_provider,
 		*in_provider = false;
 		return 0;
 	}
-	snprintf(why, whylen, "unknown directive: \"%s\"", w[0]);
+	char shown[96];
+	escape_str(shown, sizeof(shown), w[0], strlen(w[0]), ESCAPE_DNS);
+	snprintf(why, whylen, "unknown directive: \"%s\"", shown);
 	return -1;
 }
 

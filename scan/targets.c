@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <openssl/evp.h>
+#include "common/escape.h"
 #include "scan/targets.h"
 #include "scan/blocklist.h"
 #include "common/lineread.h"
@@ -191,7 +192,9 @@ int targets_add(struct targets *t, const char *text, char *err, size_t errlen)
 	    text[n - 1] == '\r' || text[n - 1] == '\n'))
 		n--;
 	if (n >= sizeof(buf)) {
-		snprintf(err, errlen, "not an address: \"%.40s...\"", text);
+		char shown[64];
+		escape_str(shown, sizeof(shown), text, n, ESCAPE_DNS);
+		snprintf(err, errlen, "not an address: \"%s\"", shown);
 		return -1;
 	}
 	memcpy(buf, text, n);
