@@ -33,6 +33,8 @@ struct query_result {
 	double rtt_ms;		/* first query sent to reply received */
 	uint16_t qtype;
 	bool tcp;		/* the reply came over TCP after TC */
+	uint8_t tcp_err;	/* the errno that ended a TCP exchange with
+				 * no reply (ECONNREFUSED...), else 0 */
 	enum query_role role;
 	int provider;		/* index into truth.providers, -1 if none */
 	int round;		/* 0 first scan, 1 confirmation round */

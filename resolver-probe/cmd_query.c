@@ -5,6 +5,7 @@
  * the scan engine (one target, one question), so matching, retries and TCP
  * after TC behave exactly as in a scan. */
 #include "config.h"
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -230,8 +231,14 @@ static void print_text(const struct qrun *q, const char *qname,
 		break;
 	}
 	case REPLY_TIMEOUT:
-		printf(";; no reply from %s after %u tr%s\n", resolver_str,
-			r->tries, r->tries == 1 ? "y" : "ies");
+		if (r->tcp_err)	/* as dane says it: "connect: ..." */
+			printf(";; no reply from %s: TCP %s: %s\n",
+				resolver_str, r->tcp_err == ECONNREFUSED ?
+				"connect" : "exchange", uv_strerror(-r->tcp_err));
+		else
+			printf(";; no reply from %s after %u tr%s\n",
+				resolver_str, r->tries, r->tries == 1 ?
+				"y" : "ies");
 		break;
 	case REPLY_MALFORMED:
 		printf(";; the only replies from %s were malformed\n",

@@ -152,6 +152,8 @@ void output_json_object(struct json *j, const char *key,
 		json_bool(j, "tcp", q->tcp);
 		json_double(j, "rtt_ms", q->rtt_ms);
 		json_int(j, "tries", q->tries);
+		if (q->tcp_err)
+			json_str(j, "tcp_error", strerror(q->tcp_err));
 		if (q->status == REPLY_OK && q->reply) {
 			json_header(j, q->reply);
 			json_rr_list(j, "answer", ldns_pkt_answer(q->reply));

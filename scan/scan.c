@@ -50,6 +50,7 @@ struct query {
 	enum qstate state;
 	bool sending;			/* req is with libuv */
 	bool malformed;			/* a matching reply did not parse */
+	uint8_t tcp_err;		/* errno of a failed TCP exchange */
 	uint16_t id;
 	uint16_t sock;			/* index into scan.udp */
 	uint16_t len;
@@ -386,6 +387,7 @@ static void finish(struct scan *s, struct query *q, enum reply_status status,
 	} else {
 		struct query_result *res = &r->obs->results[r->obs->n - 1];
 		res->tcp = tcp;
+		res->tcp_err = q->tcp_err;
 		res->tries = q->tries;
 	}
 	if (--r->pending == 0)
@@ -751,10 +753,14 @@ static void tcp_close(struct tcpq *t)
 	uv_close((uv_handle_t *)&t->tcp, on_tcp_closed);
 }
 
-/* TCP got nothing usable: the truncated UDP reply is the result. */
-static void tcp_giveup(struct scan *s, struct query *q)
+/* TCP got nothing usable: the truncated UDP reply is the result.  uverr
+ * is the libuv error that ended it (a refused connection, a reset), or 0;
+ * the result keeps it so the user is told why. */
+static void tcp_giveup(struct scan *s, struct query *q, int uverr)
 {
 	s->st.tcp_failed++;
+	if (uverr < 0 && uverr > -256)
+		q->tcp_err = (uint8_t)-uverr;
 	if (q->tcp)
 		tcp_close(q->tcp);
 	ldns_pkt *p = q->tc_reply;
@@ -790,7 +796,7 @@ static void on_tcp_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf)
 		return;
 	struct scan *s = t->s;
 	if (nread < 0) {
-		tcp_giveup(s, q);
+		tcp_giveup(s, q, (int)nread);
 		return;
 	}
 	t->inlen += (size_t)nread;
@@ -806,12 +812,12 @@ static void on_tcp_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf)
 		s->st.unsolicited++;
 		if (q->r->obs)
 			q->r->obs->unsolicited++;
-		tcp_giveup(s, q);
+		tcp_giveup(s, q, 0);
 		return;
 	}
 	if (ldns_wire2pkt(&p, t->in + 2, need - 2) != LDNS_STATUS_OK) {
 		s->st.malformed++;
-		tcp_giveup(s, q);
+		tcp_giveup(s, q, 0);
 		return;
 	}
 	s->st.tcp++;
@@ -832,7 +838,7 @@ static void on_tcp_connect(uv_connect_t *req, int status)
 	if (!q)
 		return;	/* given up meanwhile (timeout, stop) */
 	if (status < 0) {
-		tcp_giveup(t->s, q);
+		tcp_giveup(t->s, q, status);
 		return;
 	}
 	t->out[0] = (uint8_t)(q->len >> 8);
@@ -841,7 +847,7 @@ static void on_tcp_connect(uv_connect_t *req, int status)
 	uv_buf_t b = uv_buf_init((char *)t->out, 2u + q->len);
 	if (uv_write(&t->wr, req->handle, &b, 1, on_tcp_write) < 0 ||
 	    uv_read_start(req->handle, on_tcp_alloc, on_tcp_read) < 0)
-		tcp_giveup(t->s, q);
+		tcp_giveup(t->s, q, 0);
 }
 
 /* Ask q again over TCP, keeping tc as the result should TCP fail.  The
@@ -855,22 +861,23 @@ static void start_tcp(struct scan *s, struct query *q, ldns_pkt *tc)
 	dl_append(s, q);
 	struct tcpq *t = calloc(1, sizeof(*t));
 	if (!t) {
-		tcp_giveup(s, q);
+		tcp_giveup(s, q, 0);
 		return;
 	}
 	t->s = s;
 	t->q = q;
 	if (uv_tcp_init(s->loop, &t->tcp) < 0) {
 		free(t);
-		tcp_giveup(s, q);
+		tcp_giveup(s, q, 0);
 		return;
 	}
 	t->tcp.data = t;
 	s->tcp_open++;
 	q->tcp = t;
-	if (uv_tcp_connect(&t->conn, &t->tcp,
-	    (const struct sockaddr *)&q->r->sa, on_tcp_connect) < 0)
-		tcp_giveup(s, q);
+	int rc = uv_tcp_connect(&t->conn, &t->tcp,
+	    (const struct sockaddr *)&q->r->sa, on_tcp_connect);
+	if (rc < 0)
+		tcp_giveup(s, q, rc);
 }
 
 static void handle_reply(struct scan *s, unsigned sock, const uint8_t *pkt,
@@ -919,7 +926,7 @@ static void expire(struct scan *s, bool all)
 	while ((q = s->dl_head) && (all || q->deadline_ns <= now)) {
 		dl_remove(s, q);
 		if (q->state == Q_TCP) {
-			tcp_giveup(s, q);
+			tcp_giveup(s, q, 0);
 			continue;
 		}
 		if (!s->stopping && q->tries <= s->o.retries) {

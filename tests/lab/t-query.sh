@@ -79,6 +79,16 @@ expect "chaos referral: no-recursion, exit 3" 3 'VERDICT: no-recursion$' \
 	@127.0.3.17 gmail.com MX
 expect "--port to a closed port: timeout, exit 3" 3 'VERDICT: timeout$' \
 	--port 5353 @127.0.1.1 gmail.com MX
+expect "--tcp to a closed port: timeout, exit 3" 3 'VERDICT: timeout$' \
+	--tcp --port 5353 @127.0.1.1 gmail.com MX
+check "--tcp to a closed port: says the connection was refused" \
+	grep -q '^;; no reply from 127.0.1.1: TCP connect: connection refused$' \
+	"$tmp/out"
+q --json --tcp --port 5353 @127.0.1.1 gmail.com MX > "$tmp/json" 2> /dev/null
+is "--tcp to a closed port, --json: tcp_error says refused" "$(python3 -c '
+import json, sys
+q = json.load(open(sys.argv[1]))["result"]["queries"][0]
+print(q["status"], q["tcp_error"])' "$tmp/json")" "timeout Connection refused"
 expect "--no-dnssec: correct without the DO bit" 0 'VERDICT: correct$' \
 	--no-dnssec @127.0.1.1 www.example.net A
 check "--no-dnssec: the query carried no DO bit (the reply's EDNS has none)" \
