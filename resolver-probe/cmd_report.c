@@ -12,6 +12,7 @@
 #include "scan/summary.h"
 #include "mail/survey.h"
 #include "resolver-probe/mail_print.h"
+#include "scan/readback.h"
 
 static void usage(FILE *f)
 {
@@ -41,35 +42,34 @@ static void usage(FILE *f)
 "2 usage error, unreadable file or (with --strict) a malformed line.\n");
 }
 
-/* Read every line of in into s.  Returns 0, or -1 after a fatal problem
- * (message already printed). */
+/* Read every line of in into s, and the providers the scan left out into
+ * left.  Returns 0, or -1 after a fatal problem (message already
+ * printed). */
 static int read_lines(FILE *in, const char *name, bool strict,
-	struct summary *s, struct mail_summary *ms, bool *mail)
+	struct summary *s, struct left_out *left, struct mail_summary *ms,
+	bool *mail)
 {
-	bool first = true;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	unsigned long lineno = 0;
+	struct readback rb;
+	enum readback_status rs;
 	int rc = 0;
-	while ((len = getline(&line, &cap, in)) >= 0) {
-		char err[256];
-		struct summary_record r;
-		lineno++;
-		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-			line[--len] = '\0';
-		if (strspn(line, " \t") == (size_t)len)
-			continue;
-		/* The first line says what was saved: a scan or a mail
-		 * survey (resolver-probe mail). */
-		if (first)
-			*mail = mail_survey_line(line, (size_t)len);
-		first = false;
-		if (*mail) {
-			if (mail_summary_add(ms, line, (size_t)len, err,
+	readback_file(&rb, in, name, true, OUTPUT_LINE_MAX);
+	/* The first line says what was saved: a scan or a mail survey
+	 * (resolver-probe mail). */
+	rb.divert = mail_survey_line;
+	while ((rs = readback_next(&rb)) != READBACK_EOF) {
+		if (rs == READBACK_ERROR) {
+			fprintf(stderr, "%s\n", rb.err);
+			rc = -1;
+			break;
+		}
+		if (rs == READBACK_OTHER) {
+			char err[256];
+			*mail = true;
+			if (mail_summary_add(ms, rb.lr.line, rb.lr.len, err,
 			    sizeof(err)) == 0)
 				continue;
-			fprintf(stderr, "%s:%lu: %s\n", name, lineno, err);
+			fprintf(stderr, "%s:%lu: %s\n", name,
+				readback_lineno(&rb), err);
 			ms->malformed++;
 			if (strict) {
 				rc = -1;
@@ -77,39 +77,35 @@ static int read_lines(FILE *in, const char *name, bool strict,
 			}
 			continue;
 		}
-		if (lineno == 1 && !strncmp(line, "resolver,", 9)) {
-			fprintf(stderr, "%s:1: a CSV file: report reads the JSON "
-				"Lines of scan (--format json)\n", name);
-			rc = -1;
-			break;
-		}
-		if ((size_t)len > 2 * OUTPUT_LINE_MAX) {
-			snprintf(err, sizeof(err), "line too long (%zd bytes)",
-				len);
-		} else if (summary_record_from_json(&r, line, (size_t)len, err,
-		    sizeof(err)) == 0) {
-			int added = summary_add(s, &r);
-			summary_record_clear(&r);
-			if (added < 0) {
-				fprintf(stderr, "%s:%lu: out of memory\n", name,
-					lineno);
+		if (rs == READBACK_BAD) {
+			fprintf(stderr, "%s\n", rb.err);
+			if (rb.diverted)
+				ms->malformed++;
+			else
+				summary_add_malformed(s);
+			if (strict) {
 				rc = -1;
 				break;
 			}
 			continue;
 		}
-		fprintf(stderr, "%s:%lu: %s\n", name, lineno, err);
-		summary_add_malformed(s);
-		if (strict) {
+		if (rs == READBACK_HEADER)
+			continue;
+		int added = summary_add(s, &rb.rec);
+		summary_record_clear(&rb.rec);
+		if (added < 0) {
+			fprintf(stderr, "%s:%lu: out of memory\n", name,
+				readback_lineno(&rb));
 			rc = -1;
 			break;
 		}
 	}
-	if (rc == 0 && ferror(in)) {
-		fprintf(stderr, "%s: read error: %s\n", name, strerror(errno));
-		rc = -1;
-	}
-	free(line);
+	for (size_t i = 0; rc == 0 && i < rb.left.n; i++)
+		if (left_out_add(left, rb.left.provider[i], rb.left.why[i]) < 0) {
+			fprintf(stderr, "%s: out of memory\n", name);
+			rc = -1;
+		}
+	readback_free(&rb);
 	return rc;
 }
 
@@ -163,10 +159,12 @@ int cmd_report(int argc, char **argv)
 	static struct mail_summary ms;
 	bool mail = false;
 	memset(&ms, 0, sizeof(ms));
-	int rc = read_lines(in, name, strict, s, &ms, &mail);
+	struct left_out left = { 0 };
+	int rc = read_lines(in, name, strict, s, &left, &ms, &mail);
 	if (in != stdin)
 		fclose(in);
 	if (rc < 0) {
+		left_out_clear(&left);
 		summary_free(s);
 		return EXIT_USAGE;
 	}
@@ -184,7 +182,8 @@ int cmd_report(int argc, char **argv)
 			status = EXIT_INCOMPLETE;
 	} else {
 		if ((mail ? mail_summary_print(&ms, stdout) :
-		    summary_print(s, stdout)) < 0)
+		    summary_print(s, stdout)) < 0 ||
+		    left_out_print(&left, stdout) < 0)
 			status = EXIT_INCOMPLETE;
 		if (html) {
 			FILE *out = fopen(html, "w");
@@ -208,5 +207,6 @@ int cmd_report(int argc, char **argv)
 	if (fflush(stdout) != 0)
 		status = EXIT_INCOMPLETE;
 	summary_free(s);
+	left_out_clear(&left);
 	return status;
 }

@@ -26,6 +26,8 @@
 #include "scan/output.h"
 #include "scan/summary.h"
 #include "scan/resume.h"
+#include "scan/readback.h"
+#include "common/escape.h"
 #include "judge/truth.h"
 #include "judge/verdict.h"
 #include "judge/providers.h"
@@ -137,6 +139,10 @@ struct run {
 	struct blocklist bl;
 	struct plan plan;
 	struct truth_run *trun;
+	struct left_out left;	/* providers without a usable truth (and,
+				 * with --resume, those its file names) */
+	bool left_new;		/* this truth leaves out one the file does not
+				 * name */
 };
 
 /* What the command line asked for. */
@@ -522,8 +528,8 @@ static int load_resume(struct run *r, const char *resume)
 			resume, strerror(errno));
 		return -1;
 	}
-	int rrc = resume_read(in, resume, &r->done, r->sum, &r->rs, err,
-		sizeof(err));
+	int rrc = resume_read(in, resume, &r->done, r->sum, &r->rs,
+		&r->left, err, sizeof(err));
 	fclose(in);
 	if (rrc < 0) {
 		fprintf(stderr, "resolver-probe scan: --resume: %s\n", err);
@@ -658,12 +664,32 @@ static int make_plan(struct run *r, const struct args *a)
 		fprintf(stderr, "resolver-probe scan: no truth: %s\n", err);
 		return EXIT_INCOMPLETE;
 	}
-	for (size_t i = 0; i < r->truth->nproviders; i++)
-		if (!r->truth->providers[i].usable)
-			fprintf(stderr, "resolver-probe scan: provider %s "
-				"skipped: %s\n", r->truth->providers[i].domain,
-				r->truth->providers[i].why_unusable ?
-				r->truth->providers[i].why_unusable : "?");
+	/* Without a usable provider the scan would ask only the control
+	 * questions and call every liar correct. */
+	char why[4096];
+	if (truth_usable(r->truth, why, sizeof(why)) == 0) {
+		fprintf(stderr, "resolver-probe scan: no usable truth, so no "
+			"verdict could be trusted: not scanning: ");
+		escape_text(stderr, why, strlen(why), ESCAPE_DNS);
+		fputc('\n', stderr);
+		return EXIT_INCOMPLETE;
+	}
+	size_t had = r->left.n;
+	for (size_t i = 0; i < r->truth->nproviders; i++) {
+		const struct provider *p = &r->truth->providers[i];
+		if (p->usable)
+			continue;
+		const char *w = p->why_unusable ? p->why_unusable : "no truth";
+		fprintf(stderr, "resolver-probe scan: provider %s left out "
+			"(not asked, not judged): ", p->domain);
+		escape_text(stderr, w, strlen(w), ESCAPE_DNS);
+		fputc('\n', stderr);
+		if (left_out_add(&r->left, p->domain, w) < 0) {
+			fprintf(stderr, "resolver-probe scan: out of memory\n");
+			return EXIT_INCOMPLETE;
+		}
+	}
+	r->left_new = r->left.n > had;
 	if (plan_from_truth(&r->plan, r->truth, a->ipv6, err,
 	    sizeof(err)) < 0) {
 		fprintf(stderr, "resolver-probe scan: %s\n", err);
@@ -707,8 +733,17 @@ static int open_output(struct run *r, const struct args *a)
 		write_failed(r, errno);
 		return EXIT_INCOMPLETE;
 	}
+	/* A resumed file whose header already names every provider this
+	 * truth leaves out needs no second one. */
+	errno = 0;
+	if ((!a->resume || r->left_new) &&
+	    output_header(&r->out, r->judged ? r->truth : NULL) < 0) {
+		write_failed(r, errno);
+		return EXIT_INCOMPLETE;
+	}
+	/* The headers are complete lines. */
 	if (r->regular && (r->good = r->start = ftello(r->f)) < 0)
-		r->regular = false;	/* the CSV header is a complete line */
+		r->regular = false;
 	return -1;
 }
 
@@ -763,6 +798,7 @@ static int finish(struct run *r, const struct args *a)
 	if (!a->so.quiet || st->interrupted)
 		scan_print_stats(r->scan, stderr);
 	summary_print(r->sum, stderr);
+	left_out_print(&r->left, stderr);
 	if (st->interrupted || st->failed || r->write_error || st->abandoned)
 		return EXIT_INCOMPLETE;
 	return r->findings ? EXIT_FINDING : EXIT_AGREE;
@@ -788,6 +824,7 @@ static void run_clear(struct run *r)
 	targets_free(r->targets);
 	blocklist_clear(&r->bl);
 	done_set_clear(&r->done);
+	left_out_clear(&r->left);
 }
 
 int cmd_scan(int argc, char **argv)

@@ -9,7 +9,8 @@ libcore_a_SOURCES += scan/plan.c scan/plan.h \
 	scan/permute.c scan/permute.h \
 	scan/output.c scan/output.h \
 	scan/summary.c scan/summary.h \
-	scan/resume.c scan/resume.h
+	scan/resume.c scan/resume.h \
+	scan/readback.c scan/readback.h
 libprobe_a_SOURCES += scan/scan.c scan/scan.h
 UNIT_TESTS += tests/unit/test_match tests/unit/test_ratelimit \
 	tests/unit/test_plan tests/unit/test_targets tests/unit/test_permute \

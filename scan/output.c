@@ -315,6 +315,35 @@ int output_open(struct output *out, FILE *f, enum output_format fmt)
 	return 0;
 }
 
+int output_header(struct output *out, const struct truth *truth)
+{
+	size_t left = 0;
+	for (size_t i = 0; truth && i < truth->nproviders; i++)
+		left += !truth->providers[i].usable;
+	if (out->fmt != OUTPUT_JSONL || left == 0)
+		return 0;
+	json_reset(&out->j);
+	json_obj_open(&out->j, NULL);
+	json_arr_open(&out->j, "providers_left_out");
+	for (size_t i = 0; i < truth->nproviders; i++) {
+		const struct provider *p = &truth->providers[i];
+		if (p->usable)
+			continue;
+		json_obj_open(&out->j, NULL);
+		json_str(&out->j, "provider", p->domain);
+		json_str(&out->j, "why", p->why_unusable ? p->why_unusable :
+			"no truth");
+		json_obj_close(&out->j);
+	}
+	json_arr_close(&out->j);
+	json_obj_close(&out->j);
+	if (out->j.err)
+		return 0;	/* cannot be: a few short strings */
+	if (json_write_line(&out->j, out->f) < 0)
+		return -1;
+	return 0;
+}
+
 int output_write(struct output *out, const struct observation *o,
 	const struct verdict *v, const struct truth *truth)
 {

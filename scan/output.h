@@ -70,6 +70,15 @@ struct output {
  * -1 on a write error. */
 int output_open(struct output *out, FILE *f, enum output_format fmt);
 
+/** The header record of a JSON Lines scan whose truth left providers out
+ * (no usable truth: their questions are not asked, nothing about them is
+ * judged): one line {"providers_left_out":[{"provider":DOMAIN,"why":
+ * REASON},...]} before the results, read back by readback.h (report,
+ * --resume).  Nothing is written when every provider is usable, or for
+ * CSV (whose rows have no place for it: stderr and the summary say it).
+ * Returns 0, or -1 on a write error. */
+int output_header(struct output *out, const struct truth *truth);
+
 /** Format one result and write it in one fwrite.  A result over
  * OUTPUT_LINE_MAX is written as a short object (or row) with the resolver,
  * its class and "error":"result too large" instead, and counted in

@@ -7,6 +7,8 @@
 #include "scan/resume.h"
 #include "scan/output.h"
 #include "scan/summary.h"
+#include "scan/readback.h"
+#include "common/escape.h"
 
 /* Family first, so IPv4 and IPv6 addresses never compare equal. */
 struct done_addr {
@@ -95,64 +97,65 @@ size_t resume_complete_len(const char *buf, size_t n)
 }
 
 int resume_read(FILE *in, const char *name, struct done_set *d,
-	struct summary *sum, struct resume_stats *st, char *err, size_t errlen)
+	struct summary *sum, struct resume_stats *st, struct left_out *left,
+	char *err, size_t errlen)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
+	struct readback rb;
+	enum readback_status rs;
 	int rc = -1;
-	char why[256];
 	memset(st, 0, sizeof(*st));
-	errno = 0;
-	while ((len = getline(&line, &cap, in)) > 0) {
-		unsigned long long no = st->lines + 1;
-		if (line[len - 1] != '\n') {
+	readback_file(&rb, in, name, false, OUTPUT_LINE_MAX);
+	while ((rs = readback_next(&rb)) != READBACK_EOF) {
+		unsigned long no = readback_lineno(&rb);
+		if (rs == READBACK_TORN) {
 			/* Only the last line can lack its newline. */
-			st->torn = (uint64_t)len;
+			st->torn = rb.torn;
 			break;
 		}
-		/* One more than output.c's cap for the newline. */
-		if ((size_t)len > OUTPUT_LINE_MAX + 1) {
-			snprintf(err, errlen, "%s:%llu: line longer than %u "
-				"bytes: not a scan result", name, no,
-				OUTPUT_LINE_MAX);
+		/* A wrong file is never appended to. */
+		if (rs == READBACK_ERROR) {
+			snprintf(err, errlen, "%s", rb.err);
 			goto out;
 		}
-		struct summary_record rec;
-		if (summary_record_from_json(&rec, line, (size_t)len - 1, why,
-		    sizeof(why)) < 0) {
-			snprintf(err, errlen, "%s:%llu: not a scan result: %s",
-				name, no, why);
+		if (rs == READBACK_BAD) {
+			snprintf(err, errlen, "%s:%lu: not a scan result: %s",
+				name, no, rb.why);
 			goto out;
 		}
+		if (rs == READBACK_HEADER)
+			continue;
+		struct summary_record *rec = &rb.rec;
 		struct prefix a;
 		char perr[128];
-		if (prefix_parse(rec.resolver, &a, perr, sizeof(perr)) < 0 ||
+		if (prefix_parse(rec->resolver, &a, perr, sizeof(perr)) < 0 ||
 		    a.len != (a.family == AF_INET6 ? 128u : 32u)) {
-			snprintf(err, errlen, "%s:%llu: resolver \"%s\" is not "
-				"an address", name, no, rec.resolver);
-			summary_record_clear(&rec);
+			char shown[96];
+			escape_str(shown, sizeof(shown), rec->resolver,
+				strlen(rec->resolver), ESCAPE_DNS);
+			snprintf(err, errlen, "%s:%lu: resolver \"%s\" is not "
+				"an address", name, no, shown);
+			summary_record_clear(rec);
 			goto out;
 		}
 		if (done_set_add(d, &a) < 0 ||
-		    (sum && summary_add(sum, &rec) < 0)) {
+		    (sum && summary_add(sum, rec) < 0)) {
 			snprintf(err, errlen, "%s: out of memory", name);
-			summary_record_clear(&rec);
+			summary_record_clear(rec);
 			goto out;
 		}
-		if (rec.class < CLASS_COUNT && rec.class != CLASS_CORRECT)
+		if (rec->class < CLASS_COUNT && rec->class != CLASS_CORRECT)
 			st->findings++;
-		summary_record_clear(&rec);
+		summary_record_clear(rec);
 		st->lines++;
-		st->good_len += (uint64_t)len;
 	}
-	if (ferror(in)) {
-		snprintf(err, errlen, "%s: read: %s", name,
-			strerror(errno ? errno : EIO));
-		goto out;
-	}
+	st->good_len = rb.good_len;
+	for (size_t i = 0; left && i < rb.left.n; i++)
+		if (left_out_add(left, rb.left.provider[i], rb.left.why[i]) < 0) {
+			snprintf(err, errlen, "%s: out of memory", name);
+			goto out;
+		}
 	rc = 0;
 out:
-	free(line);
+	readback_free(&rb);
 	return rc;
 }

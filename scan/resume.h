@@ -57,15 +57,20 @@ struct resume_stats {
 	uint64_t torn;		/* bytes after them (a last line cut short) */
 };
 
-/** Read a scan's JSON Lines from in (name is used in messages): each
- * complete line is parsed with summary_record_from_json, its resolver added
- * to d and, when sum is not NULL, counted with summary_add.  The caller
- * calls done_set_finish afterwards.  Returns 0, or -1 with "name:LINE:
- * reason" in err for a complete line that is not a scan result (so a wrong
- * file is never appended to), a line over the output cap, a read error or
- * out of memory.  A resolver on two lines is counted twice in sum (as
- * report counts it); done_set_finish says how many repeats there were. */
+struct left_out;
+
+/** Read a scan's JSON Lines from in (name is used in messages) with the
+ * reader report uses (readback.h): each complete line is a record, its
+ * resolver added to d and, when sum is not NULL, counted with summary_add;
+ * the providers header records name as left out are added to *left (when
+ * not NULL).  The caller calls done_set_finish afterwards.  Returns 0, or
+ * -1 with "name:LINE: reason" in err for a complete line that is not a
+ * scan result (so a wrong file is never appended to), a line over the
+ * output cap, a read error or out of memory.  A resolver on two lines is
+ * counted twice in sum (as report counts it); done_set_finish says how
+ * many repeats there were. */
 int resume_read(FILE *in, const char *name, struct done_set *d,
-	struct summary *sum, struct resume_stats *st, char *err, size_t errlen);
+	struct summary *sum, struct resume_stats *st, struct left_out *left,
+	char *err, size_t errlen);
 
 #endif

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "scan/summary.h"
+#include "scan/readback.h"
 #include "tests/fuzz/fuzz.h"
 
 #define NAMES 8
@@ -52,6 +53,34 @@ static void check_sets(const struct summary *s, const char *name)
 			expect(k == 0 || top[k - 1].count >= top[k].count,
 				"most resolvers first");
 		}
+	}
+}
+
+/* The same input through the reader report and --resume share (lenient
+ * and strict, a small cap so long lines are met): every status is one
+ * documented, and the byte counts stay within the input. */
+static void readback_fuzz(const uint8_t *data, size_t size)
+{
+	for (int lenient = 0; lenient < 2 && size > 0; lenient++) {
+		FILE *in = fmemopen((void *)data, size, "r");
+		if (!in)
+			return;
+		struct readback rb;
+		enum readback_status st;
+		readback_file(&rb, in, "fuzz", lenient, 512);
+		while ((st = readback_next(&rb)) != READBACK_EOF &&
+		    st != READBACK_ERROR && st != READBACK_TORN) {
+			expect(st == READBACK_RECORD || st == READBACK_HEADER ||
+				st == READBACK_BAD, "a documented status");
+			expect(st != READBACK_BAD || rb.err[0], "a reason");
+			if (st == READBACK_RECORD)
+				summary_record_clear(&rb.rec);
+		}
+		expect(st != READBACK_TORN || !lenient, "torn only when strict");
+		expect(rb.good_len + rb.torn <= size, "counts within the input");
+		left_out_print(&rb.left, devnull());
+		readback_free(&rb);
+		fclose(in);
 	}
 }
 
@@ -102,5 +131,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(names[i]);
 	}
 	summary_free(s);
+	readback_fuzz(data, size);
 	return 0;
 }

@@ -1,0 +1,188 @@
+/* readback.c: a scan's JSON Lines read back (readback.h). */
+#include "config.h"
+#include <stdlib.h>
+#include <string.h>
+#include <json-c/json.h>
+#include "scan/readback.h"
+#include "common/escape.h"
+
+int left_out_add(struct left_out *l, const char *provider, const char *why)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->provider[i], provider))
+			return 0;
+	char **p = realloc(l->provider, (l->n + 1) * sizeof(*p));
+	if (!p)
+		return -1;
+	l->provider = p;
+	char **w = realloc(l->why, (l->n + 1) * sizeof(*w));
+	if (!w)
+		return -1;
+	l->why = w;
+	p[l->n] = strdup(provider);
+	w[l->n] = strdup(why ? why : "");
+	if (!p[l->n] || !w[l->n]) {
+		free(p[l->n]);
+		free(w[l->n]);
+		return -1;
+	}
+	l->n++;
+	return 0;
+}
+
+int left_out_print(const struct left_out *l, FILE *f)
+{
+	if (!l->n)
+		return 0;
+	fprintf(f, "\nProviders left out (no usable truth: not asked, not "
+		"judged): %zu\n", l->n);
+	for (size_t i = 0; i < l->n; i++) {
+		fputs("  ", f);
+		escape_text(f, l->provider[i], strlen(l->provider[i]),
+			ESCAPE_DNS);
+		fputs(": ", f);
+		escape_text(f, l->why[i], strlen(l->why[i]), ESCAPE_DNS);
+		fputc('\n', f);
+	}
+	return ferror(f) ? -1 : 0;
+}
+
+void left_out_clear(struct left_out *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->provider[i]);
+		free(l->why[i]);
+	}
+	free(l->provider);
+	free(l->why);
+	memset(l, 0, sizeof(*l));
+}
+
+void readback_file(struct readback *rb, FILE *f, const char *name,
+	bool lenient, size_t max)
+{
+	memset(rb, 0, sizeof(*rb));
+	lineread_file(&rb->lr, f, name, max);
+	rb->lenient = lenient;
+}
+
+unsigned long readback_lineno(const struct readback *rb)
+{
+	return rb->lr.lineno;
+}
+
+void readback_free(struct readback *rb)
+{
+	lineread_free(&rb->lr);
+	left_out_clear(&rb->left);
+}
+
+/* A header record: {"providers_left_out":[{"provider":P,"why":W},...]}.
+ * Returns 1 when line is one (its providers added), 0 when it is not, -1
+ * when it is one but malformed or out of memory (rb->err set). */
+static int header(struct readback *rb, const char *line, size_t len)
+{
+	static const char key[] = "{\"providers_left_out\":";
+	if (len < sizeof(key) - 1 || memcmp(line, key, sizeof(key) - 1))
+		return 0;
+	json_tokener *tok = json_tokener_new();
+	json_object *o = tok ? json_tokener_parse_ex(tok, line, (int)len) :
+		NULL;
+	int rc = -1;
+	json_object *arr;
+	if (!o || json_tokener_get_error(tok) != json_tokener_success ||
+	    !json_object_object_get_ex(o, "providers_left_out", &arr) ||
+	    !json_object_is_type(arr, json_type_array)) {
+		snprintf(rb->why, sizeof(rb->why), "not a header record");
+		goto out;
+	}
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		json_object *e = json_object_array_get_idx(arr, i), *p, *w;
+		if (!json_object_object_get_ex(e, "provider", &p) ||
+		    !json_object_is_type(p, json_type_string) ||
+		    !json_object_object_get_ex(e, "why", &w) ||
+		    !json_object_is_type(w, json_type_string)) {
+			snprintf(rb->why, sizeof(rb->why), "header record: a "
+				"provider without its name or why");
+			goto out;
+		}
+		if (left_out_add(&rb->left, json_object_get_string(p),
+		    json_object_get_string(w)) < 0) {
+			snprintf(rb->why, sizeof(rb->why), "out of memory");
+			goto out;
+		}
+	}
+	rc = 1;
+out:
+	json_object_put(o);
+	if (tok)
+		json_tokener_free(tok);
+	return rc;
+}
+
+/* A line that is not a scan result: the reason (rb->why) is set; rb->err
+ * gets "name:LINE: reason". */
+static enum readback_status bad(struct readback *rb)
+{
+	snprintf(rb->err, sizeof(rb->err), "%s:%lu: %s", rb->lr.name,
+		rb->lr.lineno, rb->why);
+	return READBACK_BAD;
+}
+
+enum readback_status readback_next(struct readback *rb)
+{
+	for (;;) {
+		enum lineread_status ls = lineread_next(&rb->lr);
+		const char *name = rb->lr.name;
+		unsigned long no = rb->lr.lineno;
+		if (ls == LINEREAD_EOF)
+			return READBACK_EOF;
+		if (ls == LINEREAD_ERROR) {
+			snprintf(rb->err, sizeof(rb->err), "%s", rb->lr.err);
+			return READBACK_ERROR;
+		}
+		if (!rb->lr.newline && !rb->lenient) {
+			rb->torn = rb->lr.offset - rb->good_len;
+			return READBACK_TORN;
+		}
+		if (rb->lr.newline)
+			rb->good_len = rb->lr.offset;
+		if (ls == LINEREAD_LONG) {
+			snprintf(rb->why, sizeof(rb->why), "line longer than "
+				"%zu bytes", rb->lr.max);
+			return bad(rb);
+		}
+		char *line = rb->lr.line;
+		size_t len = rb->lr.len;
+		while (len > 0 && line[len - 1] == '\r')
+			line[--len] = '\0';
+		if (rb->lenient && strspn(line, " \t") == len)
+			continue;
+		if (!rb->seen && rb->divert && rb->divert(line, len))
+			rb->diverted = true;
+		rb->seen = true;
+		if (rb->diverted)
+			return READBACK_OTHER;
+		if (no == 1 && !strncmp(line, "resolver,", 9)) {
+			snprintf(rb->err, sizeof(rb->err), "%s:1: a CSV file: "
+				"only the JSON Lines of scan (--format json) "
+				"are read back", name);
+			return READBACK_ERROR;
+		}
+		int h = header(rb, line, len);
+		if (h > 0)
+			return READBACK_HEADER;
+		if (h < 0)
+			return bad(rb);
+		char why[256];
+		if (summary_record_from_json(&rb->rec, line, len, why,
+		    sizeof(why)) < 0) {
+			char shown[200];
+			escape_str(shown, sizeof(shown), why, strlen(why),
+				ESCAPE_DNS);
+			snprintf(rb->why, sizeof(rb->why), "%s", shown);
+			return bad(rb);
+		}
+		return READBACK_RECORD;
+	}
+}
