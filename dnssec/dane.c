@@ -13,6 +13,7 @@
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 #include "dnssec/dane.h"
+#include "common/escape.h"
 #include "dnssec/smtp.h"
 #include "dnssec/truth_resolve.h"
 
@@ -177,18 +178,17 @@ static void slog(struct session *s, const char *prefix, const char *fmt, ...)
 	int n = snprintf(line, sizeof(line), "%s", prefix);
 	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
 	va_end(ap);
-	/* Whatever the server sent stays printable in the transcript. */
-	for (char *p = line; *p; p++)
-		if (!isprint((unsigned char)*p))
-			*p = '?';
-	size_t len = strlen(line);
+	/* Whatever the server sent is escaped (\xHH) in the transcript. */
+	char shown[4 * sizeof(line)];
+	escape_str(shown, sizeof(shown), line, strlen(line), ESCAPE_SMTP);
+	size_t len = strlen(shown);
 	if (a->loglen + len + 2 > LOG_MAX)
 		return;
 	char *nl = realloc(a->log, a->loglen + len + 2);
 	if (!nl)
 		return;
 	a->log = nl;
-	memcpy(a->log + a->loglen, line, len);
+	memcpy(a->log + a->loglen, shown, len);
 	a->loglen += len;
 	a->log[a->loglen++] = '\n';
 	a->log[a->loglen] = '\0';
@@ -235,7 +235,10 @@ static void finish(struct session *s, enum dane_verdict v, const char *fmt,
 	va_end(ap);
 	s->res->verdict = v;
 	free(s->res->detail);
-	s->res->detail = strdup(text);
+	/* The reason may quote the server: escaped like the transcript. */
+	char shown[4 * sizeof(text)];
+	s->res->detail = strdup(escape_str(shown, sizeof(shown), text,
+		strlen(text), ESCAPE_SMTP));
 	slog(s, "  ", "verdict %s: %s", dane_verdict_str(v), text);
 }
 

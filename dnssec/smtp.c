@@ -5,6 +5,7 @@
 #include <strings.h>
 #include <ctype.h>
 #include "dnssec/smtp.h"
+#include "common/escape.h"
 
 void smtp_reader_init(struct smtp_reader *r)
 {
@@ -34,12 +35,10 @@ static enum smtp_feed take_line(struct smtp_reader *r)
 	if (n < 3 || l[0] < '2' || l[0] > '5' || !isdigit((unsigned char)l[1])
 	    || !isdigit((unsigned char)l[2]) || (n > 3 && l[3] != ' ' &&
 	    l[3] != '-')) {
-		char why[120];
-		snprintf(why, sizeof(why), "not an SMTP reply line: \"%.60s\"",
-			l);
-		for (char *p = why; *p; p++)
-			if (!isprint((unsigned char)*p))
-				*p = '?';
+		char why[120], shown[64];
+		escape_str(shown, sizeof(shown), l, n, ESCAPE_SMTP);
+		snprintf(why, sizeof(why), "not an SMTP reply line: \"%s\"",
+			shown);
 		return fail(r, why);
 	}
 	int code = (l[0] - '0') * 100 + (l[1] - '0') * 10 + (l[2] - '0');

@@ -14,6 +14,7 @@
 #include <sys/time.h>
 #include <uv.h>
 #include <ldns/ldns.h>
+#include "common/escape.h"
 #include "resolver-probe/commands.h"
 #include "common/datafile.h"
 #include "common/options.h"
@@ -145,6 +146,15 @@ static void adopt_provider(struct truth *t, struct truth_answer *ta)
 	ldns_rdf_deep_free(name);
 }
 
+/* One line to f: prefix, then text from the network (evidence,
+ * libunbound's reasons) escaped for a terminal. */
+static void line(FILE *f, const char *prefix, const char *text)
+{
+	fputs(prefix, f);
+	escape_text(f, text, strlen(text), ESCAPE_DNS);
+	fputc('\n', f);
+}
+
 /* The truth answer as delv prints it: its status first. */
 static void print_truth(const struct truth_answer *a)
 {
@@ -157,8 +167,8 @@ static void print_truth(const struct truth_answer *a)
 	else if (a->sec == TRUTH_SEC_SECURE)
 		printf("; fully validated\n");
 	else if (a->sec == TRUTH_SEC_BOGUS)
-		printf("; validation failed: %s\n",
-			a->why_bogus ? a->why_bogus : "bogus");
+		line(stdout, "; validation failed: ", a->why_bogus ?
+			a->why_bogus : "bogus");
 	else
 		printf("; unsigned answer\n");
 	truth_answer_print(stdout, a);
@@ -252,8 +262,8 @@ static void print_text(const struct qrun *q, const char *qname,
 	printf("\n;; TRUTH (DNSSEC-validated by resolver-probe):\n");
 	print_truth(ta);
 	if (v && unjudged(v)) {
-		printf("\n;; NO VERDICT: nothing to judge the reply by\n;; %s\n",
-			unjudged_why(v));
+		printf("\n;; NO VERDICT: nothing to judge the reply by\n");
+		line(stdout, ";; ", unjudged_why(v));
 		return;
 	}
 	printf("\n;; VERDICT: %s", v ? verdict_class_str(v->class) : "?");
@@ -262,10 +272,10 @@ static void print_text(const struct qrun *q, const char *qname,
 	printf("\n");
 	if (v && v->nqueries) {
 		const struct query_verdict *qv = &v->queries[0];
-		printf(";; %s\n", qv->evidence ? qv->evidence : "");
+		line(stdout, ";; ", qv->evidence ? qv->evidence : "");
 		if (qv->allowed && (!qv->evidence ||
 		    !strstr(qv->evidence, qv->allowed)))
-			printf(";; the truth allows: %s\n", qv->allowed);
+			line(stdout, ";; the truth allows: ", qv->allowed);
 	}
 }
 
@@ -529,7 +539,7 @@ bad:
 	}
 	status = verdict_status(v);
 	if (unjudged(v))
-		fprintf(stderr, "resolver-probe query: no verdict: %s\n",
+		line(stderr, "resolver-probe query: no verdict: ",
 			unjudged_why(v));
 	if (json) {
 		if (print_json(&q, t, ta, v, qname, qtype) < 0)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <uv.h>
+#include "common/escape.h"
 #include "resolver-probe/commands.h"
 #include "common/json.h"
 #include "judge/truth.h"
@@ -123,10 +124,13 @@ static void print_text(const struct truth *t, const char *nxname)
 {
 	for (size_t p = 0; p < t->nproviders; p++) {
 		const struct provider *pv = &t->providers[p];
-		printf(";; provider %s %s%s%s\n", pv->domain,
+		printf(";; provider %s %s%s", pv->domain,
 			pv->usable ? "usable" : "UNUSABLE",
-			pv->usable ? "" : ": ",
-			pv->usable ? "" : pv->why_unusable);
+			pv->usable ? "" : ": ");
+		if (!pv->usable && pv->why_unusable)
+			escape_text(stdout, pv->why_unusable,
+				strlen(pv->why_unusable), ESCAPE_DNS);
+		putchar('\n');
 		for (size_t i = 0; i < t->nanswers; i++)
 			if (t->answers[i]->provider == (int)p)
 				truth_answer_print(stdout, t->answers[i]);
@@ -259,10 +263,12 @@ int cmd_truth(int argc, char **argv)
 		char why[600];
 		for (size_t p = 0; p < t->nproviders; p++)
 			if (!t->providers[p].usable) {
+				const char *w = t->providers[p].why_unusable ?
+					t->providers[p].why_unusable : "";
 				fprintf(stderr, "resolver-probe truth: provider "
-					"%s unusable: %s\n",
-					t->providers[p].domain,
-					t->providers[p].why_unusable);
+					"%s unusable: ", t->providers[p].domain);
+				escape_text(stderr, w, strlen(w), ESCAPE_DNS);
+				fputc('\n', stderr);
 				status = EXIT_FINDING;
 			}
 		if (!control_ok(t, why, sizeof(why)) ||

@@ -3,7 +3,9 @@
 #include "config.h"
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <ldns/ldns.h>
+#include "common/escape.h"
 #include "resolver-probe/truth_print.h"
 
 /* "MX", "A", or "TYPE65534"; into buf. */
@@ -43,8 +45,12 @@ void truth_answer_print(FILE *f, const struct truth_answer *a)
 
 	fprintf(f, ";; %s %s (%s", a->qname,
 		type_str(a->qtype, type, sizeof(type)), truth_sec_str(a->sec));
-	if (a->sec == TRUTH_SEC_BOGUS)
-		fprintf(f, ": %s", a->why_bogus ? a->why_bogus : "no reason");
+	if (a->sec == TRUTH_SEC_BOGUS) {
+		/* libunbound's reason quotes names from the network */
+		const char *w = a->why_bogus ? a->why_bogus : "no reason";
+		fputs(": ", f);
+		escape_text(f, w, strlen(w), ESCAPE_DNS);
+	}
 	fprintf(f, ") %s", a->timed_out ? "no answer (timed out)" :
 		rcode_str(a->rcode, rc, sizeof(rc)));
 	if (!a->timed_out)

@@ -14,7 +14,8 @@ libcore_a_SOURCES += scan/plan.c scan/plan.h \
 libprobe_a_SOURCES += scan/scan.c scan/scan.h
 UNIT_TESTS += tests/unit/test_match tests/unit/test_ratelimit \
 	tests/unit/test_plan tests/unit/test_targets tests/unit/test_permute \
-	tests/unit/test_output tests/unit/test_summary tests/unit/test_resume
+	tests/unit/test_output tests/unit/test_summary tests/unit/test_resume \
+	tests/unit/test_readback
 tests_unit_test_plan_SOURCES = tests/unit/test_plan.c tests/tap.h
 tests_unit_test_plan_LDADD = libcore.a $(DEPS_LIBS)
 tests_unit_test_match_SOURCES = tests/unit/test_match.c tests/tap.h
@@ -33,6 +34,8 @@ tests_unit_test_permute_SOURCES = tests/unit/test_permute.c tests/tap.h
 tests_unit_test_permute_LDADD = libcore.a $(DEPS_LIBS)
 tests_unit_test_resume_SOURCES = tests/unit/test_resume.c tests/tap.h
 tests_unit_test_resume_LDADD = libcore.a $(DEPS_LIBS)
+tests_unit_test_readback_SOURCES = tests/unit/test_readback.c tests/tap.h
+tests_unit_test_readback_LDADD = libcore.a $(DEPS_LIBS)
 # Replay tests of the engine: the test defines uv_udp_send and friends, so
 # the engine's sockets are swapped for a script at link time.
 UNIT_TESTS += tests/unit/test_scan

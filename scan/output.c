@@ -6,6 +6,7 @@
 #include <string.h>
 #include "scan/output.h"
 #include "scan/summary.h"
+#include "common/escape.h"
 
 int output_format_parse(const char *name, enum output_format *fmt)
 {
@@ -206,6 +207,13 @@ struct row {
 
 static void field(struct row *r, const char *text)
 {
+	/* Every cell is ours today (addresses, names of classes, numbers);
+	 * should outside text ever reach one, it is escaped for the
+	 * terminals and spreadsheets CSV goes to. */
+	char shown[256];
+	if (escape_needed(text, strlen(text)))
+		text = escape_str(shown, sizeof(shown), text, strlen(text),
+			ESCAPE_DNS);
 	bool quote = strpbrk(text, ",\"\r\n") != NULL;
 	size_t need = (r->fields ? 1 : 0) + strlen(text) + (quote ? 2 : 0);
 	for (const char *p = text; quote && *p; p++)

@@ -120,6 +120,40 @@ out:
 	return rc;
 }
 
+/* A string of a record read from a file, escaped in place when it holds
+ * what a terminal must not see (the summary prints these): a hand-made or
+ * damaged file is outside text like any other.  Returns 0 or -1. */
+static int tame(char **s)
+{
+	size_t n = *s ? strlen(*s) : 0;
+	if (!n || !escape_needed(*s, n))
+		return 0;
+	char *e = malloc(4 * n + 1);
+	if (!e)
+		return -1;
+	escape_str(e, 4 * n + 1, *s, n, ESCAPE_DNS);
+	free(*s);
+	*s = e;
+	return 0;
+}
+
+static int tame_record(struct summary_record *r)
+{
+	for (size_t i = 0; i < r->nqueries; i++) {
+		struct summary_query *q = &r->queries[i];
+		if (tame(&q->provider) < 0)
+			return -1;
+		for (size_t k = 0; k < q->ninvalid; k++)
+			if (tame(&q->invalid[k]) < 0)
+				return -1;
+	}
+	char res[sizeof(r->resolver)];
+	escape_str(res, sizeof(res), r->resolver, strlen(r->resolver),
+		ESCAPE_DNS);
+	memcpy(r->resolver, res, sizeof(res));
+	return 0;
+}
+
 /* A line that is not a scan result: the reason (rb->why) is set; rb->err
  * gets "name:LINE: reason". */
 static enum readback_status bad(struct readback *rb)
@@ -182,6 +216,12 @@ enum readback_status readback_next(struct readback *rb)
 				ESCAPE_DNS);
 			snprintf(rb->why, sizeof(rb->why), "%s", shown);
 			return bad(rb);
+		}
+		if (tame_record(&rb->rec) < 0) {
+			summary_record_clear(&rb->rec);
+			snprintf(rb->err, sizeof(rb->err), "%s:%lu: out of "
+				"memory", name, no);
+			return READBACK_ERROR;
 		}
 		return READBACK_RECORD;
 	}

@@ -75,6 +75,14 @@ int main(void)
 		sizeof(err));
 	ok(rc == -1 && strstr(err, "p:1: NUL"), "NUL byte: %s", err);
 	truth_free(t);
+	t = truth_new();
+	static const char hostile[] = "\033]0;x\007\033[2J a.example\n";
+	rc = providers_parse(t, hostile, sizeof(hostile) - 1, "p", err,
+		sizeof(err));
+	ok(rc == -1 && !strcmp(err, "p:1: unknown directive: "
+		"\"\\027]0;x\\007\\027[2J\""),
+		"escape sequences in a line are quoted escaped: %s", err);
+	truth_free(t);
 
 	/* The shipped default file. */
 	const char *srcdir = getenv("srcdir");

@@ -72,6 +72,13 @@ int main(void)
 		}
 	}
 
+	/* A hostile line is quoted escaped (\xHH), NUL and ESC included. */
+	static const char esc_line[] = "\033[2J\0\033]0;pwned\007\r\n";
+	feed(&r, esc_line, sizeof(esc_line) - 1, sizeof(esc_line), &total);
+	ok(!strcmp(r.err, "not an SMTP reply line: "
+		"\"\\x1B[2J\\x00\\x1B]0;pwned\\x07\\x0D\""),
+		"a hostile line is quoted escaped: %s", r.err);
+
 	/* Sticky error and the cap on line length. */
 	memset(big, 'a', sizeof(big));
 	memcpy(big, "250 ", 4);

@@ -180,6 +180,27 @@ static void test_file(void)
 		"a NUL byte is garbage, not a silent cut: %s", err);
 	targets_free(t);
 
+	/* Escape sequences and a NUL byte never reach the terminal raw. */
+	static const char hostile[] = "\033[2J\033]0;pwned\007\n"
+		"10.0.0.1\0\033[31m\n";
+	in = fmemopen((void *)hostile, sizeof(hostile) - 1, "r");
+	char *htext = NULL;
+	size_t hlen = 0;
+	FILE *hd = open_memstream(&htext, &hlen);
+	t = targets_new();
+	rc = targets_load_stream(t, in, "esc.txt", false, hd, err,
+		sizeof(err));
+	fclose(hd);
+	fclose(in);
+	ok(rc == 0 && htext && !strcmp(htext, "esc.txt:1: not an address: "
+		"\"\\027[2J\\027]0;pwned\\007\"\nesc.txt:2: NUL byte in line\n"),
+		"escape sequences quoted escaped, a NUL line named: %s",
+		htext ? htext : "");
+	ok(htext && !memchr(htext, '\033', hlen), "no ESC byte on the "
+		"diagnostics stream");
+	free(htext);
+	targets_free(t);
+
 	/* A line over the cap (a megabyte) between two targets: reported,
 	 * skipped, the target after it still read. */
 	size_t big = 1u << 20;
