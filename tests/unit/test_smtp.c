@@ -72,12 +72,16 @@ int main(void)
 		}
 	}
 
-	/* A hostile line is quoted escaped (\xHH), NUL and ESC included. */
-	static const char esc_line[] = "\033[2J\0\033]0;pwned\007\r\n";
+	/* A hostile line is quoted escaped (\xHH); one with a NUL byte is
+	 * refused without being quoted. */
+	static const char esc_line[] = "\033[2J\033]0;pwned\007\r\n";
 	feed(&r, esc_line, sizeof(esc_line) - 1, sizeof(esc_line), &total);
 	ok(!strcmp(r.err, "not an SMTP reply line: "
-		"\"\\x1B[2J\\x00\\x1B]0;pwned\\x07\\x0D\""),
+		"\"\\x1B[2J\\x1B]0;pwned\\x07\""),
 		"a hostile line is quoted escaped: %s", r.err);
+	static const char nul_line[] = "\033[2J\0x\r\n";
+	feed(&r, nul_line, sizeof(nul_line) - 1, sizeof(nul_line), &total);
+	ok(!strchr(r.err, '\033'), "a NUL line: %s", r.err);
 
 	/* Sticky error and the cap on line length. */
 	memset(big, 'a', sizeof(big));
