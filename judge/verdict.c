@@ -6,9 +6,12 @@
  * answer that another ask of the same question did not repeat), varying (a
  * new invalid answer for every ask) and static (the same answer for every
  * question, the non-existent control name included).  The resolver's
- * classes are the union of its judged queries' classes.
+ * classes are the union of its judged queries' classes, as each answer
+ * showed alone and as the cross-query rules left it.  A query whose class
+ * is a lie carries the values judging found false (query_verdict.invalid),
+ * so nothing downstream judges again.
  *
- * Edge decisions (the issue leaves them open; the unit tests pin them):
+ * Edge decisions (the unit tests pin them):
  *  - An address is acceptable when it is in the validated set or inside a
  *    prefix of the question's provider; an acceptable address is never a
  *    bitflip, even when it is one bit from a validated one (providers hand
@@ -99,6 +102,11 @@ const char *verdict_flag_str(enum verdict_flag f)
 		if ((unsigned)f == 1u << i)
 			return flag_names[i];
 	return "unknown";
+}
+
+bool verdict_class_is_lie(int c)
+{
+	return c >= CLASS_STATIC && c <= CLASS_BITFLIP;
 }
 
 int verdict_class_parse(const char *name)
@@ -217,10 +225,62 @@ static bool is_loopback(const struct prefix *a)
 	return a->family == AF_INET6 && !memcmp(a->addr, one, 16);
 }
 
-static bool class_invalid(enum verdict_class c)
+/* The invalid values of one query (query_verdict.invalid) being gathered:
+ * owned strings, duplicates removed. */
+struct vals {
+	char **v;
+	size_t n;
+	bool oom;
+};
+
+/* Add s (owned; NULL means out of memory) unless already there. */
+static void vals_take(struct vals *b, char *s)
 {
-	return c == CLASS_FALSIFIED || c == CLASS_LOOPBACK ||
-		c == CLASS_PRIVATE || c == CLASS_BITFLIP;
+	if (!s || b->oom) {
+		free(s);
+		b->oom = true;
+		return;
+	}
+	for (size_t i = 0; i < b->n; i++)
+		if (!strcmp(b->v[i], s)) {
+			free(s);
+			return;
+		}
+	char **v = realloc(b->v, (b->n + 1) * sizeof(*v));
+	if (!v) {
+		free(s);
+		b->oom = true;
+		return;
+	}
+	v[b->n++] = s;
+	b->v = v;
+}
+
+static void vals_clear(struct vals *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		free(b->v[i]);
+	free(b->v);
+	memset(b, 0, sizeof(*b));
+}
+
+/* The rdata of rr in presentation form, fields separated by spaces, case
+ * kept; NULL on out of memory. */
+static char *rdata_str(const ldns_rr *rr)
+{
+	ldns_buffer *b = ldns_buffer_new(256);
+	char *s = NULL;
+	if (!b)
+		return NULL;
+	for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {
+		if (i)
+			ldns_buffer_printf(b, " ");
+		ldns_rdf2buffer_str(b, ldns_rr_rdf(rr, i));
+	}
+	if (ldns_buffer_status_ok(b))
+		s = ldns_buffer_export2str(b);
+	ldns_buffer_free(b);
+	return s;
 }
 
 /* --- judging one result ------------------------------------------------- */
@@ -231,6 +291,7 @@ struct judge {
 	bool rewrite;		/* NX control answered */
 	char *sig;		/* answer records without owners; NULL if none */
 	char *key;		/* the question: "qname/type", or "nx" */
+	enum verdict_class alone;	/* the class before the cross-query rules */
 };
 
 
@@ -424,7 +485,7 @@ static enum verdict_class judge_addr(const struct verdict_ctx *ctx,
 /* Judge the records of the asked type (recs) for an A or AAAA question. */
 static enum verdict_class judge_addrs(const struct verdict_ctx *ctx,
 	const struct expect *e, const ldns_rr_list *recs, const char *allowed,
-	struct sbuf *ev)
+	struct sbuf *ev, struct vals *bad_vals)
 {
 	enum verdict_class worst = CLASS_CORRECT;
 	struct sbuf good = { 0 }, bad = { 0 };
@@ -441,6 +502,8 @@ static enum verdict_class judge_addrs(const struct verdict_ctx *ctx,
 		if (!truth_rr_addr(rr, &a)) {
 			sb_printf(&bad, "%smalformed address record", nbad++ ? "; " : "");
 			worst = CLASS_FALSIFIED;
+			if (ldns_rr_rd_count(rr) > 0)
+				vals_take(bad_vals, ldns_rdf2str(ldns_rr_rdf(rr, 0)));
 			continue;
 		}
 		struct sbuf w = { 0 };
@@ -450,10 +513,12 @@ static enum verdict_class judge_addrs(const struct verdict_ctx *ctx,
 			good.oom = true;
 			continue;
 		}
-		if (c == CLASS_CORRECT)
+		if (c == CLASS_CORRECT) {
 			sb_printf(&good, "%s%s", ngood++ ? ", " : "", ws);
-		else
+		} else {
 			sb_printf(&bad, "%s%s", nbad++ ? "; " : "", ws);
+			vals_take(bad_vals, ldns_rdf2str(ldns_rr_rdf(rr, 0)));
+		}
 		free(ws);
 		if (c < worst)
 			worst = c;
@@ -470,7 +535,8 @@ static enum verdict_class judge_addrs(const struct verdict_ctx *ctx,
 
 /* Judge MX records: exchanges against the truth's exchanges. */
 static enum verdict_class judge_mx(const struct expect *e,
-	const ldns_rr_list *recs, const char *allowed, struct sbuf *ev)
+	const ldns_rr_list *recs, const char *allowed, struct sbuf *ev,
+	struct vals *bad)
 {
 	size_t nt = e->nx ? 0 : ldns_rr_list_rr_count(e->ta->rrs);
 	char **tx = calloc(nt + 1, sizeof(*tx));
@@ -531,7 +597,7 @@ static enum verdict_class judge_mx(const struct expect *e,
 		}
 		if (c < worst)
 			worst = c;
-		free(x);
+		vals_take(bad, x);
 	}
 	if (nbad == 0) {
 		size_t m = 0;
@@ -555,7 +621,8 @@ out:
 
 /* Judge records of any other type by rdata against the truth's. */
 static enum verdict_class judge_other(const struct expect *e,
-	const ldns_rr_list *recs, const char *allowed, struct sbuf *ev)
+	const ldns_rr_list *recs, const char *allowed, struct sbuf *ev,
+	struct vals *bad)
 {
 	enum verdict_class worst = CLASS_CORRECT;
 	size_t nbad = 0;
@@ -585,6 +652,8 @@ static enum verdict_class judge_other(const struct expect *e,
 			allowed);
 		free(s);
 		worst = CLASS_FALSIFIED;
+		if (ldns_rr_rd_count(rr) > 0)
+			vals_take(bad, rdata_str(rr));
 	}
 	if (nbad == 0)
 		sb_printf(ev, "every record in the truth");
@@ -611,7 +680,7 @@ static bool chain_name_ok(const ldns_rdf *name, const ldns_rdf *qname,
 /* Follow the reply's CNAMEs from the asked name.  Returns the class of the
  * chain (correct, or falsified with a phrase in ev). */
 static enum verdict_class judge_chain(const ldns_pkt *p, const char *qname,
-	const struct expect *e, struct sbuf *ev)
+	const struct expect *e, struct sbuf *ev, struct vals *bad)
 {
 	ldns_rdf *q = ldns_dname_new_frm_str(qname);
 	if (!q)
@@ -636,7 +705,7 @@ static enum verdict_class judge_chain(const ldns_pkt *p, const char *qname,
 			char *s = rdf_lower(next);
 			sb_printf(ev, "CNAME to %s, outside the truth's chain; ",
 				s ? s : "?");
-			free(s);
+			vals_take(bad, s);
 			c = CLASS_FALSIFIED;
 			break;
 		}
@@ -666,10 +735,11 @@ static bool section_has(const ldns_rr_list *l, ldns_rr_type t)
 /* Judge the records of a NOERROR reply against e. */
 static enum verdict_class judge_records(const struct verdict_ctx *ctx,
 	const struct query_result *q, const char *qname,
-	const struct expect *e, const char *allowed, struct sbuf *ev)
+	const struct expect *e, const char *allowed, struct sbuf *ev,
+	struct vals *bad)
 {
 	const ldns_pkt *p = q->reply;
-	enum verdict_class c = judge_chain(p, qname, e, ev);
+	enum verdict_class c = judge_chain(p, qname, e, ev, bad);
 	ldns_rr_list *recs = ldns_pkt_rr_list_by_type(p, q->qtype,
 		LDNS_SECTION_ANSWER);
 	size_t ntruth = e->nx ? 0 : ldns_rr_list_rr_count(e->ta->rrs);
@@ -683,15 +753,40 @@ static enum verdict_class judge_records(const struct verdict_ctx *ctx,
 			sb_printf(ev, "no records, as in the truth");
 		}
 	} else if (q->qtype == LDNS_RR_TYPE_MX) {
-		r = judge_mx(e, recs, allowed, ev);
+		r = judge_mx(e, recs, allowed, ev, bad);
 	} else if (q->qtype == LDNS_RR_TYPE_A || q->qtype == LDNS_RR_TYPE_AAAA) {
-		r = judge_addrs(ctx, e, recs, allowed, ev);
+		r = judge_addrs(ctx, e, recs, allowed, ev, bad);
 	} else {
-		r = judge_other(e, recs, allowed, ev);
+		r = judge_other(e, recs, allowed, ev, bad);
 	}
 	if (recs)
 		ldns_rr_list_deep_free(recs);
 	return r < c ? r : c;
+}
+
+/* The answer records of p of a type other than qtype (CNAME, DNAME and
+ * RRSIG aside) as "TYPE rdata" values: a lying answer's extras. */
+static void other_type_vals(const ldns_pkt *p, uint16_t qtype,
+	struct vals *bad)
+{
+	const ldns_rr_list *an = ldns_pkt_answer(p);
+	for (size_t i = 0; an && i < ldns_rr_list_rr_count(an); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(an, i);
+		ldns_rr_type type = ldns_rr_get_type(rr);
+		if (type == qtype || type == LDNS_RR_TYPE_CNAME ||
+		    type == LDNS_RR_TYPE_DNAME || type == LDNS_RR_TYPE_RRSIG ||
+		    ldns_rr_rd_count(rr) == 0)
+			continue;
+		char *t = ldns_rr_type2str(type), *d = rdata_str(rr), *s = NULL;
+		if (t && d) {
+			size_t len = strlen(t) + strlen(d) + 2;
+			if ((s = malloc(len)))
+				snprintf(s, len, "%s %s", t, d);
+		}
+		free(t);
+		free(d);
+		vals_take(bad, s);
+	}
 }
 
 /* Judge result i of o alone into qv (and j for the cross-query rules).
@@ -703,6 +798,7 @@ static int judge_result(const struct verdict_ctx *ctx,
 	const struct truth *t = ctx->truth;
 	const struct query_result *q = &o->results[i];
 	struct sbuf ev = { 0 };
+	struct vals bad = { 0 };
 	char tb[16];
 	char *qn = fqdn_lower(q->qname ? q->qname : ".");
 	memset(qv, 0, sizeof(*qv));
@@ -841,7 +937,7 @@ static int judge_result(const struct verdict_ctx *ctx,
 					j->sig ? j->sig : "an answer");
 			} else {
 				qv->class = judge_records(ctx, q, qn, &e, qv->allowed,
-					&ev);
+					&ev, &bad);
 			}
 		}
 	} else if (rcode == LDNS_RCODE_NXDOMAIN) {
@@ -855,16 +951,28 @@ static int judge_result(const struct verdict_ctx *ctx,
 				"(nothing false)");
 		}
 	} else {
-		qv->class = judge_records(ctx, q, qn, &e, qv->allowed, &ev);
+		qv->class = judge_records(ctx, q, qn, &e, qv->allowed, &ev,
+			&bad);
 	}
-	if (class_invalid(qv->class) && ldns_pkt_ad(p))
+	if (verdict_class_is_lie(qv->class) && ldns_pkt_ad(p))
 		qv->flags |= FLAG_AD_ON_FALSE;
 	if (ta && ta->sec == TRUTH_SEC_SECURE && nans > 0 && !has_rrsig(p) &&
-	    !class_invalid(qv->class))
+	    !verdict_class_is_lie(qv->class))
 		qv->flags |= FLAG_DNSSEC_STRIPPED;
+	if (verdict_class_is_lie(qv->class))
+		other_type_vals(p, q->qtype, &bad);
 out:
 	free(qn);
+	j->alone = qv->class;
 	qv->evidence = sb_take(&ev);
+	if (bad.oom || !verdict_class_is_lie(qv->class)) {
+		bool oom = bad.oom;
+		vals_clear(&bad);
+		if (oom)
+			return -1;
+	}
+	qv->invalid = bad.v;
+	qv->ninvalid = bad.n;
 	return qv->evidence && j->key ? 0 : -1;
 }
 
@@ -909,7 +1017,7 @@ static int rule_repeats(struct verdict *v, const struct observation *o,
 				continue;
 			done[k] = true;
 			nmemb++;
-			if (class_invalid(v->queries[k].class)) {
+			if (verdict_class_is_lie(v->queries[k].class)) {
 				flips &= v->queries[k].class == CLASS_BITFLIP;
 				if (ninv++ == 0)
 					sig0 = js[k].sig;
@@ -928,7 +1036,7 @@ static int rule_repeats(struct verdict *v, const struct observation *o,
 		for (size_t k = i; k < n && rc == 0; k++) {
 			struct query_verdict *qv = &v->queries[k];
 			if (!judged_usable(v, js, k) || strcmp(js[k].key, js[i].key) ||
-			    !class_invalid(qv->class))
+			    !verdict_class_is_lie(qv->class))
 				continue;
 			if (nval) {
 				qv->class = CLASS_BITFLIP;
@@ -973,7 +1081,7 @@ static int rule_varying(struct verdict *v, const struct judge *js,
 	for (size_t i = 0; i < n; i++) {
 		if (!judged_usable(v, js, i) || !js[i].sig)
 			continue;
-		if (!class_invalid(v->queries[i].class) && !js[i].rewrite) {
+		if (!verdict_class_is_lie(v->queries[i].class) && !js[i].rewrite) {
 			free(sel);
 			return 0;	/* an acceptable answer */
 		}
@@ -994,7 +1102,7 @@ static int rule_varying(struct verdict *v, const struct judge *js,
 			if (qv->flags & FLAG_VARYING)
 				continue;
 			qv->flags |= FLAG_VARYING;
-			if (class_invalid(qv->class))
+			if (verdict_class_is_lie(qv->class))
 				qv->class = CLASS_FALSIFIED;
 			rc = ev_append(&qv->evidence, " (varying: every question "
 				"got a different false answer)");
@@ -1066,12 +1174,21 @@ out:
 	return rc;
 }
 
-/* The resolver's class, classes, flags and why from its query verdicts. */
+/* A class a usable answer can have (falsified to incomplete; static is
+ * the resolver's alone, correct the absence of all). */
+static bool answer_class(enum verdict_class c)
+{
+	return c >= CLASS_FALSIFIED && c <= CLASS_INCOMPLETE;
+}
+
+/* The resolver's class, classes, flags and why from its query verdicts:
+ * classes from what each answer showed alone and what the cross-query
+ * rules made of it, class from the latter. */
 static int aggregate(struct verdict *v, const struct observation *o,
 	const struct judge *js, bool is_static, char **why)
 {
 	bool usable = false;
-	unsigned fail_count[CLASS_COUNT] = { 0 };
+	unsigned fail_count[CLASS_COUNT] = { 0 }, final = 0;
 	v->classes = 0;
 	v->flags = o->unsolicited ? FLAG_UNSOLICITED : 0;
 	v->njudged = 0;
@@ -1083,9 +1200,10 @@ static int aggregate(struct verdict *v, const struct observation *o,
 		v->flags |= qv->flags;
 		if (js[i].usable) {
 			usable = true;
-			if (qv->class >= CLASS_FALSIFIED &&
-			    qv->class <= CLASS_INCOMPLETE)
-				v->classes |= 1u << qv->class;
+			if (answer_class(qv->class))
+				final |= 1u << qv->class;
+			if (answer_class(js[i].alone))
+				v->classes |= 1u << js[i].alone;
 		} else {
 			fail_count[qv->class]++;
 		}
@@ -1094,10 +1212,11 @@ static int aggregate(struct verdict *v, const struct observation *o,
 		usable = usable || js[i].usable;
 	if (usable) {
 		if (is_static)
-			v->classes |= 1u << CLASS_STATIC;
-		if (v->classes == 0)
-			v->classes = 1u << CLASS_CORRECT;
-		v->class = (enum verdict_class)__builtin_ctz(v->classes);
+			final |= 1u << CLASS_STATIC;
+		if (final == 0)
+			final = 1u << CLASS_CORRECT;
+		v->classes |= final;
+		v->class = (enum verdict_class)__builtin_ctz(final);
 	} else {
 		static const enum verdict_class order[] = { CLASS_MALFORMED,
 			CLASS_NO_RECURSION, CLASS_REFUSED, CLASS_SERVFAIL,
@@ -1213,8 +1332,12 @@ void verdict_free(struct verdict *v)
 	if (!v)
 		return;
 	for (size_t i = 0; i < v->nqueries; i++) {
-		free(v->queries[i].evidence);
-		free(v->queries[i].allowed);
+		struct query_verdict *qv = &v->queries[i];
+		free(qv->evidence);
+		free(qv->allowed);
+		for (size_t k = 0; k < qv->ninvalid; k++)
+			free(qv->invalid[k]);
+		free(qv->invalid);
 	}
 	free(v->queries);
 	free(v->why);

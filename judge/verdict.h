@@ -44,6 +44,12 @@ const char *verdict_flag_str(enum verdict_flag f);
 /** Parse a class name; -1 if unknown. */
 int verdict_class_parse(const char *name);
 
+/** Is class c a lie: static, falsified, loopback, private or bitflip (the
+ * paper's invalid answers, mail sent elsewhere)?  incomplete (a true
+ * subset), correct and the failure classes are not, nor is any value
+ * outside the enum (-1: unjudged). */
+bool verdict_class_is_lie(int c);
+
 /** The verdict on one query: which class its answer falls in and why. */
 struct query_verdict {
 	size_t result;		/* index into observation.results */
@@ -56,12 +62,26 @@ struct query_verdict {
 	 * answer, bogus, an unusable provider); evidence says why and class
 	 * is CLASS_CORRECT (nothing found against it). */
 	bool judged;
+	/* When class is a lie, the values of the answer the truth does not
+	 * allow: MX exchanges (lowercase, trailing dot), addresses, other
+	 * types' rdata, the target of a CNAME outside the truth's chain
+	 * (lowercase), and a record of another type than asked as "TYPE
+	 * rdata" (with a space: never an MX name or an address).  In answer
+	 * order after the CNAME target, duplicates removed.  Owned array of
+	 * owned strings; NULL when ninvalid is 0. */
+	char **invalid;
+	size_t ninvalid;
 };
 
-/** The verdict on a resolver. */
+/** The verdict on a resolver.  classes holds every class any answer
+ * showed: a rule across queries (transient, varying, static) adds classes
+ * and flags and never takes one away, so a falsified answer that the
+ * confirmation round made transient bitflip leaves both bits.  class is
+ * the first in precedence order of the classes the answers have after
+ * those rules (the transient one: bitflip). */
 struct verdict {
-	enum verdict_class class;	/* first of classes in precedence order */
-	unsigned classes;		/* bit (1 << class) for each that applies */
+	enum verdict_class class;	/* as above */
+	unsigned classes;		/* bit (1 << class) for each shown */
 	unsigned flags;
 	struct query_verdict *queries;	/* owned, one per result, in order */
 	size_t nqueries;

@@ -171,18 +171,9 @@ void output_json_object(struct json *j, const char *key,
 		} else {
 			json_null(j, "verdict");
 		}
-		char **vals;
-		size_t n;
-		if (summary_query_invalid(o, k, qv, truth, &vals, &n) < 0) {
-			j->err = -1;
-			break;
-		}
 		json_arr_open(j, "invalid");
-		for (size_t i = 0; i < n; i++) {
-			json_str(j, NULL, vals[i]);
-			free(vals[i]);
-		}
-		free(vals);
+		for (size_t i = 0; qv && i < qv->ninvalid; i++)
+			json_str(j, NULL, qv->invalid[i]);
 		json_arr_close(j);
 		json_obj_close(j);
 	}
@@ -280,7 +271,7 @@ int output_csv(char *buf, size_t size, const struct observation *o,
 		} else {
 			malformed++;
 		}
-		if (qv && summary_class_invalid(qv->class))
+		if (qv && verdict_class_is_lie(qv->class))
 			invalid++;
 	}
 	field(&r, prefix_str(&o->resolver, tmp, sizeof(tmp)));

@@ -34,11 +34,6 @@ int summary_role_parse(const char *name)
 	return -1;
 }
 
-bool summary_class_invalid(int c)
-{
-	return c >= CLASS_STATIC && c <= CLASS_BITFLIP;
-}
-
 static const char *class_name(int c)
 {
 	return c >= 0 && c < CLASS_COUNT ? verdict_class_str(c) : "unjudged";
@@ -423,141 +418,6 @@ static const struct strent **strset_top(const struct strset *set)
 	return v;
 }
 
-static void lower(char *s)
-{
-	for (; *s; s++)
-		*s = (char)tolower((unsigned char)*s);
-}
-
-/* Append a copy of s to (*vals, *n) unless already there. */
-static int push_unique(char ***vals, size_t *n, char *s)
-{
-	if (!s)
-		return -1;
-	for (size_t i = 0; i < *n; i++)
-		if (!strcmp((*vals)[i], s)) {
-			free(s);
-			return 0;
-		}
-	char **v = realloc(*vals, (*n + 1) * sizeof(*v));
-	if (!v) {
-		free(s);
-		return -1;
-	}
-	v[(*n)++] = s;
-	*vals = v;
-	return 0;
-}
-
-/* The rdata of rr in presentation form, fields separated by spaces. */
-static char *rdata_str(const ldns_rr *rr)
-{
-	ldns_buffer *b = ldns_buffer_new(256);
-	char *s = NULL;
-	if (!b)
-		return NULL;
-	for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {
-		if (i)
-			ldns_buffer_printf(b, " ");
-		ldns_rdf2buffer_str(b, ldns_rr_rdf(rr, i));
-	}
-	if (ldns_buffer_status_ok(b))
-		s = ldns_buffer_export2str(b);
-	ldns_buffer_free(b);
-	return s;
-}
-
-static bool mx_allowed(const struct truth_answer *a, const ldns_rdf *exch)
-{
-	for (size_t i = 0; a && i < ldns_rr_list_rr_count(a->rrs); i++) {
-		const ldns_rr *rr = ldns_rr_list_rr(a->rrs, i);
-		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_MX &&
-		    ldns_rr_rd_count(rr) >= 2 &&
-		    ldns_dname_compare(ldns_rr_rdf(rr, 1), exch) == 0)
-			return true;
-	}
-	return false;
-}
-
-static bool addr_allowed(const struct truth *t, const struct truth_answer *a,
-	const ldns_rdf *rdf)
-{
-	struct prefix p;
-	memset(&p, 0, sizeof(p));
-	if (!a)
-		return false;
-	if (ldns_rdf_get_type(rdf) == LDNS_RDF_TYPE_A &&
-	    ldns_rdf_size(rdf) == 4) {
-		p.family = AF_INET;
-		p.len = 32;
-	} else if (ldns_rdf_get_type(rdf) == LDNS_RDF_TYPE_AAAA &&
-	    ldns_rdf_size(rdf) == 16) {
-		p.family = AF_INET6;
-		p.len = 128;
-	} else {
-		return false;
-	}
-	memcpy(p.addr, ldns_rdf_data(rdf), ldns_rdf_size(rdf));
-	return truth_addr_ok(t, a, &p);
-}
-
-int summary_query_invalid(const struct observation *o, size_t k,
-	const struct query_verdict *qv, const struct truth *truth,
-	char ***vals, size_t *n)
-{
-	*vals = NULL;
-	*n = 0;
-	if (k >= o->n || !qv || !summary_class_invalid(qv->class))
-		return 0;
-	const struct query_result *q = &o->results[k];
-	if (q->status != REPLY_OK || !q->reply)
-		return 0;
-	const struct truth_answer *a = truth ?
-		truth_find(truth, q->qname, q->qtype) : NULL;
-	const ldns_rr_list *ans = ldns_pkt_answer(q->reply);
-	for (size_t i = 0; i < ldns_rr_list_rr_count(ans); i++) {
-		const ldns_rr *rr = ldns_rr_list_rr(ans, i);
-		ldns_rr_type type = ldns_rr_get_type(rr);
-		char *s = NULL;
-		if (type == LDNS_RR_TYPE_CNAME || type == LDNS_RR_TYPE_DNAME ||
-		    type == LDNS_RR_TYPE_RRSIG || ldns_rr_rd_count(rr) == 0)
-			continue;
-		if (type != q->qtype) {
-			char *t = ldns_rr_type2str(type);
-			char *d = rdata_str(rr);
-			if (t && d) {
-				size_t len = strlen(t) + strlen(d) + 2;
-				if ((s = malloc(len)))
-					snprintf(s, len, "%s %s", t, d);
-			}
-			free(t);
-			free(d);
-		} else if (type == LDNS_RR_TYPE_MX) {
-			if (ldns_rr_rd_count(rr) < 2 ||
-			    mx_allowed(a, ldns_rr_rdf(rr, 1)))
-				continue;
-			if ((s = ldns_rdf2str(ldns_rr_rdf(rr, 1))))
-				lower(s);
-		} else if (type == LDNS_RR_TYPE_A || type == LDNS_RR_TYPE_AAAA) {
-			if (addr_allowed(truth, a, ldns_rr_rdf(rr, 0)))
-				continue;
-			s = ldns_rdf2str(ldns_rr_rdf(rr, 0));
-		} else {
-			s = rdata_str(rr);
-		}
-		if (push_unique(vals, n, s) < 0)
-			goto oom;
-	}
-	return 0;
-oom:
-	for (size_t i = 0; i < *n; i++)
-		free((*vals)[i]);
-	free(*vals);
-	*vals = NULL;
-	*n = 0;
-	return -1;
-}
-
 /* --- records ------------------------------------------------------------ */
 
 void summary_record_clear(struct summary_record *r)
@@ -602,9 +462,12 @@ int summary_record_from_scan(struct summary_record *r,
 		    (size_t)res->provider < truth->nproviders &&
 		    !(q->provider = strdup(truth->providers[res->provider].domain)))
 			goto oom;
-		if (summary_query_invalid(o, k, qv, truth, &q->invalid,
-		    &q->ninvalid) < 0)
+		if (qv && qv->ninvalid &&
+		    !(q->invalid = calloc(qv->ninvalid, sizeof(*q->invalid))))
 			goto oom;
+		for (size_t i = 0; qv && i < qv->ninvalid; i++, q->ninvalid++)
+			if (!(q->invalid[i] = strdup(qv->invalid[i])))
+				goto oom;
 	}
 	return 0;
 oom:
@@ -855,10 +718,10 @@ int summary_add(struct summary *s, const struct summary_record *r)
 	for (int c = 0; c < CLASS_COUNT; c++)
 		if (r->classes & (1u << c)) {
 			s->any[c]++;
-			if (summary_class_invalid(c))
+			if (verdict_class_is_lie(c))
 				invalid = true;
 		}
-	if (summary_class_invalid(r->class))
+	if (verdict_class_is_lie(r->class))
 		invalid = true;
 	for (int f = 0; f < FLAG_COUNT_BITS; f++)
 		if (r->flags & (1u << f))
@@ -874,7 +737,7 @@ int summary_add(struct summary *s, const struct summary_record *r)
 		return -1;
 	for (size_t i = 0; i < r->nqueries; i++) {
 		const struct summary_query *q = &r->queries[i];
-		if (summary_class_invalid(q->class))
+		if (verdict_class_is_lie(q->class))
 			invalid = true;
 		if (!q->provider ||
 		    (q->role != QUERY_MX && q->role != QUERY_ADDR))
@@ -892,7 +755,7 @@ int summary_add(struct summary *s, const struct summary_record *r)
 			seen[j].asked = true;
 			p->asked++;
 		}
-		if (!summary_class_invalid(q->class))
+		if (!verdict_class_is_lie(q->class))
 			continue;
 		bool mx = q->role == QUERY_MX;
 		if (mx && !seen[j].mx) {
@@ -1277,7 +1140,7 @@ int summary_html(const struct summary *s, FILE *f, const char *title)
 	for (int c = 0; c < CLASS_COUNT; c++)
 		fprintf(f, "<tr%s><td>%s</td><td>%llu</td><td>%.2f%%</td>"
 			"<td>%llu</td></tr>\n",
-			summary_class_invalid(c) ? " class=\"lie\"" : "",
+			verdict_class_is_lie(c) ? " class=\"lie\"" : "",
 			class_name(c), (unsigned long long)s->primary[c],
 			pct(s->primary[c], s->probed),
 			(unsigned long long)s->any[c]);

@@ -54,9 +54,9 @@ struct summary_query {
 	uint16_t qtype;
 	bool answered;		/* status ok */
 	int class;		/* the query's verdict class; -1 if not judged */
-	/* Invalid answer values: MX exchange names (lowercase, trailing dot)
-	 * for MX records, addresses for A/AAAA, else the record's rdata.
-	 * Owned array of owned strings. */
+	/* The query verdict's invalid values (query_verdict.invalid): MX
+	 * exchange names, addresses, other rdata, "TYPE rdata".  Owned array
+	 * of owned strings. */
 	char **invalid;
 	size_t ninvalid;
 };
@@ -78,29 +78,9 @@ const char *summary_role_str(enum query_role role);
 /** Parse a role name; -1 if unknown. */
 int summary_role_parse(const char *name);
 
-/** Is class c a lie (static, falsified, loopback, private, bitflip)?  A
- * query or resolver so classed gave an invalid answer; incomplete (a true
- * subset) and the failure classes did not. */
-bool summary_class_invalid(int c);
-
-/** The invalid answer values of result k of o, whose verdict is qv (NULL:
- * unjudged, no values).  Only a query whose class is a lie has any: then
- * each answer record of the asked type that the truth (may be NULL) does not
- * allow gives its value: an MX exchange not in the validated MX set
- * (lowercase, trailing dot), an address truth_addr_ok rejects (text), other
- * types their rdata; a record of another type (an A record answering an MX
- * query) gives "TYPE rdata", with a space, so it never counts as an MX name
- * or an IP.  Without a truth answer for the question every value is
- * invalid.  CNAME, DNAME and RRSIG records are skipped; duplicates removed.
- * *vals is a new array of new strings (free each, then the array; NULL
- * when *n is 0).  Returns 0 or -1 (out of memory). */
-int summary_query_invalid(const struct observation *o, size_t k,
-	const struct query_verdict *qv, const struct truth *truth,
-	char ***vals, size_t *n);
-
 /** Fill *r from a scan's observation o and verdict v (v NULL: unjudged,
  * class CLASS_COUNT, printed as "unjudged").  truth (may be NULL) names the
- * providers; invalid values as summary_query_invalid.  Free with
+ * providers; the invalid values are copied from v.  Free with
  * summary_record_clear.  Returns 0 or -1 (out of memory). */
 int summary_record_from_scan(struct summary_record *r,
 	const struct observation *o, const struct verdict *v,
@@ -150,7 +130,8 @@ int summary_html(const struct summary *s, FILE *f, const char *title);
 uint64_t summary_probed(const struct summary *s);
 /** Records with any query answered. */
 uint64_t summary_responsive(const struct summary *s);
-/** Records whose class is a lie (summary_class_invalid). */
+/** Records with a lie (verdict_class_is_lie) in their class, classes or
+ * a query. */
 uint64_t summary_invalid(const struct summary *s);
 /** Records of class c. */
 uint64_t summary_class_count(const struct summary *s, enum verdict_class c);

@@ -106,6 +106,18 @@ static struct verdict *fx_verdict(enum verdict_class c, unsigned flags,
 	return v;
 }
 
+/* Query q of v carries the invalid values vals (NULL-terminated), as
+ * verdict_classify would have found them. */
+static void fx_invalid(struct verdict *v, size_t q, const char *const *vals)
+{
+	struct query_verdict *qv = &v->queries[q];
+	while (vals[qv->ninvalid])
+		qv->ninvalid++;
+	qv->invalid = calloc(qv->ninvalid + 1, sizeof(*qv->invalid));
+	for (size_t i = 0; i < qv->ninvalid; i++)
+		qv->invalid[i] = strdup(vals[i]);
+}
+
 static struct observation *fx_obs(const char *addr)
 {
 	struct prefix p;
@@ -171,6 +183,9 @@ static void fixture_init(struct fixture *f)
 		(const char *[]){ "yahoo.com. 60 IN MX 1 MX.Evil.Example.",
 		NULL }));
 	f->ver[1] = fx_verdict(CLASS_FALSIFIED, FLAG_NXDOMAIN_REWRITE, 3, lie3);
+	fx_invalid(f->ver[1], 0, (const char *[]){ "mx.evil.example.", NULL });
+	fx_invalid(f->ver[1], 1, (const char *[]){ "6.6.6.6", NULL });
+	fx_invalid(f->ver[1], 2, (const char *[]){ "mx.evil.example.", NULL });
 
 	o = f->obs[2] = fx_obs("127.0.2.2");
 	fx_add(o, MXQ, LDNS_RR_TYPE_MX, QUERY_MX, 0, fx_reply(MXQ,
@@ -180,6 +195,8 @@ static void fixture_init(struct fixture *f)
 		LDNS_RR_TYPE_A, LDNS_RCODE_NOERROR,
 		(const char *[]){ MXH " 60 IN A 10.9.9.9", NULL }));
 	f->ver[2] = fx_verdict(CLASS_STATIC, 0, 2, st2);
+	fx_invalid(f->ver[2], 0, (const char *[]){ "A 10.9.9.9", NULL });
+	fx_invalid(f->ver[2], 1, (const char *[]){ "10.9.9.9", NULL });
 
 	o = f->obs[3] = fx_obs("127.0.3.1");
 	fx_add(o, MXQ, LDNS_RR_TYPE_MX, QUERY_MX, 0, NULL);
@@ -195,6 +212,7 @@ static void fixture_init(struct fixture *f)
 		(const char *[]){ GOOD_A, NULL }));
 	o->unsolicited = 2;
 	f->ver[4] = fx_verdict(CLASS_FALSIFIED, FLAG_UNSOLICITED, 2, v6);
+	fx_invalid(f->ver[4], 0, (const char *[]){ "mx.evil.example.", NULL });
 }
 
 static void fixture_clear(struct fixture *f)

@@ -395,6 +395,11 @@ static const struct vcase cases[] = {
 	{ "varying across rounds",
 	  { H_MX, AQ(0, HOST " 300 IN A 45.1.1.1"), AQ(1, HOST " 300 IN A 45.2.2.2") },
 	  0, CLASS_FALSIFIED, 0, FLAG_VARYING, 2, CLASS_FALSIFIED, "varying", 1 },
+	{ "varying keeps the classes its answers showed: loopback, private",
+	  { H_MX, AQ(0, HOST " 300 IN A 127.0.0.1"),
+	    AQ(1, HOST " 300 IN A 10.1.2.3"), AQ(1, HOST " 300 IN A 45.2.2.2") },
+	  0, CLASS_FALSIFIED, B(CLASS_FALSIFIED) | B(CLASS_LOOPBACK) |
+	  B(CLASS_PRIVATE), FLAG_VARYING, 1, CLASS_FALSIFIED, "varying", 1 },
 	{ "not varying: a different bit flip of an acceptable address each round",
 	  { H_MX, AQ(0, HOST " 300 IN A 143.250.153.26"),
 	    AQ(1, HOST " 300 IN A 143.251.200.1") },
@@ -410,12 +415,15 @@ static const struct vcase cases[] = {
 	  { H_MX, AQ(0, HOST " 300 IN A 45.33.32.156"),
 	    AQ(1, HOST " 300 IN A 45.33.32.156") },
 	  0, CLASS_FALSIFIED, 0, 0, 2, CLASS_FALSIFIED, NULL, 1 },
-	{ "transient: the confirmation round answered correctly",
+	{ "transient: the confirmation round answered correctly (the "
+	  "falsified answer stays in classes)",
 	  { H_MX, AQ(0, HOST " 300 IN A 45.33.32.156"), H_CTL, H_NX, H_A },
-	  0, CLASS_BITFLIP, 0, FLAG_TRANSIENT, 1, CLASS_BITFLIP, "transient", 1 },
-	{ "transient loopback becomes bitflip",
+	  0, CLASS_BITFLIP, B(CLASS_BITFLIP) | B(CLASS_FALSIFIED),
+	  FLAG_TRANSIENT, 1, CLASS_BITFLIP, "transient", 1 },
+	{ "transient loopback becomes bitflip, loopback stays in classes",
 	  { H_MX, AQ(0, HOST " 300 IN A 127.0.0.1"), AQ(1, A_OK) },
-	  0, CLASS_BITFLIP, 0, FLAG_TRANSIENT, 1, CLASS_BITFLIP, "127.0.0.1", 1 },
+	  0, CLASS_BITFLIP, B(CLASS_BITFLIP) | B(CLASS_LOOPBACK),
+	  FLAG_TRANSIENT, 1, CLASS_BITFLIP, "127.0.0.1", 1 },
 	{ "a confirmation timeout does not make it transient",
 	  { H_MX, AQ(0, HOST " 300 IN A 45.33.32.156"),
 	    TO(HOST, "A", QUERY_ADDR, 0, 1) },
@@ -544,8 +552,8 @@ static const struct vcase cases[] = {
 	      "txt.example. 300 IN TXT \"v=spf1 -all\""),
 	    Q("txt.example.", "TXT", QUERY_OTHER, -1, 0, NOERR, NULL,
 	      "txt.example. 300 IN TXT \"v=spf1 +all\"") },
-	  0, CLASS_BITFLIP, 0, FLAG_TRANSIENT, 1, CLASS_BITFLIP,
-	  "\"v=spf1 +all\" not in truth", 1 },
+	  0, CLASS_BITFLIP, B(CLASS_BITFLIP) | B(CLASS_FALSIFIED),
+	  FLAG_TRANSIENT, 1, CLASS_BITFLIP, "\"v=spf1 +all\" not in truth", 1 },
 	{ "an A record answering an MX question: empty, incomplete",
 	  { MXQ(0, "gmail.com. 300 IN A 45.33.32.156") },
 	  0, CLASS_INCOMPLETE, 0, 0, 0, CLASS_INCOMPLETE, NULL, 1 },
@@ -587,6 +595,82 @@ static int run_case(const struct verdict_ctx *ctx, const struct vcase *c)
 	return pass;
 }
 
+
+/* --- invalid values: what the verdict found false, query by query ------- */
+
+struct icase {
+	const char *what;
+	struct q q[MAXQ];
+	int qi;			/* the query to look at */
+	const char *vals;	/* its invalid values joined by "|"; "" none */
+};
+
+static const struct icase icases[] = {
+	{ "MX: only the exchange outside the truth, lowercased",
+	  { MXQ(0, "gmail.com. 300 IN MX 5 gmail-smtp-in.l.google.com.",
+	      "gmail.com. 300 IN MX 10 MX.Evil.Example.") },
+	  0, "mx.evil.example." },
+	{ "MX: a bit flip of a true exchange",
+	  { MXQ(0, "gmail.com. 300 IN MX 5 gmail-smtp-in.l.google.col.") },
+	  0, "gmail-smtp-in.l.google.col." },
+	{ "A: the false, loopback and private addresses, not the prefix's",
+	  { AQ(0, HOST " 300 IN A 45.33.32.156", HOST " 300 IN A 127.0.0.1",
+	      HOST " 300 IN A 10.1.2.3", HOST " 300 IN A 142.251.200.1",
+	      HOST " 300 IN A 45.33.32.156") },
+	  0, "45.33.32.156|127.0.0.1|10.1.2.3" },
+	{ "a correct answer has none",
+	  { H_MX, H_A }, 1, "" },
+	{ "incomplete has none",
+	  { MXQ(0, "gmail.com. 300 IN MX 5 gmail-smtp-in.l.google.com.") },
+	  0, "" },
+	{ "a CNAME outside the truth's chain: its target",
+	  { Q(HOST, "A", QUERY_ADDR, 0, 0, NOERR, NULL,
+	      HOST " 300 IN CNAME CDN.example.",
+	      "cdn.example. 300 IN A 142.250.153.26") },
+	  0, "cdn.example." },
+	{ "a record of another type in a lying answer: \"TYPE rdata\"",
+	  { MXQ(0, "gmail.com. 300 IN MX 10 mx.evil.example.",
+	      "gmail.com. 300 IN A 45.33.32.156") },
+	  0, "mx.evil.example.|A 45.33.32.156" },
+	{ "other types: only the record outside the truth, case kept",
+	  { Q("txt.example.", "TXT", QUERY_OTHER, -1, 0, NOERR, NULL,
+	      "txt.example. 300 IN TXT \"v=spf1 -all\"",
+	      "txt.example. 300 IN TXT \"V=spf1 +all\"") },
+	  0, "\"V=spf1 +all\"" },
+	{ "transient keeps the values of the answer it reclassed",
+	  { H_MX, AQ(0, HOST " 300 IN A 45.33.32.156"), AQ(1, A_OK) },
+	  1, "45.33.32.156" },
+	{ "varying keeps each answer's values",
+	  { H_MX, AQ(0, HOST " 300 IN A 45.1.1.1"),
+	    AQ(1, HOST " 300 IN A 45.2.2.2") },
+	  2, "45.2.2.2" },
+	{ "the NX control's rewrite is no lie: none",
+	  { NXQ(NXNAME " 300 IN A 45.33.32.158") }, 0, "" },
+	{ "no truth, not judged: none",
+	  { Q("unknown.example.", "A", QUERY_OTHER, -1, 0, NOERR, NULL,
+	      "unknown.example. 300 IN A 45.33.32.156") }, 0, "" },
+};
+
+static void run_icase(const struct verdict_ctx *ctx, const struct icase *c)
+{
+	struct observation *o = mkobs(c->q, 0);
+	struct verdict *v = verdict_classify(ctx, o);
+	char got[512] = "";
+	size_t len = 0;
+	const struct query_verdict *qv = v && (size_t)c->qi < v->nqueries ?
+		&v->queries[c->qi] : NULL;
+	for (size_t i = 0; qv && i < qv->ninvalid && len < sizeof(got); i++)
+		len += (size_t)snprintf(got + len, sizeof(got) - len, "%s%s",
+			i ? "|" : "", qv->invalid[i]);
+	ok(qv && !strcmp(got, c->vals) &&
+	   (qv->ninvalid > 0) == verdict_class_is_lie(qv->class) &&
+	   (qv->ninvalid > 0) == (qv->invalid != NULL),
+	   "invalid values: %s: [%s] (%s)", c->what, got,
+	   qv ? verdict_class_str(qv->class) : "no verdict");
+	verdict_free(v);
+	observation_free(o);
+}
+
 int main(void)
 {
 	char err[256];
@@ -615,6 +699,15 @@ int main(void)
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++)
 		run_case(&ctx, &cases[i]);
+	for (size_t i = 0; i < sizeof(icases) / sizeof(*icases); i++)
+		run_icase(&ctx, &icases[i]);
+
+	/* One predicate says what a lie is: static to bitflip. */
+	for (int c = -1; c <= CLASS_COUNT; c++)
+		ok(verdict_class_is_lie(c) == (c >= CLASS_STATIC &&
+		   c <= CLASS_BITFLIP), "is a lie: %s %s",
+		   verdict_class_str((enum verdict_class)c),
+		   verdict_class_is_lie(c) ? "yes" : "no");
 
 	/* verdict_classify_one: the same rules on one result. */
 	static const struct q one[] = {
