@@ -8,7 +8,10 @@ libcore_a_SOURCES += scan/plan.c scan/plan.h \
 	scan/blocklist.c scan/blocklist.h \
 	scan/permute.c scan/permute.h \
 	scan/output.c scan/output.h \
-	scan/summary.c scan/summary.h \
+	scan/strset.c scan/strset.h \
+	scan/summary_record.c scan/summary_record.h \
+	scan/summary.c scan/summary.h scan/summary_impl.h \
+	scan/summary_text.c scan/summary_html.c \
 	scan/resume.c scan/resume.h \
 	scan/readback.c scan/readback.h
 libprobe_a_SOURCES += scan/scan.c scan/scan.h

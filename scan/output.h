@@ -28,9 +28,8 @@ enum output_format {
 int output_format_parse(const char *name, enum output_format *fmt);
 
 /** Write resolver o (verdict v, may be NULL when unjudged; truth may be
- * NULL: providers then show as null and invalid values as judged without a
- * truth, see summary_record_from_scan) as one JSON object into j (reset
- * first).  Returns 0, or -1 when the object went over j's cap or out of
+ * NULL: providers then show as null) as one JSON object into j (reset
+ * first); each query's invalid values are its verdict's.  Returns 0, or -1 when the object went over j's cap or out of
  * memory (j->err set). */
 int output_json(struct json *j, const struct observation *o,
 	const struct verdict *v, const struct truth *truth);

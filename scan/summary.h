@@ -5,11 +5,10 @@
  * and IPs (Table 7), and the most common invalid names and IPs with the
  * number of resolvers that gave each.
  *
- * One record type feeds it from both sides, so `report` on a saved scan
- * prints exactly what the scan printed: the scan builds a record from its
- * in-memory observation and verdict (summary_record_from_scan); `report`
- * builds it from a JSON line written by output.h (summary_record_from_json).
- * One printer serves both.  "Resolvers probed" counts records: the scan
+ * One record type (summary_record.h) feeds it from both sides, so
+ * `report` on a saved scan prints exactly what the scan printed.  The
+ * totals are in summary.c, the text tables in summary_text.c, the HTML
+ * page in summary_html.c, the bounded sets of values in strset.h.  "Resolvers probed" counts records: the scan
  * writes one line per probed target, timeouts included.  Pure (the printers
  * write to a FILE the caller gives).
  *
@@ -28,9 +27,9 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include "judge/observation.h"
 #include "judge/verdict.h"
-#include "judge/truth.h"
+#include "scan/strset.h"
+#include "scan/summary_record.h"
 
 /** Distinct invalid values kept per provider and kind (MX names, IPs).
  * Lies shared by resolvers are few (in the lab's 131,072-address
@@ -42,58 +41,10 @@
  * holds 48 bytes per value and its strings (under twice their length plus
  * two 256 KB chunks): about 0.8 MB for 25-character names, two sets per
  * provider, so a scan's summary stays within a few megabytes. */
-#define SUMMARY_EXACT_MAX 4096
+#define SUMMARY_EXACT_MAX STRSET_EXACT_MAX
 /** Longest value counted (a name in presentation form is shorter, escapes
  * included); a longer one in a saved file is not a name or address. */
 #define SUMMARY_VALUE_MAX 1024
-
-/** One query of a record: only what the summary needs. */
-struct summary_query {
-	char *provider;		/* provider domain, owned; NULL if none */
-	enum query_role role;
-	uint16_t qtype;
-	bool answered;		/* status ok */
-	int class;		/* the query's verdict class; -1 if not judged */
-	/* The query verdict's invalid values (query_verdict.invalid): MX
-	 * exchange names, addresses, other rdata, "TYPE rdata".  Owned array
-	 * of owned strings. */
-	char **invalid;
-	size_t ninvalid;
-};
-
-/** What the summary needs from one resolver. */
-struct summary_record {
-	char resolver[64];		/* address as text */
-	enum verdict_class class;	/* CLASS_COUNT: unjudged */
-	unsigned classes;		/* bit (1 << class) per class */
-	unsigned flags;			/* enum verdict_flag bits */
-	bool responsive;		/* any query answered */
-	struct summary_query *queries;	/* owned */
-	size_t nqueries;
-};
-
-/** A query role's name in JSON: "mx", "addr", "nxcontrol", "control",
- * "other". */
-const char *summary_role_str(enum query_role role);
-/** Parse a role name; -1 if unknown. */
-int summary_role_parse(const char *name);
-
-/** Fill *r from a scan's observation o and verdict v (v NULL: unjudged,
- * class CLASS_COUNT, printed as "unjudged").  truth (may be NULL) names the
- * providers; the invalid values are copied from v.  Free with
- * summary_record_clear.  Returns 0 or -1 (out of memory). */
-int summary_record_from_scan(struct summary_record *r,
-	const struct observation *o, const struct verdict *v,
-	const struct truth *truth);
-
-/** Fill *r from one JSON line written by output_json (text, len bytes,
- * no newline needed).  Returns 0, or -1 with a reason (no location) in err
- * for text that is not JSON or lacks a field the summary needs. */
-int summary_record_from_json(struct summary_record *r, const char *text,
-	size_t len, char *err, size_t errlen);
-
-/** Free what *r owns; it is empty afterwards. */
-void summary_record_clear(struct summary_record *r);
 
 /** The running totals. */
 struct summary;

@@ -1,0 +1,264 @@
+/* summary_html.c: the summary as a self-contained HTML page with inline
+ * SVG bar charts (summary_html). */
+#include "config.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include "scan/summary_impl.h"
+
+#define TOP_HTML 10
+
+static void esc(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&#39;", f); break;
+		default:
+			if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
+				fprintf(f, "&#%u;", (unsigned char)*s);
+			else
+				fputc(*s, f);
+		}
+	}
+}
+
+/* A horizontal bar chart: one bar per (label, value), scaled to the
+ * largest. */
+static void svg_bars(FILE *f, const char *const *labels,
+	const uint64_t *values, size_t n, const char *color)
+{
+	uint64_t max = 1;
+	for (size_t i = 0; i < n; i++)
+		if (values[i] > max)
+			max = values[i];
+	const int row = 22, left = 170, width = 420;
+	fprintf(f, "<svg role=\"img\" "
+		"width=\"%d\" height=\"%zu\" class=\"chart\">\n",
+		left + width + 90, n * row + 4);
+	for (size_t i = 0; i < n; i++) {
+		double w = (double)width * (double)values[i] / (double)max;
+		int y = (int)i * row + 2;
+		fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">",
+			left - 8, y + 15);
+		esc(f, labels[i]);
+		fprintf(f, "</text><rect x=\"%d\" y=\"%d\" width=\"%.1f\" "
+			"height=\"%d\" fill=\"%s\"/>", left, y, w, row - 6,
+			color);
+		fprintf(f, "<text x=\"%.1f\" y=\"%d\">%llu</text>\n",
+			left + w + 6, y + 15, (unsigned long long)values[i]);
+	}
+	fprintf(f, "</svg>\n");
+}
+
+/* A table cell with a unique count: an estimate is marked as such. */
+static void html_unique(FILE *f, const struct strset *set)
+{
+	bool est;
+	uint64_t u = strset_unique(set, &est);
+	if (est)
+		fprintf(f, "<td class=\"estimated\" title=\"HyperLogLog "
+			"estimate, about 1.6%% standard error\">~%llu</td>",
+			(unsigned long long)u);
+	else
+		fprintf(f, "<td>%llu</td>", (unsigned long long)u);
+}
+
+static void html_top(FILE *f, const char *prov, const char *kind,
+	const struct strset *set)
+{
+	const struct strent **top = strset_top(set);
+	size_t n = set->n < TOP_HTML ? set->n : TOP_HTML;
+	for (size_t k = 0; top && k < n; k++) {
+		fputs("<tr><td>", f);
+		esc(f, prov);
+		fprintf(f, "</td><td>%s</td><td>", kind);
+		esc(f, top[k]->s);
+		if (top[k]->over)
+			fprintf(f, "</td><td class=\"estimated\" title=\"at "
+				"least %llu, at most %llu\">~%llu</td></tr>\n",
+				(unsigned long long)(top[k]->count -
+				top[k]->over),
+				(unsigned long long)top[k]->count,
+				(unsigned long long)top[k]->count);
+		else
+			fprintf(f, "</td><td>%llu</td></tr>\n",
+				(unsigned long long)top[k]->count);
+	}
+	bool est;
+	uint64_t u = strset_unique(set, &est);
+	if (top && u > n) {
+		fputs("<tr><td>", f);
+		esc(f, prov);
+		fprintf(f, "</td><td>%s</td><td>(%s%llu more)</td><td></td>"
+			"</tr>\n", kind, est ? "~" : "",
+			(unsigned long long)(u - n));
+	}
+	free(top);
+}
+
+/* The document's head with its style, the title and the opening cards. */
+static void html_head(const struct summary *s, FILE *f, const char *title)
+{
+	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+		"<meta charset=\"utf-8\">\n<title>", f);
+	esc(f, title);
+	fputs("</title>\n<style>\n"
+		"body{font-family:system-ui,sans-serif;margin:2em auto;"
+		"max-width:60em;color:#222;padding:0 1em}\n"
+		"h1{font-size:1.6em}h2{font-size:1.2em;margin-top:2em;"
+		"border-bottom:1px solid #ccc}\n"
+		"table{border-collapse:collapse;margin:1em 0}\n"
+		"th,td{padding:.25em .8em;border-bottom:1px solid #eee;"
+		"text-align:right}\n"
+		"th:first-child,td:first-child{text-align:left}\n"
+		"th{background:#f4f4f4}\n"
+		"tr.lie td:first-child{color:#b00020;font-weight:600}\n"
+		".big{font-size:2em;font-weight:700}\n"
+		".cards{display:flex;gap:1.5em;flex-wrap:wrap}\n"
+		".card{border:1px solid #ddd;border-radius:6px;padding:.8em 1.2em}\n"
+		".chart text{font-size:12px;fill:#333}\n"
+		"</style>\n</head>\n<body>\n<h1>", f);
+	esc(f, title);
+	fputs("</h1>\n<div class=\"cards\">\n", f);
+	fprintf(f, "<div class=\"card\"><div class=\"big\">%llu</div>"
+		"resolvers probed</div>\n", (unsigned long long)s->probed);
+	fprintf(f, "<div class=\"card\"><div class=\"big\">%llu</div>"
+		"responsive (%.2f%%)</div>\n", (unsigned long long)s->responsive,
+		summary_pct(s->responsive, s->probed));
+	fprintf(f, "<div class=\"card\"><div class=\"big\">%llu</div>"
+		"any invalid answer (%.2f%% of responsive)</div>\n",
+		(unsigned long long)s->invalid,
+		summary_pct(s->invalid, s->responsive));
+	if (s->malformed)
+		fprintf(f, "<div class=\"card\"><div class=\"big\">%llu</div>"
+			"malformed lines skipped</div>\n",
+			(unsigned long long)s->malformed);
+	fputs("</div>\n", f);
+}
+
+/* Table 13 (resolvers by class, chart and table) and the flags chart. */
+static void html_classes(const struct summary *s, FILE *f)
+{
+	const char *labels[CLASS_COUNT + FLAG_COUNT_BITS];
+	uint64_t values[CLASS_COUNT + FLAG_COUNT_BITS];
+	fputs("<h2>Resolvers by class (the paper's Table 13)</h2>\n", f);
+	for (int c = 0; c < CLASS_COUNT; c++) {
+		labels[c] = summary_class_name(c);
+		values[c] = s->primary[c];
+	}
+	svg_bars(f, labels, values, CLASS_COUNT, "#3b6ea8");
+	fputs("<table>\n<tr><th>class</th><th>resolvers</th><th>% of probed"
+		"</th><th>with this class among others</th></tr>\n", f);
+	for (int c = 0; c < CLASS_COUNT; c++)
+		fprintf(f, "<tr%s><td>%s</td><td>%llu</td><td>%.2f%%</td>"
+			"<td>%llu</td></tr>\n",
+			verdict_class_is_lie(c) ? " class=\"lie\"" : "",
+			summary_class_name(c), (unsigned long long)s->primary[c],
+			summary_pct(s->primary[c], s->probed),
+			(unsigned long long)s->any[c]);
+	if (s->unjudged)
+		fprintf(f, "<tr><td>unjudged</td><td>%llu</td><td>%.2f%%</td>"
+			"<td></td></tr>\n", (unsigned long long)s->unjudged,
+			summary_pct(s->unjudged, s->probed));
+	fputs("</table>\n", f);
+
+	fputs("<h2>Flags</h2>\n", f);
+	for (int b = 0; b < FLAG_COUNT_BITS; b++) {
+		labels[b] = verdict_flag_str(1 << b);
+		values[b] = s->flags[b];
+	}
+	svg_bars(f, labels, values, FLAG_COUNT_BITS, "#8a5fb0");
+}
+
+/* The chart of servers with invalid MX and IP answers per provider. */
+static void html_provider_chart(const struct summary *s,
+	const struct prov **pv, FILE *f)
+{
+	if (!s->nprovs)
+		return;
+	const char **pl = malloc(2 * s->nprovs * sizeof(*pl));
+	uint64_t *pvv = malloc(2 * s->nprovs * sizeof(*pvv));
+	char (*names)[300] = malloc(2 * s->nprovs * sizeof(*names));
+	if (pl && pvv && names) {
+		for (size_t i = 0; i < s->nprovs; i++) {
+			snprintf(names[2 * i], sizeof(names[0]), "%s MX",
+				pv[i]->name);
+			snprintf(names[2 * i + 1], sizeof(names[0]), "%s IP",
+				pv[i]->name);
+			pl[2 * i] = names[2 * i];
+			pl[2 * i + 1] = names[2 * i + 1];
+			pvv[2 * i] = pv[i]->mx_servers;
+			pvv[2 * i + 1] = pv[i]->ip_servers;
+		}
+		svg_bars(f, pl, pvv, 2 * s->nprovs, "#c0504d");
+	}
+	free(pl);
+	free(pvv);
+	free(names);
+}
+
+/* Table 7 (invalid answers by provider): chart and table. */
+static void html_providers(const struct summary *s, const struct prov **pv,
+	FILE *f)
+{
+	fputs("<h2>Invalid answers by provider (the paper's Table 7)</h2>\n",
+		f);
+	html_provider_chart(s, pv, f);
+	fputs("<table>\n<tr><th>provider</th><th>servers answering</th>"
+		"<th>servers with invalid MX</th><th>servers with invalid IP"
+		"</th><th>unique invalid MX names</th><th>unique invalid IPs"
+		"</th></tr>\n", f);
+	for (size_t i = 0; i < s->nprovs; i++) {
+		fputs("<tr><td>", f);
+		esc(f, pv[i]->name);
+		fprintf(f, "</td><td>%llu</td><td>%llu</td><td>%llu</td>",
+			(unsigned long long)pv[i]->asked,
+			(unsigned long long)pv[i]->mx_servers,
+			(unsigned long long)pv[i]->ip_servers);
+		html_unique(f, &pv[i]->mx);
+		html_unique(f, &pv[i]->ip);
+		fputs("</tr>\n", f);
+	}
+	fputs("</table>\n", f);
+}
+
+/* The most common invalid answers, and the note on estimates. */
+static void html_tops(const struct summary *s, const struct prov **pv,
+	FILE *f)
+{
+	if (summary_any_value(s)) {
+		fprintf(f, "<h2>Most common invalid answers</h2>\n<table>\n"
+			"<tr><th>provider</th><th>kind</th><th>invalid answer"
+			"</th><th>resolvers giving it</th></tr>\n");
+		for (size_t i = 0; i < s->nprovs; i++) {
+			html_top(f, pv[i]->name, "MX", &pv[i]->mx);
+			html_top(f, pv[i]->name, "IP", &pv[i]->ip);
+		}
+		fputs("</table>\n", f);
+	}
+	if (summary_any_estimate(s))
+		fprintf(f, "<p class=\"estimated\">~ marks an estimate: "
+			"past %d distinct values of a provider and kind, "
+			"unique counts come from a HyperLogLog sketch (about "
+			"1.6%% standard error), and a count of resolvers may "
+			"be overstated by the count of the dropped value it "
+			"replaced (its title gives the bounds).</p>\n",
+			SUMMARY_EXACT_MAX);
+}
+
+int summary_html(const struct summary *s, FILE *f, const char *title)
+{
+	const struct prov **pv = summary_sorted_provs(s);
+	if (!pv)
+		return -1;
+	html_head(s, f, title);
+	html_classes(s, f);
+	html_providers(s, pv, f);
+	html_tops(s, pv, f);
+	fputs("</body>\n</html>\n", f);
+	free(pv);
+	return ferror(f) ? -1 : 0;
+}

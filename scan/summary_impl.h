@@ -1,0 +1,44 @@
+/* summary_impl.h: the summary's totals as summary.c keeps them, for its
+ * text and HTML printers (summary_text.c, summary_html.c).  Not a public
+ * header: everything else goes through summary.h. */
+#ifndef SCAN_SUMMARY_IMPL_H
+#define SCAN_SUMMARY_IMPL_H
+#include "scan/summary.h"
+
+struct prov {
+	char *name;
+	uint64_t mx_servers, ip_servers;	/* resolvers with an invalid answer */
+	uint64_t asked;				/* resolvers that answered for it */
+	struct strset mx, ip;			/* unique invalid values */
+};
+
+struct summary {
+	uint64_t probed, responsive, invalid, malformed, unjudged;
+	uint64_t primary[CLASS_COUNT];	/* by class */
+	uint64_t any[CLASS_COUNT];	/* by any class bit */
+	uint64_t flags[FLAG_COUNT_BITS];
+	struct prov *provs;
+	size_t nprovs;
+};
+
+/* A class's name, "unjudged" for anything else. */
+const char *summary_class_name(int c);
+
+/* s's providers in name order (the input order must not matter): a new
+ * array of borrowed pointers, NULL on out of memory. */
+const struct prov **summary_sorted_provs(const struct summary *s);
+
+/* a as a percentage of b (0 when b is). */
+double summary_pct(uint64_t a, uint64_t b);
+
+/* A count as text into buf: "~N" when it is an estimate or an upper
+ * bound. */
+const char *summary_num(char *buf, size_t len, uint64_t n, bool estimated);
+
+/* Is any set of s past its cap (some count an estimate)? */
+bool summary_any_estimate(const struct summary *s);
+
+/* Has any provider of s an invalid value? */
+bool summary_any_value(const struct summary *s);
+
+#endif
