@@ -16,48 +16,19 @@ fi
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 
-# addr DESCRIPTION-PREFIX: the first manifest address whose description
+# caddr DESCRIPTION-PREFIX: the first manifest address whose description
 # starts with "chaos DESCRIPTION-PREFIX".
-addr() {
-	awk -F'\t' -v d="chaos $1" 'index($4, d) == 1 { print $1; exit }' \
-		"$LAB_MANIFEST"
-}
+caddr() { addr "chaos $1"; }
 # arg DESCRIPTION-PREFIX N: the Nth word of that description after
 # "chaos BEHAVIOUR".
 arg() {
 	awk -F'\t' -v d="chaos $1" -v n="$2" 'index($4, d) == 1 {
 		split($4, w, " "); print w[n + 2]; exit }' "$LAB_MANIFEST"
 }
-# q SERVER NAME TYPE [DIG-OPTS]: the answer's records, sorted.
-q() {
-	s=$1 n=$2 t=$3; shift 3
-	dig +short +time=2 +tries=2 "$@" @"$s" "$n" "$t" 2> /dev/null |
-		grep -v '^;' | sort
-}
 # d SERVER ARGS...: dig's whole output.
 d() {
 	s=$1; shift
 	dig +time=1 +tries=1 @"$s" "$@" 2>&1
-}
-# has WHAT TEXT PATTERN: passes when TEXT has a line matching PATTERN.
-has() {
-	if printf '%s\n' "$2" | grep -q -e "$3"; then
-		ok "$1"
-	else
-		not_ok "$1"
-		diag "no line matches \"$3\" in:"
-		diag "$2"
-	fi
-}
-# hasnt WHAT TEXT PATTERN: passes when no line of TEXT matches PATTERN.
-hasnt() {
-	if printf '%s\n' "$2" | grep -q -e "$3"; then
-		not_ok "$1"
-		diag "a line matches \"$3\" in:"
-		diag "$2"
-	else
-		ok "$1"
-	fi
 }
 # bound PORT: wait (up to 60 s: a sanitizer build on a loaded machine
 # starts slowly) until something has bound UDP PORT; a fixed sleep let a
@@ -112,7 +83,7 @@ gmail_a=$(q "$H" gmail-smtp-in.l.google.com A)
 nx=lab-chaos-$$-nonexistent.example.net
 
 # --- honest
-a=$(addr honest)
+a=$(caddr honest)
 is "honest $a: gmail.com MX as the honest resolver" "$(q "$a" gmail.com MX)" "$gmail_mx"
 is "honest $a: gmail MX host A" "$(q "$a" gmail-smtp-in.l.google.com A)" "$gmail_a"
 is "honest $a: over TCP" "$(q "$a" gmail.com MX +tcp)" "$gmail_mx"
@@ -123,7 +94,7 @@ has "honest $a: the answer owner keeps the query's case" "$out" '^GmAiL\.CoM\..*
 hasnt "honest $a: dig sees no question mismatch" "$out" 'mismatch'
 
 # --- static
-a=$(addr static)
+a=$(caddr static)
 lie=$(arg static 1)
 is "static $a: a name that does not exist gets $lie" "$(q "$a" "$nx" A)" "$lie"
 is "static $a: gmail MX host gets $lie" "$(q "$a" gmail-smtp-in.l.google.com A)" "$lie"
@@ -132,7 +103,7 @@ is "static $a: over TCP too" "$(q "$a" "$nx" A +tcp)" "$lie"
 has "static $a: NOERROR for a name that does not exist" "$(d "$a" "$nx" A)" "status: NOERROR"
 
 # --- varying
-a=$(addr varying)
+a=$(caddr varying)
 v1=$(q "$a" gmail-smtp-in.l.google.com A)
 v2=$(q "$a" gmail-smtp-in.l.google.com A)
 check "varying $a: two A answers differ ($v1, $v2)" \
@@ -149,7 +120,7 @@ check "varying $a: NXDOMAIN is left alone" \
 	sh -c "dig +time=2 @$a $nx A | grep -q 'status: NXDOMAIN'"
 
 # --- bitflip
-a=$(addr "bitflip ")
+a=$(caddr "bitflip ")
 bit=$(arg "bitflip " 1)
 f=$(q "$a" gmail-smtp-in.l.google.com A)
 is "bitflip $a: bit $bit of the A answer flipped ($gmail_a -> $f)" \
@@ -169,7 +140,7 @@ is "bitflip $a: MX untouched" "$(q "$a" gmail.com MX)" "$gmail_mx"
 # The flip is random (1 in N, N = 4 in the lab): over 100 queries "none
 # flipped" (0.75^100) and "half or more flipped" (7e-8) are too rare to
 # flake; over 40 a correct responder failed one run in 1700.
-a=$(addr bitflip-sometimes)
+a=$(caddr bitflip-sometimes)
 bit=$(arg bitflip-sometimes 2)
 bit=${bit:-24}
 same=0 flipped=0 i=0
@@ -186,14 +157,14 @@ check "bitflip-sometimes $a: 100 queries, some flipped, most not ($flipped flipp
 	sh -c "[ $flipped -gt 0 ] && [ $same -gt $flipped ] && [ $((same + flipped)) -eq 100 ]"
 
 # --- nxdomain-rewrite
-a=$(addr nxdomain-rewrite)
+a=$(caddr nxdomain-rewrite)
 out=$(d "$a" "$nx" A)
 has "nxdomain-rewrite $a: NXDOMAIN becomes NOERROR" "$out" "status: NOERROR"
 is "nxdomain-rewrite $a: with an A record" "$(q "$a" "$nx" A)" "$(arg nxdomain-rewrite 1)"
 is "nxdomain-rewrite $a: existing names are honest" "$(q "$a" gmail-smtp-in.l.google.com A)" "$gmail_a"
 
 # --- ad-on-false
-a=$(addr ad-on-false)
+a=$(caddr ad-on-false)
 out=$(d "$a" +dnssec www.example.net A)
 has "ad-on-false $a: the false A" "$out" "^www\.example\.net\..*A	$(arg ad-on-false 1)\$"
 has "ad-on-false $a: with AD set" "$out" "^;; flags: qr.* ad"
@@ -201,7 +172,7 @@ check "ad-on-false $a: the honest answer differs" \
 	sh -c "[ \"\$(dig +short @$H www.example.net A)\" != '$(arg ad-on-false 1)' ]"
 
 # --- dnssec-stripped
-a=$(addr dnssec-stripped)
+a=$(caddr dnssec-stripped)
 ref=$(d "$H" +dnssec www.example.net A)
 out=$(d "$a" +dnssec www.example.net A)
 has "dnssec-stripped: the honest resolver sends an RRSIG and AD" "$ref" "RRSIG.*A 8\|RRSIG.*A 13\|RRSIG	A"
@@ -213,29 +184,29 @@ is "dnssec-stripped $a: the same address" "$(q "$a" www.example.net A)" "$(q "$H
 # --- malformed
 # Random bytes: dig's parser fails on a bad label type, a bad pointer or
 # (when the first answers happen to parse) reports a malformed packet.
-has "malformed garbage: dig cannot parse it" "$(d "$(addr 'malformed garbage')" gmail.com MX)" \
+has "malformed garbage: dig cannot parse it" "$(d "$(caddr 'malformed garbage')" gmail.com MX)" \
 	"Got bad packet\|malformed message packet"
-has "malformed short-header: shorter than a header" "$(d "$(addr 'malformed short-header')" gmail.com MX)" "short (< header size)"
-has "malformed count-lie: counts that lie" "$(d "$(addr 'malformed count-lie')" gmail.com MX)" "malformed message packet"
-has "malformed pointer-loop: a compression pointer to itself" "$(d "$(addr 'malformed pointer-loop')" gmail.com MX)" "bad compression pointer"
-has "malformed random: one of them" "$(d "$(addr 'malformed random')" gmail.com MX)" \
+has "malformed short-header: shorter than a header" "$(d "$(caddr 'malformed short-header')" gmail.com MX)" "short (< header size)"
+has "malformed count-lie: counts that lie" "$(d "$(caddr 'malformed count-lie')" gmail.com MX)" "malformed message packet"
+has "malformed pointer-loop: a compression pointer to itself" "$(d "$(caddr 'malformed pointer-loop')" gmail.com MX)" "bad compression pointer"
+has "malformed random: one of them" "$(d "$(caddr 'malformed random')" gmail.com MX)" \
 	"Got bad packet\|malformed message packet"
-has "malformed over TCP too" "$(d "$(addr 'malformed pointer-loop')" +tcp gmail.com MX)" "bad compression pointer"
+has "malformed over TCP too" "$(d "$(caddr 'malformed pointer-loop')" +tcp gmail.com MX)" "bad compression pointer"
 
 # --- silent, refused, servfail, referral
-out=$(d "$(addr silent)" gmail.com MX)
+out=$(d "$(caddr silent)" gmail.com MX)
 has "silent: dig times out" "$out" "timed out"
 hasnt "silent: no answer" "$out" "Got answer"
-has "refused: REFUSED" "$(d "$(addr refused)" gmail.com MX)" "status: REFUSED"
-has "servfail: SERVFAIL" "$(d "$(addr servfail)" gmail.com MX)" "status: SERVFAIL"
-out=$(d "$(addr referral)" gmail.com MX)
+has "refused: REFUSED" "$(d "$(caddr refused)" gmail.com MX)" "status: REFUSED"
+has "servfail: SERVFAIL" "$(d "$(caddr servfail)" gmail.com MX)" "status: SERVFAIL"
+out=$(d "$(caddr referral)" gmail.com MX)
 has "referral: NOERROR, no answer" "$out" "status: NOERROR.*\|ANSWER: 0,"
 has "referral: no answer records" "$out" "ANSWER: 0,"
 hasnt "referral: RA clear" "$out" "^;; flags:.* ra"
 has "referral: NS for the root" "$out" "^\.	.*NS	"
 
 # --- truncate
-a=$(addr truncate)
+a=$(caddr truncate)
 out=$(d "$a" +ignore gmail.com MX)
 has "truncate $a: UDP reply has TC" "$out" "^;; flags: qr tc"
 has "truncate $a: and no answer" "$out" "ANSWER: 0,"
@@ -244,14 +215,14 @@ has "truncate $a: dig falls back to TCP" "$out" "Truncated, retrying in TCP mode
 is "truncate $a: TCP gives the honest answer" "$(q "$a" gmail.com MX)" "$gmail_mx"
 
 # --- wrong-source
-a=$(addr wrong-source)
+a=$(caddr wrong-source)
 from=$(arg wrong-source 1)
 from=${from:-127.0.0.254}
 has "wrong-source $a: dig gets no reply" "$(d "$a" gmail.com MX)" "timed out"
 is "wrong-source $a: the reply comes from $from" "$(python3 "$T/raw.py" "$a" query)" "$from id-ok 0"
 
 # --- forged-id
-a=$(addr forged-id)
+a=$(caddr forged-id)
 out=$(d "$a" gmail.com MX)
 has "forged-id $a: dig sees the forged reply's wrong id" "$out" "ID mismatch"
 is "forged-id $a: and still gets the honest answer" "$(q "$a" gmail.com MX)" "$gmail_mx"
@@ -261,7 +232,7 @@ $a id-ok 0"
 
 # --- answer-a, loopback, private
 for w in "answer-a 127.0.0.1" "answer-a 192.168.1.1" loopback private; do
-	a=$(addr "$w")
+	a=$(caddr "$w")
 	[ -n "$a" ] || continue
 	case $w in
 	loopback) want=127.0.0.1 ;;
@@ -273,7 +244,7 @@ for w in "answer-a 127.0.0.1" "answer-a 192.168.1.1" loopback private; do
 done
 
 # --- authrotate
-a=$(addr authrotate)
+a=$(caddr authrotate)
 zone=$(arg authrotate 1)
 out=$(d "$a" +norec "$zone" SOA)
 has "authrotate $a: SOA at the apex" "$out" "^$zone\..*SOA"
@@ -353,7 +324,7 @@ else
 fi
 
 # --- robustness: garbage in, no crash
-a=$(addr honest)
+a=$(caddr honest)
 is "a 3-byte packet gets no reply" "$(python3 "$T/raw.py" "$a" short)" none
 is "a header without its question gets FORMERR" "$(python3 "$T/raw.py" "$a" header)" "$a id-ok 1"
 is "a response (QR set) gets no reply" "$(python3 "$T/raw.py" "$a" response)" none
@@ -404,7 +375,7 @@ wait "$pid"
 "$CHAOS" -c "$CONF" -p 5399 2> "$T/fuzz.err" &
 pid=$!
 bound 5399
-is "a second instance on port 5399 answers" "$(q "$(addr static)" x.example A -p 5399)" 45.33.32.156
+is "a second instance on port 5399 answers" "$(q "$(caddr static)" x.example A -p 5399)" 45.33.32.156
 cat > "$T/fuzz.py" <<'PY'
 import random, socket, struct, sys
 # fuzz.py MANIFEST PORT N: N mutated queries over UDP, N/50 over TCP.
@@ -485,15 +456,15 @@ PY
 # queries, in 0.2 s even on a loaded machine.  With static's small replies
 # it took some 170,000 queries, which took up to 106 s on a loaded machine.
 is "a TCP client that never reads is disconnected (bounded write queue)" \
-	"$(python3 "$T/noread.py" "$(addr 'oversized tcp')" 5399)" closed
+	"$(python3 "$T/noread.py" "$(caddr 'oversized tcp')" 5399)" closed
 # The fuzz leaves upstream questions queued, which a loaded machine takes
 # seconds to drain: ask until an answer comes (up to 15 x 4 s).
 i=0
-while [ $i -lt 15 ] && [ -z "$(q "$(addr honest)" gmail.com MX -p 5399)" ]; do
+while [ $i -lt 15 ] && [ -z "$(q "$(caddr honest)" gmail.com MX -p 5399)" ]; do
 	i=$((i + 1))
 done
 is "after all that it still answers right ($i unanswered first)" \
-	"$(q "$(addr honest)" gmail.com MX -p 5399)" "$gmail_mx"
+	"$(q "$(caddr honest)" gmail.com MX -p 5399)" "$gmail_mx"
 kill -TERM "$pid"
 wait "$pid"
 st=$?

@@ -57,27 +57,25 @@ while read -r dom verdict; do
 done < "$OUT/cases"
 
 # The reasons a user reads for the awkward cases.
-has() {
-	if grep -q -- "$3" "$OUT/$1.txt"; then ok "$2"; else
-		not_ok "$2"; diag "$(cat "$OUT/$1.txt")"; fi
-}
-has bigcert.dane.net "oversized certificate chain: a clear TLS error" "excessive message size"
-has hang.dane.net "server hanging mid-handshake: a timeout, said so" "timed out after $TO s in the TLS handshake (100 bytes of it received)"
-has garbage.dane.net "64 KiB banner line: a capped protocol error" "reply line longer than 1000 bytes"
-has silent.dane.net "silent server: timed out waiting for the banner" "waiting for the banner"
-has malformed.dane.net "malformed TLSA digest shown as unusable" "unusable: SHA2-256 data is not 32 bytes"
-has pkix-only.dane.net "PKIX-EE record shown as unusable for SMTP" "PKIX usages are not for SMTP"
-has ta-wrongname.dane.net "DANE-TA with a wrong name: which record, what failed" "TLSA 2 1 1 .* matches the certificate at depth 1, but verification failed: hostname mismatch"
-has wrong-digest.dane.net "wrong digest: the leaf's own digest is shown" "the leaf's SPKI SHA2-256 is "
-has ta.dane.net "DANE-TA: matched record and depth reported" "matched TLSA 2 0 1 .* (DANE-TA) at depth 1, name mx.ta.dane.net"
-has ee-expired.dane.net "DANE-EE ignores an expired certificate" "matched TLSA 3 1 1 .* (DANE-EE) at depth 0"
-has ta-expired.dane.net "DANE-TA with an expired leaf: the chain check says so" "certificate has expired"
-has ee-cert.dane.net "DANE-EE 3 0 1 matched at depth 0" "matched TLSA 3 0 1 .* (DANE-EE) at depth 0"
-has cname.dane.net "CNAME: TLSA at the expanded name" "base domain mx.ta.dane.net"
-has stripped.dane.net "stripping proxy: the blanked keyword shown" "XXXXXXXA"
-has two-mx.dane.net "two MX hosts: both looked at, the failing one named" "mx.wrong-digest.dane.net. dane-fail"
-has tlsa-unsigned.dane.net "TLSA in an unsigned zone: reported and ignored" "are not signed (insecure): ignored"
-has plain.dane.net "unsigned MX: what the sender is left with" "opportunistic TLS"
+# reason DOMAIN WHAT PATTERN: the check of DOMAIN said so.
+reason() { has "$2" "$(cat "$OUT/$1.txt")" "$3"; }
+reason bigcert.dane.net "oversized certificate chain: a clear TLS error" "excessive message size"
+reason hang.dane.net "server hanging mid-handshake: a timeout, said so" "timed out after $TO s in the TLS handshake (100 bytes of it received)"
+reason garbage.dane.net "64 KiB banner line: a capped protocol error" "reply line longer than 1000 bytes"
+reason silent.dane.net "silent server: timed out waiting for the banner" "waiting for the banner"
+reason malformed.dane.net "malformed TLSA digest shown as unusable" "unusable: SHA2-256 data is not 32 bytes"
+reason pkix-only.dane.net "PKIX-EE record shown as unusable for SMTP" "PKIX usages are not for SMTP"
+reason ta-wrongname.dane.net "DANE-TA with a wrong name: which record, what failed" "TLSA 2 1 1 .* matches the certificate at depth 1, but verification failed: hostname mismatch"
+reason wrong-digest.dane.net "wrong digest: the leaf's own digest is shown" "the leaf's SPKI SHA2-256 is "
+reason ta.dane.net "DANE-TA: matched record and depth reported" "matched TLSA 2 0 1 .* (DANE-TA) at depth 1, name mx.ta.dane.net"
+reason ee-expired.dane.net "DANE-EE ignores an expired certificate" "matched TLSA 3 1 1 .* (DANE-EE) at depth 0"
+reason ta-expired.dane.net "DANE-TA with an expired leaf: the chain check says so" "certificate has expired"
+reason ee-cert.dane.net "DANE-EE 3 0 1 matched at depth 0" "matched TLSA 3 0 1 .* (DANE-EE) at depth 0"
+reason cname.dane.net "CNAME: TLSA at the expanded name" "base domain mx.ta.dane.net"
+reason stripped.dane.net "stripping proxy: the blanked keyword shown" "XXXXXXXA"
+reason two-mx.dane.net "two MX hosts: both looked at, the failing one named" "mx.wrong-digest.dane.net. dane-fail"
+reason tlsa-unsigned.dane.net "TLSA in an unsigned zone: reported and ignored" "are not signed (insecure): ignored"
+reason plain.dane.net "unsigned MX: what the sender is left with" "opportunistic TLS"
 
 # JSON: one document, the same verdict.
 dane --json ta-wrongname.dane.net > "$OUT/json" 2>&1

@@ -20,12 +20,6 @@ if [ ! -x /usr/bin/time ]; then
 fi
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-now_ms() { date +%s%3N; }
-# addr DESCRIPTION-PREFIX: the first manifest address so described.
-addr() {
-	awk -F'\t' -v d="$1" 'index($4, d) == 1 { print $1; exit }' \
-		"$LAB_MANIFEST"
-}
 OVU=$(addr "chaos oversized udp")
 OVT=$(addr "chaos oversized tcp")
 EMP=$(addr "chaos empty")
@@ -211,47 +205,34 @@ elif stray:
 EOF
 )
 is "every resolver in the scan has exactly its manifest class and unsolicited flag" "$bad" ""
-# pyck "what" 'python expression over the scan's lines L, with r(addr),
-# Q(addr) (its queries) and ok_extra({addr: replies it should not have}):
-# true when id collisions (strays.py) explain them'
-pyck() {
-	_d=$1 _e=$2
-	if _o=$(PYTHONPATH=$T python3 - "$T/scan.jsonl" "$_e" "$FID" "$REP" 2>&1 <<'EOF'
-import json, sys
+# spyck "what" 'python expression over the scan's lines (pyck), with
+# ok_extra({addr: replies it should not have}): true when id collisions
+# (strays.py) explain them'
+spyck() {
+	PYTHONPATH=$T PYCK_PRELUDE='
 from strays import strays, unexplained
-L = [json.loads(l) for l in open(sys.argv[1])]
-def r(a):
-    m = [o for o in L if o["resolver"] == a]
-    return m[0] if m else None
-def Q(a):
-    return r(a)["queries"]
 got = {o["resolver"]: o for o in L}
-named, short = strays(got, sys.argv[3], sys.argv[4])
+named, short = strays(got, os.environ["FID"], os.environ["REP"])
 def ok_extra(extra):
     return sum(unexplained(got, extra, named).values()) <= short
-res = eval(sys.argv[2])
-if res is not True:
-    print("got:", res)
-    sys.exit(1)
-EOF
-	); then ok "$_d"; else not_ok "$_d"; diag "$_e"; diag "$_o"; fi
+' FID=$FID REP=$REP pyck "$1" "$T/scan.jsonl" "$2"
 }
 honest=$(sed 's/.*/"&"/' "$T/honest" | paste -sd, -)
-pyck "honest resolvers beside the flood: correct, nothing unsolicited charged to them" \
+spyck "honest resolvers beside the flood: correct, nothing unsolicited charged to them" \
 	"all(r(a)['class'] == 'correct' for a in [$honest]) and ok_extra({a: r(a)['unsolicited'] for a in [$honest]})"
-pyck "oversized udp: every reply taken whole over UDP" \
+spyck "oversized udp: every reply taken whole over UDP" \
 	"all(q['status'] == 'ok' and not q['tcp'] for q in Q('$OVU'))"
-pyck "oversized tcp: every reply taken over TCP" \
+spyck "oversized tcp: every reply taken over TCP" \
 	"all(q['status'] == 'ok' and q['tcp'] for q in Q('$OVT'))"
-pyck "empty: the empty datagrams ignored (not counted), every query timed out" \
+spyck "empty: the empty datagrams ignored (not counted), every query timed out" \
 	"all(q['status'] == 'timeout' and q['tries'] == 2 for q in Q('$EMP')) and ok_extra({'$EMP': r('$EMP')['unsolicited']})"
-pyck "late: every query timed out after 2 tries; the late replies charged to nobody" \
+spyck "late: every query timed out after 2 tries; the late replies charged to nobody" \
 	"all(q['status'] == 'timeout' and q['tries'] == 2 for q in Q('$LATE')) and ok_extra({'$LATE': r('$LATE')['unsolicited']})"
-pyck "repeat: every query answered once, the copies counted against it (at least one query's worth)" \
+spyck "repeat: every query answered once, the copies counted against it (at least one query's worth)" \
 	"all(q['status'] == 'ok' and q['tries'] == 1 for q in Q('$REP')) and $rep_n - 1 <= r('$REP')['unsolicited'] <= ($rep_n - 1) * len(Q('$REP')) + short"
-pyck "flood: the forged answer never accepted, every forged reply counted against the query it names" \
+spyck "flood: the forged answer never accepted, every forged reply counted against the query it names" \
 	"all(q['status'] == 'ok' for q in Q('$FLO')) and not any('45.33.32.156' in x or 'flood-lie' in x for q in Q('$FLO') for x in q.get('answer', [])) and r('$FLO')['unsolicited'] >= $flood_k * sum(q['tries'] for q in Q('$FLO')) and ok_extra({'$FLO': r('$FLO')['unsolicited'] - $flood_k * sum(q['tries'] for q in Q('$FLO'))})"
-pyck "malformed ones: every query ended malformed, none counted unsolicited" \
+spyck "malformed ones: every query ended malformed, none counted unsolicited" \
 	"all(q['status'] == 'malformed' for o in L if o['class'] == 'malformed' for q in o['queries'])"
 check "the summary counts the unsolicited replies" \
 	grep -q "unsolicited: [1-9]" "$T/scan.err"

@@ -4,11 +4,6 @@
 # nothing leaves loopback, and tests/lab/run leaves no process behind.
 . "$LAB_SRCDIR/tests/lab/tap.sh"
 
-# q SERVER NAME TYPE: the answer's records, sorted, one a line.
-q() {
-	dig +short +time=2 +tries=2 @"$1" "$2" "$3" | sort
-}
-
 gmail_mx='10 alt1.gmail-smtp-in.l.google.com.
 20 alt2.gmail-smtp-in.l.google.com.
 30 alt3.gmail-smtp-in.l.google.com.

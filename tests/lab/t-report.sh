@@ -20,13 +20,6 @@ scan() {
 		--rounds 1 --truth-timeout 10 --timeout 1 --retries 1 \
 		--confirm-delay 0.2 "$@"
 }
-# resolvers FILE: the "resolver" of every JSON line, sorted.
-resolvers() {
-	python3 -c '
-import json, sys
-for line in open(sys.argv[1]):
-    print(json.loads(line)["resolver"])' "$1" | sort
-}
 # targets FILE: the addresses of a targets file, sorted.
 targets() {
 	sed 's/#.*//' "$1" | awk 'NF { print $1 }' | sort -u

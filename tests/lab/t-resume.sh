@@ -21,7 +21,6 @@ TRUTH="--root-hints $LAB_ROOT_HINTS --trust-anchor $LAB_TRUST_ANCHOR
  --providers $LAB_PROVIDERS --rounds 1 --truth-timeout 10"
 # A part of the population: 1024 addresses of every kind.
 PART=127.1.4.0/22
-now_ms() { date +%s%3N; }
 lines() { if [ -f "$1" ]; then wc -l < "$1" | tr -d ' '; else echo 0; fi; }
 # jsonok FILE: every line is a complete JSON object with a resolver.
 jsonok() {
@@ -31,12 +30,6 @@ data = open(sys.argv[1], "rb").read()
 assert data == b"" or data.endswith(b"\n"), "no newline at the end"
 for l in data.decode().splitlines():
     assert "resolver" in json.loads(l)' "$1"
-}
-# resolvers FILE: every line's resolver, sorted (repeats kept).
-resolvers() {
-	python3 -c '
-import json, sys
-for l in open(sys.argv[1]): print(json.loads(l)["resolver"])' "$1" | sort
 }
 # The addresses of PART, sorted as resolvers sorts them.
 python3 -c '

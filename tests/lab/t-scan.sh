@@ -3,7 +3,7 @@
 # resolver gets its manifest class from one scan with 0x20; forged-id and
 # wrong-source replies are not accepted; timeouts and retries; TCP after
 # TC; the rate limit holds within 10%; SIGINT leaves complete, valid lines;
-# a scan of 100,000 population targets accounts for every one (issue 4).
+# a scan of 100,000 population targets accounts for every one.
 . "$LAB_SRCDIR/tests/lab/tap.sh"
 
 P=$LAB_BUILDDIR/resolver-probe/resolver-probe
@@ -17,29 +17,6 @@ trap 'rm -rf "$T"' EXIT
 TRUTH="--root-hints $LAB_ROOT_HINTS --trust-anchor $LAB_TRUST_ANCHOR
  --providers $LAB_PROVIDERS --rounds 1"
 
-# addr DESCRIPTION-PREFIX: the first manifest address so described.
-addr() {
-	awk -F'\t' -v d="$1" 'index($4, d) == 1 { print $1; exit }' \
-		"$LAB_MANIFEST"
-}
-# jq-like checks in python3: pyck "what" FILE 'python expression over
-# the list L of parsed lines, and helper r(addr)'
-pyck() {
-	_d=$1 _f=$2 _e=$3
-	if _o=$(python3 - "$_f" "$_e" 2>&1 <<'EOF'
-import json, sys
-L = [json.loads(l) for l in open(sys.argv[1])]
-def r(a):
-    m = [o for o in L if o["resolver"] == a]
-    return m[0] if m else None
-res = eval(sys.argv[2])
-if res is not True:
-    print("got:", res)
-    sys.exit(1)
-EOF
-	); then ok "$_d"; else not_ok "$_d"; diag "$_e"; diag "$_o"; fi
-}
-now_ms() { date +%s%3N; }
 
 # 1. The labelled lab, with truth and 0x20.
 # shellcheck disable=SC2086
@@ -186,7 +163,7 @@ is "SIGINT: the file ends with a newline" \
 	"$(tail -c 1 "$T/int.jsonl" | od -An -c | tr -d ' ')" '\n'
 check "SIGINT: the summary was printed" grep -q "resolvers probed" "$T/int.err"
 
-# 5. 100,000 targets (issue 4), the first of the population manifest: each
+# 5. 100,000 targets, the first of the population manifest: each
 # comes out exactly once, the final status line and the summary count
 # them all, and only the labelled silent ones time out.  8000 pps: the
 # sanitizer-built chaos responder keeps up with it on 2 loaded CPUs (no

@@ -9,7 +9,15 @@
 #   is "what" GOT WANT        passes when the two strings are equal
 #   skip "what" "reason"      a skipped test ("ok N - what # SKIP reason")
 #   diag "text"               a "# text" line
+#   has "what" TEXT PATTERN   passes when a line of TEXT matches PATTERN
+#   hasnt "what" TEXT PATTERN passes when no line of TEXT matches PATTERN
+#   pyck "what" FILE EXPR     passes when the python expression is True
+#                             over FILE's JSON lines (see below)
 #   tap_done                  prints the plan "1..N"; returns 1 if any failed
+#
+# and the lab's small tools: addr (a manifest address by description),
+# now_ms, q (dig +short), resolvers (the resolvers of a JSON Lines file),
+# wait_lines.
 #
 # tests/lab/check renumbers the lines of all scripts into one stream.
 
@@ -69,6 +77,78 @@ is() {
 skip() {
 	tap_n=$((tap_n + 1))
 	printf 'ok %d - %s # SKIP %s\n' "$tap_n" "$1" "$2"
+}
+
+# has WHAT TEXT PATTERN: passes when TEXT has a line matching PATTERN.
+has() {
+	if printf '%s\n' "$2" | grep -q -e "$3"; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diag "no line matches \"$3\" in:"
+		diag "$2"
+	fi
+}
+
+# hasnt WHAT TEXT PATTERN: passes when no line of TEXT matches PATTERN.
+hasnt() {
+	if printf '%s\n' "$2" | grep -q -e "$3"; then
+		not_ok "$1"
+		diag "a line matches \"$3\" in:"
+		diag "$2"
+	else
+		ok "$1"
+	fi
+}
+
+# pyck WHAT FILE EXPR: passes when the python expression EXPR is True over
+# the list L of FILE's parsed JSON lines, with r(addr) the line of that
+# resolver (or None) and Q(addr) its queries.  PYCK_PRELUDE, when set, is
+# python run first (more names for EXPR).
+pyck() {
+	_d=$1 _f=$2 _e=$3
+	if _o=$(python3 - "$_f" "$_e" 2>&1 <<'EOF'
+import json, os, sys
+L = [json.loads(l) for l in open(sys.argv[1])]
+def r(a):
+    m = [o for o in L if o["resolver"] == a]
+    return m[0] if m else None
+def Q(a):
+    return r(a)["queries"]
+exec(os.environ.get("PYCK_PRELUDE", ""))
+res = eval(sys.argv[2])
+if res is not True:
+    print("got:", res)
+    sys.exit(1)
+EOF
+	); then ok "$_d"; else not_ok "$_d"; diag "$_e"; diag "$_o"; fi
+}
+
+# addr DESCRIPTION-PREFIX: the first manifest address whose description
+# starts so.
+addr() {
+	awk -F'\t' -v d="$1" 'index($4, d) == 1 { print $1; exit }' \
+		"$LAB_MANIFEST"
+}
+
+# now_ms: the time in milliseconds.
+now_ms() { date +%s%3N; }
+
+# q SERVER NAME TYPE [DIG-OPTS]: the answer's records, sorted, one a line
+# (dig's own ";" lines left out).
+q() {
+	_s=$1 _n=$2 _t=$3; shift 3
+	dig +short +time=2 +tries=2 "$@" @"$_s" "$_n" "$_t" 2> /dev/null |
+		grep -v '^;' | sort
+}
+
+# resolvers FILE: the "resolver" of every JSON line, sorted (repeats
+# kept).
+resolvers() {
+	python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    print(json.loads(line)["resolver"])' "$1" | sort
 }
 
 # wait_lines FILE N [SECONDS]: wait until FILE has at least N lines, or

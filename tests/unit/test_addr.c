@@ -177,7 +177,8 @@ int main(void)
 		special_registry_clear(&r2);
 	}
 
-	/* The shipped registries load and say what the issue expects. */
+	/* The shipped registries load, and classify the special ranges as
+	 * the scan relies on (reachable or not, or not listed). */
 	const char *srcdir = getenv("srcdir");
 	char path[1024];
 	struct special_registry real = { 0 };
