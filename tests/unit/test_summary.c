@@ -325,6 +325,38 @@ static void test_long_value(void)
 	summary_free(s);
 }
 
+/* A real verdict, not a hand-written one: an answer whose CNAME leaves the
+ * truth's chain is a lie, and the summary lists the CNAME's target as its
+ * invalid value, from the verdict, without judging again. */
+static void test_judged_once(void)
+{
+	struct fixture f;
+	fixture_init(&f);
+	struct observation *o = fx_obs("127.0.4.1");
+	fx_add(o, MXH, LDNS_RR_TYPE_A, QUERY_ADDR, 0, fx_reply(MXH,
+		LDNS_RR_TYPE_A, LDNS_RCODE_NOERROR, (const char *[]){
+		MXH " 300 IN CNAME Cdn.Example.", "cdn.example. 300 IN A "
+		"142.250.1.27", NULL }));
+	struct verdict_ctx ctx = { f.truth, NULL };
+	struct verdict *v = verdict_classify(&ctx, o);
+	struct summary_record r;
+	struct summary *s = summary_new();
+	ok(v && v->class == CLASS_FALSIFIED &&
+		summary_record_from_scan(&r, o, v, f.truth) == 0 &&
+		summary_add(s, &r) == 0, "a CNAME outside the chain: falsified");
+	struct summary_top top[2];
+	size_t n = 0;
+	int rc = summary_top(s, "gmail.com.", false, top, 2, &n);
+	ok(rc == 0 && n == 1 && !strcmp(top[0].value, "cdn.example."),
+		"its target is the invalid value the summary lists (%s)",
+		n ? top[0].value : "none");
+	summary_record_clear(&r);
+	summary_free(s);
+	verdict_free(v);
+	observation_free(o);
+	fixture_clear(&f);
+}
+
 int main(void)
 {
 	struct fixture f;
@@ -477,5 +509,6 @@ int main(void)
 	test_at_cap();
 	test_past_cap();
 	test_long_value();
+	test_judged_once();
 	return tap_done();
 }
