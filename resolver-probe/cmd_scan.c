@@ -43,7 +43,7 @@ enum {
 	OPT_FORMAT = 0x2000, OPT_BLOCKLIST, OPT_SEED, OPT_SHARDS, OPT_SHARD,
 	OPT_STRICT, OPT_RATE, OPT_INFLIGHT, OPT_TIMEOUT, OPT_RETRIES, OPT_X20,
 	OPT_IPV6, OPT_QUERIES, OPT_SOCKETS, OPT_CONFIRM, OPT_NO_CONFIRM,
-	OPT_RESUME
+	OPT_RESUME, OPT_NO_DISCOVERY, OPT_DISCOVERY_NAME, OPT_OUTPUT_SILENT
 };
 
 static void usage(FILE *f)
@@ -77,6 +77,18 @@ static void usage(FILE *f)
 "                         FILE, as 'report FILE' prints it\n"
 "      --format FMT       json (JSON Lines, default) or csv\n"
 "  -q, --quiet            no progress line\n"
+"      --output-silent    a line (class timeout) for each target that never\n"
+"                         answered discovery too (default: counted only)\n"
+"discovery (on by default):\n"
+"                         each target first gets one question, at most\n"
+"                         1 + --retries times as later passes over the\n"
+"                         targets; only those that answer (any reply) are\n"
+"                         asked the plan\n"
+"      --no-discovery     ask every target the plan at once (a list of known\n"
+"                         resolvers: from zmap, an earlier scan, ...)\n"
+"      --discovery-name NAME  the question's name, e.g. one under your own\n"
+"                         domain so probed networks can find out who asks\n"
+"                         (default: the control name, type A)\n"
 "probing:\n"
 "      --rate N           packets per second, 0: unlimited (default %u);\n"
 "                         more than %u targets need an explicit --rate\n"
@@ -117,6 +129,8 @@ struct run {
 	struct verdict_ctx vctx;
 	struct targets *targets;
 	struct permute pm;
+	struct permute pm0;	/* the order's start: discovery's passes */
+	unsigned pass;		/* discovery's pass over the targets */
 	struct output out;
 	FILE *f;
 	struct summary *sum;
@@ -169,8 +183,24 @@ static int next_target(void *ctx, struct prefix *out)
 			return -1;
 		if (!done_set_has(&r->done, out))
 			return 1;
-		r->skipped++;
+		if (r->pass == 0)
+			r->skipped++;
 	}
+}
+
+/* Discovery's next pass walks the same order again. */
+static void rewind_targets(void *ctx)
+{
+	struct run *r = ctx;
+	r->pm = r->pm0;
+	r->pass++;
+}
+
+/* A discovery reply is taken only from an address this scan probes. */
+static bool is_target(void *ctx, const struct prefix *a)
+{
+	struct run *r = ctx;
+	return targets_contains(r->targets, a) && !done_set_has(&r->done, a);
 }
 
 /* Ask again when round 0 found anything but correct answers: the
@@ -324,6 +354,10 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{ "confirm-delay", required_argument, NULL, OPT_CONFIRM },
 		{ "no-confirm", no_argument, NULL, OPT_NO_CONFIRM },
 		{ "resume", required_argument, NULL, OPT_RESUME },
+		{ "no-discovery", no_argument, NULL, OPT_NO_DISCOVERY },
+		{ "discovery-name", required_argument, NULL,
+			OPT_DISCOVERY_NAME },
+		{ "output-silent", no_argument, NULL, OPT_OUTPUT_SILENT },
 		TRUTH_OPTS_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -428,6 +462,17 @@ static int parse_args(int argc, char **argv, struct args *a)
 			break;
 		case OPT_RESUME:
 			a->resume = optarg;
+			break;
+		case OPT_NO_DISCOVERY:
+			so->discovery = false;
+			break;
+		case OPT_DISCOVERY_NAME:
+			if (!*optarg || strlen(optarg) > 253)
+				goto bad;
+			so->discovery_name = optarg;
+			break;
+		case OPT_OUTPUT_SILENT:
+			so->output_silent = true;
 			break;
 		default:
 			usage(stderr);
@@ -584,6 +629,7 @@ static int start_order(struct run *r, struct args *a)
 		fprintf(stderr, "resolver-probe scan: %s\n", err);
 		return -1;
 	}
+	r->pm0 = r->pm;
 	const struct targets_stats *ts = targets_stats(r->targets);
 	char rate[32] = "unlimited";
 	if (a->so.rate)
@@ -755,6 +801,8 @@ static int run_scan(struct run *r, struct args *a)
 	struct scan_opts *so = &a->so;
 	so->plan = &r->plan;
 	so->next_target = next_target;
+	so->rewind = rewind_targets;
+	so->is_target = is_target;
 	so->confirm = r->judged && !a->no_confirm ? confirm : NULL;
 	so->result = result;
 	so->done = scan_done;
@@ -838,6 +886,7 @@ int cmd_scan(int argc, char **argv)
 			.confirm_delay_ms = SCAN_DEFAULT_CONFIRM_MS,
 			.rate = SCAN_DEFAULT_RATE,
 			.progress = stderr,
+			.discovery = true,
 		},
 		.fmt = OUTPUT_JSONL,
 		.shards = 1,

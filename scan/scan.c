@@ -9,6 +9,8 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 #include <openssl/rand.h>
+#include <openssl/evp.h>
+#include <openssl/core_names.h>
 #include <ldns/ldns.h>
 #include "scan/scan.h"
 #include "scan/match.h"
@@ -25,6 +27,13 @@
 #define RECV_BUF ((size_t)RECV_CHUNKS * 64 * 1024)
 /* A TCP reply is at most 65535 bytes plus the length prefix. */
 #define TCP_MAX (65535 + 2)
+/* Discovery questions with libuv at once (each send needs its request and
+ * bytes until libuv is done with them): enough for sendmmsg batches. */
+#define DISC_SLOTS 2048
+/* The last discovery questions, kept only to attribute a reply from
+ * another address (a transparent forwarder's upstream) to the target
+ * asked: a reply from the target itself validates by the HMAC alone. */
+#define DISC_RING 65536
 
 enum qstate {
 	Q_IDLE = 0,	/* not started, or finished */
@@ -132,6 +141,57 @@ struct scan {
 	uint64_t last_sent, last_recv, last_ns;
 	uint8_t rnd[4096];
 	size_t rnd_pos;
+	struct disc *d;			/* discovery, when on; owned */
+};
+
+/* Discovery's state: nothing per silent target.  Sizes are fixed at start
+ * but for the found set and the queue, which grow with the targets that
+ * answered. */
+enum disc_phase {
+	D_SENDING,	/* a pass over the targets */
+	D_WAIT,		/* a pass is over: wait for the next, or the end */
+	D_SILENT,	/* output_silent: a pass handing out the silent */
+	D_DONE
+};
+
+struct disc_send {
+	uv_udp_send_t req;
+	struct disc_send *next;		/* the free list */
+	struct sockaddr_storage sa;
+	uint16_t len;
+	uint8_t wire[MATCH_QUERY_MAX];
+};
+
+struct disc_ring {
+	struct prefix target;
+	uint32_t key;			/* socket << 16 | id */
+	int32_t next;			/* the bucket's chain, -1 at its end */
+	uint8_t try;
+	bool used;
+};
+
+struct disc {
+	EVP_MAC *mac;
+	EVP_MAC_CTX *mctx;		/* keyed with the scan's secret */
+	uint8_t tmpl[MATCH_QUERY_MAX];	/* the question, id 0 */
+	uint16_t tmpl_len;
+	char name[LDNS_MAX_DOMAINLEN + 8];	/* as the plan spells names */
+	uint16_t qtype;
+	enum disc_phase phase;
+	uint64_t pass_start_ns, next_ns, last_send_ns;
+	uint64_t pos;			/* targets visited in this pass */
+	bool have_pending;		/* pending: pulled, waiting for a token */
+	struct prefix pending;
+	struct disc_send *slots, *free_slots;
+	struct disc_ring *ring;
+	int32_t *bucket;		/* DISC_RING heads */
+	uint64_t ring_pos;
+	/* The targets that answered (open addressing; family 0 empty). */
+	struct prefix *found;
+	size_t found_n, found_cap;
+	/* The queue to the plan: a ring that grows. */
+	struct prefix *iq;
+	size_t iq_head, iq_len, iq_cap, iq_pause;
 };
 
 static void pump(struct scan *s);
@@ -536,6 +596,516 @@ static int open_family(struct scan *s, unsigned fam, char *err,
 	return 0;
 }
 
+/* --- discovery ------------------------------------------------------------ */
+
+static void on_rate_timer(uv_timer_t *t);
+
+/* Wait for the rate limit's next token (the timer pumps again). */
+static void rate_wait(struct scan *s, uint64_t now)
+{
+	if (!uv_is_active((uv_handle_t *)&s->rate_timer)) {
+		uint64_t w = ratelimit_wait_ns(&s->rl, now);
+		uv_timer_start(&s->rate_timer, on_rate_timer, (w + MS - 1) / MS,
+			0);
+	}
+}
+
+static size_t prefix_hash(const struct prefix *p)
+{
+	size_t n = p->family == AF_INET6 ? 16 : 4;
+	uint64_t h = 1469598103934665603ull ^ (uint64_t)p->family;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p->addr[i]) * 1099511628211ull;
+	return (size_t)(h ^ h >> 29);
+}
+
+static bool prefix_same(const struct prefix *a, const struct prefix *b)
+{
+	return a->family == b->family && !memcmp(a->addr, b->addr,
+		a->family == AF_INET6 ? 16 : 4);
+}
+
+static bool found_has(const struct disc *d, const struct prefix *t)
+{
+	if (!d->found_cap)
+		return false;
+	size_t mask = d->found_cap - 1;
+	for (size_t i = prefix_hash(t) & mask; d->found[i].family;
+	     i = (i + 1) & mask)
+		if (prefix_same(&d->found[i], t))
+			return true;
+	return false;
+}
+
+/* Add t (not yet in the set).  Returns 0, or -1 out of memory. */
+static int found_add(struct disc *d, const struct prefix *t)
+{
+	if (2 * (d->found_n + 1) > d->found_cap) {
+		size_t cap = d->found_cap ? 2 * d->found_cap : 1024;
+		struct prefix *n = calloc(cap, sizeof(*n));
+		if (!n)
+			return -1;
+		for (size_t j = 0; j < d->found_cap; j++) {
+			if (!d->found[j].family)
+				continue;
+			size_t i = prefix_hash(&d->found[j]) & (cap - 1);
+			while (n[i].family)
+				i = (i + 1) & (cap - 1);
+			n[i] = d->found[j];
+		}
+		free(d->found);
+		d->found = n;
+		d->found_cap = cap;
+	}
+	size_t mask = d->found_cap - 1, i = prefix_hash(t) & mask;
+	while (d->found[i].family)
+		i = (i + 1) & mask;
+	d->found[i] = *t;
+	d->found_n++;
+	return 0;
+}
+
+static int iq_push(struct disc *d, const struct prefix *t)
+{
+	if (d->iq_len == d->iq_cap) {
+		size_t cap = d->iq_cap ? 2 * d->iq_cap : 256;
+		struct prefix *n = malloc(cap * sizeof(*n));
+		if (!n)
+			return -1;
+		for (size_t i = 0; i < d->iq_len; i++)
+			n[i] = d->iq[(d->iq_head + i) % d->iq_cap];
+		free(d->iq);
+		d->iq = n;
+		d->iq_cap = cap;
+		d->iq_head = 0;
+	}
+	d->iq[(d->iq_head + d->iq_len) % d->iq_cap] = *t;
+	d->iq_len++;
+	return 0;
+}
+
+static bool iq_pop(struct disc *d, struct prefix *out)
+{
+	if (!d->iq_len)
+		return false;
+	*out = d->iq[d->iq_head];
+	d->iq_head = (d->iq_head + 1) % d->iq_cap;
+	d->iq_len--;
+	return true;
+}
+
+/* The question to target t at try: its wire (id and 0x20 case set), the
+ * socket it leaves from and its id, all from HMAC-SHA256(secret, family,
+ * address, try).  Returns 0, or -1 when the MAC failed. */
+static int disc_question(struct scan *s, const struct prefix *t,
+	unsigned try, uint8_t *wire, uint16_t *len, uint16_t *sock,
+	uint16_t *id)
+{
+	struct disc *d = s->d;
+	uint8_t in[18], mac[32];
+	size_t maclen = 0;
+	in[0] = t->family == AF_INET6 ? 6 : 4;
+	memset(in + 1, 0, 16);
+	memcpy(in + 1, t->addr, t->family == AF_INET6 ? 16 : 4);
+	in[17] = (uint8_t)try;
+	/* A NULL key keeps the one set at start: only the message changes. */
+	if (EVP_MAC_init(d->mctx, NULL, 0, NULL) != 1 ||
+	    EVP_MAC_update(d->mctx, in, sizeof(in)) != 1 ||
+	    EVP_MAC_final(d->mctx, mac, &maclen, sizeof(mac)) != 1 ||
+	    maclen < 12)
+		return -1;
+	*id = (uint16_t)(mac[0] << 8 | mac[1]);
+	*sock = (uint16_t)((unsigned)family_index(t->family) * s->o.sockets +
+		mac[2] % s->o.sockets);
+	memcpy(wire, d->tmpl, d->tmpl_len);
+	*len = d->tmpl_len;
+	match_set_id(wire, *id);
+	match_0x20(wire, *len, mac + 4, 8);
+	return 0;
+}
+
+static void ring_add(struct disc *d, const struct prefix *t, unsigned try,
+	uint16_t sock, uint16_t id)
+{
+	int32_t i = (int32_t)(d->ring_pos++ % DISC_RING);
+	struct disc_ring *e = &d->ring[i];
+	if (e->used) {
+		int32_t *p = &d->bucket[e->key % DISC_RING];
+		while (*p != i && *p >= 0)
+			p = &d->ring[*p].next;
+		if (*p == i)
+			*p = e->next;
+	}
+	e->target = *t;
+	e->try = (uint8_t)try;
+	e->key = (uint32_t)sock << 16 | id;
+	e->used = true;
+	e->next = d->bucket[e->key % DISC_RING];
+	d->bucket[e->key % DISC_RING] = i;
+}
+
+/* Target t answered its discovery question: queue it for the plan, once. */
+static void disc_found(struct scan *s, const struct prefix *t)
+{
+	struct disc *d = s->d;
+	if (found_has(d, t)) {
+		s->st.disc_late++;
+		return;
+	}
+	if (found_add(d, t) < 0 || iq_push(d, t) < 0) {
+		s->st.failed = true;
+		scan_stop(s);
+		return;
+	}
+	s->st.answered++;
+}
+
+static void sockaddr_prefix(const struct sockaddr *sa, struct prefix *p)
+{
+	memset(p, 0, sizeof(*p));
+	if (sa->sa_family == AF_INET6) {
+		p->family = AF_INET6;
+		memcpy(p->addr, &((const struct sockaddr_in6 *)sa)->sin6_addr,
+			16);
+		p->len = 128;
+	} else {
+		p->family = AF_INET;
+		memcpy(p->addr, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+		p->len = 32;
+	}
+}
+
+static uint16_t sockaddr_port(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)sa)->sin6_port);
+	return ntohs(((const struct sockaddr_in *)sa)->sin_port);
+}
+
+/* Is the datagram a reply to a discovery question?  From the target
+ * itself: the id and the socket its HMAC gives for one of its tries, and
+ * the question (its 0x20 case with --0x20); a reply whose question cannot
+ * be read still shows the target answers (it is asked the plan, which
+ * finds it malformed).  From another address: a question still in the
+ * ring with that socket and id, its question echoed with the exact 0x20
+ * case.  Returns true when it was one (then it is consumed). */
+static bool disc_reply(struct scan *s, unsigned sock, const uint8_t *pkt,
+	size_t len, const struct sockaddr *from)
+{
+	struct disc *d = s->d;
+	if (!d || len < 2 || (from->sa_family != AF_INET &&
+	    from->sa_family != AF_INET6))
+		return false;
+	uint16_t rid = (uint16_t)(pkt[0] << 8 | pkt[1]);
+	struct prefix t;
+	sockaddr_prefix(from, &t);
+	uint8_t wire[MATCH_QUERY_MAX];
+	uint16_t wlen, wsock, wid;
+	if (sockaddr_port(from) == (s->o.port ? s->o.port : 53)) {
+		for (unsigned k = 0; k <= s->o.retries; k++) {
+			if (disc_question(s, &t, k, wire, &wlen, &wsock,
+			    &wid) < 0)
+				return false;
+			if (wsock != sock || wid != rid)
+				continue;
+			enum match_result m = match_reply(pkt, len, wire, wlen,
+				s->o.x20);
+			if ((m == MATCH_OK || m == MATCH_MALFORMED) &&
+			    (!s->o.is_target || s->o.is_target(s->o.ctx, &t))) {
+				disc_found(s, &t);
+				return true;
+			}
+		}
+	}
+	uint32_t key = (uint32_t)sock << 16 | rid;
+	for (int32_t i = d->bucket[key % DISC_RING]; i >= 0;
+	     i = d->ring[i].next) {
+		struct disc_ring *e = &d->ring[i];
+		if (e->key != key || prefix_same(&e->target, &t))
+			continue;
+		if (disc_question(s, &e->target, e->try, wire, &wlen, &wsock,
+		    &wid) < 0)
+			return false;
+		if (wsock == sock && wid == rid &&
+		    match_reply(pkt, len, wire, wlen, true) == MATCH_OK) {
+			struct prefix target = e->target;
+			disc_found(s, &target);
+			return true;
+		}
+	}
+	return false;
+}
+
+static void on_disc_send(uv_udp_send_t *req, int status)
+{
+	struct disc_send *ds = (struct disc_send *)req;
+	struct udpsock *u = req->handle->data;
+	if (status < 0 && status != UV_ECANCELED)
+		u->s->st.send_errors++;
+	if (u->s->d) {
+		ds->next = u->s->d->free_slots;
+		u->s->d->free_slots = ds;
+	}
+}
+
+/* Send target t its discovery question for this pass. */
+static void disc_send(struct scan *s, const struct prefix *t, uint64_t now)
+{
+	struct disc *d = s->d;
+	struct disc_send *ds = d->free_slots;
+	uint16_t sock, id;
+	if (disc_question(s, t, s->st.disc_pass, ds->wire, &ds->len, &sock,
+	    &id) < 0) {
+		s->st.send_errors++;
+		return;
+	}
+	d->free_slots = ds->next;
+	memset(&ds->sa, 0, sizeof(ds->sa));
+	uint16_t port = htons(s->o.port ? s->o.port : 53);
+	if (t->family == AF_INET6) {
+		struct sockaddr_in6 *a6 = (void *)&ds->sa;
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = port;
+		memcpy(&a6->sin6_addr, t->addr, 16);
+	} else {
+		struct sockaddr_in *a4 = (void *)&ds->sa;
+		a4->sin_family = AF_INET;
+		a4->sin_port = port;
+		memcpy(&a4->sin_addr, t->addr, 4);
+	}
+	ring_add(d, t, s->st.disc_pass, sock, id);
+	d->last_send_ns = now;
+	s->st.sent++;
+	s->st.disc_sent++;
+	if (s->st.disc_pass)
+		s->st.retries++;
+	uv_buf_t b = uv_buf_init((char *)ds->wire, ds->len);
+	if (uv_udp_send(&ds->req, &s->udp[sock].h, &b, 1,
+	    (const struct sockaddr *)&ds->sa, on_disc_send) < 0) {
+		s->st.send_errors++;
+		ds->next = d->free_slots;
+		d->free_slots = ds;
+	}
+}
+
+/* A silent target's result (output_silent): its one question, timed out
+ * after every try. */
+static void disc_silent(struct scan *s, const struct prefix *t)
+{
+	struct disc *d = s->d;
+	struct observation *o = observation_new(t);
+	char *qname = strdup(d->name);
+	if (!o || !qname || observation_add(o, qname, d->qtype,
+	    QUERY_CONTROL, -1, 0, REPLY_TIMEOUT, NULL, 0) < 0) {
+		if (!o)
+			free(qname);
+		observation_free(o);
+		s->st.failed = true;
+		scan_stop(s);
+		return;
+	}
+	o->results[0].tries = s->o.retries + 1;
+	s->st.resolvers++;
+	if (s->o.result(s->o.ctx, o) < 0) {
+		s->st.failed = true;
+		scan_stop(s);
+	}
+}
+
+/* One step of discovery: a question sent, a target skipped or handed out
+ * as silent, or a pass begun or ended.  Returns false when nothing can be
+ * done now (paused, rate limited, waiting, or over). */
+static bool disc_step(struct scan *s, uint64_t now)
+{
+	struct disc *d = s->d;
+	if (!d || s->stopping)
+		return false;
+	switch (d->phase) {
+	case D_DONE:
+		return false;
+	case D_WAIT:
+		if (now < d->next_ns)
+			return false;
+		if (s->st.disc_pass < s->o.retries && s->o.rewind) {
+			s->o.rewind(s->o.ctx);
+			s->st.disc_pass++;
+			d->pass_start_ns = now;
+			d->pos = 0;
+			d->phase = D_SENDING;
+			return true;
+		}
+		s->st.silent = s->st.probed - s->st.answered;
+		if (s->o.output_silent && s->o.rewind) {
+			s->o.rewind(s->o.ctx);
+			d->pos = 0;
+			d->phase = D_SILENT;
+			return true;
+		}
+		d->phase = D_DONE;
+		return true;
+	case D_SILENT:
+	case D_SENDING:
+		break;
+	}
+	if (d->phase == D_SENDING && (d->iq_len >= d->iq_pause ||
+	    !d->free_slots))
+		return false;	/* the plan's queue is full; libuv is busy */
+	struct prefix t;
+	if (d->have_pending) {
+		t = d->pending;
+	} else {
+		int rc = s->o.next_target(s->o.ctx, &t);
+		if (rc < 0) {
+			s->st.failed = true;
+			scan_stop(s);
+			return false;
+		}
+		if (rc == 0) {
+			if (d->phase == D_SILENT) {
+				d->phase = D_DONE;
+				return true;
+			}
+			/* The next pass starts a timeout after this one did,
+			 * so no target is asked twice within a timeout; the end
+			 * waits a timeout after the last question. */
+			uint64_t to = s->o.timeout_ms * MS;
+			bool more = s->st.disc_pass < s->o.retries &&
+				s->o.rewind;
+			d->next_ns = more ? d->pass_start_ns + to :
+				d->last_send_ns + to;
+			d->phase = D_WAIT;
+			return true;
+		}
+		d->pos++;
+		if (found_has(d, &t))
+			return true;
+		if (d->phase == D_SILENT) {
+			disc_silent(s, &t);
+			return true;
+		}
+		if (s->st.disc_pass == 0) {
+			s->st.targets++;
+			s->st.probed++;
+		}
+		unsigned fam = (unsigned)family_index(t.family);
+		if (!s->family_open[fam] && !s->family_failed[fam]) {
+			char err[160];
+			if (open_family(s, fam, err, sizeof(err)) < 0) {
+				s->family_failed[fam] = true;
+				fprintf(stderr, "resolver-probe scan: %s targets "
+					"skipped: %s\n", fam ? "IPv6" : "IPv4",
+					err);
+			}
+		}
+		if (s->family_failed[fam]) {
+			if (s->st.disc_pass == 0)
+				s->st.abandoned++;
+			return true;
+		}
+	}
+	if (ratelimit_take(&s->rl, now, 1) == 0) {
+		d->pending = t;
+		d->have_pending = true;
+		rate_wait(s, now);
+		return false;
+	}
+	d->have_pending = false;
+	disc_send(s, &t, now);
+	return true;
+}
+
+/* Discovery's question and key, at scan_new. */
+static int disc_new(struct scan *s, char *err, size_t errlen)
+{
+	const struct plan *p = s->o.plan;
+	struct disc *d = s->d = calloc(1, sizeof(*d));
+	if (!d)
+		goto oom;
+	const char *name = s->o.discovery_name;
+	d->qtype = s->o.discovery_type ? s->o.discovery_type : LDNS_RR_TYPE_A;
+	if (!name) {
+		const struct plan_item *it = &p->items[0];
+		for (size_t i = 0; i < p->n; i++)
+			if (p->items[i].role == QUERY_CONTROL) {
+				it = &p->items[i];
+				break;
+			}
+		name = it->qname;
+		d->qtype = it->qtype;
+		if (it->role == QUERY_NXCONTROL) {
+			uint8_t z[10] = { 0 };
+			if (plan_nxname(it->qname, z, d->name,
+			    sizeof(d->name)) < 0) {
+				snprintf(err, errlen, "%s: name too long", name);
+				return -1;
+			}
+			name = d->name;
+		}
+	}
+	size_t nl = strlen(name);
+	if (nl + 2 > sizeof(d->name)) {
+		snprintf(err, errlen, "--discovery-name: name too long");
+		return -1;
+	}
+	if (name != d->name)
+		memmove(d->name, name, nl + 1);
+	if (nl && d->name[nl - 1] != '.')
+		memcpy(d->name + nl, ".", 2);
+	int n = match_build_query(d->tmpl, sizeof(d->tmpl), 0, d->name,
+		d->qtype, !s->o.no_dnssec, err, errlen);
+	if (n < 0)
+		return -1;
+	d->tmpl_len = (uint16_t)n;
+	uint8_t key[32];
+	OSSL_PARAM params[] = {
+		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+			(char *)"SHA256", 0),
+		OSSL_PARAM_construct_end()
+	};
+	if (RAND_bytes(key, sizeof(key)) != 1 ||
+	    !(d->mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) ||
+	    !(d->mctx = EVP_MAC_CTX_new(d->mac)) ||
+	    EVP_MAC_init(d->mctx, key, sizeof(key), params) != 1) {
+		snprintf(err, errlen, "discovery: cannot key HMAC-SHA256");
+		return -1;
+	}
+	d->slots = calloc(DISC_SLOTS, sizeof(*d->slots));
+	d->ring = calloc(DISC_RING, sizeof(*d->ring));
+	d->bucket = malloc(DISC_RING * sizeof(*d->bucket));
+	if (!d->slots || !d->ring || !d->bucket)
+		goto oom;
+	for (size_t i = 0; i < DISC_SLOTS; i++) {
+		d->slots[i].next = d->free_slots;
+		d->free_slots = &d->slots[i];
+	}
+	for (size_t i = 0; i < DISC_RING; i++)
+		d->bucket[i] = -1;
+	/* The plan's queue holds a window's worth of resolvers before the
+	 * sending pauses. */
+	d->iq_pause = s->o.max_inflight / p->n;
+	if (d->iq_pause < 16)
+		d->iq_pause = 16;
+	d->phase = D_SENDING;
+	return 0;
+oom:
+	snprintf(err, errlen, "out of memory");
+	return -1;
+}
+
+static void disc_free(struct disc *d)
+{
+	if (!d)
+		return;
+	EVP_MAC_CTX_free(d->mctx);
+	EVP_MAC_free(d->mac);
+	free(d->slots);
+	free(d->ring);
+	free(d->bucket);
+	free(d->found);
+	free(d->iq);
+	free(d);
+}
+
 /* Take the next resolver into the window: a confirmation that is due,
  * else a new target.  Returns true when the caller should look again. */
 static bool admit(struct scan *s, uint64_t now)
@@ -561,16 +1131,25 @@ static bool admit(struct scan *s, uint64_t now)
 	if (s->targets_done || s->stopping || s->cq_len >= s->cq_max)
 		return false;
 	struct prefix t;
-	int rc = s->o.next_target(s->o.ctx, &t);
-	if (rc <= 0) {
-		s->targets_done = true;
-		if (rc < 0) {
-			s->st.failed = true;
-			scan_stop(s);
+	if (s->d) {
+		/* Discovery feeds the window with the targets that answered. */
+		if (!iq_pop(s->d, &t)) {
+			if (s->d->phase == D_DONE)
+				s->targets_done = true;
+			return false;
 		}
-		return false;
+	} else {
+		int rc = s->o.next_target(s->o.ctx, &t);
+		if (rc <= 0) {
+			s->targets_done = true;
+			if (rc < 0) {
+				s->st.failed = true;
+				scan_stop(s);
+			}
+			return false;
+		}
+		s->st.targets++;
 	}
-	s->st.targets++;
 	unsigned fam = (unsigned)family_index(t.family);
 	if (!s->family_open[fam] && !s->family_failed[fam]) {
 		char err[160];
@@ -680,8 +1259,13 @@ static void pump(struct scan *s)
 	while (budget) {
 		struct query *q = s->sq_head;
 		if (!q) {
-			if (!admit(s, now))
+			if (admit(s, now))
+				continue;
+			/* The window is full or has nothing to take: discovery
+			 * goes on at the rate, whatever the window holds. */
+			if (!disc_step(s, now))
 				break;
+			budget--;
 			continue;
 		}
 		if (q->state != Q_QUEUED) {
@@ -691,11 +1275,7 @@ static void pump(struct scan *s)
 			continue;
 		}
 		if (ratelimit_take(&s->rl, now, 1) == 0) {
-			if (!uv_is_active((uv_handle_t *)&s->rate_timer)) {
-				uint64_t w = ratelimit_wait_ns(&s->rl, now);
-				uv_timer_start(&s->rate_timer, on_rate_timer,
-					(w + MS - 1) / MS, 0);
-			}
+			rate_wait(s, now);
 			break;
 		}
 		sq_pop(s);
@@ -890,7 +1470,8 @@ static void handle_reply(struct scan *s, unsigned sock, const uint8_t *pkt,
 	if (!q || q->tries == 0 ||
 	    (q->state != Q_OUTSTANDING && q->state != Q_QUEUED) ||
 	    !match_source((const struct sockaddr *)&q->r->sa, from)) {
-		unsolicited(s, q, pkt, len, from);
+		if (!disc_reply(s, sock, pkt, len, from))
+			unsolicited(s, q, pkt, len, from);
 		return;
 	}
 	enum match_result m = match_reply(pkt, len, q->wire, q->len, s->o.x20);
@@ -905,7 +1486,8 @@ static void handle_reply(struct scan *s, unsigned sock, const uint8_t *pkt,
 		return;
 	}
 	if (m != MATCH_OK) {
-		unsolicited(s, q, pkt, len, from);
+		if (!disc_reply(s, sock, pkt, len, from))
+			unsolicited(s, q, pkt, len, from);
 		return;
 	}
 	s->st.accepted++;
@@ -988,6 +1570,15 @@ static void print_progress(const struct scan *s, FILE *f, uint64_t now,
 	uint64_t done = s->st.resolvers + s->st.abandoned;
 	if (s->o.total && !final) {
 		double frac = (double)done / (double)s->o.total;
+		if (s->d) {
+			/* Discovery's passes over the targets set the pace. */
+			double passes = s->o.rewind ? s->o.retries + 1.0 : 1.0;
+			frac = s->d->phase >= D_SILENT ? 1.0 :
+				((double)s->st.disc_pass + (double)s->d->pos /
+				(double)s->o.total) / passes;
+			if (frac > 1)
+				frac = 1;
+		}
 		char eta[32] = "?";
 		if (frac > 0)
 			fmt_time(eta, sizeof(eta), el / frac - el);
@@ -1000,10 +1591,25 @@ static void print_progress(const struct scan *s, FILE *f, uint64_t now,
 	fmt_rate(rr, sizeof(rr), dt > 0 ? (double)(s->st.received -
 		s->last_recv) / dt : 0);
 	fmt_rate(ra, sizeof(ra), el > 0 ? (double)s->st.received / el : 0);
+	char disc[160] = "";
+	if (s->d && final)
+		snprintf(disc, sizeof(disc), "; probed: %llu; answered: %llu; "
+			"silent: %llu; questions: %llu",
+			(unsigned long long)s->st.probed,
+			(unsigned long long)s->st.answered,
+			(unsigned long long)s->st.silent,
+			(unsigned long long)s->st.disc_sent);
+	else if (s->d)
+		snprintf(disc, sizeof(disc), "; discovery pass %u/%u: probed "
+			"%llu, answered %llu, queued %zu%s",
+			s->st.disc_pass + 1, s->o.rewind ? s->o.retries + 1 : 1,
+			(unsigned long long)s->st.probed,
+			(unsigned long long)s->st.answered, s->d->iq_len,
+			s->d->phase >= D_SILENT ? " (over)" : "");
 	if (final)
 		fprintf(f, "%s; sent: %llu (%s avg); recv: %llu (%s avg); "
 			"resolvers: %llu; timeouts: %llu; retries: %llu; "
-			"unsolicited: %llu; tcp: %llu; abandoned: %llu\n", t,
+			"unsolicited: %llu; tcp: %llu; abandoned: %llu%s\n", t,
 			(unsigned long long)s->st.sent, sa,
 			(unsigned long long)s->st.received, ra,
 			(unsigned long long)s->st.resolvers,
@@ -1011,12 +1617,12 @@ static void print_progress(const struct scan *s, FILE *f, uint64_t now,
 			(unsigned long long)s->st.retries,
 			(unsigned long long)s->st.unsolicited,
 			(unsigned long long)s->st.tcp,
-			(unsigned long long)s->st.abandoned);
+			(unsigned long long)s->st.abandoned, disc);
 	else
 		fprintf(f, "%s%s; send: %llu %s (%s avg); recv: %llu %s "
-			"(%s avg); inflight: %llu; done: %llu%s%llu\n", t,
+			"(%s avg)%s; inflight: %llu; done: %llu%s%llu\n", t,
 			left, (unsigned long long)s->st.sent, sr, sa,
-			(unsigned long long)s->st.received, rr, ra,
+			(unsigned long long)s->st.received, rr, ra, disc,
 			(unsigned long long)s->assigned,
 			(unsigned long long)done, s->o.total ? "/" : "",
 			(unsigned long long)s->o.total);
@@ -1087,6 +1693,13 @@ void scan_stop(struct scan *s)
 	}
 	s->stopping = true;
 	s->st.interrupted = true;
+	/* Targets that answered discovery but were not asked the plan are
+	 * not written: a resumed scan finds them again. */
+	if (s->d) {
+		s->st.abandoned += s->d->iq_len;
+		s->d->iq_len = 0;
+		s->d->have_pending = false;
+	}
 	/* Unsent queries are dropped, and with them their resolvers. */
 	struct query *q;
 	while ((q = sq_pop(s))) {
@@ -1183,6 +1796,8 @@ struct scan *scan_new(uv_loop_t *loop, const struct scan_opts *opts,
 			goto fail;
 		s->tmpl_len[i] = (uint16_t)n;
 	}
+	if (opts->discovery && disc_new(s, err, errlen) < 0)
+		goto fail;
 	return s;
 oom:
 	snprintf(err, errlen, "out of memory");
@@ -1251,5 +1866,6 @@ void scan_free(struct scan *s)
 	free(s->tmpl_len);
 	free(s->hash);
 	inflight_clear(&s->table);
+	disc_free(s->d);
 	free(s);
 }

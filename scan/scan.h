@@ -48,9 +48,32 @@ struct scan_opts {
 	FILE *progress;		/* where progress goes (stderr) */
 	uint64_t total;		/* targets expected (for the ETA); 0 unknown */
 
+	/* Discovery: each target first gets one question (discovery_name,
+	 * RD, EDNS0 with DO), at most 1 + retries times as later passes over
+	 * the targets; only a target whose question got a reply (any rcode,
+	 * even a garbled one from its address) is asked the plan.  Nothing is
+	 * kept per silent target: the transaction id, the socket and the 0x20
+	 * case of each question come from an HMAC-SHA256, under a secret drawn
+	 * per scan, of (target, try), so a reply validates without a table.
+	 * Targets that answered wait in a bounded queue for the plan; the
+	 * sending pauses while it is full. */
+	bool discovery;
+	const char *discovery_name;	/* NULL: the plan's control name (else
+					 * its first name) with its type */
+	uint16_t discovery_type;	/* with discovery_name; 0: A */
+	bool output_silent;	/* hand out silent targets too (one query,
+				 * timed out after every try) */
+
 	/** The next target into *out: 1, or 0 when there are no more, or -1
 	 * on an error (the scan then stops as after SIGINT). */
 	int (*next_target)(void *ctx, struct prefix *out);
+	/** Start the targets again from the first (discovery's later passes
+	 * and its pass over the silent ones).  NULL: discovery makes one
+	 * pass, and output_silent is ignored. */
+	void (*rewind)(void *ctx);
+	/** Is a one of the targets?  A discovery reply from an address that
+	 * is not is never taken for an answer.  NULL: any address is. */
+	bool (*is_target)(void *ctx, const struct prefix *a);
 	/** Should the resolver be asked again (round 1)?  Called once, after
 	 * round 0.  NULL: never. */
 	bool (*confirm)(void *ctx, const struct observation *o);
@@ -79,6 +102,14 @@ struct scan_stats {
 	uint64_t truncated;	/* TC replies */
 	uint64_t tcp;		/* replies taken over TCP */
 	uint64_t tcp_failed;	/* TCP fallbacks that got nothing */
+	uint64_t probed;	/* discovery: targets asked (first pass) */
+	uint64_t answered;	/* discovery: targets that replied */
+	uint64_t silent;	/* discovery: targets that never replied
+				 * (known when discovery is over) */
+	uint64_t disc_sent;	/* discovery questions sent (every try) */
+	uint64_t disc_late;	/* discovery replies from targets already
+				 * found (a later try's, a repeat) */
+	unsigned disc_pass;	/* discovery's pass (0 .. retries) */
 	uint64_t start_ns, end_ns;	/* uv_hrtime at start and end */
 	bool interrupted;	/* scan_stop was called */
 	bool failed;		/* next_target or result failed */

@@ -130,12 +130,12 @@ n=$(wc -l < "$T/targets" | tr -d ' ')
 # shellcheck disable=SC2086
 /usr/bin/time -o "$T/quiet.rss" -f %M $P scan -q $TRUTH \
 	--blocklist "$LAB_BLOCKLIST" --0x20 --timeout 1 --retries 1 \
-	--confirm-delay 0.3 -f "$T/quiet" -o "$T/quiet.jsonl" 2> "$T/quiet.err"
+	--no-discovery --confirm-delay 0.3 -f "$T/quiet" -o "$T/quiet.jsonl" 2> "$T/quiet.err"
 t0=$(now_ms)
 # shellcheck disable=SC2086
 /usr/bin/time -o "$T/scan.rss" -f %M $P scan $TRUTH \
 	--blocklist "$LAB_BLOCKLIST" --0x20 --timeout 1 --retries 1 \
-	--confirm-delay 0.3 -f "$T/targets" -o "$T/scan.jsonl" 2> "$T/scan.err"
+	--no-discovery --confirm-delay 0.3 -f "$T/targets" -o "$T/scan.jsonl" 2> "$T/scan.err"
 st=$?
 el=$(($(now_ms) - t0))
 is "hostile scan: exit status 1 (findings)" "$st" 1

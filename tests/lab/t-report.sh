@@ -18,7 +18,7 @@ scan() {
 	timeout 60 "$P" scan -q --root-hints "$LAB_ROOT_HINTS" \
 		--trust-anchor "$LAB_TRUST_ANCHOR" --providers "$LAB_PROVIDERS" \
 		--rounds 1 --truth-timeout 10 --timeout 1 --retries 1 \
-		--confirm-delay 0.2 "$@"
+		--confirm-delay 0.2 --no-discovery "$@"
 }
 # targets FILE: the addresses of a targets file, sorted.
 targets() {

@@ -39,7 +39,8 @@ for a in ipaddress.ip_network(sys.argv[1]): print(a)' "$PART" | sort > "$T/part.
 # 1. Interrupt a judged scan of PART partway (SIGINT once lines are out).
 # shellcheck disable=SC2086
 $P scan -q $TRUTH --blocklist "$LAB_BLOCKLIST" --rate 1500 --timeout 0.5 \
-	--retries 1 --confirm-delay 0.3 --seed 11 -o "$T/r.jsonl" "$PART" \
+	--retries 1 --confirm-delay 0.3 --seed 11 --no-discovery \
+	-o "$T/r.jsonl" "$PART" \
 	2> "$T/int.err" &
 pid=$!
 wait_lines "$T/r.jsonl" 100 30
@@ -59,7 +60,8 @@ check "interrupted: every line complete JSON" jsonok "$T/r.jsonl"
 printf '{"resolver":"127.1.4.1","class":"corr' >> "$T/r.jsonl"
 # shellcheck disable=SC2086
 $P scan $TRUTH --blocklist "$LAB_BLOCKLIST" --rate 1500 --timeout 0.5 \
-	--retries 1 --confirm-delay 0.3 --seed 11 --resume "$T/r.jsonl" \
+	--retries 1 --confirm-delay 0.3 --seed 11 --no-discovery \
+	--resume "$T/r.jsonl" \
 	"$PART" 2> "$T/res.err" > "$T/res.out"
 is "resumed: exit status 1 (the population has liars)" "$?" 1
 check "resumed: says how many were done" \
@@ -84,8 +86,8 @@ is "resumed: the summary is the whole file's (= report FILE)" \
 # Resuming a finished scan probes nothing and leaves the file alone.
 cp "$T/r.jsonl" "$T/r.before"
 # shellcheck disable=SC2086
-$P scan -q $TRUTH --blocklist "$LAB_BLOCKLIST" --resume "$T/r.jsonl" \
-	"$PART" 2> "$T/again.err"
+$P scan -q $TRUTH --blocklist "$LAB_BLOCKLIST" --no-discovery \
+	--resume "$T/r.jsonl" "$PART" 2> "$T/again.err"
 is "resuming a finished scan: exit 1 (its findings)" "$?" 1
 check "resuming a finished scan: file unchanged" cmp "$T/r.jsonl" "$T/r.before"
 check "resuming a finished scan: all 1024 done" \
