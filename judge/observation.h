@@ -48,6 +48,10 @@ struct observation {
 	struct query_result *results;	/* owned */
 	size_t n, cap;
 	unsigned unsolicited;	/* replies for it seen and not accepted */
+	/* A transparent forwarder: replies to its queries came, validated,
+	 * from another address (the resolver behind it). */
+	unsigned forwarded;	/* queries answered from another address */
+	struct prefix answered_by;	/* the first such address */
 };
 
 /** A new empty observation for resolver.  Free with observation_free. */

@@ -88,7 +88,7 @@ static const char *const class_names[CLASS_COUNT] = {
 
 static const char *const flag_names[FLAG_COUNT_BITS] = {
 	"nxdomain-rewrite", "ad-on-false", "dnssec-stripped", "varying",
-	"transient", "unsolicited",
+	"transient", "unsolicited", "transparent-forwarder",
 };
 
 const char *verdict_class_str(enum verdict_class c)
@@ -1190,7 +1190,8 @@ static int aggregate(struct verdict *v, const struct observation *o,
 	bool usable = false;
 	unsigned fail_count[CLASS_COUNT] = { 0 }, final = 0;
 	v->classes = 0;
-	v->flags = o->unsolicited ? FLAG_UNSOLICITED : 0;
+	v->flags = (o->unsolicited ? FLAG_UNSOLICITED : 0) |
+		(o->forwarded ? FLAG_TRANSPARENT_FORWARDER : 0);
 	v->njudged = 0;
 	for (size_t i = 0; i < v->nqueries; i++) {
 		const struct query_verdict *qv = &v->queries[i];

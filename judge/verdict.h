@@ -34,7 +34,9 @@ enum verdict_flag {
 	FLAG_VARYING = 1 << 3,		/* a new answer for every query */
 	FLAG_TRANSIENT = 1 << 4,	/* the confirmation round did not repeat it */
 	FLAG_UNSOLICITED = 1 << 5,	/* replies from elsewhere seen and ignored */
-	FLAG_COUNT_BITS = 6
+	FLAG_TRANSPARENT_FORWARDER = 1 << 6,	/* answered, validated, from
+						 * another address */
+	FLAG_COUNT_BITS = 7
 };
 
 /** "static", "falsified", ... as used in JSON and reports. */

@@ -134,6 +134,11 @@ void output_json_object(struct json *j, const char *key,
 	json_str(j, "why", v ? v->why : NULL);
 	json_bool(j, "responsive", responsive(o));
 	json_int(j, "unsolicited", o->unsolicited);
+	if (o->forwarded)
+		json_str(j, "answered_by", prefix_str(&o->answered_by, addr,
+			sizeof(addr)));
+	else
+		json_str(j, "answered_by", NULL);
 	json_arr_open(j, "queries");
 	for (size_t k = 0; k < o->n && !j->err; k++) {
 		const struct query_result *q = &o->results[k];
@@ -184,7 +189,8 @@ void output_json_object(struct json *j, const char *key,
 const char *output_csv_header(void)
 {
 	return "resolver,class,classes,flags,queries,answered,timeouts,"
-		"malformed,invalid,unsolicited,rtt_ms_min,rtt_ms_max\n";
+		"malformed,invalid,unsolicited,rtt_ms_min,rtt_ms_max,"
+		"answered_by\n";
 }
 
 /* Append text to buf as one CSV field (quoted when it holds a comma, a
@@ -292,6 +298,10 @@ int output_csv(char *buf, size_t size, const struct observation *o,
 	field(&r, tmp);
 	if (any_rtt)
 		snprintf(tmp, sizeof(tmp), "%.3f", hi);
+	field(&r, tmp);
+	tmp[0] = '\0';
+	if (o->forwarded)
+		prefix_str(&o->answered_by, tmp, sizeof(tmp));
 	field(&r, tmp);
 	if (r.full || r.len + 2 > size)
 		return -1;

@@ -54,12 +54,19 @@ struct query {
 	struct tcpq *tcp;		/* while state == Q_TCP */
 	ldns_pkt *tc_reply;		/* the truncated UDP reply, kept as
 					 * the result if TCP fails */
+	ldns_pkt *fwd_reply;		/* a validated reply from another
+					 * address, held until the deadline:
+					 * the target's own reply wins */
+	struct prefix fwd_from;		/* where fwd_reply came from */
+	uint64_t fwd_ns;		/* and when */
 	uv_udp_send_t req;		/* reused for every try */
 	uint64_t first_ns, deadline_ns;
 	enum qstate state;
 	bool sending;			/* req is with libuv */
 	bool malformed;			/* a matching reply did not parse */
 	uint8_t tcp_err;		/* errno of a failed TCP exchange */
+	bool fwd_ambiguous;		/* validated replies from two other
+					 * addresses: none is taken */
 	uint16_t id;
 	uint16_t sock;			/* index into scan.udp */
 	uint16_t len;
@@ -337,9 +344,12 @@ static void resolver_release(struct scan *s, struct resolver *r)
 {
 	if (!r->finished || r->sending || r->queued)
 		return;
-	for (size_t i = 0; i < s->o.plan->n; i++)
+	for (size_t i = 0; i < s->o.plan->n; i++) {
 		if (r->q[i].tc_reply)
 			ldns_pkt_free(r->q[i].tc_reply);
+		if (r->q[i].fwd_reply)
+			ldns_pkt_free(r->q[i].fwd_reply);
+	}
 	observation_free(r->obs);
 	/* Keep the block for the next resolver: blocks of a few KiB come from
 	 * malloc's large bins, and each such malloc would first consolidate
@@ -419,6 +429,7 @@ static void finish(struct scan *s, struct query *q, enum reply_status status,
 {
 	struct resolver *r = q->r;
 	const struct plan_item *it = &s->o.plan->items[q->item];
+	bool fwd = reply && reply == q->fwd_reply;
 	if (inflight_get(&s->table, q->sock, q->id) == q)
 		inflight_del(&s->table, q->sock, q->id);
 	dl_remove(s, q);
@@ -427,6 +438,20 @@ static void finish(struct scan *s, struct query *q, enum reply_status status,
 	if (q->tc_reply && q->tc_reply != reply)
 		ldns_pkt_free(q->tc_reply);
 	q->tc_reply = NULL;
+	if (q->fwd_reply && !fwd) {
+		/* The target answered itself: the other address's reply was
+		 * not the answer after all. */
+		ldns_pkt_free(q->fwd_reply);
+		s->st.unsolicited++;
+		if (r->obs)
+			r->obs->unsolicited++;
+	}
+	if (fwd && r->obs) {
+		if (!r->obs->forwarded++)
+			r->obs->answered_by = q->fwd_from;
+		s->st.forwarded++;
+	}
+	q->fwd_reply = NULL;
 	if (status == REPLY_TIMEOUT)
 		s->st.timeouts++;
 	char name[LDNS_MAX_DOMAINLEN + 8];
@@ -435,8 +460,8 @@ static void finish(struct scan *s, struct query *q, enum reply_status status,
 	    sizeof(name)) < 0)
 		snprintf(name, sizeof(name), "%s", it->qname);
 	char *qname = strdup(name);
-	double rtt = status == REPLY_OK ?
-		(double)(uv_hrtime() - q->first_ns) / 1e6 : 0;
+	uint64_t at = fwd ? q->fwd_ns : uv_hrtime();
+	double rtt = status == REPLY_OK ? (double)(at - q->first_ns) / 1e6 : 0;
 	if (!qname && reply)
 		ldns_pkt_free(reply);
 	/* observation_add frees qname and reply when it fails. */
@@ -801,20 +826,19 @@ static bool disc_reply(struct scan *s, unsigned sock, const uint8_t *pkt,
 	sockaddr_prefix(from, &t);
 	uint8_t wire[MATCH_QUERY_MAX];
 	uint16_t wlen, wsock, wid;
-	if (sockaddr_port(from) == (s->o.port ? s->o.port : 53)) {
-		for (unsigned k = 0; k <= s->o.retries; k++) {
-			if (disc_question(s, &t, k, wire, &wlen, &wsock,
-			    &wid) < 0)
-				return false;
-			if (wsock != sock || wid != rid)
-				continue;
-			enum match_result m = match_reply(pkt, len, wire, wlen,
-				s->o.x20);
-			if ((m == MATCH_OK || m == MATCH_MALFORMED) &&
-			    (!s->o.is_target || s->o.is_target(s->o.ctx, &t))) {
-				disc_found(s, &t);
-				return true;
-			}
+	if (sockaddr_port(from) != (s->o.port ? s->o.port : 53))
+		return false;
+	for (unsigned k = 0; k <= s->o.retries; k++) {
+		if (disc_question(s, &t, k, wire, &wlen, &wsock, &wid) < 0)
+			return false;
+		if (wsock != sock || wid != rid)
+			continue;
+		enum match_result m = match_reply(pkt, len, wire, wlen,
+			s->o.x20);
+		if ((m == MATCH_OK || m == MATCH_MALFORMED) &&
+		    (!s->o.is_target || s->o.is_target(s->o.ctx, &t))) {
+			disc_found(s, &t);
+			return true;
 		}
 	}
 	uint32_t key = (uint32_t)sock << 16 | rid;
@@ -1460,6 +1484,49 @@ static void start_tcp(struct scan *s, struct query *q, ldns_pkt *tc)
 		tcp_giveup(s, q, rc);
 }
 
+/* A reply to outstanding query q from another address than its target's:
+ * a transparent forwarder relayed the question, and the resolver behind it
+ * answers from its own address.  It is held when it validates completely
+ * (from port 53 or --port, on q's socket, q's id, q's question with its
+ * case exactly), and taken as q's answer at q's deadline unless the target
+ * answered itself meanwhile or another address also sent one (a flood of
+ * forgeries from many addresses is nobody's answer).  Returns true when
+ * the reply validated (it is consumed), false when it is unsolicited. */
+static bool forwarded(struct scan *s, struct query *q, const uint8_t *pkt,
+	size_t len, const struct sockaddr *from)
+{
+	if (sockaddr_port(from) != (s->o.port ? s->o.port : 53) ||
+	    (from->sa_family != AF_INET && from->sa_family != AF_INET6) ||
+	    match_reply(pkt, len, q->wire, q->len, true) != MATCH_OK)
+		return false;
+	struct prefix a;
+	sockaddr_prefix(from, &a);
+	ldns_pkt *p = NULL;
+	if (q->fwd_ambiguous || (q->fwd_reply &&
+	    prefix_same(&q->fwd_from, &a)) ||
+	    ldns_wire2pkt(&p, pkt, len) != LDNS_STATUS_OK) {
+		/* Given up on, a repeat of the held one, or garbled. */
+		s->st.unsolicited++;
+		if (q->r->obs)
+			q->r->obs->unsolicited++;
+		return true;
+	}
+	if (q->fwd_reply) {
+		ldns_pkt_free(q->fwd_reply);
+		ldns_pkt_free(p);
+		q->fwd_reply = NULL;
+		q->fwd_ambiguous = true;
+		s->st.unsolicited += 2;
+		if (q->r->obs)
+			q->r->obs->unsolicited += 2;
+		return true;
+	}
+	q->fwd_reply = p;
+	q->fwd_from = a;
+	q->fwd_ns = uv_hrtime();
+	return true;
+}
+
 static void handle_reply(struct scan *s, unsigned sock, const uint8_t *pkt,
 	size_t len, const struct sockaddr *from)
 {
@@ -1470,6 +1537,9 @@ static void handle_reply(struct scan *s, unsigned sock, const uint8_t *pkt,
 	if (!q || q->tries == 0 ||
 	    (q->state != Q_OUTSTANDING && q->state != Q_QUEUED) ||
 	    !match_source((const struct sockaddr *)&q->r->sa, from)) {
+		if (q && q->tries && (q->state == Q_OUTSTANDING ||
+		    q->state == Q_QUEUED) && forwarded(s, q, pkt, len, from))
+			return;
 		if (!disc_reply(s, sock, pkt, len, from))
 			unsolicited(s, q, pkt, len, from);
 		return;
@@ -1509,6 +1579,11 @@ static void expire(struct scan *s, bool all)
 		dl_remove(s, q);
 		if (q->state == Q_TCP) {
 			tcp_giveup(s, q, 0);
+			continue;
+		}
+		if (q->fwd_reply) {
+			s->st.accepted++;
+			finish(s, q, REPLY_OK, q->fwd_reply, false);
 			continue;
 		}
 		if (!s->stopping && q->tries <= s->o.retries) {

@@ -96,6 +96,8 @@ struct scan_stats {
 	uint64_t received;	/* UDP datagrams and TCP replies received */
 	uint64_t accepted;	/* replies matched to a query */
 	uint64_t unsolicited;	/* replies matching no outstanding query */
+	uint64_t forwarded;	/* queries answered, validated, from another
+				 * address than their target's */
 	uint64_t malformed;	/* matched replies that did not parse */
 	uint64_t timeouts;	/* queries that got nothing after every try */
 	uint64_t retries;	/* tries after the first */

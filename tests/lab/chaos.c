@@ -124,7 +124,10 @@ static const struct kind_info {
 	[K_SERVFAIL] = { "servfail", "servfail", "-", false },
 	[K_REFERRAL] = { "referral", "no-recursion", "-", false },
 	[K_TRUNCATE] = { "truncate", "correct", "-", true },
-	[K_WRONG_SOURCE] = { "wrong-source", "timeout", "unsolicited", true },
+	/* The honest reply from another address, as a transparent forwarder's
+	 * resolver sends it: the scanner takes it, and flags the forwarder. */
+	[K_WRONG_SOURCE] = { "wrong-source", "correct",
+		"transparent-forwarder", true },
 	[K_FORGED_ID] = { "forged-id", "correct", "unsolicited", true },
 	[K_ANSWER_A] = { "answer-a", NULL, "-", true },
 	[K_AUTHROTATE] = { "authrotate", "no-recursion", "-", false },

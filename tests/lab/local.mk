@@ -8,6 +8,11 @@ tests_lab_chaos_LDADD = $(DEPS_LIBS)
 EXTRA_DIST += tests/lab/chaos.conf.example tests/lab/t-chaos.sh tests/lab/t-hostile.sh \
 	tests/lab/t-sweep.sh
 
+# Transparent forwarders for the sweep tests (t-sweep.sh): relay with the
+# client's source address over a raw socket.
+noinst_PROGRAMS += tests/lab/fwd
+tests_lab_fwd_SOURCES = tests/lab/fwd.c
+
 # The DANE lab's SMTP middlebox (STARTTLS stripping, hanging, silent).
 noinst_PROGRAMS += tests/lab/smtp-strip
 tests_lab_smtp_strip_SOURCES = tests/lab/smtp-strip.c

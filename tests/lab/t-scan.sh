@@ -87,8 +87,10 @@ F=$(addr "chaos forged-id")
 pyck "forged id: the forged reply is not accepted (correct, unsolicited counted)" \
 	"$T/lab.jsonl" 'r("'"$F"'")["class"] == "correct" and r("'"$F"'")["unsolicited"] > 0 and not any("45.33.32.156" in a for q in r("'"$F"'")["queries"] for a in q.get("answer", []))'
 W=$(addr "chaos wrong-source")
-pyck "wrong source: no reply accepted, every query timed out, unsolicited counted" \
-	"$T/lab.jsonl" 'all(q["status"] == "timeout" for q in r("'"$W"'")["queries"]) and r("'"$W"'")["unsolicited"] > 0'
+WF=$(awk '!/^#/ && $2 == "wrong-source" { print $3 }' "$LAB_DIR/chaos.conf" | head -n 1)
+WF=${WF:-127.0.0.254}
+pyck "wrong source (a transparent forwarder): every reply taken from $WF, flagged, answered_by" \
+	"$T/lab.jsonl" 'all(q["status"] == "ok" for q in r("'"$W"'")["queries"]) and "transparent-forwarder" in r("'"$W"'")["flags"] and r("'"$W"'")["answered_by"] == "'"$WF"'" and r("'"$W"'")["class"] == "correct"'
 S=$(addr "chaos silent")
 pyck "silent: every query timed out after 2 tries (--retries 1)" \
 	"$T/lab.jsonl" 'all(q["status"] == "timeout" and q["tries"] == 2 for q in r("'"$S"'")["queries"])'

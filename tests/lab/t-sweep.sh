@@ -162,4 +162,75 @@ $P scan -q --blocklist "$LAB_BLOCKLIST" --queries example.com/A \
 is "--no-discovery: a line for each of 17 targets" \
 	"$(wc -l < "$T/nodisc.jsonl" | tr -d ' ')" 17
 
+# 5. Transparent forwarders: tests/lab/fwd relays each question to a lab
+# resolver with the scanner's own source address, and the resolver answers
+# the scanner directly.  In front of the honest resolver and in front of a
+# liar: judged as usual, flagged, answered_by the resolver.  One whose
+# relayed question has another id, one whose has another name: the
+# replies from the resolver do not validate, so nothing is taken.
+FWD=$LAB_BUILDDIR/tests/lab/fwd
+LIAR=$(awk -F'\t' 'index($4, "unbound local-data: gmail.com MX points") == 1 { print $1; exit }' "$LAB_MANIFEST")
+H=127.0.1.1
+if [ -x "$FWD" ] && [ -n "$LIAR" ]; then
+	"$FWD" 127.0.5.1 $H 127.0.5.2 "$LIAR" 127.0.5.3 $H:wrong-id \
+		127.0.5.4 $H:wrong-question > "$T/fwd.out" 2> "$T/fwd.err" &
+	fwdpid=$!
+	wait_lines "$T/fwd.out" 1 30
+	is "the forwarders are up" "$(cat "$T/fwd.out")" ready
+	for mode in discovery no-discovery; do
+		opt=; [ $mode = no-discovery ] && opt=--no-discovery
+		# shellcheck disable=SC2086
+		$P scan -q $TRUTH --blocklist "$LAB_BLOCKLIST" --timeout 1 \
+			--retries 1 --confirm-delay 0.3 $opt --format csv \
+			-o "$T/fwd.$mode.csv" 127.0.5.1 127.0.5.2 127.0.5.3 \
+			127.0.5.4 127.5.1.0/24 2> "$T/fwd.$mode.err"
+		$P scan -q $TRUTH --blocklist "$LAB_BLOCKLIST" --timeout 1 \
+			--retries 1 --confirm-delay 0.3 $opt \
+			-o "$T/fwd.$mode.jsonl" 127.0.5.1 127.0.5.2 127.0.5.3 \
+			127.0.5.4 127.5.1.0/24 2> "$T/fwd.$mode.err"
+		is "$mode: forwarders scanned: exit 1 (the liar's lie)" "$?" 1
+		bad=$(python3 - "$T/fwd.$mode.jsonl" $mode $H "$LIAR" <<'EOF2'
+import json, sys
+got = {}
+for l in open(sys.argv[1]):
+    o = json.loads(l)
+    got.setdefault(o["resolver"], []).append(o)
+mode, h, liar = sys.argv[2:5]
+want = {"127.0.5.1": ("correct", h), "127.0.5.2": ("falsified", liar)}
+for a, (c, by) in want.items():
+    g = got.get(a, [])
+    if len(g) != 1:
+        print(a, "found", len(g), "times"); continue
+    o = g[0]
+    if (o["class"], o["answered_by"]) != (c, by) or \
+            "transparent-forwarder" not in o["flags"]:
+        print(a, "want", c, by, "got", o["class"], o["answered_by"],
+              o["flags"])
+for a in ("127.0.5.3", "127.0.5.4"):
+    g = got.get(a, [])
+    if mode == "discovery" and g:
+        print(a, "no reply validates, but it was written:", g[0]["class"])
+    if mode == "no-discovery" and (len(g) != 1 or g[0]["class"] != "timeout"
+            or g[0]["answered_by"] is not None
+            or "transparent-forwarder" in g[0]["flags"]
+            or any(q["status"] != "timeout" for q in g[0]["queries"])):
+        print(a, "want one timeout line, got", [(o["class"], o["flags"],
+              o["answered_by"]) for o in g])
+n = sum(len(v) for v in got.values())
+if n != (2 if mode == "discovery" else 2 + 2 + 256):
+    print("lines:", n)
+EOF2
+)
+		is "$mode: forwarders in front of the honest and the lying resolver: class, flag, answered_by; wrong id and wrong question never taken" "$bad" ""
+		check "$mode: CSV names the resolver that answered" \
+			grep -q "^127.0.5.2,falsified,.*transparent-forwarder.*,$LIAR\$" \
+			"$T/fwd.$mode.csv"
+	done
+	kill $fwdpid
+	wait $fwdpid
+	is "the forwarders exit 0 on TERM" "$?" 0
+else
+	skip "transparent forwarders" "no tests/lab/fwd or no lying resolver"
+fi
+
 tap_done

@@ -230,19 +230,26 @@ static void test_csv(struct fixture *f)
 		output_format_parse("xml", &fmt) < 0, "format names");
 	ok(!strcmp(output_csv_header(), "resolver,class,classes,flags,queries,"
 		"answered,timeouts,malformed,invalid,unsolicited,rtt_ms_min,"
-		"rtt_ms_max\n"), "CSV header");
+		"rtt_ms_max,answered_by\n"), "CSV header");
 	int n = output_csv(row, sizeof(row), f->obs[1], f->ver[1]);
 	ok(n > 0 && !strcmp(row, "127.0.2.1,falsified,falsified,"
-		"nxdomain-rewrite,3,3,0,0,3,0,12.500,12.500\n"),
+		"nxdomain-rewrite,3,3,0,0,3,0,12.500,12.500,\n"),
 		"falsifier row: %.*s", (int)strcspn(row, "\n"), row);
 	output_csv(row, sizeof(row), f->obs[4], f->ver[4]);
 	ok(!strcmp(row, "::1,falsified,falsified;correct,unsolicited,2,2,0,0,"
-		"1,2,12.500,12.500\n"), "two classes separated by semicolons: %.*s",
+		"1,2,12.500,12.500,\n"), "two classes separated by semicolons: %.*s",
 		(int)strcspn(row, "\n"), row);
 	output_csv(row, sizeof(row), f->obs[3], NULL);
-	ok(!strcmp(row, "127.0.3.1,,,,2,0,2,0,0,0,,\n"),
+	ok(!strcmp(row, "127.0.3.1,,,,2,0,2,0,0,0,,,\n"),
 		"unjudged timeout: empty fields keep their commas: %.*s",
 		(int)strcspn(row, "\n"), row);
+	f->obs[3]->forwarded = 1;
+	prefix_parse("127.0.1.1", &f->obs[3]->answered_by, NULL, 0);
+	output_csv(row, sizeof(row), f->obs[3], NULL);
+	ok(!strcmp(row, "127.0.3.1,,,,2,0,2,0,0,0,,,127.0.1.1\n"),
+		"a forwarder's row names the address that answered: %.*s",
+		(int)strcspn(row, "\n"), row);
+	f->obs[3]->forwarded = 0;
 	ok(output_csv(row, 20, f->obs[1], f->ver[1]) < 0,
 		"a row that does not fit is an error");
 

@@ -188,7 +188,7 @@ static void on_tick(uv_timer_t *t)
 /* --- the script: what each target does ---------------------------------- */
 
 enum who { HONEST = 1, FORGED, WRONGSRC, DUP, LOWER, LATE, TC, GARBLED,
-	SILENT, SLOW, STRAY };
+	SILENT, SLOW, STRAY, FWD2 };
 
 /* An honest reply to query q: QR, RA, one A record 192.0.2.<last octet>. */
 static size_t honest(const uint8_t *q, size_t len, uint8_t *out, size_t cap,
@@ -280,6 +280,14 @@ static void script(uv_udp_t *h, const uint8_t *q, size_t len,
 		break;
 	}
 	case SILENT:
+		break;
+	case FWD2:
+		/* Valid replies from two other addresses: a flood of
+		 * forgeries by someone who saw the query, not a forwarder. */
+		from.sin_addr.s_addr = htonl(0x7f0000fa);
+		reply(h, r, n, &from, 1);
+		from.sin_addr.s_addr = htonl(0x7f0000fb);
+		reply(h, r, n, &from, 2);
 		break;
 	case SLOW:
 		reply(h, r, n, &from, 20);
@@ -415,7 +423,7 @@ int main(void)
 	};
 
 	const uint8_t all[] = { HONEST, FORGED, WRONGSRC, DUP, LOWER, TC,
-		GARBLED, SILENT, STRAY };
+		GARBLED, SILENT, STRAY, FWD2 };
 	struct scan_stats st = run(so, all, sizeof(all));
 	ok(done && ngot == sizeof(all), "every target handed out (%zu)", ngot);
 	struct observation *o;
@@ -439,11 +447,22 @@ int main(void)
 		"forged id: ignored (%u unsolicited), the real reply accepted",
 		o ? o->unsolicited : 0);
 	o = of(WRONGSRC);
-	ok(o && o->results[0].status == REPLY_TIMEOUT &&
-		o->results[0].tries == 2 && o->unsolicited == 4,
-		"wrong source: never accepted, 2 tries each, 4 unsolicited "
-		"counted against the resolver whose id they claim (%u)",
+	char by[64] = "";
+	if (o)
+		prefix_str(&o->answered_by, by, sizeof(by));
+	ok(o && o->results[0].status == REPLY_OK &&
+		o->results[1].status == REPLY_OK && o->results[0].tries == 1 &&
+		o->unsolicited == 0 && o->forwarded == 2 &&
+		!strcmp(by, "127.0.0.254"),
+		"wrong source, id and question right: a transparent forwarder, "
+		"both answered from %s (%u unsolicited)", by,
 		o ? o->unsolicited : 0);
+	o = of(FWD2);
+	ok(o && o->results[0].status == REPLY_TIMEOUT &&
+		o->results[0].tries == 2 && o->forwarded == 0 &&
+		o->unsolicited == 8,
+		"valid replies from two other addresses: none taken, 2 tries, "
+		"8 unsolicited (%u)", o ? o->unsolicited : 0);
 	o = of(STRAY);
 	ok(o && o->results[0].status == REPLY_TIMEOUT &&
 		o->results[0].tries == 2 && o->unsolicited == 0,
@@ -471,12 +490,12 @@ int main(void)
 		o->results[0].tries == 2 && o->results[1].status == REPLY_TIMEOUT,
 		"silent: timeout after 2 tries");
 	ok(st.sent == sends && st.timeouts == 2 + 2 + 2 + 2,
-		"counters: sent %llu, timeouts %llu (wrong source, lower, silent, "
-		"stray)", (unsigned long long)st.sent,
+		"counters: sent %llu, timeouts %llu (two forwarders, lower, "
+		"silent, stray)", (unsigned long long)st.sent,
 		(unsigned long long)st.timeouts);
-	ok(st.unsolicited == 2 + 4 + 2 + 4 + 4,
-		"unsolicited: forged 2, wrong source 4, duplicates 2, case 4, "
-		"stray 4: %llu", (unsigned long long)st.unsolicited);
+	ok(st.unsolicited == 2 + 8 + 2 + 4 + 4 && st.forwarded == 2,
+		"unsolicited: forged 2, two forwarders 8, duplicates 2, case 4, "
+		"stray 4: %llu; forwarded 2", (unsigned long long)st.unsolicited);
 	ok(st.malformed == 4, "malformed: 2 queries x 2 tries (%llu)",
 		(unsigned long long)st.malformed);
 	reset();

@@ -692,7 +692,8 @@ int main(void)
 	ok(!strcmp(verdict_class_str(CLASS_NO_RECURSION), "no-recursion"),
 	   "no-recursion spelled as in JSON");
 	static const char *const fl[] = { "nxdomain-rewrite", "ad-on-false",
-		"dnssec-stripped", "varying", "transient", "unsolicited" };
+		"dnssec-stripped", "varying", "transient", "unsolicited",
+		"transparent-forwarder" };
 	for (int f = 0; f < FLAG_COUNT_BITS; f++)
 		ok(!strcmp(verdict_flag_str(1 << f), fl[f]), "flag %s", fl[f]);
 	ok(!strcmp(verdict_flag_str(3), "unknown"), "two bits are not a flag");
