@@ -43,7 +43,7 @@ enum {
 	OPT_FORMAT = 0x2000, OPT_BLOCKLIST, OPT_SEED, OPT_SHARDS, OPT_SHARD,
 	OPT_STRICT, OPT_RATE, OPT_INFLIGHT, OPT_TIMEOUT, OPT_RETRIES, OPT_X20,
 	OPT_IPV6, OPT_QUERIES, OPT_SOCKETS, OPT_CONFIRM, OPT_NO_CONFIRM,
-	OPT_RESUME, OPT_NO_DISCOVERY, OPT_DISCOVERY_NAME, OPT_OUTPUT_SILENT
+	OPT_RESUME, OPT_PORT, OPT_NO_DISCOVERY, OPT_DISCOVERY_NAME, OPT_OUTPUT_SILENT
 };
 
 static void usage(FILE *f)
@@ -96,6 +96,7 @@ static void usage(FILE *f)
 "      --timeout SEC      per try, e.g. 2 or 0.5 (default %.1f)\n"
 "      --retries N        UDP tries after the first (default %u)\n"
 "      --sockets N        UDP sockets (source ports) per family (default %u)\n"
+"      --port N           the resolvers' port (default 53)\n"
 "      --0x20             randomise the case of query names; replies must\n"
 "                         echo it exactly\n"
 "      --ipv6-answers     also ask AAAA for each provider's best MX host\n"
@@ -139,6 +140,7 @@ struct run {
 	uv_timer_t stop_timer;	/* stops the scan after a write error */
 	uv_timer_t trim_timer;	/* gives freed heap pages back, once a second */
 	bool truth_done, scan_done, judged;
+	unsigned signals;	/* SIGINT and SIGTERM received */
 	uint64_t findings;
 	int write_error;
 	const char *oname;	/* for messages: the file, or "stdout" */
@@ -313,9 +315,16 @@ static void scan_done(void *ctx)
 static void on_signal(uv_signal_t *h, int signum)
 {
 	struct run *r = h->data;
-	fprintf(stderr, "resolver-probe scan: %s: stopping (waiting for "
-		"outstanding replies; again to give up on them)\n",
-		signum == SIGINT ? "interrupt" : "terminated");
+	const char *what = signum == SIGINT ? "interrupt" : "terminated";
+	/* Said once each: the first stop waits, the second gives up. */
+	if (r->signals == 0)
+		fprintf(stderr, "resolver-probe scan: %s: stopping (waiting up "
+			"to one timeout for outstanding replies; again to give "
+			"up on them)\n", what);
+	else if (r->signals == 1)
+		fprintf(stderr, "resolver-probe scan: %s: giving up on "
+			"outstanding replies\n", what);
+	r->signals++;
 	if (r->scan)
 		scan_stop(r->scan);
 	else
@@ -354,6 +363,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{ "confirm-delay", required_argument, NULL, OPT_CONFIRM },
 		{ "no-confirm", no_argument, NULL, OPT_NO_CONFIRM },
 		{ "resume", required_argument, NULL, OPT_RESUME },
+		{ "port", required_argument, NULL, OPT_PORT },
 		{ "no-discovery", no_argument, NULL, OPT_NO_DISCOVERY },
 		{ "discovery-name", required_argument, NULL,
 			OPT_DISCOVERY_NAME },
@@ -462,6 +472,11 @@ static int parse_args(int argc, char **argv, struct args *a)
 			break;
 		case OPT_RESUME:
 			a->resume = optarg;
+			break;
+		case OPT_PORT:
+			if ((v = option_number(optarg, 0, 65535)) < 1)
+				goto bad;
+			so->port = (uint16_t)v;
 			break;
 		case OPT_NO_DISCOVERY:
 			so->discovery = false;
@@ -843,6 +858,10 @@ static int finish(struct run *r, const struct args *a)
 			"(after the write error)\n",
 			(unsigned long long)r->unwritten);
 	const struct scan_stats *st = scan_stats(r->scan);
+	if (st->interrupted && st->abandoned && !r->write_error)
+		fprintf(stderr, "resolver-probe scan: %llu targets cut short by "
+			"the stop are not written (abandoned): --resume asks "
+			"them again\n", (unsigned long long)st->abandoned);
 	if (!a->so.quiet || st->interrupted)
 		scan_print_stats(r->scan, stderr);
 	summary_print(r->sum, stderr);

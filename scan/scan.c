@@ -385,11 +385,9 @@ static void resolver_done(struct scan *s, struct resolver *r)
 	struct observation *o = r->obs;
 	r->obs = NULL;
 	r->finished = true;
-	/* A stop during the confirmation round still leaves a complete first
-	 * round: hand that out (with what round 1 got) rather than lose a
-	 * resolver already found lying. */
-	if (r->abandoned && r->round == 1 && o && !s->st.failed)
-		r->abandoned = false;
+	/* A resolver cut short by a stop (a try or its confirmation round not
+	 * done) is not handed out: it would differ from what a scan without
+	 * the stop writes, and --resume asks it again. */
 	if (r->abandoned || !o) {
 		s->st.abandoned++;
 		observation_free(o);
@@ -405,8 +403,14 @@ static void resolver_done(struct scan *s, struct resolver *r)
 
 static void round_done(struct scan *s, struct resolver *r)
 {
-	if (r->round == 0 && !r->abandoned && !s->stopping && s->o.confirm &&
+	if (r->round == 0 && !r->abandoned && s->o.confirm &&
 	    s->o.confirm(s->o.ctx, r->obs)) {
+		if (s->stopping) {
+			/* Its confirmation round is cut short. */
+			r->abandoned = true;
+			resolver_done(s, r);
+			return;
+		}
 		r->round = 1;
 		r->confirm_ns = uv_hrtime() + s->o.confirm_delay_ms * MS;
 		r->cnext = NULL;
@@ -1577,6 +1581,8 @@ static void expire(struct scan *s, bool all)
 	struct query *q;
 	while ((q = s->dl_head) && (all || q->deadline_ns <= now)) {
 		dl_remove(s, q);
+		if (all)
+			q->r->abandoned = true;	/* given up on by a second stop */
 		if (q->state == Q_TCP) {
 			tcp_giveup(s, q, 0);
 			continue;
@@ -1596,6 +1602,9 @@ static void expire(struct scan *s, bool all)
 			sq_append(s, q);
 			continue;
 		}
+		/* A retry owed when a stop came: cut short, not a timeout. */
+		if (s->stopping && q->tries <= s->o.retries)
+			q->r->abandoned = true;
 		finish(s, q, q->malformed ? REPLY_MALFORMED : REPLY_TIMEOUT,
 			NULL, false);
 	}
@@ -1791,13 +1800,14 @@ void scan_stop(struct scan *s)
 			resolver_release(s, r);
 		}
 	}
-	/* Those awaiting confirmation have a complete first round. */
+	/* Those awaiting confirmation: their second round is cut short. */
 	while (s->cq_head) {
 		struct resolver *r = s->cq_head;
 		s->cq_head = r->cnext;
 		if (!s->cq_head)
 			s->cq_tail = NULL;
 		s->cq_len--;
+		r->abandoned = true;
 		resolver_done(s, r);
 	}
 	maybe_finish(s);

@@ -129,10 +129,13 @@ struct scan *scan_new(uv_loop_t *loop, const struct scan_opts *opts,
  * err (then nothing is running and done will not be called). */
 int scan_start(struct scan *s, char *err, size_t errlen);
 
-/** Stop: send nothing more (no new targets, no retries), wait for replies
- * to what is outstanding up to the timeout, hand out every complete
- * resolver, drop the rest (counted in abandoned), then finish.  A second
- * call gives up on outstanding queries at once.  Safe at any time. */
+/** Stop: send nothing more (no new targets, no retries, no confirmation
+ * rounds), wait for replies to what is outstanding up to the timeout, hand
+ * out every resolver whose queries all ended as in a scan without the
+ * stop, and drop the rest (a try or a round cut short: counted in
+ * abandoned, never handed out, so --resume asks them again), then finish.
+ * A second call gives up on outstanding queries at once (their resolvers
+ * are abandoned too).  Safe at any time. */
 void scan_stop(struct scan *s);
 
 /** The counters so far.  Borrowed. */

@@ -94,7 +94,7 @@ enum kind {
 	K_NXREWRITE, K_AD_ON_FALSE, K_DNSSEC_STRIPPED, K_MALFORMED, K_SILENT,
 	K_REFUSED, K_SERVFAIL, K_REFERRAL, K_TRUNCATE, K_WRONG_SOURCE,
 	K_FORGED_ID, K_ANSWER_A, K_AUTHROTATE, K_OVERSIZED, K_EMPTY, K_LATE,
-	K_REPEAT, K_FLOOD, K_POPULATION
+	K_REPEAT, K_FLOOD, K_DROP_FIRST, K_POPULATION
 };
 
 enum mal_mode { MAL_RANDOM, MAL_GARBAGE, MAL_SHORT, MAL_COUNT, MAL_LOOP };
@@ -138,6 +138,9 @@ static const struct kind_info {
 	/* Timeout when MS is beyond the scanner's timeout times its tries; the
 	 * late reply then finds the resolver done and is charged to nobody. */
 	[K_LATE] = { "late", "timeout", "-", true },
+	/* Every first UDP query for a question from an address is lost; its
+	 * retry is answered honestly. */
+	[K_DROP_FIRST] = { "drop-first", "correct", "-", true },
 	/* The copies come from the resolver itself after its query is done:
 	 * the engine counts them against it while it is in flight. */
 	[K_REPEAT] = { "repeat", "correct", "unsolicited", true },
@@ -299,6 +302,8 @@ struct chaos {
 	size_t nlate;
 	uint8_t upbuf[65536];
 	uint64_t stat_queries, stat_replies, stat_upstream;
+	uint64_t dropped[4096];	/* drop-first: questions whose first query
+				 * was dropped, by hash (0: none) */
 };
 
 /* ---------------------------------------------------------------- util */
@@ -2105,6 +2110,9 @@ static const char *kind_name(const struct behaviour *b)
 }
 
 /* One parsed query q (taken) from cl0 to its destination address. */
+static bool drop_first(struct chaos *ch, const struct client *cl,
+	const ldns_pkt *q);
+
 static void handle_query(struct chaos *ch, const struct client *cl0,
 	ldns_pkt *q)
 {
@@ -2132,7 +2140,8 @@ static void handle_query(struct chaos *ch, const struct client *cl0,
 			qs ? qs : "?");
 		free(qs);
 	}
-	if (!b || b->kind == K_SILENT || ldns_pkt_qr(q)) {
+	if (!b || b->kind == K_SILENT || ldns_pkt_qr(q) ||
+	    (b->kind == K_DROP_FIRST && drop_first(ch, cl, q))) {
 		ldns_pkt_free(q);
 		return;
 	}
@@ -2221,6 +2230,36 @@ static void handle_query(struct chaos *ch, const struct client *cl0,
 		return;
 	}
 	ask_upstream(ch, b, cl, q);
+}
+
+/* drop-first: true for every other UDP query for the same question (name
+ * in any case, type) from the same address, starting with the first: a
+ * scanner's retry gets the answer its first try did not.  The question
+ * rather than the id, since a retry may come with another id. */
+static bool drop_first(struct chaos *ch, const struct client *cl,
+	const ldns_pkt *q)
+{
+	if (cl->conn || ldns_pkt_qdcount(q) != 1)
+		return false;
+	const ldns_rr *qr = question(q);
+	const ldns_rdf *name = ldns_rr_owner(qr);
+	uint64_t h = 1469598103934665603ull ^ cl->peer.sin_addr.s_addr;
+	const uint8_t *d = ldns_rdf_data(name);
+	for (size_t i = 0; i < ldns_rdf_size(name); i++) {
+		uint8_t c = d[i];
+		if (c >= 'A' && c <= 'Z')
+			c |= 0x20;
+		h = (h ^ c) * 1099511628211ull;
+	}
+	h = (h ^ ldns_rr_get_type(qr)) * 1099511628211ull;
+	h |= 1;
+	uint64_t *slot = &ch->dropped[(h >> 20) % 4096];
+	if (*slot == h) {
+		*slot = 0;
+		return false;
+	}
+	*slot = h;
+	return true;
 }
 
 /* Bytes that did not parse as a query: FORMERR when there is a query

@@ -70,7 +70,7 @@ awk -F'\t' '!/^#/ && NF >= 4 && $4 !~ /^chaos (late|wrong-source)/ {
 nhidden=$(wc -l < "$T/hidden.manifest" | tr -d ' ')
 nsilent=$(awk -F'\t' '$2 == "timeout"' "$T/hidden.manifest" | wc -l | tr -d ' ')
 # shellcheck disable=SC2086
-$P scan $TRUTH --blocklist "$LAB_BLOCKLIST" --rate 4000 --timeout 1 \
+$P scan $TRUTH --blocklist "$LAB_BLOCKLIST" --rate 2000 --timeout 2 \
 	--retries 1 --confirm-delay 0.3 -f "$T/hidden.targets" \
 	-o "$T/hidden.jsonl" 2> "$T/hidden.err"
 is "sweep with hidden resolvers: exit 1 (findings)" "$?" 1
@@ -122,7 +122,7 @@ cut -f1 "$T/pop.manifest" > "$T/pop.targets"
 awk -F'\t' '$4 !~ /silent/ { print $1 }' "$T/pop.manifest" | sort > "$T/pop.want"
 psilent=$(awk -F'\t' '$4 ~ /silent/' "$T/pop.manifest" | wc -l | tr -d ' ')
 $P scan --blocklist "$LAB_BLOCKLIST" --queries example.com/A \
-	--rate 8000 --timeout 1 --retries 1 -f "$T/pop.targets" \
+	--rate 4000 --timeout 2 --retries 1 -f "$T/pop.targets" \
 	-o "$T/pop.jsonl" 2> "$T/pop.err"
 is "population sweep: exit 0 (unjudged)" "$?" 0
 is "population sweep: every answering address once, no silent one" \
@@ -131,7 +131,7 @@ is "population sweep: final line probed/answered/silent" \
 	"$(final probed "$T/pop.err"):$(final answered "$T/pop.err"):$(final silent "$T/pop.err")" \
 	"8192:$((8192 - psilent)):$psilent"
 $P scan -q --blocklist "$LAB_BLOCKLIST" --queries example.com/A \
-	--rate 8000 --timeout 1 --retries 1 --output-silent \
+	--rate 4000 --timeout 2 --retries 1 --output-silent \
 	--discovery-name dnsscan.example.net -f "$T/pop.targets" \
 	-o "$T/popall.jsonl" 2> "$T/popall.err"
 is "--output-silent: exit 0" "$?" 0
@@ -180,11 +180,11 @@ if [ -x "$FWD" ] && [ -n "$LIAR" ]; then
 	for mode in discovery no-discovery; do
 		opt=; [ $mode = no-discovery ] && opt=--no-discovery
 		# shellcheck disable=SC2086
-		$P scan -q $TRUTH --blocklist "$LAB_BLOCKLIST" --timeout 1 \
+		$P scan -q $TRUTH --blocklist "$LAB_BLOCKLIST" --timeout 2 \
 			--retries 1 --confirm-delay 0.3 $opt --format csv \
 			-o "$T/fwd.$mode.csv" 127.0.5.1 127.0.5.2 127.0.5.3 \
 			127.0.5.4 127.5.1.0/24 2> "$T/fwd.$mode.err"
-		$P scan -q $TRUTH --blocklist "$LAB_BLOCKLIST" --timeout 1 \
+		$P scan -q $TRUTH --blocklist "$LAB_BLOCKLIST" --timeout 2 \
 			--retries 1 --confirm-delay 0.3 $opt \
 			-o "$T/fwd.$mode.jsonl" 127.0.5.1 127.0.5.2 127.0.5.3 \
 			127.0.5.4 127.5.1.0/24 2> "$T/fwd.$mode.err"
