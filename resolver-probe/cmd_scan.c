@@ -149,6 +149,8 @@ struct run {
 	off_t good;		/* its length up to the last complete line */
 	uint64_t unwritten;	/* results dropped after a write error */
 	struct done_set done;	/* --resume: resolvers already written */
+	uint64_t forwarders;	/* transparent forwarders written */
+	struct done_set behind;	/* the resolvers that answered for them */
 	uint64_t skipped;	/* targets skipped as done */
 	struct resume_stats rs;	/* --resume: what the file held */
 	uint64_t done_here;	/* resolvers in it among these targets */
@@ -275,6 +277,10 @@ static int result(void *ctx, struct observation *o)
 	}
 	if (v && v->class != CLASS_CORRECT)
 		r->findings++;
+	if (o->forwarded) {
+		r->forwarders++;
+		done_set_add(&r->behind, &o->answered_by);
+	}
 	verdict_free(v);
 	observation_free(o);
 	return 0;
@@ -864,6 +870,21 @@ static int finish(struct run *r, const struct args *a)
 			"them again\n", (unsigned long long)st->abandoned);
 	if (!a->so.quiet || st->interrupted)
 		scan_print_stats(r->scan, stderr);
+	if (a->so.discovery || r->forwarders) {
+		/* What the file cannot tell report: the silent targets. */
+		done_set_finish(&r->behind);
+		fprintf(stderr, "Sweep\n");
+		if (a->so.discovery)
+			fprintf(stderr, "  probed         %12llu\n"
+				"  answered       %12llu\n"
+				"  silent         %12llu\n",
+				(unsigned long long)st->probed,
+				(unsigned long long)st->answered,
+				(unsigned long long)st->silent);
+		fprintf(stderr, "  forwarders     %12llu   (transparent; the "
+			"resolvers behind them: %zu)\n\n",
+			(unsigned long long)r->forwarders, r->behind.n);
+	}
 	summary_print(r->sum, stderr);
 	left_out_print(&r->left, stderr);
 	if (st->interrupted || st->failed || r->write_error || st->abandoned)
@@ -892,6 +913,7 @@ static void run_clear(struct run *r)
 	blocklist_clear(&r->bl);
 	done_set_clear(&r->done);
 	left_out_clear(&r->left);
+	done_set_clear(&r->behind);
 }
 
 int cmd_scan(int argc, char **argv)
@@ -926,6 +948,7 @@ int cmd_scan(int argc, char **argv)
 	r.loop = &loop;
 	blocklist_init(&r.bl);
 	done_set_init(&r.done);
+	done_set_init(&r.behind);
 	status = EXIT_USAGE;
 	if (load_targets(&r, &a) < 0)
 		goto out;

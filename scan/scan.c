@@ -1912,6 +1912,8 @@ int scan_start(struct scan *s, char *err, size_t errlen)
 	s->open_handles += 5;
 	uint64_t now = uv_hrtime();
 	s->st.start_ns = s->last_ns = now;
+	if (s->d)
+		s->d->pass_start_ns = now;
 	ratelimit_init(&s->rl, s->o.rate, 0, now);
 	unsigned tick = s->o.timeout_ms / 10;
 	tick = tick < 1 ? 1 : tick > 10 ? 10 : tick;

@@ -111,6 +111,8 @@ is "final line: silent = 4096 + $nsilent" "$silent" "$((4096 + nsilent))"
 q=$(final questions "$T/hidden.err")
 check "final line: at most 2 questions per target ($q for $probed)" \
 	test "${q:-0}" -le $((2 * probed)) -a "${q:-0}" -ge $((probed + silent))
+check "the sweep block counts the silent targets" \
+	grep -Eq "^  silent +$silent\$" "$T/hidden.err"
 check "the progress line showed discovery" \
 	grep -q "discovery pass [12]/2: probed" "$T/hidden.err"
 
@@ -175,7 +177,7 @@ if [ -x "$FWD" ] && [ -n "$LIAR" ]; then
 	"$FWD" 127.0.5.1 $H 127.0.5.2 "$LIAR" 127.0.5.3 $H:wrong-id \
 		127.0.5.4 $H:wrong-question > "$T/fwd.out" 2> "$T/fwd.err" &
 	fwdpid=$!
-	wait_lines "$T/fwd.out" 1 30
+	wait_lines "$T/fwd.out" 1
 	is "the forwarders are up" "$(cat "$T/fwd.out")" ready
 	for mode in discovery no-discovery; do
 		opt=; [ $mode = no-discovery ] && opt=--no-discovery
@@ -222,6 +224,9 @@ if n != (2 if mode == "discovery" else 2 + 2 + 256):
 EOF2
 )
 		is "$mode: forwarders in front of the honest and the lying resolver: class, flag, answered_by; wrong id and wrong question never taken" "$bad" ""
+		check "$mode: the sweep block counts 2 forwarders, 2 resolvers behind them" \
+			grep -q "^  forwarders *2   (transparent; the resolvers behind them: 2)" \
+			"$T/fwd.$mode.err"
 		check "$mode: CSV names the resolver that answered" \
 			grep -q "^127.0.5.2,falsified,.*transparent-forwarder.*,$LIAR\$" \
 			"$T/fwd.$mode.csv"

@@ -188,7 +188,7 @@ static void on_tick(uv_timer_t *t)
 /* --- the script: what each target does ---------------------------------- */
 
 enum who { HONEST = 1, FORGED, WRONGSRC, DUP, LOWER, LATE, TC, GARBLED,
-	SILENT, SLOW, STRAY, FWD2 };
+	SILENT, SLOW, STRAY, FWD2, FWDID };
 
 /* An honest reply to query q: QR, RA, one A record 192.0.2.<last octet>. */
 static size_t honest(const uint8_t *q, size_t len, uint8_t *out, size_t cap,
@@ -281,6 +281,12 @@ static void script(uv_udp_t *h, const uint8_t *q, size_t len,
 	}
 	case SILENT:
 		break;
+	case FWDID:
+		/* From another address, the right question, another id. */
+		from.sin_addr.s_addr = htonl(0x7f0000fc);
+		r[1] ^= 0x5a;
+		reply(h, r, n, &from, 1);
+		break;
 	case FWD2:
 		/* Valid replies from two other addresses: a flood of
 		 * forgeries by someone who saw the query, not a forwarder. */
@@ -318,6 +324,12 @@ static int next_target(void *ctx, struct prefix *out)
 		return 0;
 	*out = targets[next_i++];
 	return 1;
+}
+
+static void rewind_targets(void *ctx)
+{
+	(void)ctx;
+	next_i = 0;
 }
 
 static int result(void *ctx, struct observation *o)
@@ -549,6 +561,37 @@ int main(void)
 	o = of(HONEST);
 	ok(o && o->n == 2, "not picked: one round");
 	ok(st.confirmed == 1, "one confirmed");
+	reset();
+
+	/* Discovery: one question per target, 2 passes; only those whose
+	 * question validates (from the target, or from another address with
+	 * the right id and question: a forwarder) get the plan. */
+	struct scan_opts sd = so;
+	sd.discovery = true;
+	sd.rewind = rewind_targets;
+	sd.confirm = NULL;
+	const uint8_t disc[] = { HONEST, SILENT, FORGED, WRONGSRC, STRAY, FWD2,
+		FWDID };
+	st = run(sd, disc, sizeof(disc));
+	ok(done && ngot == 4 && of(HONEST) && of(FORGED) && of(WRONGSRC) &&
+		of(FWD2) && !of(SILENT) && !of(STRAY) && !of(FWDID),
+		"discovery: the 4 that answered handed out, the silent, the "
+		"wrong question and the wrong id from elsewhere not (%zu)", ngot);
+	ok(st.probed == 7 && st.answered == 4 && st.silent == 3,
+		"discovery: probed %llu, answered %llu, silent %llu",
+		(unsigned long long)st.probed, (unsigned long long)st.answered,
+		(unsigned long long)st.silent);
+	ok(st.disc_sent == 7 + 3 && st.sent == sends,
+		"discovery: 2 questions to each silent target, 1 to the others "
+		"(%llu)", (unsigned long long)st.disc_sent);
+	o = of(HONEST);
+	ok(o && o->n == 2 && o->results[0].status == REPLY_OK &&
+		o->results[1].status == REPLY_OK, "discovery: the plan asked of "
+		"a resolver found");
+	o = of(WRONGSRC);
+	ok(o && o->forwarded == 2 && o->results[0].status == REPLY_OK,
+		"discovery: a forwarder found by its upstream's reply, answered "
+		"through it");
 	reset();
 
 	/* Stop halfway: nothing more is sent, what is out is waited for,
