@@ -44,7 +44,8 @@ static void usage(FILE *f)
 		"  -t, --timeout S       seconds for each SMTP session (default 30)\n"
 		"      --helo NAME       the EHLO name (default localhost)\n"
 		"      --json            one JSON document instead of text\n"
-		"  -h, --help            this help\n");
+		"  -h, --help            this help\n"
+		"      --version         print the version and exit\n");
 	truth_opts_usage(f);
 	fprintf(f, "\nverdicts: dane-valid, dane-fail, no-starttls, "
 		"starttls-stripped,\ndane-insecure, bogus, unreachable, "
@@ -215,6 +216,7 @@ int cmd_dane(int argc, char **argv)
 		{ "helo", required_argument, NULL, 'H' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
+		CMD_VERSION_LONGOPT,
 		TRUTH_OPTS_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -265,6 +267,8 @@ int cmd_dane(int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
+		case CMD_OPT_VERSION:
+			return cmd_version();
 		case 'h':
 			usage(stdout);
 			return EXIT_AGREE;

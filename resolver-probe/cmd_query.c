@@ -56,7 +56,7 @@ static void usage(FILE *f)
 "  --no-dnssec        ask without the DO bit\n"
 "  --json             one JSON object (reply, truth, verdict)\n"
 "  -h, --help         this help\n"
-"truth:\n");
+"  --version          print the version and exit\n");
 	truth_opts_usage(f);
 	fprintf(f,
 "\n"
@@ -313,6 +313,7 @@ int cmd_query(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
+		CMD_VERSION_LONGOPT,
 		{ "tcp", no_argument, NULL, OPT_TCP },
 		{ "port", required_argument, NULL, OPT_PORT },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
@@ -360,6 +361,8 @@ int cmd_query(int argc, char **argv)
 		if (r > 0)
 			continue;
 		switch (c) {
+		case CMD_OPT_VERSION:
+			return cmd_version();
 		case 'h':
 			usage(stdout);
 			return EXIT_AGREE;

@@ -37,6 +37,7 @@ static void usage(FILE *f)
 "  --strict       a malformed line is fatal (default: reported as\n"
 "                 FILE:LINE: reason on stderr, counted, and skipped)\n"
 "  -h, --help     this help\n"
+"  --version      print the version and exit\n"
 "\n"
 "exit status: 0 no invalid answer, 1 some resolver gave an invalid answer,\n"
 "2 usage error, unreadable file or (with --strict) a malformed line.\n");
@@ -116,6 +117,7 @@ int cmd_report(int argc, char **argv)
 		{ "title", required_argument, NULL, 'T' },
 		{ "strict", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
+		CMD_VERSION_LONGOPT,
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *html = NULL, *title = NULL;
@@ -127,6 +129,8 @@ int cmd_report(int argc, char **argv)
 		case 'H': html = optarg; break;
 		case 'T': title = optarg; break;
 		case 'S': strict = true; break;
+		case CMD_OPT_VERSION:
+			return cmd_version();
 		case 'h':
 			usage(stdout);
 			return EXIT_AGREE;

@@ -104,7 +104,9 @@ static void usage(FILE *f)
 "      --no-confirm       no confirmation round\n"
 "      --queries LIST     a fixed plan instead of the truth: NAME/TYPE,...\n"
 "                         ('*.ZONE/TYPE' asks a random name under ZONE);\n"
-"                         results are written unjudged (benchmarks, ad hoc)\n",
+"                         results are written unjudged (benchmarks, ad hoc)\n"
+"  -h, --help             this help\n"
+"      --version          print the version and exit\n",
 		blocklist_default_path(), SCAN_DEFAULT_RATE, SCAN_RATE_FREE_MAX,
 		SCAN_DEFAULT_INFLIGHT,
 		SCAN_DEFAULT_TIMEOUT_MS / 1000.0, SCAN_DEFAULT_RETRIES,
@@ -349,6 +351,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
+		CMD_VERSION_LONGOPT,
 		{ "targets", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -395,6 +398,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 			continue;
 		}
 		switch (c) {
+		case CMD_OPT_VERSION:
+			return cmd_version();
 		case 'h':
 			usage(stdout);
 			return 0;

@@ -29,7 +29,8 @@ static void usage(FILE *f)
 		"NAME [TYPE] arguments (as dig: TYPE defaults to A, MX also\n"
 		"resolves the exchanges), resolve those instead of the providers.\n\n"
 		"  --json                one JSON document instead of text\n"
-		"  -h, --help            this help\n");
+		"  -h, --help            this help\n"
+		"  --version             print the version and exit\n");
 	truth_opts_usage(f);
 	fprintf(f, "\nexit status: 0 every provider (or NAME) resolved, 1 some "
 		"did not\n(bogus, SERVFAIL, timeout) or a control check failed, "
@@ -188,6 +189,7 @@ int cmd_truth(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
+		CMD_VERSION_LONGOPT,
 		TRUTH_OPTS_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -214,6 +216,8 @@ int cmd_truth(int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
+		case CMD_OPT_VERSION:
+			return cmd_version();
 		case 'h':
 			usage(stdout);
 			return EXIT_AGREE;

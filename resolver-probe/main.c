@@ -19,7 +19,7 @@ static const struct command {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: resolver-probe COMMAND [OPTIONS]\n\ncommands:\n");
+	fprintf(f, "usage: resolver-probe COMMAND [OPTIONS]\n       resolver-probe --help | --version\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\n'resolver-probe COMMAND --help' describes each.\n"
@@ -38,10 +38,8 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	if (!strcmp(argv[1], "--version")) {
-		printf("%s\n", PACKAGE_STRING);
-		return 0;
-	}
+	if (!strcmp(argv[1], "--version"))
+		return cmd_version();
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].run(argc - 1, argv + 1);
