@@ -1,12 +1,16 @@
 # tests/: unit tests (TAP), the lab, fuzz targets.
 # UNIT_TESTS lists TAP programs; each module's local.mk adds its own.
 check_PROGRAMS += $(UNIT_TESTS)
+# SCRIPT_TESTS: TAP shell scripts run from the source tree.
+SCRIPT_TESTS = tests/t-man.sh tests/t-completion.bash
+EXTRA_DIST += $(SCRIPT_TESTS)
 EXTRA_DIST += tests/run-tests tests/layers tests/lab
 
 # 'make check' runs everything through tests/run-tests, which ends with the
 # plain line "N passed, N failed".
-check-local: $(check_PROGRAMS) resolver-probe/resolver-probe$(EXEEXT)
-	@UNIT_TESTS="$(UNIT_TESTS)" srcdir="$(abs_top_srcdir)" \
+check-local: $(check_PROGRAMS) resolver-probe/resolver-probe$(EXEEXT) \
+	$(man_MANS)
+	@UNIT_TESTS="$(UNIT_TESTS)" SCRIPT_TESTS="$(SCRIPT_TESTS)" srcdir="$(abs_top_srcdir)" \
 	 builddir="$(abs_top_builddir)" $(SHELL) $(top_srcdir)/tests/run-tests
 
 include tests/lab/local.mk
