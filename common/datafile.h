@@ -15,10 +15,44 @@
 int datafile_read(const char *path, size_t max, char **out, size_t *len,
 	char *err, size_t errlen);
 
-/** The path of the data file NAME: in $RESOLVER_PROBE_DATADIR when that is
- * set (runs from the build tree, the lab), else in the installed data
- * folder PKGDATADIR.  Written into buf (len bytes); returns buf. */
+/* Where a data file is looked for.  Each place is a full path. */
+#define DATAFILE_MAX_PLACES 3
+#define DATAFILE_PATH_MAX 4096
+struct datafile_places {
+	size_t n;
+	char path[DATAFILE_MAX_PLACES][DATAFILE_PATH_MAX];
+	const char *why[DATAFILE_MAX_PLACES];	/* static: where it comes from */
+};
+
+/** The places, first first, where the data file NAME is looked for:
+ *  - env/NAME alone when env ($RESOLVER_PROBE_DATADIR) is set and not
+ *    empty;
+ *  - otherwise, when exe (the program's absolute path, from
+ *    /proc/self/exe; NULL when unknown) is in a folder named
+ *    resolver-probe, as the program is built (TOP/resolver-probe/
+ *    resolver-probe), TOP/data/NAME: the build tree's data (a build
+ *    outside the source tree links its data/ to the source's);
+ *  - the program folder's ../share/resolver-probe/NAME: an installed tree
+ *    unpacked or moved elsewhere (dpkg -x, DESTDIR);
+ *  - pkgdatadir/NAME, where make install put it.
+ * A place already listed is not repeated.  Pure: it reads no file. */
+void datafile_places(const char *name, const char *env, const char *exe,
+	const char *pkgdatadir, struct datafile_places *p);
+
+/** The path of the data file NAME: the first of datafile_places (with
+ * $RESOLVER_PROBE_DATADIR, /proc/self/exe and PKGDATADIR) that exists, or
+ * the last place when none does (opening it then fails, and
+ * datafile_open_error says where it looked).  Written into buf (len
+ * bytes); returns buf. */
 const char *data_path(const char *name, char *buf, size_t len);
+
+/** The message for a data file path that could not be opened (errnum, an
+ * errno value): "path: reason", or, when path is a default data_path gave
+ * and the file is in none of its places, a message naming every place
+ * looked at and how to point elsewhere (the option naming the file, or
+ * RESOLVER_PROBE_DATADIR).  Written into err. */
+void datafile_open_error(const char *path, int errnum, char *err,
+	size_t errlen);
 
 /** Read an IANA special-purpose registry CSV at path and append its rows
  * to *reg (see special_registry_parse).  Returns 0, or -1 with a message in

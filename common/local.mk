@@ -19,3 +19,6 @@ tests_unit_test_lineread_SOURCES = tests/unit/test_lineread.c tests/tap.h
 tests_unit_test_lineread_LDADD = libcore.a $(DEPS_LIBS)
 tests_unit_test_escape_SOURCES = tests/unit/test_escape.c tests/tap.h
 tests_unit_test_escape_LDADD = libcore.a $(DEPS_LIBS)
+UNIT_TESTS += tests/unit/test_datafile
+tests_unit_test_datafile_SOURCES = tests/unit/test_datafile.c tests/tap.h
+tests_unit_test_datafile_LDADD = libcore.a $(DEPS_LIBS)

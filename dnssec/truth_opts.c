@@ -116,7 +116,7 @@ static int parse_file(const char *file, rr_check_fn check, void *arg,
 
 	fp = fopen(file, "r");
 	if (!fp) {
-		snprintf(err, errlen, "%s: %s", file, strerror(errno));
+		datafile_open_error(file, errno, err, errlen);
 		return -1;
 	}
 	origin = ldns_dname_new_frm_str(".");

@@ -44,9 +44,9 @@ enum {
 #define TRUTH_DEFAULT_TIMEOUT 30
 #define TRUTH_MAX_ROUNDS 100
 
-/** Fill *o with the defaults: the files installed in PKGDATADIR (or in
- * $RESOLVER_PROBE_DATADIR when that is set, for runs from the build tree),
- * TRUTH_DEFAULT_ROUNDS rounds, TRUTH_DEFAULT_TIMEOUT seconds. */
+/** Fill *o with the defaults: the data files where data_path finds them
+ * ($RESOLVER_PROBE_DATADIR, the build tree, the installed folder; see
+ * common/datafile.h), TRUTH_DEFAULT_ROUNDS rounds, TRUTH_DEFAULT_TIMEOUT seconds. */
 void truth_opts_init(struct truth_opts *o);
 
 /** Take one option code from getopt_long.  Returns 1 when the code is one

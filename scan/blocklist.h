@@ -22,9 +22,9 @@ struct blocklist {
 	size_t n, cap;
 };
 
-/** The default blocklist file: $RESOLVER_PROBE_DATADIR/blocklist when that
- * variable is set (runs from the build tree), else PKGDATADIR/blocklist.
- * Returns a static string (or one inside the environment). */
+/** The default blocklist file, data/blocklist where data_path finds it
+ * ($RESOLVER_PROBE_DATADIR, the build tree, the installed folder).
+ * Returns a static string. */
 const char *blocklist_default_path(void);
 
 /** Make *bl empty. */
