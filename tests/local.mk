@@ -4,14 +4,20 @@ check_PROGRAMS += $(UNIT_TESTS)
 # SCRIPT_TESTS: TAP shell scripts run from the source tree.
 SCRIPT_TESTS = tests/t-man.sh tests/t-completion.bash
 EXTRA_DIST += $(SCRIPT_TESTS)
-EXTRA_DIST += tests/run-tests tests/layers tests/lab
+EXTRA_DIST += tests/run-tests tests/layers tests/install-deps \
+	tests/package-check
 
 # 'make check' runs everything through tests/run-tests, which ends with the
-# plain line "N passed, N failed".
+# plain line "N passed, N failed".  'make check CHECK_LAB=no' leaves the lab
+# out; 'make check LAB_TESTS="t-query.sh t-datafile.sh"' runs only those
+# lab tests (make distcheck LAB_TESTS=... passes it on).
 check-local: $(check_PROGRAMS) resolver-probe/resolver-probe$(EXEEXT) \
 	$(man_MANS)
-	@UNIT_TESTS="$(UNIT_TESTS)" SCRIPT_TESTS="$(SCRIPT_TESTS)" srcdir="$(abs_top_srcdir)" \
+	@UNIT_TESTS="$(UNIT_TESTS)" SCRIPT_TESTS="$(SCRIPT_TESTS)" \
+	 CHECK_LAB="$(CHECK_LAB)" LAB_TESTS="$(LAB_TESTS)" srcdir="$(abs_top_srcdir)" \
 	 builddir="$(abs_top_builddir)" $(SHELL) $(top_srcdir)/tests/run-tests
+
+CLEANFILES += tests/test-suite.log
 
 include tests/lab/local.mk
 include tests/fuzz/local.mk

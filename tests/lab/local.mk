@@ -23,6 +23,9 @@ tests_lab_smtp_strip_LDADD = $(DEPS_LIBS)
 EXTRA_DIST += tests/lab/README.md tests/lab/run tests/lab/check \
 	tests/lab/tap.sh tests/lab/mkzones.sh tests/lab/mkconf.sh \
 	tests/lab/t-lab.sh tests/lab/providers tests/lab/blocklist \
-	tests/lab/dnssec-manifest tests/lab/zones \
-	tests/lab/t-mail-lab.sh tests/lab/mail-manifest tests/lab/dh1024.pem \
-	tests/lab/parts/60-mail.pre tests/lab/parts/60-mail.up
+	tests/lab/dnssec-manifest tests/lab/zones tests/lab/golden \
+	tests/lab/parts tests/lab/demo tests/lab/compare-manifest \
+	tests/lab/t-dane.sh tests/lab/t-query.sh tests/lab/t-report.sh \
+	tests/lab/t-resume.sh tests/lab/t-scan.sh tests/lab/t-truth.sh \
+	tests/lab/t-datafile.sh tests/lab/t-mail-lab.sh tests/lab/mail-manifest \
+	tests/lab/dh1024.pem
