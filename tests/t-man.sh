@@ -22,6 +22,13 @@ fi
 # -Wwarning: warnings and errors; style notes such as a referenced page
 # not installed on this machine depend on the machine, not the page.
 check "mandoc -Tlint is clean" mandoc -Tlint -Wwarning "$man"
+# groff's mdoc, as man(1) and lintian run it, reads some things mandoc
+# forgives (a macro name such as An inside a title).
+if command -v man > /dev/null && command -v groff > /dev/null; then
+	w=$(LC_ALL=C.UTF-8 MANROFFSEQ='' MANWIDTH=80 man --warnings -E UTF-8 \
+		-l -Tutf8 -Z "$man" 2>&1 > /dev/null)
+	is "man --warnings (groff) is clean" "$w" ""
+fi
 
 text=$(mandoc -Tascii "$man" | col -b)
 # section NAME: the rendered text of the COMMANDS subsection NAME.
