@@ -56,7 +56,8 @@ static void usage(FILE *f)
 "      --no-tls-versions do not probe each TLS version and DHE\n"
 "      --progress        a progress line on stderr (default when stderr\n"
 "                        is a terminal and there are many domains)\n"
-"  -h, --help            this help\n");
+"  -h, --help            this help\n"
+"      --version         print the version and exit\n");
 	truth_opts_usage(f);
 	fprintf(f,
 "\nEach check: pass, warn, none, fail or error, with its evidence; each\n"
@@ -268,6 +269,7 @@ int cmd_mail(int argc, char **argv)
 		{ "no-tls-versions", no_argument, NULL, O_NOVER },
 		{ "progress", no_argument, NULL, O_PROGRESS },
 		{ "help", no_argument, NULL, 'h' },
+		CMD_VERSION_LONGOPT,
 		TRUTH_OPTS_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -343,6 +345,8 @@ int cmd_mail(int argc, char **argv)
 			}
 			r.o.dane.timeout = r.o.timeout = (unsigned)n;
 			break;
+		case CMD_OPT_VERSION:
+			return cmd_version();
 		case 'h':
 			usage(stdout);
 			return EXIT_AGREE;
