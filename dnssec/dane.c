@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <ctype.h>
 #include <openssl/ssl.h>
+#include "common/dnsname.h"
 #include "dnssec/dane.h"
 #include "dnssec/dane_session.h"
 #include "dnssec/truth_resolve.h"
@@ -65,12 +66,6 @@ static void check_finish(struct dane_check *c)
 		c->cb(c, c->cbarg);
 }
 
-static const char *rcode_name(int rcode)
-{
-	ldns_lookup_table *lt = ldns_lookup_by_id(ldns_rcodes, rcode);
-	return lt ? lt->name : "rcode?";
-}
-
 /* Why a lookup gave nothing usable, or NULL if it answered. */
 static char *lookup_failed(const struct truth_answer *a, const char *name,
 	const char *type)
@@ -79,8 +74,10 @@ static char *lookup_failed(const struct truth_answer *a, const char *name,
 		return dane_strf("%s %s: no answer (timed out)", name, type);
 	if (a->sec == TRUTH_SEC_BOGUS)
 		return NULL;
-	if (a->rcode != LDNS_RCODE_NOERROR && a->rcode != LDNS_RCODE_NXDOMAIN)
-		return dane_strf("%s %s: %s", name, type, rcode_name(a->rcode));
+	if (a->rcode != LDNS_RCODE_NOERROR && a->rcode != LDNS_RCODE_NXDOMAIN) {
+		const char *rc = dns_rcode_name(a->rcode);
+		return dane_strf("%s %s: %s", name, type, rc ? rc : "rcode?");
+	}
 	return NULL;
 }
 

@@ -10,6 +10,7 @@
 #include "dnssec/truth_opts.h"
 #include "judge/providers.h"
 #include "common/datafile.h"
+#include "common/dnsname.h"
 
 /* Default paths live here so the strings outlive *o. */
 static char default_hints[PATH_MAX];
@@ -194,12 +195,9 @@ static int hints_rr(ldns_rr *rr, void *arg, char *why, size_t whylen)
 	if (t == LDNS_RR_TYPE_A || t == LDNS_RR_TYPE_AAAA)
 		return ldns_rr_list_push_rr(h->addrs, ldns_rr_clone(rr)) ?
 			0 : -1;
-	{
-		char *ts = ldns_rr_type2str(t);
-		snprintf(why, whylen, "%s record in a root hints file (NS, A "
-			"and AAAA only)", ts ? ts : "unknown");
-		free(ts);
-	}
+	char tb[DNS_TYPE_STRLEN];
+	snprintf(why, whylen, "%s record in a root hints file (NS, A and "
+		"AAAA only)", dns_type_str(t, tb, sizeof(tb)));
 	return -1;
 }
 
@@ -295,10 +293,9 @@ static int anchor_rr(ldns_rr *rr, void *arg, char *why, size_t whylen)
 			return -1;
 		}
 	} else {
-		char *ts = ldns_rr_type2str(t);
+		char tb[DNS_TYPE_STRLEN];
 		snprintf(why, whylen, "%s record in a trust anchor file "
-			"(DS and DNSKEY only)", ts ? ts : "unknown");
-		free(ts);
+			"(DS and DNSKEY only)", dns_type_str(t, tb, sizeof(tb)));
 		return -1;
 	}
 	(*n)++;

@@ -9,6 +9,7 @@
 #include <unbound.h>
 #include <ldns/ldns.h>
 #include <uv.h>
+#include "common/dnsname.h"
 #include "dnssec/truth_resolve.h"
 #include "judge/providers.h"
 
@@ -555,15 +556,11 @@ static void run_finish(struct truth_run *r)
 		 * makes its truth unreliable. */
 		for (size_t i = 0; !why[0] && i < t->nanswers; i++) {
 			struct truth_answer *a = t->answers[i];
-			char type[16];
+			char tb[DNS_TYPE_STRLEN];
 			if (a->provider != (int)p)
 				continue;
-			{
-				char *ts = ldns_rr_type2str(a->qtype);
-				snprintf(type, sizeof(type), "%s",
-					ts ? ts : "?");
-				free(ts);
-			}
+			const char *type = dns_type_str(a->qtype, tb,
+				sizeof(tb));
 			if (a->sec == TRUTH_SEC_BOGUS)
 				snprintf(why, sizeof(why), "%s %s is bogus: %s",
 					a->qname, type, a->why_bogus ?
@@ -572,11 +569,9 @@ static void run_finish(struct truth_run *r)
 				snprintf(why, sizeof(why), "%s %s: no answer "
 					"(timed out)", a->qname, type);
 			else if (a->rcode != LDNS_RCODE_NOERROR) {
-				ldns_lookup_table *rc = ldns_lookup_by_id(
-					ldns_rcodes, a->rcode);
+				const char *rc = dns_rcode_name(a->rcode);
 				snprintf(why, sizeof(why), "%s %s: %s",
-					a->qname, type, rc ? rc->name :
-					"error");
+					a->qname, type, rc ? rc : "error");
 			}
 		}
 		free(pv->why_unusable);

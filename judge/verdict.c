@@ -78,6 +78,7 @@
 #include <stdarg.h>
 #include <ctype.h>
 #include <sys/socket.h>
+#include "common/dnsname.h"
 #include "judge/verdict.h"
 
 static const char *const class_names[CLASS_COUNT] = {
@@ -193,16 +194,6 @@ static char *rdf_lower(const ldns_rdf *rd)
 static bool dname_eq(const ldns_rdf *a, const ldns_rdf *b)
 {
 	return a && b && ldns_dname_compare(a, b) == 0;
-}
-
-static const char *type_str(uint16_t t, char *buf, size_t len)
-{
-	const ldns_rr_descriptor *d = ldns_rr_descript(t);
-	if (d && d->_name)
-		snprintf(buf, len, "%s", d->_name);
-	else
-		snprintf(buf, len, "TYPE%u", t);
-	return buf;
 }
 
 /* Bits that differ between two equal-length strings; -1 if lengths differ. */
@@ -335,8 +326,9 @@ static int answer_sig(const ldns_pkt *p, char **out)
 		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_RRSIG)
 			continue;
 		struct sbuf b = { 0 };
-		char tb[16];
-		sb_printf(&b, "%s", type_str(ldns_rr_get_type(rr), tb, sizeof(tb)));
+		char tb[DNS_TYPE_STRLEN];
+		sb_printf(&b, "%s", dns_type_str(ldns_rr_get_type(rr), tb,
+			sizeof(tb)));
 		for (size_t r = 0; r < ldns_rr_rd_count(rr) && !b.oom; r++) {
 			char *s = rdf_lower(ldns_rr_rdf(rr, r));
 			if (!s)
@@ -777,16 +769,185 @@ static void other_type_vals(const ldns_pkt *p, uint16_t qtype,
 		    type == LDNS_RR_TYPE_DNAME || type == LDNS_RR_TYPE_RRSIG ||
 		    ldns_rr_rd_count(rr) == 0)
 			continue;
-		char *t = ldns_rr_type2str(type), *d = rdata_str(rr), *s = NULL;
-		if (t && d) {
+		char tb[DNS_TYPE_STRLEN], *d = rdata_str(rr), *s = NULL;
+		const char *t = dns_type_str(type, tb, sizeof(tb));
+		if (d) {
 			size_t len = strlen(t) + strlen(d) + 2;
 			if ((s = malloc(len)))
 				snprintf(s, len, "%s %s", t, d);
 		}
-		free(t);
 		free(d);
 		vals_take(bad, s);
 	}
+}
+
+/* Answer records of p besides RRSIGs. */
+static size_t answer_count(const ldns_pkt *p)
+{
+	size_t n = 0;
+	const ldns_rr_list *an = ldns_pkt_answer(p);
+	for (size_t k = 0; an && k < ldns_rr_list_rr_count(an); k++)
+		if (ldns_rr_get_type(ldns_rr_list_rr(an, k)) != LDNS_RR_TYPE_RRSIG)
+			n++;
+	return n;
+}
+
+/* The class of a result that is no recursive answer (no reply, malformed,
+ * SERVFAIL, another error rcode, truncated without answer, a referral,
+ * RA clear), with why in ev; CLASS_CORRECT for a usable reply. */
+static enum verdict_class reply_failure(const struct query_result *q,
+	struct sbuf *ev)
+{
+	if (q->status == REPLY_TIMEOUT) {
+		if (q->tries > 1)
+			sb_printf(ev, "no reply after %u tries", q->tries);
+		else
+			sb_printf(ev, "no reply");
+		return CLASS_TIMEOUT;
+	}
+	if (q->status == REPLY_MALFORMED || !q->reply) {
+		sb_printf(ev, "no well-formed reply");
+		return CLASS_MALFORMED;
+	}
+	const ldns_pkt *p = q->reply;
+	ldns_pkt_rcode rcode = ldns_pkt_get_rcode(p);
+	if (rcode == LDNS_RCODE_SERVFAIL) {
+		sb_printf(ev, "SERVFAIL");
+		return CLASS_SERVFAIL;
+	}
+	if (rcode != LDNS_RCODE_NOERROR && rcode != LDNS_RCODE_NXDOMAIN) {
+		const char *name = dns_rcode_name(rcode);
+		if (name)
+			sb_printf(ev, "%s", name);
+		else
+			sb_printf(ev, "rcode %d", (int)rcode);
+		return CLASS_REFUSED;
+	}
+	size_t nans = answer_count(p);
+	if (ldns_pkt_tc(p) && nans == 0) {
+		sb_printf(ev, "truncated reply without answer");
+		return CLASS_TIMEOUT;
+	}
+	if (rcode == LDNS_RCODE_NOERROR && nans == 0 &&
+	    section_has(ldns_pkt_authority(p), LDNS_RR_TYPE_NS) &&
+	    !section_has(ldns_pkt_authority(p), LDNS_RR_TYPE_SOA)) {
+		sb_printf(ev, "referral (NS in authority, no answer)");
+		return CLASS_NO_RECURSION;
+	}
+	if (!ldns_pkt_ra(p) && (ldns_pkt_aa(p) || nans == 0)) {
+		sb_printf(ev, "recursion not available (RA clear%s)",
+			ldns_pkt_aa(p) ? ", authoritative answer" : "");
+		return CLASS_NO_RECURSION;
+	}
+	return CLASS_CORRECT;
+}
+
+/* The truth to judge question q (name qn) against, into *e.  False, with
+ * why in ev, when there is none: no answer, bogus, an error, an unusable
+ * provider.  The NX control without a truth entry expects NXDOMAIN. */
+static bool find_expect(const struct truth *t, const struct query_result *q,
+	const char *qn, struct expect *e, struct sbuf *ev)
+{
+	const struct truth_answer *ta = truth_find(t, qn, q->qtype);
+	int pvi = ta && ta->provider >= 0 ? ta->provider : q->provider;
+	memset(e, 0, sizeof(*e));
+	if (t && pvi >= 0 && (size_t)pvi < t->nproviders)
+		e->pv = &t->providers[pvi];
+	if (e->pv && !e->pv->usable) {
+		sb_printf(ev, "no truth: provider %s unusable%s%s",
+			e->pv->domain, e->pv->why_unusable ? ": " : "",
+			e->pv->why_unusable ? e->pv->why_unusable : "");
+		return false;
+	}
+	if (!ta) {
+		if (q->role != QUERY_NXCONTROL) {
+			sb_printf(ev, "no truth for this question");
+			return false;
+		}
+		e->nx = true;
+	} else if (ta->timed_out) {
+		sb_printf(ev, "no truth: validated resolution got no answer");
+		return false;
+	} else if (ta->sec == TRUTH_SEC_BOGUS) {
+		sb_printf(ev, "no truth: bogus%s%s", ta->why_bogus ? ": " : "",
+			ta->why_bogus ? ta->why_bogus : "");
+		return false;
+	} else if (ta->rcode == LDNS_RCODE_NXDOMAIN) {
+		e->ta = ta;
+		e->nx = true;
+	} else if (ta->rcode != LDNS_RCODE_NOERROR) {
+		const char *name = dns_rcode_name(ta->rcode);
+		sb_printf(ev, "no truth: validated resolution got %s",
+			name ? name : "an error");
+		return false;
+	} else {
+		e->ta = ta;
+	}
+	return true;
+}
+
+/* Judge the usable reply of q (name qn) against e into qv (class, flags;
+ * invalid values into bad) and j.  allowed is set. */
+static void judge_answer(const struct verdict_ctx *ctx,
+	const struct query_result *q, const char *qn, const struct expect *e,
+	struct query_verdict *qv, struct judge *j, struct sbuf *ev,
+	struct vals *bad)
+{
+	const ldns_pkt *p = q->reply;
+	ldns_pkt_rcode rcode = ldns_pkt_get_rcode(p);
+	size_t nans = answer_count(p);
+	if (e->nx) {
+		if (rcode == LDNS_RCODE_NXDOMAIN) {
+			sb_printf(ev, "NXDOMAIN, as in the truth");
+		} else if (nans == 0) {
+			sb_printf(ev, "NOERROR without records where the truth "
+				"says NXDOMAIN (nothing false)");
+		} else {
+			qv->flags |= FLAG_NXDOMAIN_REWRITE;
+			if (q->role == QUERY_NXCONTROL) {
+				j->rewrite = true;
+				sb_printf(ev, "NXDOMAIN expected, got %s",
+					j->sig ? j->sig : "an answer");
+			} else {
+				qv->class = judge_records(ctx, q, qn, e,
+					qv->allowed, ev, bad);
+			}
+		}
+	} else if (rcode == LDNS_RCODE_NXDOMAIN) {
+		size_t n = ldns_rr_list_rr_count(e->ta->rrs);
+		if (n) {
+			qv->class = CLASS_FALSIFIED;
+			sb_printf(ev, "NXDOMAIN for a name the truth has %zu "
+				"record%s for %s", n, n == 1 ? "" : "s",
+				qv->allowed);
+		} else {
+			sb_printf(ev, "NXDOMAIN where the truth has no records "
+				"(nothing false)");
+		}
+	} else {
+		qv->class = judge_records(ctx, q, qn, e, qv->allowed, ev, bad);
+	}
+	if (verdict_class_is_lie(qv->class) && ldns_pkt_ad(p))
+		qv->flags |= FLAG_AD_ON_FALSE;
+	if (e->ta && e->ta->sec == TRUTH_SEC_SECURE && nans > 0 &&
+	    !has_rrsig(p) && !verdict_class_is_lie(qv->class))
+		qv->flags |= FLAG_DNSSEC_STRIPPED;
+	if (verdict_class_is_lie(qv->class))
+		other_type_vals(p, q->qtype, bad);
+}
+
+/* The key of question q for the cross-query rules: "qname/TYPE", or
+ * "nx/TYPE" for the NX control (a new random name each ask).  NULL on
+ * out of memory. */
+static char *question_key(const struct query_result *q, const char *qn,
+	const char *type)
+{
+	struct sbuf k = { 0 };
+	if (q->role == QUERY_NXCONTROL)
+		sb_printf(&k, "nx/%s", type);
+	else
+		sb_printf(&k, "%s/%s", qn, type);
+	return sb_take(&k);
 }
 
 /* Judge result i of o alone into qv (and j for the cross-query rules).
@@ -795,11 +956,11 @@ static int judge_result(const struct verdict_ctx *ctx,
 	const struct observation *o, size_t i, struct query_verdict *qv,
 	struct judge *j)
 {
-	const struct truth *t = ctx->truth;
 	const struct query_result *q = &o->results[i];
 	struct sbuf ev = { 0 };
 	struct vals bad = { 0 };
-	char tb[16];
+	struct expect e;
+	char tb[DNS_TYPE_STRLEN];
 	char *qn = fqdn_lower(q->qname ? q->qname : ".");
 	memset(qv, 0, sizeof(*qv));
 	memset(j, 0, sizeof(*j));
@@ -808,159 +969,24 @@ static int judge_result(const struct verdict_ctx *ctx,
 	qv->class = CLASS_CORRECT;
 	if (!qn)
 		return -1;
-	type_str(q->qtype, tb, sizeof(tb));
-	sb_printf(&ev, "%s %s: ", tb, qn);
-	{
-		struct sbuf k = { 0 };
-		if (q->role == QUERY_NXCONTROL)
-			sb_printf(&k, "nx/%s", tb);
-		else
-			sb_printf(&k, "%s/%s", qn, tb);
-		j->key = sb_take(&k);
-		if (!j->key)
-			ev.oom = true;
-	}
-	if (q->status == REPLY_TIMEOUT) {
-		qv->class = CLASS_TIMEOUT;
-		if (q->tries > 1)
-			sb_printf(&ev, "no reply after %u tries", q->tries);
-		else
-			sb_printf(&ev, "no reply");
+	const char *type = dns_type_str(q->qtype, tb, sizeof(tb));
+	sb_printf(&ev, "%s %s: ", type, qn);
+	if (!(j->key = question_key(q, qn, type)))
+		ev.oom = true;
+	if ((qv->class = reply_failure(q, &ev)) != CLASS_CORRECT)
 		goto out;
-	}
-	if (q->status == REPLY_MALFORMED || !q->reply) {
-		qv->class = CLASS_MALFORMED;
-		sb_printf(&ev, "no well-formed reply");
-		goto out;
-	}
-	const ldns_pkt *p = q->reply;
-	ldns_pkt_rcode rcode = ldns_pkt_get_rcode(p);
-	if (rcode == LDNS_RCODE_SERVFAIL) {
-		qv->class = CLASS_SERVFAIL;
-		sb_printf(&ev, "SERVFAIL");
-		goto out;
-	}
-	if (rcode != LDNS_RCODE_NOERROR && rcode != LDNS_RCODE_NXDOMAIN) {
-		ldns_lookup_table *lt = ldns_lookup_by_id(ldns_rcodes, rcode);
-		qv->class = CLASS_REFUSED;
-		if (lt)
-			sb_printf(&ev, "%s", lt->name);
-		else
-			sb_printf(&ev, "rcode %d", (int)rcode);
-		goto out;
-	}
-	size_t nans = 0;
-	const ldns_rr_list *an = ldns_pkt_answer(p);
-	for (size_t k = 0; an && k < ldns_rr_list_rr_count(an); k++)
-		if (ldns_rr_get_type(ldns_rr_list_rr(an, k)) != LDNS_RR_TYPE_RRSIG)
-			nans++;
-	if (ldns_pkt_tc(p) && nans == 0) {
-		qv->class = CLASS_TIMEOUT;
-		sb_printf(&ev, "truncated reply without answer");
-		goto out;
-	}
-	if (rcode == LDNS_RCODE_NOERROR && nans == 0 &&
-	    section_has(ldns_pkt_authority(p), LDNS_RR_TYPE_NS) &&
-	    !section_has(ldns_pkt_authority(p), LDNS_RR_TYPE_SOA)) {
-		qv->class = CLASS_NO_RECURSION;
-		sb_printf(&ev, "referral (NS in authority, no answer)");
-		goto out;
-	}
-	if (!ldns_pkt_ra(p) && (ldns_pkt_aa(p) || nans == 0)) {
-		qv->class = CLASS_NO_RECURSION;
-		sb_printf(&ev, "recursion not available (RA clear%s)",
-			ldns_pkt_aa(p) ? ", authoritative answer" : "");
-		goto out;
-	}
 	j->usable = true;
-	if (answer_sig(p, &j->sig) < 0)
+	if (answer_sig(q->reply, &j->sig) < 0)
 		ev.oom = true;
-
-	/* The truth for this question. */
-	struct expect e = { 0 };
-	const struct truth_answer *ta = truth_find(t, qn, q->qtype);
-	int pvi = ta && ta->provider >= 0 ? ta->provider : q->provider;
-	if (t && pvi >= 0 && (size_t)pvi < t->nproviders)
-		e.pv = &t->providers[pvi];
-	if (e.pv && !e.pv->usable) {
+	if (!find_expect(ctx->truth, q, qn, &e, &ev)) {
 		qv->judged = false;
-		sb_printf(&ev, "no truth: provider %s unusable%s%s", e.pv->domain,
-			e.pv->why_unusable ? ": " : "",
-			e.pv->why_unusable ? e.pv->why_unusable : "");
 		goto out;
 	}
-	if (!ta) {
-		if (q->role != QUERY_NXCONTROL) {
-			qv->judged = false;
-			sb_printf(&ev, "no truth for this question");
-			goto out;
-		}
-		e.nx = true;
-	} else if (ta->timed_out) {
-		qv->judged = false;
-		sb_printf(&ev, "no truth: validated resolution got no answer");
-		goto out;
-	} else if (ta->sec == TRUTH_SEC_BOGUS) {
-		qv->judged = false;
-		sb_printf(&ev, "no truth: bogus%s%s",
-			ta->why_bogus ? ": " : "", ta->why_bogus ? ta->why_bogus : "");
-		goto out;
-	} else if (ta->rcode == LDNS_RCODE_NXDOMAIN) {
-		e.ta = ta;
-		e.nx = true;
-	} else if (ta->rcode != LDNS_RCODE_NOERROR) {
-		ldns_lookup_table *lt = ldns_lookup_by_id(ldns_rcodes, ta->rcode);
-		qv->judged = false;
-		sb_printf(&ev, "no truth: validated resolution got %s",
-			lt ? lt->name : "an error");
-		goto out;
-	} else {
-		e.ta = ta;
-	}
-	qv->allowed = allowed_str(&e, q->qtype);
-	if (!qv->allowed) {
+	if (!(qv->allowed = allowed_str(&e, q->qtype))) {
 		ev.oom = true;
 		goto out;
 	}
-
-	if (e.nx) {
-		if (rcode == LDNS_RCODE_NXDOMAIN) {
-			sb_printf(&ev, "NXDOMAIN, as in the truth");
-		} else if (nans == 0) {
-			sb_printf(&ev, "NOERROR without records where the truth "
-				"says NXDOMAIN (nothing false)");
-		} else {
-			qv->flags |= FLAG_NXDOMAIN_REWRITE;
-			if (q->role == QUERY_NXCONTROL) {
-				j->rewrite = true;
-				sb_printf(&ev, "NXDOMAIN expected, got %s",
-					j->sig ? j->sig : "an answer");
-			} else {
-				qv->class = judge_records(ctx, q, qn, &e, qv->allowed,
-					&ev, &bad);
-			}
-		}
-	} else if (rcode == LDNS_RCODE_NXDOMAIN) {
-		size_t n = ldns_rr_list_rr_count(ta->rrs);
-		if (n) {
-			qv->class = CLASS_FALSIFIED;
-			sb_printf(&ev, "NXDOMAIN for a name the truth has %zu "
-				"record%s for %s", n, n == 1 ? "" : "s", qv->allowed);
-		} else {
-			sb_printf(&ev, "NXDOMAIN where the truth has no records "
-				"(nothing false)");
-		}
-	} else {
-		qv->class = judge_records(ctx, q, qn, &e, qv->allowed, &ev,
-			&bad);
-	}
-	if (verdict_class_is_lie(qv->class) && ldns_pkt_ad(p))
-		qv->flags |= FLAG_AD_ON_FALSE;
-	if (ta && ta->sec == TRUTH_SEC_SECURE && nans > 0 && !has_rrsig(p) &&
-	    !verdict_class_is_lie(qv->class))
-		qv->flags |= FLAG_DNSSEC_STRIPPED;
-	if (verdict_class_is_lie(qv->class))
-		other_type_vals(p, q->qtype, &bad);
+	judge_answer(ctx, q, qn, &e, qv, j, &ev, &bad);
 out:
 	free(qn);
 	j->alone = qv->class;

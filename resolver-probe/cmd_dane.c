@@ -11,6 +11,7 @@
 #include "resolver-probe/commands.h"
 #include "common/options.h"
 #include "common/json.h"
+#include "common/dnsname.h"
 #include "dnssec/dane.h"
 #include "dnssec/truth_opts.h"
 
@@ -66,10 +67,9 @@ static void on_done(struct dane_check *c, void *arg)
 static void print_text(FILE *f, const struct dane_result *r)
 {
 	char rec[200];
+	const char *rcode = dns_rcode_name(r->mx_rcode);
 	fprintf(f, "dane: %s MX %s (%s)%s\n", r->domain,
-		truth_sec_str(r->mx_sec), ldns_lookup_by_id(ldns_rcodes,
-		r->mx_rcode) ? ldns_lookup_by_id(ldns_rcodes,
-		r->mx_rcode)->name : "?", r->implicit_mx ?
+		truth_sec_str(r->mx_sec), rcode ? rcode : "?", r->implicit_mx ?
 		", no MX records: the domain is its own mail host" : "");
 	for (size_t i = 0; i < r->nhosts; i++) {
 		const struct dane_host *h = &r->hosts[i];

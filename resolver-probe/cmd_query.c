@@ -19,6 +19,7 @@
 #include "common/datafile.h"
 #include "common/options.h"
 #include "common/json.h"
+#include "common/dnsname.h"
 #include "scan/output.h"
 #include "scan/plan.h"
 #include "scan/scan.h"
@@ -217,11 +218,10 @@ static void print_text(const struct qrun *q, const char *qname,
 	const char *resolver_str)
 {
 	const struct query_result *r = &q->obs->results[0];
-	char *type = ldns_rr_type2str(qtype);
+	char type[DNS_TYPE_STRLEN];
 
 	printf("; <<>> resolver-probe %s <<>> @%s %s %s\n", PACKAGE_VERSION,
-		resolver_str, qname, type ? type : "?");
-	free(type);
+		resolver_str, qname, dns_type_str(qtype, type, sizeof(type)));
 	switch (r->status) {
 	case REPLY_OK: {
 		/* ldns prints these in dig's footer. */
@@ -284,7 +284,8 @@ static int print_json(const struct qrun *q, const struct truth *t,
 	const char *qname, uint16_t qtype)
 {
 	struct json j;
-	char *type = ldns_rr_type2str(qtype);
+	char tb[DNS_TYPE_STRLEN];
+	const char *type = dns_type_str(qtype, tb, sizeof(tb));
 
 	json_init(&j, QUERY_JSON_MAX);
 	json_obj_open(&j, NULL);
@@ -292,7 +293,6 @@ static int print_json(const struct qrun *q, const struct truth *t,
 	json_str(&j, "name", qname);
 	json_str(&j, "type", type);
 	json_obj_close(&j);
-	free(type);
 	/* The reply and its verdict exactly as a scan line carries them;
 	 * without a truth to judge by, no verdict and the reason why. */
 	bool none = v && unjudged(v);
@@ -309,7 +309,18 @@ static int print_json(const struct qrun *q, const struct truth *t,
 	return rc;
 }
 
-int cmd_query(int argc, char **argv)
+/* The command line of one query. */
+struct qargs {
+	struct scan_opts so;
+	struct truth_opts topts;
+	const char *resolver_str, *qname, *typestr;
+	uint16_t qtype;
+	bool json;
+	struct prefix resolver;
+};
+
+/* Parse the options into a.  Returns -1 to go on, or the exit status. */
+static int parse_options(int argc, char **argv, struct qargs *a)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
@@ -323,37 +334,12 @@ int cmd_query(int argc, char **argv)
 		TRUTH_OPTS_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
-	struct scan_opts so = {
-		.max_inflight = 1,
-		.timeout_ms = SCAN_DEFAULT_TIMEOUT_MS,
-		.retries = 2,
-		.sockets = 1,
-		.quiet = true,
-		.progress = stderr,
-		.port = 53,
-		
-	};
-	struct truth_opts topts;
-	struct qrun q = { 0 };
-	struct truth *t = NULL;
-	struct truth_run *trun = NULL;
-	struct scan *scan = NULL;
-	struct special_registry special = { 0 };
-	struct plan plan = { 0 };
-	struct verdict *v = NULL;
-	uv_loop_t loop;
-	const char *resolver_str = NULL, *qname = NULL, *typestr = NULL;
-	bool json = false;
-	uint16_t qtype = LDNS_RR_TYPE_A;
 	char err[512];
 	long long n;
-	int c, status = EXIT_INCOMPLETE;
-
-	truth_opts_init(&topts);
-	topts.rounds = 1;
+	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		int r = truth_opts_parse(&topts, c, optarg, err, sizeof(err));
+		int r = truth_opts_parse(&a->topts, c, optarg, err, sizeof(err));
 		if (r < 0) {
 			fprintf(stderr, "resolver-probe query: %s\n", err);
 			return EXIT_USAGE;
@@ -367,28 +353,28 @@ int cmd_query(int argc, char **argv)
 			usage(stdout);
 			return EXIT_AGREE;
 		case OPT_TCP:
-			so.tcp_only = true;
+			a->so.tcp_only = true;
 			break;
 		case OPT_PORT:
 			if ((n = option_number(optarg, 1, 65535)) < 0)
 				goto bad;
-			so.port = (uint16_t)n;
+			a->so.port = (uint16_t)n;
 			break;
 		case OPT_TIMEOUT:
 			if ((n = option_ms(optarg)) < 0)
 				goto bad;
-			so.timeout_ms = (unsigned)n;
+			a->so.timeout_ms = (unsigned)n;
 			break;
 		case OPT_RETRIES:
 			if ((n = option_number(optarg, 0, 20)) < 0)
 				goto bad;
-			so.retries = (unsigned)n;
+			a->so.retries = (unsigned)n;
 			break;
 		case OPT_NO_DNSSEC:
-			so.no_dnssec = true;
+			a->so.no_dnssec = true;
 			break;
 		case OPT_JSON:
-			json = true;
+			a->json = true;
 			break;
 		default:
 			usage(stderr);
@@ -400,172 +386,260 @@ bad:
 			argv[optind - 1], optarg);
 		return EXIT_USAGE;
 	}
+	return -1;
+}
+
+/* The operands: [@RESOLVER] NAME [TYPE], checked.  Returns -1 to go on, or
+ * the exit status. */
+static int parse_question(int argc, char **argv, struct qargs *a)
+{
+	char err[512];
 	for (int i = optind; i < argc; i++) {
-		if (argv[i][0] == '@' && !resolver_str)
-			resolver_str = argv[i] + 1;
-		else if (!qname)
-			qname = argv[i];
-		else if (!typestr)
-			typestr = argv[i];
+		if (argv[i][0] == '@' && !a->resolver_str)
+			a->resolver_str = argv[i] + 1;
+		else if (!a->qname)
+			a->qname = argv[i];
+		else if (!a->typestr)
+			a->typestr = argv[i];
 		else {
 			fprintf(stderr, "resolver-probe query: unexpected "
 				"argument \"%s\"\n", argv[i]);
 			return EXIT_USAGE;
 		}
 	}
-	if (!qname) {
+	if (!a->qname) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (typestr && !(qtype = ldns_get_rr_type_by_name(typestr))) {
+	if (a->typestr &&
+	    !(a->qtype = ldns_get_rr_type_by_name(a->typestr))) {
 		fprintf(stderr, "resolver-probe query: unknown type \"%s\"\n",
-			typestr);
+			a->typestr);
 		return EXIT_USAGE;
 	}
-	ldns_rdf *dn = ldns_dname_new_frm_str(qname);
+	ldns_rdf *dn = ldns_dname_new_frm_str(a->qname);
 	if (!dn) {
 		fprintf(stderr, "resolver-probe query: not a domain name: "
-			"\"%s\"\n", qname);
+			"\"%s\"\n", a->qname);
 		return EXIT_USAGE;
 	}
 	ldns_rdf_deep_free(dn);
-	if (resolver_str) {
-		if (prefix_parse(resolver_str, &q.resolver, err,
-		    sizeof(err)) < 0 || q.resolver.len !=
-		    (q.resolver.family == AF_INET ? 32u : 128u)) {
-			fprintf(stderr, "resolver-probe query: @%s is not an IPv4 "
-				"or IPv6 address.  Give the resolver's address: "
-				"the question must go exactly where you say, so "
-				"resolver-probe does not look names up for it.\n",
-				resolver_str);
-			return EXIT_USAGE;
-		}
+	if (a->resolver_str && (prefix_parse(a->resolver_str, &a->resolver,
+	    err, sizeof(err)) < 0 || a->resolver.len !=
+	    (a->resolver.family == AF_INET ? 32u : 128u))) {
+		fprintf(stderr, "resolver-probe query: @%s is not an IPv4 "
+			"or IPv6 address.  Give the resolver's address: "
+			"the question must go exactly where you say, so "
+			"resolver-probe does not look names up for it.\n",
+			a->resolver_str);
+		return EXIT_USAGE;
 	}
+	return -1;
+}
 
-	if (uv_loop_init(&loop) < 0) {
+/* Everything a query run owns, freed by query_clear. */
+struct qstate {
+	uv_loop_t loop;
+	bool loop_ok;
+	struct qrun q;
+	struct truth *t;
+	struct truth_run *trun;
+	struct scan *scan;
+	struct special_registry special;
+	struct plan plan;
+	struct verdict *v;
+	int pv;			/* the question's provider, -1 none */
+};
+
+/* Load what judging needs and start the validated resolution of the
+ * question (and, for mail questions, of the providers).  Returns -1 to go
+ * on, or the exit status (message printed). */
+static int start_truth(const struct qargs *a, struct qstate *st)
+{
+	char err[512];
+	if (!(st->t = truth_new())) {
+		fprintf(stderr, "resolver-probe query: out of memory\n");
+		return EXIT_INCOMPLETE;
+	}
+	bool mail = a->qtype == LDNS_RR_TYPE_MX ||
+		a->qtype == LDNS_RR_TYPE_A || a->qtype == LDNS_RR_TYPE_AAAA;
+	/* Mail questions are judged with the providers' own prefixes, which
+	 * needs the providers' truth too. */
+	if (mail && providers_load(st->t, a->topts.providers, err,
+	    sizeof(err)) < 0) {
+		fprintf(stderr, "resolver-probe query: %s\n", err);
+		return EXIT_USAGE;
+	}
+	if (a->resolver_str && special_registry_load_default(&st->special,
+	    err, sizeof(err)) < 0) {
+		fprintf(stderr, "resolver-probe query: %s\n", err);
+		return EXIT_USAGE;
+	}
+	if (!(st->trun = truth_run_new(&st->loop, st->t, &a->topts, err,
+	    sizeof(err)))) {
+		fprintf(stderr, "resolver-probe query: %s\n", err);
+		return EXIT_USAGE;
+	}
+	st->pv = provider_of(st->t, a->qname);
+	if ((mail && truth_run_add_providers(st->trun, err, sizeof(err)) < 0) ||
+	    truth_run_add(st->trun, a->qname, a->qtype, st->pv, err,
+	    sizeof(err)) < 0 ||
+	    truth_run_start(st->trun, on_truth_done, &st->q, err,
+	    sizeof(err)) < 0) {
+		fprintf(stderr, "resolver-probe query: %s\n", err);
+		return EXIT_INCOMPLETE;
+	}
+	return -1;
+}
+
+/* Send the question to the resolver through the scan engine (a plan of
+ * one).  Returns -1 to go on, or the exit status (message printed). */
+static int start_question(struct qargs *a, struct qstate *st)
+{
+	char err[512];
+	struct plan *plan = &st->plan;
+	plan->items = calloc(1, sizeof(*plan->items));
+	if (!plan->items || !(plan->items[0].qname = strdup(a->qname))) {
+		fprintf(stderr, "resolver-probe query: out of memory\n");
+		return EXIT_INCOMPLETE;
+	}
+	plan->n = 1;
+	plan->items[0].qtype = a->qtype;
+	plan->items[0].provider = st->pv;
+	plan->items[0].role = a->qtype == LDNS_RR_TYPE_MX && st->pv >= 0 ?
+		QUERY_MX : QUERY_OTHER;
+	a->so.plan = plan;
+	a->so.next_target = next_target;
+	a->so.result = on_result;
+	a->so.done = on_scan_done;
+	a->so.ctx = &st->q;
+	a->so.total = 1;
+	if (!(st->scan = scan_new(&st->loop, &a->so, err, sizeof(err))) ||
+	    scan_start(st->scan, err, sizeof(err)) < 0) {
+		fprintf(stderr, "resolver-probe query: %s\n", err);
+		return EXIT_INCOMPLETE;
+	}
+	return -1;
+}
+
+/* Without a resolver: the validated answer alone, as delv prints it. */
+static int report_truth(const struct qargs *a, const struct truth *t,
+	const struct truth_answer *ta)
+{
+	if (a->json) {
+		struct json j;
+		json_init(&j, QUERY_JSON_MAX);
+		if (ta)
+			truth_answer_json(&j, NULL, t, ta);
+		else
+			json_null(&j, NULL);
+		json_write_line(&j, stdout);
+		json_clear(&j);
+	} else {
+		print_truth(ta);
+	}
+	if (!ta || ta->timed_out)
+		return EXIT_INCOMPLETE;
+	return ta->sec == TRUTH_SEC_BOGUS ? EXIT_FINDING : EXIT_AGREE;
+}
+
+/* The resolver's reply judged against the truth, printed. */
+static int report_verdict(const struct qargs *a, struct qstate *st,
+	const struct truth_answer *ta)
+{
+	if (!st->q.obs || st->q.obs->n == 0) {
+		fprintf(stderr, "resolver-probe query: no result from the "
+			"engine\n");
+		return EXIT_INCOMPLETE;
+	}
+	struct verdict_ctx vctx = { .truth = st->t, .special = &st->special };
+	if (!(st->v = verdict_classify_one(&vctx, st->q.obs, 0))) {
+		fprintf(stderr, "resolver-probe query: out of memory\n");
+		return EXIT_INCOMPLETE;
+	}
+	/* Without the DO bit no signatures were asked for. */
+	if (a->so.no_dnssec) {
+		st->v->flags &= ~(unsigned)FLAG_DNSSEC_STRIPPED;
+		st->v->queries[0].flags &= ~(unsigned)FLAG_DNSSEC_STRIPPED;
+	}
+	int status = verdict_status(st->v);
+	if (unjudged(st->v))
+		line(stderr, "resolver-probe query: no verdict: ",
+			unjudged_why(st->v));
+	if (a->json) {
+		if (print_json(&st->q, st->t, ta, st->v, a->qname,
+		    a->qtype) < 0)
+			fprintf(stderr, "resolver-probe query: reply too large "
+				"for JSON output\n");
+	} else {
+		print_text(&st->q, a->qname, a->qtype, ta, st->v,
+			a->resolver_str);
+	}
+	return status;
+}
+
+static void query_clear(struct qstate *st)
+{
+	verdict_free(st->v);
+	if (st->scan)
+		scan_free(st->scan);
+	truth_run_free(st->trun);
+	if (st->loop_ok) {
+		uv_run(&st->loop, UV_RUN_DEFAULT);	/* let closing handles
+							 * finish */
+		uv_loop_close(&st->loop);
+	}
+	plan_clear(&st->plan);
+	observation_free(st->q.obs);
+	special_registry_clear(&st->special);
+	truth_free(st->t);
+	fflush(stdout);
+}
+
+int cmd_query(int argc, char **argv)
+{
+	struct qargs a = {
+		.so = {
+			.max_inflight = 1,
+			.timeout_ms = SCAN_DEFAULT_TIMEOUT_MS,
+			.retries = 2,
+			.sockets = 1,
+			.quiet = true,
+			.progress = stderr,
+			.port = 53,
+		},
+		.qtype = LDNS_RR_TYPE_A,
+	};
+	truth_opts_init(&a.topts);
+	a.topts.rounds = 1;
+	int status = parse_options(argc, argv, &a);
+	if (status < 0)
+		status = parse_question(argc, argv, &a);
+	if (status >= 0)
+		return status;
+
+	struct qstate st = { .pv = -1 };
+	if (uv_loop_init(&st.loop) < 0) {
 		fprintf(stderr, "resolver-probe query: cannot start the event "
 			"loop\n");
 		return EXIT_INCOMPLETE;
 	}
-	q.loop = &loop;
-	if (!(t = truth_new()))
-		goto oom;
-	bool mail = qtype == LDNS_RR_TYPE_MX || qtype == LDNS_RR_TYPE_A ||
-		qtype == LDNS_RR_TYPE_AAAA;
-	/* Mail questions are judged with the providers' own prefixes, which
-	 * needs the providers' truth too. */
-	if (mail && providers_load(t, topts.providers, err, sizeof(err)) < 0) {
-		fprintf(stderr, "resolver-probe query: %s\n", err);
-		status = EXIT_USAGE;
-		goto out;
+	st.loop_ok = true;
+	st.q.loop = &st.loop;
+	st.q.resolver = a.resolver;
+	status = start_truth(&a, &st);
+	if (status < 0 && a.resolver_str)
+		status = start_question(&a, &st);
+	else if (status < 0)
+		st.q.scan_done = true;
+	if (status < 0) {
+		uv_run(&st.loop, UV_RUN_DEFAULT);
+		struct truth_answer *ta = st.q.truth_done ?
+			truth_find(st.t, a.qname, a.qtype) : NULL;
+		adopt_provider(st.t, ta);
+		status = a.resolver_str ? report_verdict(&a, &st, ta) :
+			report_truth(&a, st.t, ta);
 	}
-	if (resolver_str && special_registry_load_default(&special, err,
-	    sizeof(err)) < 0) {
-		fprintf(stderr, "resolver-probe query: %s\n", err);
-		status = EXIT_USAGE;
-		goto out;
-	}
-	if (!(trun = truth_run_new(&loop, t, &topts, err, sizeof(err)))) {
-		fprintf(stderr, "resolver-probe query: %s\n", err);
-		status = EXIT_USAGE;
-		goto out;
-	}
-	int pv = provider_of(t, qname);
-	if ((mail && truth_run_add_providers(trun, err, sizeof(err)) < 0) ||
-	    truth_run_add(trun, qname, qtype, pv, err, sizeof(err)) < 0 ||
-	    truth_run_start(trun, on_truth_done, &q, err, sizeof(err)) < 0) {
-		fprintf(stderr, "resolver-probe query: %s\n", err);
-		goto out;
-	}
-
-	if (resolver_str) {
-		plan.items = calloc(1, sizeof(*plan.items));
-		if (!plan.items || !(plan.items[0].qname = strdup(qname)))
-			goto oom;
-		plan.n = 1;
-		plan.items[0].qtype = qtype;
-		plan.items[0].provider = pv;
-		plan.items[0].role = qtype == LDNS_RR_TYPE_MX && pv >= 0 ?
-			QUERY_MX : QUERY_OTHER;
-		so.plan = &plan;
-		so.next_target = next_target;
-		so.result = on_result;
-		so.done = on_scan_done;
-		so.ctx = &q;
-		so.total = 1;
-		if (!(scan = scan_new(&loop, &so, err, sizeof(err))) ||
-		    scan_start(scan, err, sizeof(err)) < 0) {
-			fprintf(stderr, "resolver-probe query: %s\n", err);
-			goto out;
-		}
-	} else {
-		q.scan_done = true;
-	}
-	uv_run(&loop, UV_RUN_DEFAULT);
-
-	struct truth_answer *ta = q.truth_done ?
-		truth_find(t, qname, qtype) : NULL;
-	adopt_provider(t, ta);
-	if (!resolver_str) {
-		if (json) {
-			struct json j;
-			json_init(&j, QUERY_JSON_MAX);
-			if (ta)
-				truth_answer_json(&j, NULL, t, ta);
-			else
-				json_null(&j, NULL);
-			json_write_line(&j, stdout);
-			json_clear(&j);
-		} else {
-			print_truth(ta);
-		}
-		if (!ta || ta->timed_out)
-			status = EXIT_INCOMPLETE;
-		else if (ta->sec == TRUTH_SEC_BOGUS)
-			status = EXIT_FINDING;
-		else
-			status = EXIT_AGREE;
-		goto out;
-	}
-	if (!q.obs || q.obs->n == 0) {
-		fprintf(stderr, "resolver-probe query: no result from the "
-			"engine\n");
-		goto out;
-	}
-	struct verdict_ctx vctx = { .truth = t, .special = &special };
-	if (!(v = verdict_classify_one(&vctx, q.obs, 0)))
-		goto oom;
-	/* Without the DO bit no signatures were asked for. */
-	if (so.no_dnssec) {
-		v->flags &= ~(unsigned)FLAG_DNSSEC_STRIPPED;
-		v->queries[0].flags &= ~(unsigned)FLAG_DNSSEC_STRIPPED;
-	}
-	status = verdict_status(v);
-	if (unjudged(v))
-		line(stderr, "resolver-probe query: no verdict: ",
-			unjudged_why(v));
-	if (json) {
-		if (print_json(&q, t, ta, v, qname, qtype) < 0)
-			fprintf(stderr, "resolver-probe query: reply too large "
-				"for JSON output\n");
-	} else {
-		print_text(&q, qname, qtype, ta, v, resolver_str);
-	}
-	goto out;
-oom:
-	fprintf(stderr, "resolver-probe query: out of memory\n");
-	status = EXIT_INCOMPLETE;
-out:
-	verdict_free(v);
-	if (scan)
-		scan_free(scan);
-	truth_run_free(trun);
-	uv_run(&loop, UV_RUN_DEFAULT);	/* let closing handles finish */
-	uv_loop_close(&loop);
-	plan_clear(&plan);
-	observation_free(q.obs);
-	special_registry_clear(&special);
-	truth_free(t);
-	fflush(stdout);
+	query_clear(&st);
 	return status;
 }

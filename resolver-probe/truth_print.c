@@ -6,26 +6,16 @@
 #include <string.h>
 #include <ldns/ldns.h>
 #include "common/escape.h"
+#include "common/dnsname.h"
 #include "resolver-probe/truth_print.h"
-
-/* "MX", "A", or "TYPE65534"; into buf. */
-static const char *type_str(uint16_t type, char *buf, size_t len)
-{
-	char *s = ldns_rr_type2str(type);
-
-	snprintf(buf, len, "%s", s ? s : "?");
-	free(s);
-	return buf;
-}
 
 static const char *rcode_str(int rcode, char *buf, size_t len)
 {
-	ldns_lookup_table *lt = ldns_lookup_by_id(ldns_rcodes, rcode);
+	const char *name = dns_rcode_name(rcode);
 
-	if (lt)
-		snprintf(buf, len, "%s", lt->name);
-	else
-		snprintf(buf, len, "RCODE%d", rcode);
+	if (name)
+		return name;
+	snprintf(buf, len, "RCODE%d", rcode);
 	return buf;
 }
 
@@ -41,10 +31,10 @@ static void print_list(FILE *f, const ldns_rr_list *l)
 
 void truth_answer_print(FILE *f, const struct truth_answer *a)
 {
-	char type[16], rc[16];
+	char type[DNS_TYPE_STRLEN], rc[16];
 
 	fprintf(f, ";; %s %s (%s", a->qname,
-		type_str(a->qtype, type, sizeof(type)), truth_sec_str(a->sec));
+		dns_type_str(a->qtype, type, sizeof(type)), truth_sec_str(a->sec));
 	if (a->sec == TRUTH_SEC_BOGUS) {
 		/* libunbound's reason quotes names from the network */
 		const char *w = a->why_bogus ? a->why_bogus : "no reason";
@@ -65,11 +55,11 @@ void truth_answer_print(FILE *f, const struct truth_answer *a)
 void truth_answer_json(struct json *j, const char *key,
 	const struct truth *t, const struct truth_answer *a)
 {
-	char type[16], rc[16];
+	char type[DNS_TYPE_STRLEN], rc[16];
 
 	json_obj_open(j, key);
 	json_str(j, "qname", a->qname);
-	json_str(j, "qtype", type_str(a->qtype, type, sizeof(type)));
+	json_str(j, "qtype", dns_type_str(a->qtype, type, sizeof(type)));
 	json_str(j, "rcode", rcode_str(a->rcode, rc, sizeof(rc)));
 	json_str(j, "status", truth_sec_str(a->sec));
 	json_str(j, "why_bogus", a->why_bogus);

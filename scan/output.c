@@ -4,6 +4,7 @@
 #include "config.h"
 #include <stdlib.h>
 #include <string.h>
+#include "common/dnsname.h"
 #include "scan/output.h"
 #include "scan/summary.h"
 #include "common/escape.h"
@@ -36,22 +37,10 @@ static const char *class_str(int c)
 	return c >= 0 && c < CLASS_COUNT ? verdict_class_str(c) : NULL;
 }
 
-/* The type's mnemonic as ldns_rr_type2str gives it, without its malloc
- * (once per query in a scan). */
 static void json_type(struct json *j, const char *key, uint16_t type)
 {
-	const ldns_rr_descriptor *d = ldns_rr_descript(type);
-	char num[16];
-	if (d && d->_name && (type < LDNS_RR_TYPE_IXFR ||
-	    type > LDNS_RR_TYPE_ANY)) {
-		json_str(j, key, d->_name);
-		return;
-	}
-	char *s = ldns_rr_type2str((ldns_rr_type)type);
-	if (!s)
-		snprintf(num, sizeof(num), "TYPE%u", type);
-	json_str(j, key, s ? s : num);
-	free(s);
+	char buf[DNS_TYPE_STRLEN];
+	json_str(j, key, dns_type_str(type, buf, sizeof(buf)));
 }
 
 static void json_classes(struct json *j, const char *key, unsigned classes)
@@ -75,12 +64,11 @@ static void json_flags(struct json *j, const char *key, unsigned flags)
 /* One section's records in presentation form, without ldns' newline. */
 static void json_header(struct json *j, const ldns_pkt *p)
 {
-	const ldns_lookup_table *rc = ldns_lookup_by_id(ldns_rcodes,
-		ldns_pkt_get_rcode(p));
+	const char *rc = dns_rcode_name(ldns_pkt_get_rcode(p));
 	char num[16];
 	if (!rc)
 		snprintf(num, sizeof(num), "RCODE%d", ldns_pkt_get_rcode(p));
-	json_str(j, "rcode", rc ? rc->name : num);
+	json_str(j, "rcode", rc ? rc : num);
 	json_int(j, "id", ldns_pkt_id(p));
 	json_arr_open(j, "flags");
 	if (ldns_pkt_qr(p)) json_str(j, NULL, "qr");
