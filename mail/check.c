@@ -749,7 +749,22 @@ static void judge_dane(struct mail_check *c)
 	char det[300];
 	mail_escape(d->detail ? d->detail : "", d->detail ?
 		strlen(d->detail) : 0, det, sizeof(det));
-	item(c, MAIL_DANE, v, dane_verdict_str(d->verdict), "%s: %s", dane_verdict_str(d->verdict), det);
+	item(c, MAIL_DANE, v, dane_verdict_str(d->verdict), "%s", det);
+}
+
+/* How a record ends for mail no term matched: its 'all' with the
+ * qualifier as written, a redirect, or neither (neutral by default). */
+static const char *spf_ending(const struct spf_record *r)
+{
+	if (r->all >= 0)
+		switch (r->terms[r->all].qualifier) {
+		case '-': return "ends in -all";
+		case '~': return "ends in ~all";
+		case '?': return "ends in ?all";
+		default: return "ends in +all";
+		}
+	return r->redirect >= 0 ? "ends in a redirect" :
+		"no 'all': mail no term matches is neutral";
 }
 
 static void judge_spf(struct mail_check *c)
@@ -791,9 +806,8 @@ static void judge_spf(struct mail_check *c)
 			return;
 		}
 	item(c, MAIL_SPF, MAIL_V_PASS, "spf-ok", "%u DNS lookups (limit %d), %u void "
-		"(limit %d), ends in %s", w->lookups, SPF_LOOKUP_LIMIT,
-		w->voids, SPF_VOID_LIMIT, r->all >= 0 ? (r->terms[r->all]
-		.qualifier == '-' ? "-all" : "~all") : "a redirect");
+		"(limit %d), %s", w->lookups, SPF_LOOKUP_LIMIT,
+		w->voids, SPF_VOID_LIMIT, spf_ending(r));
 }
 
 static void judge_dmarc(struct mail_check *c)
