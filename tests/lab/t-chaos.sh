@@ -222,7 +222,7 @@ has "wrong-source $a: dig gets no reply" "$(d "$a" gmail.com MX)" "timed out"
 is "wrong-source $a: the reply comes from $from" "$(python3 "$T/raw.py" "$a" query)" "$from id-ok 0"
 
 # --- drop-first: the first query for a question is lost, the next answered
-a=$(addr drop-first)
+a=$(caddr drop-first)
 has "drop-first $a: the first query gets no reply" "$(d "$a" yahoo.com MX)" "timed out"
 has "drop-first $a: the second gets the honest answer" "$(d "$a" yahoo.com MX)" "status: NOERROR"
 
