@@ -192,4 +192,5 @@ EXTRA_DIST += tests/fuzz/README.md tests/fuzz/run-fuzz \
 	tests/fuzz/valgrind-scan tests/fuzz/capture.py tests/fuzz/corpus \
 	tests/fuzz/blocklist.dict tests/fuzz/providers.dict \
 	tests/fuzz/smtp.dict tests/fuzz/summary.dict tests/fuzz/targets.dict \
-	tests/fuzz/truthfiles.dict
+	tests/fuzz/truthfiles.dict tests/fuzz/dmarc.dict tests/fuzz/mtasts.dict \
+	tests/fuzz/spf.dict tests/fuzz/tlsrpt.dict
