@@ -2,8 +2,8 @@
 #include "config.h"
 #include <stdlib.h>
 #include <string.h>
-#include <sys/types.h>
 #include <json-c/json.h>
+#include "common/lineread.h"
 #include "mail/survey.h"
 
 static int cmpstr(const void *a, const void *b)
@@ -11,28 +11,65 @@ static int cmpstr(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The next complete line of a survey read by lr, parsed: 1 with *o (NULL
+ * when the line is not JSON; the caller puts it), 0 at the end or at a
+ * last line without its newline, -1 with "name:LINE: reason" in err. */
+static int next_object(struct lineread *lr, struct json_object **o,
+	char *err, size_t errlen)
+{
+	enum lineread_status ls = lineread_next(lr);
+	*o = NULL;
+	if (ls == LINEREAD_EOF)
+		return 0;
+	if (ls == LINEREAD_ERROR) {
+		snprintf(err, errlen, "%s", lr->err);
+		return -1;
+	}
+	if (!lr->newline)
+		return 0;
+	if (ls == LINEREAD_LONG) {
+		snprintf(err, errlen, "%s", lr->err);
+		return -1;
+	}
+	if (strlen(lr->line) != lr->len)
+		return 1;	/* a NUL byte: not JSON */
+	*o = json_tokener_parse(lr->line);
+	return 1;
+}
+
+/* "name:LINE: not a mail result line" in err; returns -1. */
+static int not_mail(const struct lineread *lr, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "%s:%lu: not a mail result line", lr->name,
+		lr->lineno);
+	return -1;
+}
+
+/* "name:LINE: out of memory" in err; returns -1. */
+static int oom(const struct lineread *lr, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "%s:%lu: out of memory", lr->name, lr->lineno);
+	return -1;
+}
+
 int mail_survey_domains(FILE *in, const char *name, char ***domains,
 	size_t *n, size_t *good_len, char *err, size_t errlen)
 {
-	char *line = NULL, **v = NULL;
-	size_t cap = 0, nv = 0, vcap = 0, good = 0;
-	ssize_t len;
-	unsigned long lineno = 0;
-	int rc = 0;
-	while ((len = getline(&line, &cap, in)) >= 0) {
-		lineno++;
-		if (len == 0 || line[len - 1] != '\n')
-			break;
-		struct json_object *o = json_tokener_parse(line);
+	struct lineread lr;
+	struct json_object *o;
+	char **v = NULL;
+	size_t nv = 0, vcap = 0;
+	uint64_t good = 0;
+	int rc;
+	lineread_file(&lr, in, name, MAIL_SURVEY_LINE_MAX);
+	while ((rc = next_object(&lr, &o, err, errlen)) > 0) {
 		struct json_object *d, *k;
 		if (!o || !json_object_object_get_ex(o, "domain", &d) ||
 		    !json_object_is_type(d, json_type_string) ||
 		    !json_object_object_get_ex(o, "kind", &k) ||
 		    strcmp(json_object_get_string(k), "mail")) {
-			snprintf(err, errlen, "%s:%lu: not a mail result line",
-				name, lineno);
+			rc = not_mail(&lr, err, errlen);
 			json_object_put(o);
-			rc = -1;
 			break;
 		}
 		if (nv == vcap) {
@@ -40,8 +77,7 @@ int mail_survey_domains(FILE *in, const char *name, char ***domains,
 			char **nn = realloc(v, vcap * sizeof(*v));
 			if (!nn) {
 				json_object_put(o);
-				snprintf(err, errlen, "%s: out of memory", name);
-				rc = -1;
+				rc = oom(&lr, err, errlen);
 				break;
 			}
 			v = nn;
@@ -49,18 +85,13 @@ int mail_survey_domains(FILE *in, const char *name, char ***domains,
 		v[nv] = strdup(json_object_get_string(d));
 		json_object_put(o);
 		if (!v[nv]) {
-			snprintf(err, errlen, "%s: out of memory", name);
-			rc = -1;
+			rc = oom(&lr, err, errlen);
 			break;
 		}
 		nv++;
-		good += (size_t)len;
+		good = lr.offset;
 	}
-	free(line);
-	if (rc == 0 && ferror(in)) {
-		snprintf(err, errlen, "%s: read error", name);
-		rc = -1;
-	}
+	lineread_free(&lr);
 	if (rc < 0) {
 		for (size_t i = 0; i < nv; i++)
 			free(v[i]);
@@ -71,7 +102,7 @@ int mail_survey_domains(FILE *in, const char *name, char ***domains,
 		qsort(v, nv, sizeof(*v), cmpstr);
 	*domains = v;
 	*n = nv;
-	*good_len = good;
+	*good_len = (size_t)good;
 	return 0;
 }
 
@@ -220,24 +251,18 @@ static const char *path_str(struct json_object *o, const char *k1,
 int mail_survey_previous(FILE *in, const char *name,
 	struct mail_previous **prev, size_t *n, char *err, size_t errlen)
 {
-	char *line = NULL;
-	size_t cap = 0, nv = 0, vcap = 0;
+	struct lineread lr;
+	struct json_object *o;
+	size_t nv = 0, vcap = 0;
 	struct mail_previous *v = NULL;
-	ssize_t len;
-	unsigned long lineno = 0;
-	int rc = 0;
-	while ((len = getline(&line, &cap, in)) >= 0) {
-		lineno++;
-		if (len == 0 || line[len - 1] != '\n')
-			break;
-		struct json_object *o = json_tokener_parse(line);
+	int rc;
+	lineread_file(&lr, in, name, MAIL_SURVEY_LINE_MAX);
+	while ((rc = next_object(&lr, &o, err, errlen)) > 0) {
 		const char *d = o ? path_str(o, "domain", NULL, NULL, NULL) :
 			NULL;
 		if (!d || strlen(d) >= sizeof(v->domain)) {
-			snprintf(err, errlen, "%s:%lu: not a mail result line",
-				name, lineno);
+			rc = not_mail(&lr, err, errlen);
 			json_object_put(o);
-			rc = -1;
 			break;
 		}
 		if (nv == vcap) {
@@ -245,8 +270,7 @@ int mail_survey_previous(FILE *in, const char *name,
 			struct mail_previous *nn = realloc(v, vcap * sizeof(*v));
 			if (!nn) {
 				json_object_put(o);
-				snprintf(err, errlen, "%s: out of memory", name);
-				rc = -1;
+				rc = oom(&lr, err, errlen);
 				break;
 			}
 			v = nn;
@@ -263,7 +287,7 @@ int mail_survey_previous(FILE *in, const char *name,
 			snprintf(p->sha256, sizeof(p->sha256), "%s", sha);
 		json_object_put(o);
 	}
-	free(line);
+	lineread_free(&lr);
 	if (rc < 0) {
 		free(v);
 		return -1;

@@ -9,12 +9,18 @@
 #include <stdio.h>
 #include <stdint.h>
 
-/** Read the complete lines of in (name for messages): each must be a mail
- * result (an object with a string "domain" and "kind": "mail"); the
- * domains go to a new sorted array *domains (free each, then the array)
- * of *n.  *good_len is the bytes of complete lines (a last line without
- * its newline is not counted: truncate the file to good_len).  Returns 0,
- * or -1 with "name:LINE: reason" in err. */
+/** The cap on a survey's line, the newline not counted: mail writes no
+ * longer line, and reading one back holds no more. */
+#define MAIL_SURVEY_LINE_MAX (1u << 20)
+
+/** Read the complete lines of in (name for messages) with the bounded
+ * line reader: each must be a mail result (an object with a string
+ * "domain" and "kind": "mail"); the domains go to a new sorted array
+ * *domains (free each, then the array) of *n.  *good_len is the bytes of
+ * complete lines (a last line without its newline is not counted:
+ * truncate the file to good_len).  Returns 0, or -1 with "name:LINE:
+ * reason" in err: a line that is not a mail result or is longer than
+ * MAIL_SURVEY_LINE_MAX, a read error, out of memory. */
 int mail_survey_domains(FILE *in, const char *name, char ***domains,
 	size_t *n, size_t *good_len, char *err, size_t errlen);
 
@@ -33,8 +39,9 @@ struct mail_previous {
 	char sha256[65];	/* of the policy body, "" none */
 };
 
-/** Read an earlier survey's complete lines into a new array sorted by
- * domain (*prev, free it).  Returns 0, or -1 with "name:LINE: reason". */
+/** Read an earlier survey's complete lines (as mail_survey_domains does)
+ * into a new array sorted by domain (*prev, free it).  Returns 0, or -1
+ * with "name:LINE: reason" in err. */
 int mail_survey_previous(FILE *in, const char *name,
 	struct mail_previous **prev, size_t *n, char *err, size_t errlen);
 

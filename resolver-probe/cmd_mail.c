@@ -18,10 +18,8 @@
 #include "resolver-probe/mail_print.h"
 #include "dnssec/truth_opts.h"
 #include "mail/check.h"
+#include "mail/domainlist.h"
 #include "mail/survey.h"
-
-#define MAIL_JSON_MAX (1u << 20)	/* bytes of one domain's line */
-#define LINE_MAX_BYTES 512		/* a domain list's line */
 
 static void usage(FILE *f)
 {
@@ -74,9 +72,8 @@ struct run {
 	char **argv;
 	int argc, argi;
 	FILE *list;
-	const char *list_name;
-	unsigned long lineno;
-	bool list_eof;
+	struct lineread lr;	/* reads list */
+	bool list_eof, list_failed;
 	FILE *out;
 	const char *out_name;
 	bool text;
@@ -97,8 +94,8 @@ static bool skipped(const struct run *r, const char *domain)
 }
 
 /* The next domain: from argv, else the next good line of the list
- * (bad lines reported as FILE:LINE: reason).  Returns 0, or -1 at the
- * end. */
+ * (bad lines reported as FILE:LINE: reason; a read error ends the list and
+ * fails the run).  Returns 0, or -1 at the end. */
 static int next_domain(struct run *r, char *out, size_t outlen)
 {
 	while (r->argi < r->argc) {
@@ -107,53 +104,24 @@ static int next_domain(struct run *r, char *out, size_t outlen)
 			return 0;
 	}
 	while (r->list && !r->list_eof) {
-		char line[LINE_MAX_BYTES + 2];
-		if (!fgets(line, sizeof(line), r->list)) {
-			if (ferror(r->list))
-				fprintf(stderr, "%s: read error: %s\n",
-					r->list_name, strerror(errno));
-			r->list_eof = true;
-			break;
+		char err[512];
+		enum mail_list_status ls = mail_list_next(&r->lr, out, outlen,
+			err, sizeof(err));
+		if (ls == MAIL_LIST_DOMAIN) {
+			if (skipped(r, out))
+				continue;
+			return 0;
 		}
-		r->lineno++;
-		size_t n = strlen(line);
-		if (n && line[n - 1] != '\n' && !feof(r->list)) {
-			int ch;
-			while ((ch = fgetc(r->list)) != EOF && ch != '\n')
-				;
-			fprintf(stderr, "%s:%lu: line longer than %d bytes\n",
-				r->list_name, r->lineno, LINE_MAX_BYTES);
+		if (ls == MAIL_LIST_BAD) {
+			fprintf(stderr, "%s\n", err);
 			r->bad_lines++;
 			continue;
 		}
-		char *hash = strchr(line, '#');
-		if (hash)
-			*hash = '\0';
-		char *s = line + strspn(line, " \t\r\n");
-		size_t len = strcspn(s, " \t\r\n");
-		if (len == 0)
-			continue;
-		if (s[len + strspn(s + len, " \t\r\n")] != '\0') {
-			fprintf(stderr, "%s:%lu: more than one word\n",
-				r->list_name, r->lineno);
-			r->bad_lines++;
-			continue;
+		if (ls == MAIL_LIST_ERROR) {
+			fprintf(stderr, "resolver-probe mail: %s\n", err);
+			r->list_failed = true;
 		}
-		s[len] = '\0';
-		if (len > 253 || strspn(s, "abcdefghijklmnopqrstuvwxyz"
-		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._") != len ||
-		    strstr(s, "..") || s[0] == '.') {
-			char e[120];
-			fprintf(stderr, "%s:%lu: not a domain name: \"%s\"\n",
-				r->list_name, r->lineno,
-				mail_escape(s, len, e, sizeof(e)));
-			r->bad_lines++;
-			continue;
-		}
-		if (skipped(r, s))
-			continue;
-		snprintf(out, outlen, "%s", s);
-		return 0;
+		r->list_eof = true;
 	}
 	return -1;
 }
@@ -394,7 +362,6 @@ int cmd_mail(int argc, char **argv)
 	}
 	int status = EXIT_AGREE;
 	if (file) {
-		r.list_name = strcmp(file, "-") ? file : "(stdin)";
 		r.list = strcmp(file, "-") ? fopen(file, "r") : stdin;
 		if (!r.list) {
 			fprintf(stderr, "resolver-probe mail: %s: %s\n", file,
@@ -402,6 +369,8 @@ int cmd_mail(int argc, char **argv)
 			mail_psl_free(r.psl);
 			return EXIT_USAGE;
 		}
+		lineread_file(&r.lr, r.list, strcmp(file, "-") ? file :
+			"(stdin)", MAIL_LIST_LINE_MAX);
 	}
 	if (previous) {
 		FILE *pf = fopen(previous, "r");
@@ -436,7 +405,7 @@ int cmd_mail(int argc, char **argv)
 		!outpath && isatty(STDOUT_FILENO));
 	r.progress = want_progress || (!r.text && isatty(STDERR_FILENO) &&
 		(file || r.argc > 1));
-	json_init(&r.j, MAIL_JSON_MAX);
+	json_init(&r.j, MAIL_SURVEY_LINE_MAX);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		fprintf(stderr, "resolver-probe mail: libcurl did not "
 			"start\n");
@@ -454,7 +423,7 @@ int cmd_mail(int argc, char **argv)
 	if (uv_loop_close(&r.loop) != 0)
 		fprintf(stderr, "resolver-probe mail: %s:%d: handles left "
 			"open\n", __FILE__, __LINE__);
-	if (r.write_failed || r.running)
+	if (r.write_failed || r.running || r.list_failed)
 		status = EXIT_INCOMPLETE;
 	else if (r.counts[MAIL_INCOMPLETE])
 		status = EXIT_INCOMPLETE;
@@ -471,6 +440,7 @@ out:
 	json_clear(&r.j);
 	if (r.out && r.out != stdout && fclose(r.out) != 0)
 		status = EXIT_INCOMPLETE;
+	lineread_free(&r.lr);
 	if (r.list && r.list != stdin)
 		fclose(r.list);
 	for (size_t i = 0; i < r.nskip; i++)

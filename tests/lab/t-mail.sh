@@ -372,6 +372,13 @@ if grep -q "list:4: more than one word" "$OUT/list.err" &&
 else
 	not_ok "bad lines reported as FILE:LINE: reason"; diag "$(cat "$OUT/list.err")"
 fi
+mail --json -f "$OUT" > /dev/null 2> "$OUT/dir.err"
+st=$?
+if [ $st -eq 3 ] && grep -q "^resolver-probe mail: $OUT: read error: " "$OUT/dir.err"; then
+	ok "a list that cannot be read: exit 3, a read error, not an empty list"
+else
+	not_ok "a list that cannot be read: exit $st"; diag "$(cat "$OUT/dir.err")"
+fi
 
 # --- --resume: a survey of 10 domains cut after 5, then completed.
 head -n 5 "$LAB_MAIL_DOMAINS" > "$OUT/first5"

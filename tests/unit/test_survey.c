@@ -1,6 +1,7 @@
 /* test_survey.c: reading back a mail survey: the domains of complete lines
- * (mail --resume, a torn last line left out), and the adoption counts
- * report prints. */
+ * (mail --resume, a torn last line left out; a line over the cap, a
+ * garbage line and a read error refused with their place), and the
+ * adoption counts report prints. */
 #include "config.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +56,83 @@ int main(void)
 	fclose(f);
 	ok(rc < 0 && strstr(err, "scan.jsonl:1: not a mail result"),
 		"a scan's file is refused: %s", err);
+
+	/* A line over the cap and a garbage line: each refused with its
+	 * line, every allocation freed (the sanitizers check); a last line
+	 * over the cap without its newline is torn, cut off like any. */
+	size_t big = MAIL_SURVEY_LINE_MAX + 100;
+	char *huge = malloc(big + 4000);
+	const char *l1 = line("a.example", "weak", "pass", "spf-x");
+	size_t l1len = strlen(l1);
+	memcpy(huge, l1, l1len);
+	memset(huge + l1len, 'x', big);
+	memcpy(huge + l1len + big, "\n", 1);
+	memcpy(huge + l1len + big + 1, l1, l1len);
+	f = fmemopen(huge, l1len + big + 1 + l1len, "r");
+	rc = mail_survey_domains(f, "long.jsonl", &d, &n, &good, err,
+		sizeof(err));
+	fclose(f);
+	ok(rc < 0 && !strcmp(err, "long.jsonl:2: line longer than 1048576 "
+		"bytes"), "a line over the cap: %s", err);
+	struct mail_previous *prev = NULL;
+	f = fmemopen(huge, l1len + big + 1 + l1len, "r");
+	rc = mail_survey_previous(f, "long.jsonl", &prev, &n, err,
+		sizeof(err));
+	fclose(f);
+	ok(rc < 0 && !strcmp(err, "long.jsonl:2: line longer than 1048576 "
+		"bytes"), "--previous: a line over the cap: %s", err);
+
+	memcpy(huge + l1len, "garbage\n", 8);
+	f = fmemopen(huge, l1len + 8, "r");
+	rc = mail_survey_domains(f, "g.jsonl", &d, &n, &good, err,
+		sizeof(err));
+	fclose(f);
+	ok(rc < 0 && !strcmp(err, "g.jsonl:2: not a mail result line"),
+		"a garbage line: %s", err);
+	f = fmemopen(huge, l1len + 8, "r");
+	rc = mail_survey_previous(f, "g.jsonl", &prev, &n, err, sizeof(err));
+	fclose(f);
+	ok(rc < 0 && !strcmp(err, "g.jsonl:2: not a mail result line"),
+		"--previous: a garbage line: %s", err);
+
+	memcpy(huge + l1len, "{\"domain\":\"x\",\0\"kind\":\"mail\"}\n", 30);
+	f = fmemopen(huge, l1len + 30, "r");
+	rc = mail_survey_domains(f, "nul.jsonl", &d, &n, &good, err,
+		sizeof(err));
+	fclose(f);
+	ok(rc < 0 && !strcmp(err, "nul.jsonl:2: not a mail result line"),
+		"a NUL byte: %s", err);
+
+	memset(huge + l1len, 'x', big);
+	f = fmemopen(huge, l1len + big, "r");
+	rc = mail_survey_domains(f, "torn.jsonl", &d, &n, &good, err,
+		sizeof(err));
+	fclose(f);
+	ok(rc == 0 && n == 1 && good == l1len && !strcmp(d[0], "a.example"),
+		"a torn last line over the cap: cut off (%zu of %zu bytes)",
+		good, l1len + big);
+	for (size_t i = 0; i < n; i++)
+		free(d[i]);
+	free(d);
+	f = fmemopen(huge, l1len + big, "r");
+	rc = mail_survey_previous(f, "torn.jsonl", &prev, &n, err,
+		sizeof(err));
+	fclose(f);
+	ok(rc == 0 && n == 1 && !strcmp(prev[0].domain, "a.example"),
+		"--previous: the torn line left out");
+	free(prev);
+	free(huge);
+
+	f = fopen(".", "r");
+	if (f) {
+		rc = mail_survey_domains(f, "dir", &d, &n, &good, err,
+			sizeof(err));
+		fclose(f);
+		ok(rc < 0 && strstr(err, "dir: read error: "), "a read error "
+			"is an error, not the end: %s", err);
+	} else {
+		ok(1, "read error # SKIP cannot open a directory");
+	}
 
 	ok(mail_survey_line(text, strlen(text)) &&
 		!mail_survey_line(scan, strlen(scan)), "mail_survey_line");
