@@ -1,8 +1,12 @@
-/* dnsname.c: DNS type and rcode names from ldns's tables (see dnsname.h). */
+/* dnsname.c: DNS type and rcode names from ldns's tables, and the check of
+ * a domain name (see dnsname.h). */
 #include "config.h"
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <ldns/ldns.h>
+#include "common/escape.h"
 #include "common/dnsname.h"
 
 const char *dns_type_str(uint16_t type, char *buf, size_t len)
@@ -26,4 +30,41 @@ const char *dns_rcode_name(int rcode)
 {
 	const ldns_lookup_table *lt = ldns_lookup_by_id(ldns_rcodes, rcode);
 	return lt ? lt->name : NULL;
+}
+
+/* Only letters, digits, '-', '_' and '.'. */
+static bool host_chars(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
+			return false;
+	}
+	return true;
+}
+
+int dns_name_check(const char *name, size_t len, enum dns_name_kind kind,
+	char *err, size_t errlen)
+{
+	char text[254];
+	ldns_rdf *dn = NULL;
+	bool good = len > 0 && len < sizeof(text) &&
+		!memchr(name, '\0', len) &&
+		(kind != DNS_NAME_HOST || (host_chars(name, len) &&
+		!(len == 1 && name[0] == '.')));
+	if (good) {
+		memcpy(text, name, len);
+		text[len] = '\0';
+		good = ldns_str2rdf_dname(&dn, text) == LDNS_STATUS_OK;
+		ldns_rdf_deep_free(dn);
+	}
+	if (!good) {
+		char shown[96];
+		snprintf(err, errlen, "not a domain name: \"%s\"",
+			escape_str(shown, sizeof(shown), name, len,
+			ESCAPE_DNS));
+		return -1;
+	}
+	return 0;
 }

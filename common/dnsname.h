@@ -1,6 +1,7 @@
 /* dnsname.h: the names of DNS record types and response codes, as ldns
- * writes them (ldns_rr_type2str, the ldns_rcodes table).  Every file that
- * prints a type or an rcode asks here. */
+ * writes them (ldns_rr_type2str, the ldns_rcodes table), and the check of
+ * a domain name given by a user.  Every file that prints a type or an
+ * rcode, or takes a domain to check, asks here. */
 #ifndef COMMON_DNSNAME_H
 #define COMMON_DNSNAME_H
 #include <stddef.h>
@@ -17,5 +18,20 @@ const char *dns_type_str(uint16_t type, char *buf, size_t len);
 /** rcode's name in ldns's table ("NOERROR", "NXDOMAIN", "REFUSED", ...),
  * or NULL for an rcode the table does not name. */
 const char *dns_rcode_name(int rcode);
+
+/** What dns_name_check accepts besides what ldns reads. */
+enum dns_name_kind {
+	DNS_NAME_ANY = 0,	/* any name ldns_str2rdf_dname reads */
+	DNS_NAME_HOST		/* a host's name (a mail domain): only letters,
+				 * digits, '-', '_' and '.', not the root */
+};
+
+/** Is name (len bytes, which may hold a NUL byte) a domain name of kind
+ * in presentation form: 1 to 253 bytes, a trailing dot optional, what
+ * ldns_str2rdf_dname reads (no empty label, labels up to 63 bytes)?
+ * Returns 0, or -1 with 'not a domain name: "NAME"' in err (NAME escaped
+ * as dig escapes, cut to fit). */
+int dns_name_check(const char *name, size_t len, enum dns_name_kind kind,
+	char *err, size_t errlen);
 
 #endif

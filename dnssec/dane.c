@@ -451,14 +451,9 @@ struct dane_check *dane_check_start(uv_loop_t *loop, const char *domain,
 	const struct dane_opts *o, dane_done_cb cb, void *arg,
 	char *err, size_t errlen)
 {
-	ldns_rdf *dn = NULL;
-	if (!domain || !*domain || strlen(domain) > 253 ||
-	    ldns_str2rdf_dname(&dn, domain) != LDNS_STATUS_OK) {
-		snprintf(err, errlen, "not a domain name: \"%.80s\"",
-			domain ? domain : "");
+	if (dns_name_check(domain ? domain : "", domain ? strlen(domain) : 0,
+	    DNS_NAME_ANY, err, errlen) < 0)
 		return NULL;
-	}
-	ldns_rdf_deep_free(dn);
 	struct dane_check *c = calloc(1, sizeof(*c));
 	if (!c) {
 		snprintf(err, errlen, "%s:%d: out of memory", __FILE__,

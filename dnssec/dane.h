@@ -34,7 +34,8 @@ typedef void (*dane_done_cb)(struct dane_check *c, void *arg);
 
 /** Start checking domain on loop.  o is copied (its strings are borrowed).
  * Returns the check (free with dane_check_free), or NULL with a message in
- * err (bad domain name, bad root hints or trust anchor, out of memory). */
+ * err (not a domain name by dns_name_check, bad root hints or trust
+ * anchor, out of memory). */
 struct dane_check *dane_check_start(uv_loop_t *loop, const char *domain,
 	const struct dane_opts *o, dane_done_cb cb, void *arg,
 	char *err, size_t errlen);

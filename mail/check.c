@@ -14,6 +14,7 @@
 #include <libpsl.h>
 #include <openssl/x509.h>
 #include <openssl/evp.h>
+#include "common/dnsname.h"
 #include "mail/check.h"
 #include "dnssec/truth_resolve.h"
 
@@ -583,17 +584,10 @@ struct mail_check *mail_check_start(uv_loop_t *loop, const char *domain,
 	const struct mail_opts *o, const void *psl, mail_done_cb cb,
 	void *arg, char *err, size_t errlen)
 {
-	ldns_rdf *dn = NULL;
 	size_t n = domain ? strlen(domain) : 0;
-	if (n == 0 || n > 253 || ldns_str2rdf_dname(&dn, domain) !=
-	    LDNS_STATUS_OK || strspn(domain, "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._") != n) {
-		ldns_rdf_deep_free(dn);
-		snprintf(err, errlen, "not a domain name: \"%.80s\"",
-			domain ? domain : "");
+	if (dns_name_check(domain ? domain : "", n, DNS_NAME_HOST, err,
+	    errlen) < 0)
 		return NULL;
-	}
-	ldns_rdf_deep_free(dn);
 	struct mail_check *c = calloc(1, sizeof(*c));
 	if (!c) {
 		snprintf(err, errlen, "%s:%d: out of memory", __FILE__,

@@ -153,8 +153,8 @@ typedef void (*mail_done_cb)(struct mail_check *c, void *arg);
 
 /** Start checking domain on loop.  o is copied (strings borrowed; o->psl
  * files are loaded by the caller with mail_psl_load and given as psl).
- * psl is borrowed.  Returns the check, or NULL with err (a bad name, bad
- * truth files, out of memory). */
+ * psl is borrowed.  Returns the check, or NULL with err (not a host's
+ * name, dns_name_check's DNS_NAME_HOST; bad truth files, out of memory). */
 struct mail_check *mail_check_start(uv_loop_t *loop, const char *domain,
 	const struct mail_opts *o, const void *psl, mail_done_cb cb,
 	void *arg, char *err, size_t errlen);

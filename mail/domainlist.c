@@ -3,24 +3,12 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include "common/escape.h"
+#include "common/dnsname.h"
 #include "mail/domainlist.h"
 
 static bool blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r';
-}
-
-/* Letters, digits, '-', '_' and '.' only (a NUL byte is none of them),
- * with no empty label. */
-static bool host_name(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		    "0123456789-._", s[i]) || s[i] == '\0' ||
-		    (s[i] == '.' && (i == 0 || s[i - 1] == '.')))
-			return false;
-	return true;
 }
 
 enum mail_list_status mail_list_next(struct lineread *lr, char *out,
@@ -54,11 +42,15 @@ enum mail_list_status mail_list_next(struct lineread *lr, char *out,
 				lr->name, lr->lineno);
 			return MAIL_LIST_BAD;
 		}
-		if (n > 253 || n >= outlen || !host_name(s, n)) {
-			char e[120];
-			snprintf(err, errlen, "%s:%lu: not a domain name: "
-				"\"%s\"", lr->name, lr->lineno,
-				escape_str(e, sizeof(e), s, n, ESCAPE_SMTP));
+		char why[160];
+		if (dns_name_check(s, n, DNS_NAME_HOST, why, sizeof(why)) < 0) {
+			snprintf(err, errlen, "%s:%lu: %s", lr->name,
+				lr->lineno, why);
+			return MAIL_LIST_BAD;
+		}
+		if (n >= outlen) {
+			snprintf(err, errlen, "%s:%lu: a name longer than %zu "
+				"bytes", lr->name, lr->lineno, outlen - 1);
 			return MAIL_LIST_BAD;
 		}
 		memcpy(out, s, n);

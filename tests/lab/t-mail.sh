@@ -367,7 +367,7 @@ is "a list with bad lines: one result" "$(wc -l < "$OUT/list.out" | tr -d ' ')" 
 if grep -q "list:4: more than one word" "$OUT/list.err" &&
     grep -q 'list:5: not a domain name: "bad!name.email"' "$OUT/list.err" &&
     grep -q "list:6: line longer than 512 bytes" "$OUT/list.err" &&
-    grep -q 'list:7: not a domain name: "x\\x01y.email"' "$OUT/list.err"; then
+    grep -q 'list:7: not a domain name: "x\\001y.email"' "$OUT/list.err"; then
 	ok "bad lines reported as FILE:LINE: reason, escaped"
 else
 	not_ok "bad lines reported as FILE:LINE: reason"; diag "$(cat "$OUT/list.err")"

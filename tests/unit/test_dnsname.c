@@ -1,4 +1,5 @@
-/* test_dnsname.c: type and rcode names agree with ldns's own. */
+/* test_dnsname.c: type and rcode names agree with ldns's own; the check of
+ * a domain name, any or a host's, table by table. */
 #include "config.h"
 #include <stdlib.h>
 #include <string.h>
@@ -32,5 +33,64 @@ int main(void)
 		"NOERROR, NXDOMAIN, REFUSED");
 	ok(dns_rcode_name(15) == NULL && dns_rcode_name(-1) == NULL,
 		"an rcode ldns does not name: NULL");
+	/* The name check: what ldns reads, and a host's name besides. */
+	static const struct {
+		const char *name;
+		size_t len;		/* 0: strlen */
+		int any, host;		/* 0 accepted, -1 refused */
+		const char *shown;	/* the message's NAME, or NULL */
+	} names[] = {
+		{ "example.com", 0, 0, 0, NULL },
+		{ "Example.COM.", 0, 0, 0, NULL },
+		{ "_25._tcp.mx-1.example", 0, 0, 0, NULL },
+		{ "xn--bcher-kva.example", 0, 0, 0, NULL },
+		{ ".", 0, 0, -1, "." },
+		{ "", 0, -1, -1, "" },
+		{ "a..b", 0, -1, -1, "a..b" },
+		{ ".lead", 0, -1, -1, ".lead" },
+		{ "a\\.b.example", 0, 0, -1, "a\\.b.example" },
+		{ "bad!name.example", 0, 0, -1, "bad!name.example" },
+		{ "two words", 0, 0, -1, "two words" },
+		{ "x\001y.example", 0, 0, -1, "x\\001y.example" },
+		{ "nul\0byte", 8, -1, -1, "nul\\000byte" },
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		size_t len = names[i].len ? names[i].len :
+			strlen(names[i].name);
+		char ea[200] = "", eh[200] = "", want[200];
+		int a = dns_name_check(names[i].name, len, DNS_NAME_ANY, ea,
+			sizeof(ea));
+		int h = dns_name_check(names[i].name, len, DNS_NAME_HOST, eh,
+			sizeof(eh));
+		snprintf(want, sizeof(want), "not a domain name: \"%s\"",
+			names[i].shown ? names[i].shown : "");
+		ok(a == names[i].any && h == names[i].host &&
+			(a == 0 || !strcmp(ea, want)) &&
+			(h == 0 || !strcmp(eh, want)),
+			"name %zu \"%s\": any %d, host %d (%s%s)", i,
+			names[i].shown ? names[i].shown : names[i].name, a, h,
+			ea, eh);
+	}
+	/* Lengths: 253 bytes of labels, a dot more, a byte more; a label of
+	 * 63 bytes and of 64. */
+	char name[300];
+	memset(name, 'a', sizeof(name));
+	for (int i = 63; i < 253; i += 64)
+		name[i] = '.';
+	char e[200];
+	ok(dns_name_check(name, 253, DNS_NAME_HOST, e, sizeof(e)) == 0,
+		"253 bytes: a name");
+	ok(dns_name_check(name, 254, DNS_NAME_ANY, e, sizeof(e)) < 0 &&
+		dns_name_check(name, 254, DNS_NAME_HOST, e, sizeof(e)) < 0,
+		"254 bytes: refused, both kinds");
+	ok(strlen(e) < 200 && strstr(e, "...\""), "a long name cut in the "
+		"message: %s", e);
+	ok(dns_name_check(name, 63, DNS_NAME_ANY, e, sizeof(e)) == 0 &&
+		dns_name_check(name + 64, 64 + 63, DNS_NAME_ANY, e,
+		sizeof(e)) == 0, "labels of 63 bytes");
+	name[63] = 'a';
+	ok(dns_name_check(name, 64, DNS_NAME_ANY, e, sizeof(e)) < 0 &&
+		dns_name_check(name, 64, DNS_NAME_HOST, e, sizeof(e)) < 0,
+		"a label of 64 bytes refused");
 	return tap_done();
 }

@@ -45,7 +45,7 @@ int main(void)
 		"two words\n"
 		"x\001y.example\n", f);
 	fwrite("nul\0byte.example\n", 1, 17, f);
-	fputs("a..b\n.lead\n"
+	fputs("a..b\n.lead\n.\n"
 		"third.example", f);
 	rewind(f);
 	lineread_file(&lr, f, "list", MAIL_LIST_LINE_MAX);
@@ -55,10 +55,11 @@ int main(void)
 		"second.example|"
 		"<bad: list:6: not a domain name: \"bad!name.example\">|"
 		"<bad: list:7: more than one word>|"
-		"<bad: list:8: not a domain name: \"x\\x01y.example\">|"
-		"<bad: list:9: not a domain name: \"nul\\x00byte.example\">|"
+		"<bad: list:8: not a domain name: \"x\\001y.example\">|"
+		"<bad: list:9: not a domain name: \"nul\\000byte.example\">|"
 		"<bad: list:10: not a domain name: \"a..b\">|"
 		"<bad: list:11: not a domain name: \".lead\">|"
+		"<bad: list:12: not a domain name: \".\">|"
 		"third.example|"),
 		"each bad line an error with its line, every good line read: "
 		"%s", got);
