@@ -229,12 +229,9 @@ int cmd_dane(int argc, char **argv)
 	dane_opts_init(&o);
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "p:t:h", longopts, NULL)) != -1) {
-		int t = truth_opts_parse(&o.truth, ch, optarg, err,
-			sizeof(err));
-		if (t < 0) {
-			fprintf(stderr, "resolver-probe dane: %s\n", err);
+		int t = cmd_truth_opt("dane", &o.truth, ch, optarg);
+		if (t < 0)
 			return EXIT_USAGE;
-		}
 		if (t > 0)
 			continue;
 		switch (ch) {
@@ -267,14 +264,8 @@ int cmd_dane(int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
-		case CMD_OPT_VERSION:
-			return cmd_version();
-		case 'h':
-			usage(stdout);
-			return EXIT_AGREE;
 		default:
-			usage(stderr);
-			return EXIT_USAGE;
+			return cmd_opt_end(ch, usage);
 		}
 	}
 	if (optind != argc - 1) {

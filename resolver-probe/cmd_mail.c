@@ -254,12 +254,9 @@ int cmd_mail(int argc, char **argv)
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "f:o:c:p:t:h", longopts,
 	    NULL)) != -1) {
-		int t = truth_opts_parse(&r.o.dane.truth, ch, optarg, err,
-			sizeof(err));
-		if (t < 0) {
-			fprintf(stderr, "resolver-probe mail: %s\n", err);
+		int t = cmd_truth_opt("mail", &r.o.dane.truth, ch, optarg);
+		if (t < 0)
 			return EXIT_USAGE;
-		}
 		if (t > 0)
 			continue;
 		switch (ch) {
@@ -313,14 +310,8 @@ int cmd_mail(int argc, char **argv)
 			}
 			r.o.dane.timeout = r.o.timeout = (unsigned)n;
 			break;
-		case CMD_OPT_VERSION:
-			return cmd_version();
-		case 'h':
-			usage(stdout);
-			return EXIT_AGREE;
 		default:
-			usage(stderr);
-			return EXIT_USAGE;
+			return cmd_opt_end(ch, usage);
 		}
 	}
 	r.argv = argv + optind;

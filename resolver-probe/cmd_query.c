@@ -334,24 +334,16 @@ static int parse_options(int argc, char **argv, struct qargs *a)
 		TRUTH_OPTS_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
-	char err[512];
 	long long n;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		int r = truth_opts_parse(&a->topts, c, optarg, err, sizeof(err));
-		if (r < 0) {
-			fprintf(stderr, "resolver-probe query: %s\n", err);
+		int r = cmd_truth_opt("query", &a->topts, c, optarg);
+		if (r < 0)
 			return EXIT_USAGE;
-		}
 		if (r > 0)
 			continue;
 		switch (c) {
-		case CMD_OPT_VERSION:
-			return cmd_version();
-		case 'h':
-			usage(stdout);
-			return EXIT_AGREE;
 		case OPT_TCP:
 			a->so.tcp_only = true;
 			break;
@@ -377,8 +369,7 @@ static int parse_options(int argc, char **argv, struct qargs *a)
 			a->json = true;
 			break;
 		default:
-			usage(stderr);
-			return EXIT_USAGE;
+			return cmd_opt_end(c, usage);
 		}
 		continue;
 bad:

@@ -129,14 +129,8 @@ int cmd_report(int argc, char **argv)
 		case 'H': html = optarg; break;
 		case 'T': title = optarg; break;
 		case 'S': strict = true; break;
-		case CMD_OPT_VERSION:
-			return cmd_version();
-		case 'h':
-			usage(stdout);
-			return EXIT_AGREE;
 		default:
-			usage(stderr);
-			return EXIT_USAGE;
+			return cmd_opt_end(c, usage);
 		}
 	}
 	if (optind != argc - 1) {

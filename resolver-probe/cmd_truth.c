@@ -205,25 +205,17 @@ int cmd_truth(int argc, char **argv)
 	truth_opts_init(&o);
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		int r = truth_opts_parse(&o, opt, optarg, err, sizeof(err));
-		if (r < 0) {
-			fprintf(stderr, "resolver-probe truth: %s\n", err);
+		int r = cmd_truth_opt("truth", &o, opt, optarg);
+		if (r < 0)
 			return EXIT_USAGE;
-		}
 		if (r > 0)
 			continue;
 		switch (opt) {
 		case 'j':
 			json = true;
 			break;
-		case CMD_OPT_VERSION:
-			return cmd_version();
-		case 'h':
-			usage(stdout);
-			return EXIT_AGREE;
 		default:
-			usage(stderr);
-			return EXIT_USAGE;
+			return cmd_opt_end(opt, usage);
 		}
 	}
 	t = truth_new();

@@ -28,6 +28,21 @@ static inline int cmd_version(void)
 	return 0;
 }
 
+struct truth_opts;
+
+/** Hand an option code from getopt_long to truth_opts_parse, first in the
+ * option loop of subcommand cmd ("dane").  Returns 1 when it was a truth
+ * option and was taken (go on to the next), 0 when it is not one, -1 on a
+ * bad value, with "resolver-probe CMD: why" printed (exit EXIT_USAGE). */
+int cmd_truth_opt(const char *cmd, struct truth_opts *o, int opt,
+	const char *arg);
+
+/** The end of every subcommand's option switch, its default case:
+ * --version prints the version and -h/--help the usage (usage(stdout)),
+ * both EXIT_AGREE; any other code prints the usage on stderr,
+ * EXIT_USAGE.  Returns the exit status. */
+int cmd_opt_end(int opt, void (*usage)(FILE *f));
+
 int cmd_truth(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_query(int argc, char **argv);

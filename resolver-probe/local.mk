@@ -1,6 +1,6 @@
 # resolver-probe/: the command-line front end (libcli.a): every
 # subcommand, exit statuses, printing.  main.c only dispatches.
-libcli_a_SOURCES = resolver-probe/commands.h \
+libcli_a_SOURCES = resolver-probe/commands.h resolver-probe/cmd_opts.c \
 	resolver-probe/cmd_scan.c resolver-probe/cmd_query.c \
 	resolver-probe/cmd_report.c resolver-probe/cmd_truth.c \
 	resolver-probe/cmd_dane.c \
