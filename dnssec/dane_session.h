@@ -1,8 +1,8 @@
 /* dane_session.h: one SMTP session to one address of a mail host, on the
- * libuv loop: connect, banner, EHLO, STARTTLS (a blanked one is
- * stripping), a TLS handshake through OpenSSL memory BIOs with OpenSSL's
- * DANE verification against the host's TLSA records, within the check's
- * timeout.  It fills in the address's verdict, detail, TLS facts and
+ * libuv loop (the session machine of smtp_session.h): connect, banner,
+ * EHLO, STARTTLS (a blanked one is stripping), a TLS handshake with
+ * OpenSSL's DANE verification against the host's TLSA records, within the
+ * check's timeout.  It fills in the address's verdict, detail, TLS facts and
  * transcript (dane_result.h). */
 #ifndef DNSSEC_DANE_SESSION_H
 #define DNSSEC_DANE_SESSION_H

@@ -3,7 +3,8 @@
 libprobe_a_SOURCES += dnssec/truth_opts.c dnssec/truth_opts.h \
 	dnssec/truth_resolve.c dnssec/truth_resolve.h \
 	dnssec/dane.c dnssec/dane.h \
-	dnssec/dane_session.c dnssec/dane_session.h
+	dnssec/dane_session.c dnssec/dane_session.h \
+	dnssec/smtp_session.c dnssec/smtp_session.h
 UNIT_TESTS += tests/unit/test_truth_files
 tests_unit_test_truth_files_SOURCES = tests/unit/test_truth_files.c \
 	tests/tap.h

@@ -1,6 +1,6 @@
 /* starttls.h: what an SMTP server at one address offers over STARTTLS, by
- * a few short sessions on the libuv loop (banner, EHLO, STARTTLS, a TLS
- * handshake through OpenSSL memory BIOs, QUIT): which TLS versions 1.0 to
+ * a few short sessions on the libuv loop (dnssec/smtp_session.h: banner,
+ * EHLO, STARTTLS, a TLS handshake through OpenSSL memory BIOs, QUIT): which TLS versions 1.0 to
  * 1.3 it accepts (one handshake per version, security level 0 so old
  * versions can be seen), the cipher it negotiates, the size of its
  * finite-field Diffie-Hellman group (a handshake offering only DHE
