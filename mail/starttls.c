@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <openssl/err.h>
 #include <openssl/x509v3.h>
 #include "mail/starttls.h"
 #include "mail/finding.h"
