@@ -1675,14 +1675,17 @@ static void print_progress(const struct scan *s, FILE *f, uint64_t now,
 	fmt_rate(rr, sizeof(rr), dt > 0 ? (double)(s->st.received -
 		s->last_recv) / dt : 0);
 	fmt_rate(ra, sizeof(ra), el > 0 ? (double)s->st.received / el : 0);
-	char disc[160] = "";
+	char disc[192] = "";
 	if (s->d && final)
+		/* The questions' span, start to last: their send rate. */
 		snprintf(disc, sizeof(disc), "; probed: %llu; answered: %llu; "
-			"silent: %llu; questions: %llu",
+			"silent: %llu; questions: %llu in %.3f s",
 			(unsigned long long)s->st.probed,
 			(unsigned long long)s->st.answered,
 			(unsigned long long)s->st.silent,
-			(unsigned long long)s->st.disc_sent);
+			(unsigned long long)s->st.disc_sent,
+			s->d->last_send_ns > s->st.start_ns ? (double)(
+			s->d->last_send_ns - s->st.start_ns) / 1e9 : 0.0);
 	else if (s->d)
 		snprintf(disc, sizeof(disc), "; discovery pass %u/%u: probed "
 			"%llu, answered %llu, queued %zu%s",
