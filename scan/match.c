@@ -93,15 +93,19 @@ int match_0x20(uint8_t *wire, size_t len, const uint8_t *rnd, size_t nrnd)
 	if (n < 0 || nrnd == 0)
 		return -1;
 	int letters = 0;
-	size_t i = 12, end = 12 + (size_t)n - 1;
+	size_t i = 12, end = 12 + (size_t)n - 1, bit = 0;
 	while (i < end) {
 		uint8_t l = wire[i++];
 		for (size_t k = 0; k < l; k++, i++) {
 			if (!is_alpha(wire[i]))
 				continue;
-			size_t bit = (size_t)letters++ % (nrnd * 8);
+			/* bit = letters % (nrnd * 8), without a division per
+			 * letter: discovery cases every question it sends. */
 			if (rnd[bit / 8] >> (bit % 8) & 1)
 				wire[i] ^= 0x20;
+			letters++;
+			if (++bit == nrnd * 8)
+				bit = 0;
 		}
 	}
 	return letters;

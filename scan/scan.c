@@ -34,6 +34,10 @@
  * another address (a transparent forwarder's upstream) to the target
  * asked: a reply from the target itself validates by the HMAC alone. */
 #define DISC_RING 65536
+/* Its hash buckets, by id: few enough to stay in cache while the sending
+ * touches one per question (chains of 4 on average, walked only for a
+ * reply that is not its target's own). */
+#define DISC_BUCKETS 16384
 
 enum qstate {
 	Q_IDLE = 0,	/* not started, or finished */
@@ -169,12 +173,17 @@ struct disc_send {
 	uint8_t wire[MATCH_QUERY_MAX];
 };
 
+/* Entries are named by their sequence number (1 + their ring_pos); a
+ * bucket's chain runs from the newest to older ones, and ends at one the
+ * ring has since overwritten: entries leave the ring oldest first, so a
+ * chain never needs unlinking (which cost a cache miss or two per
+ * question). */
 struct disc_ring {
 	struct prefix target;
+	uint64_t seq;			/* 0: never used */
+	uint64_t next;			/* the bucket's next older entry */
 	uint32_t key;			/* socket << 16 | id */
-	int32_t next;			/* the bucket's chain, -1 at its end */
 	uint8_t try;
-	bool used;
 };
 
 struct disc {
@@ -191,7 +200,7 @@ struct disc {
 	struct prefix pending;
 	struct disc_send *slots, *free_slots;
 	struct disc_ring *ring;
-	int32_t *bucket;		/* DISC_RING heads */
+	uint64_t *bucket;		/* DISC_BUCKETS heads (seq, 0: none) */
 	uint64_t ring_pos;
 	/* The targets that answered (open addressing; family 0 empty). */
 	struct prefix *found;
@@ -756,21 +765,21 @@ static int disc_question(struct scan *s, const struct prefix *t,
 static void ring_add(struct disc *d, const struct prefix *t, unsigned try,
 	uint16_t sock, uint16_t id)
 {
-	int32_t i = (int32_t)(d->ring_pos++ % DISC_RING);
-	struct disc_ring *e = &d->ring[i];
-	if (e->used) {
-		int32_t *p = &d->bucket[e->key % DISC_RING];
-		while (*p != i && *p >= 0)
-			p = &d->ring[*p].next;
-		if (*p == i)
-			*p = e->next;
-	}
+	uint64_t seq = ++d->ring_pos;
+	struct disc_ring *e = &d->ring[(seq - 1) % DISC_RING];
 	e->target = *t;
 	e->try = (uint8_t)try;
 	e->key = (uint32_t)sock << 16 | id;
-	e->used = true;
-	e->next = d->bucket[e->key % DISC_RING];
-	d->bucket[e->key % DISC_RING] = i;
+	e->seq = seq;
+	e->next = d->bucket[e->key % DISC_BUCKETS];
+	d->bucket[e->key % DISC_BUCKETS] = seq;
+}
+
+/* The ring's entry seq, or NULL when it was never there or is gone. */
+static struct disc_ring *ring_at(struct disc *d, uint64_t seq)
+{
+	struct disc_ring *e = &d->ring[(seq - 1) % DISC_RING];
+	return seq && e->seq == seq ? e : NULL;
 }
 
 /* Target t answered its discovery question: queue it for the plan, once. */
@@ -846,9 +855,8 @@ static bool disc_reply(struct scan *s, unsigned sock, const uint8_t *pkt,
 		}
 	}
 	uint32_t key = (uint32_t)sock << 16 | rid;
-	for (int32_t i = d->bucket[key % DISC_RING]; i >= 0;
-	     i = d->ring[i].next) {
-		struct disc_ring *e = &d->ring[i];
+	for (struct disc_ring *e = ring_at(d, d->bucket[key % DISC_BUCKETS]); e;
+	     e = ring_at(d, e->next)) {
 		if (e->key != key || prefix_same(&e->target, &t))
 			continue;
 		if (disc_question(s, &e->target, e->try, wire, &wlen, &wsock,
@@ -1099,15 +1107,13 @@ static int disc_new(struct scan *s, char *err, size_t errlen)
 	}
 	d->slots = calloc(DISC_SLOTS, sizeof(*d->slots));
 	d->ring = calloc(DISC_RING, sizeof(*d->ring));
-	d->bucket = malloc(DISC_RING * sizeof(*d->bucket));
+	d->bucket = calloc(DISC_BUCKETS, sizeof(*d->bucket));
 	if (!d->slots || !d->ring || !d->bucket)
 		goto oom;
 	for (size_t i = 0; i < DISC_SLOTS; i++) {
 		d->slots[i].next = d->free_slots;
 		d->free_slots = &d->slots[i];
 	}
-	for (size_t i = 0; i < DISC_RING; i++)
-		d->bucket[i] = -1;
 	/* The plan's queue holds a window's worth of resolvers before the
 	 * sending pauses. */
 	d->iq_pause = s->o.max_inflight / p->n;
