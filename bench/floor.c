@@ -5,9 +5,16 @@
  * queries in flight, ids by sequence number.
  *
  *   floor [-w WINDOW] [-p PASSES] [-t TIMEOUT_MS] CIDR
+ *   floor -s [-p PASSES] CIDR
  *
- * Prints one line: "answered N queries/s Q cpu_us_per_query C
- * peak_rss_kb R".  Runs only inside the benchmark's private namespace. */
+ * Prints one line: "answered N lost N seconds S queries/s Q
+ * cpu_us_per_query C peak_rss_kb R".
+ *
+ * -s: the send-only floor, the fastest one thread can put a fixed query to
+ * every address of the range (PASSES times) with sendmmsg, receiving
+ * nothing: what a stateless sweep's sending is held to.  Prints "sent N
+ * seconds S packets/s P".  Runs only inside the benchmark's private
+ * namespace. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -38,12 +45,64 @@ static const uint8_t query[] = { 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 1,
 	5, 'g', 'm', 'a', 'i', 'l', 3, 'c', 'o', 'm', 0, 0, 1, 0, 1,
 	0, 0, 41, 0x04, 0xd0, 0, 0, 0x80, 0, 0, 0 };
 
+/* -s: send total queries to first.. (count addresses, round robin) as fast
+ * as sendmmsg takes them. */
+static int send_only(int fd, uint32_t first, uint32_t count, uint64_t total)
+{
+	static uint8_t out[BATCH][sizeof(query)];
+	struct sockaddr_in to[BATCH];
+	struct iovec iov[BATCH];
+	struct mmsghdr m[BATCH];
+	for (int k = 0; k < BATCH; k++) {
+		memcpy(out[k], query, sizeof(query));
+		iov[k] = (struct iovec){ out[k], sizeof(query) };
+		to[k] = (struct sockaddr_in){ .sin_family = AF_INET,
+			.sin_port = htons(53) };
+		m[k].msg_hdr = (struct msghdr){ .msg_name = &to[k],
+			.msg_namelen = sizeof(to[k]), .msg_iov = &iov[k],
+			.msg_iovlen = 1 };
+	}
+	uint64_t next = 0, sent = 0;
+	uint64_t t0 = now_ns();
+	while (next < total) {
+		int n = 0;
+		for (; n < BATCH && next < total; n++, next++) {
+			out[n][0] = (uint8_t)(next >> 8);
+			out[n][1] = (uint8_t)next;
+			to[n].sin_addr.s_addr = htonl(first +
+				(uint32_t)(next % count));
+		}
+		for (int done = 0; done < n;) {
+			int s = sendmmsg(fd, m + done, (unsigned)(n - done), 0);
+			if (s < 0) {
+				if (errno == EAGAIN || errno == EINTR) {
+					struct pollfd p = { fd, POLLOUT, 0 };
+					poll(&p, 1, 10);
+					continue;
+				}
+				perror("sendmmsg");
+				return 1;
+			}
+			done += s;
+			sent += (uint64_t)s;
+		}
+	}
+	double el = (double)(now_ns() - t0) / 1e9;
+	printf("sent %llu seconds %.3f packets/s %.0f\n",
+		(unsigned long long)sent, el, (double)sent / el);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	long window = 10000, passes = 1, timeout_ms = 1000;
-	int c;
-	while ((c = getopt(argc, argv, "w:p:t:")) != -1) {
+	int c, sendonly = 0;
+	while ((c = getopt(argc, argv, "sw:p:t:")) != -1) {
 		char *end;
+		if (c == 's') {
+			sendonly = 1;
+			continue;
+		}
 		long v = strtol(optarg, &end, 10);
 		if (*end || v < 1) {
 			fprintf(stderr, "floor: bad -%c %s\n", c, optarg);
@@ -60,7 +119,8 @@ int main(int argc, char **argv)
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "usage: floor [-w WINDOW] [-p PASSES] "
-			"[-t TIMEOUT_MS] CIDR\n");
+			"[-t TIMEOUT_MS] CIDR\n       floor -s [-p PASSES] "
+			"CIDR\n");
 		return 2;
 	}
 	char net[64];
@@ -83,6 +143,9 @@ int main(int argc, char **argv)
 		return 1;
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) < 0)
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	if (sendonly)
+		return send_only(fd, first, count, (uint64_t)count *
+			(uint64_t)passes);
 
 	static uint64_t sent_at[SLOTS];	/* 0: free */
 	uint64_t total = (uint64_t)count * (uint64_t)passes;

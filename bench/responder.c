@@ -4,15 +4,23 @@
  * serves a whole loopback population.  recvmmsg/sendmmsg in batches; -t N
  * threads share the port with SO_REUSEPORT.
  *
+ * -m M answers only the addresses whose number (host order) is a multiple
+ * of M and drops the rest without a word (no reply, no ICMP): silent space
+ * with resolvers hidden in it, one in M.  The queries received are counted
+ * by class (asked of an answering address, of a silent one); SIGUSR1
+ * prints "answering N silent N" on stdout, SIGTERM and SIGINT end it.
+ *
  * The reply is the query edited in place (QR, RA, counts, one answer with a
  * compression pointer to the question) rather than built with ldns: the
  * responder must never be what limits the client being measured.  Not
  * product code; runs only inside the benchmark's private namespace. */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +31,8 @@
 #define BUFSZ 1024
 
 static int port = 53;
+static uint32_t modulus = 1;	/* -m: answer one address in modulus */
+static uint64_t n_answering, n_silent;	/* queries received, by class */
 
 static int open_socket(void)
 {
@@ -92,21 +102,29 @@ static void *serve(void *arg)
 			return NULL;
 		}
 		int o = 0;
+		uint64_t ans = 0, sil = 0;
 		for (int k = 0; k < n; k++) {
-			size_t len = answer(buf[k], m[k].msg_len);
-			if (!len)
-				continue;
 			/* Reply from the address asked: pass IP_PKTINFO back
 			 * with ipi_spec_dst set and ifindex cleared. */
 			struct cmsghdr *c = CMSG_FIRSTHDR(&m[k].msg_hdr);
 			for (; c; c = CMSG_NXTHDR(&m[k].msg_hdr, c))
 				if (c->cmsg_level == IPPROTO_IP &&
-				    c->cmsg_type == IP_PKTINFO) {
-					struct in_pktinfo *pi = (void *)CMSG_DATA(c);
-					pi->ipi_spec_dst = pi->ipi_addr;
-					pi->ipi_ifindex = 0;
+				    c->cmsg_type == IP_PKTINFO)
 					break;
-				}
+			struct in_pktinfo *pi = c ? (void *)CMSG_DATA(c) : NULL;
+			if (modulus > 1 && pi &&
+			    ntohl(pi->ipi_addr.s_addr) % modulus) {
+				sil++;
+				continue;
+			}
+			ans++;
+			size_t len = answer(buf[k], m[k].msg_len);
+			if (!len)
+				continue;
+			if (pi) {
+				pi->ipi_spec_dst = pi->ipi_addr;
+				pi->ipi_ifindex = 0;
+			}
 			iov[k].iov_len = len;
 			out[o].msg_hdr = m[k].msg_hdr;
 			out[o].msg_hdr.msg_controllen = c ?
@@ -114,6 +132,8 @@ static void *serve(void *arg)
 			out[o].msg_hdr.msg_control = c ? (void *)c : NULL;
 			o++;
 		}
+		__atomic_fetch_add(&n_answering, ans, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&n_silent, sil, __ATOMIC_RELAXED);
 		for (int sent = 0; sent < o;) {
 			int r = sendmmsg(fd, out + sent, (unsigned)(o - sent), 0);
 			if (r < 0) {
@@ -130,9 +150,13 @@ static void *serve(void *arg)
 int main(int argc, char **argv)
 {
 	int threads = 1, c;
-	while ((c = getopt(argc, argv, "p:t:")) != -1) {
+	while ((c = getopt(argc, argv, "m:p:t:")) != -1) {
 		char *end;
 		long v = strtol(optarg, &end, 10);
+		if (c == 'm' && !*end && v >= 1 && v <= 1L << 24) {
+			modulus = (uint32_t)v;
+			continue;
+		}
 		if (*end || v < 1 || v > 65535) {
 			fprintf(stderr, "responder: bad -%c %s\n", c, optarg);
 			return 2;
@@ -145,6 +169,13 @@ int main(int argc, char **argv)
 			return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	/* The serving threads inherit the mask; this one takes the signals. */
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGUSR1);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	pthread_t t[64];
 	for (int i = 0; i < threads; i++) {
 		int fd = open_socket();
@@ -154,6 +185,16 @@ int main(int argc, char **argv)
 		}
 		pthread_create(&t[i], NULL, serve, (void *)(intptr_t)fd);
 	}
-	pthread_join(t[0], NULL);
-	return 1;
+	for (;;) {
+		int sig;
+		if (sigwait(&sigs, &sig) != 0)
+			return 1;
+		if (sig != SIGUSR1)
+			return 0;
+		printf("answering %llu silent %llu\n", (unsigned long long)
+			__atomic_load_n(&n_answering, __ATOMIC_RELAXED),
+			(unsigned long long)__atomic_load_n(&n_silent,
+			__ATOMIC_RELAXED));
+		fflush(stdout);
+	}
 }
