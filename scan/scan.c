@@ -63,6 +63,7 @@ struct query {
 					 * the target's own reply wins */
 	struct prefix fwd_from;		/* where fwd_reply came from */
 	uint64_t fwd_ns;		/* and when */
+	unsigned fwd_n;			/* validated replies from there */
 	uv_udp_send_t req;		/* reused for every try */
 	uint64_t first_ns, deadline_ns;
 	enum qstate state;
@@ -75,6 +76,12 @@ struct query {
 	uint16_t sock;			/* index into scan.udp */
 	uint16_t len;
 	unsigned tries;
+	/* Replies its target still owes to its UDP tries once it takes no
+	 * more (answered, truncated or timed out), and the (sock, id) they
+	 * carry: a resolver that answers a try and its retry sent only what
+	 * was asked.  Kept into the next round (start_round). */
+	uint16_t owed_sock, owed_id;
+	uint8_t owed;
 	size_t item;			/* index into the plan */
 	uint8_t wire[MATCH_QUERY_MAX];
 };
@@ -435,6 +442,17 @@ static void round_done(struct scan *s, struct resolver *r)
 	resolver_done(s, r);
 }
 
+/* q takes no more replies over UDP; took says whether it took one of its
+ * target's (the answer, or a truncated one).  Every other try may still
+ * be answered. */
+static void owe(struct scan *s, struct query *q, bool took)
+{
+	unsigned n = s->o.tcp_only ? 0 : q->tries - (took && q->tries);
+	q->owed = (uint8_t)(n > UINT8_MAX ? UINT8_MAX : n);
+	q->owed_sock = q->sock;
+	q->owed_id = q->id;
+}
+
 /* Record how query q ended (taking ownership of reply) and, when it was
  * the last of its round, finish the round. */
 static void finish(struct scan *s, struct query *q, enum reply_status status,
@@ -443,6 +461,8 @@ static void finish(struct scan *s, struct query *q, enum reply_status status,
 	struct resolver *r = q->r;
 	const struct plan_item *it = &s->o.plan->items[q->item];
 	bool fwd = reply && reply == q->fwd_reply;
+	if (q->state != Q_TCP)	/* start_tcp counted a truncated query's */
+		owe(s, q, status == REPLY_OK && !fwd);
 	if (inflight_get(&s->table, q->sock, q->id) == q)
 		inflight_del(&s->table, q->sock, q->id);
 	dl_remove(s, q);
@@ -500,7 +520,12 @@ static int start_round(struct scan *s, struct resolver *r)
 	for (size_t i = 0; i < p->n; i++) {
 		struct query *q = &r->q[i];
 		const struct plan_item *it = &p->items[i];
+		uint16_t owed_sock = q->owed_sock, owed_id = q->owed_id;
+		uint8_t owed = q->owed;
 		memset(q, 0, offsetof(struct query, wire));
+		q->owed_sock = owed_sock;
+		q->owed_id = owed_id;
+		q->owed = owed;
 		q->r = r;
 		q->item = i;
 		if (it->role == QUERY_NXCONTROL) {
@@ -1328,6 +1353,32 @@ static void pump(struct scan *s)
 	maybe_finish(s);
 }
 
+/* Is the reply on socket sock one that r owes to a try of its own (owe)?
+ * Then it answers what was asked, only later than another try's reply
+ * or the deadline: counted as owed, not unsolicited.  It must come from
+ * r's address and port with the (sock, id) of the try; while that is
+ * still its query's, with the question too (an earlier round's query
+ * keeps only its socket and id, both drawn at random). */
+static bool owed_reply(struct scan *s, struct resolver *r, unsigned sock,
+	const uint8_t *pkt, size_t len, const struct sockaddr *from)
+{
+	if (len < 2 || !match_source((const struct sockaddr *)&r->sa, from))
+		return false;
+	uint16_t id = (uint16_t)(pkt[0] << 8 | pkt[1]);
+	for (size_t i = 0; i < s->o.plan->n; i++) {
+		struct query *q = &r->q[i];
+		if (!q->owed || q->owed_sock != sock || q->owed_id != id)
+			continue;
+		if (q->sock == sock && q->id == id && match_reply(pkt, len,
+		    q->wire, q->len, s->o.x20) != MATCH_OK)
+			return false;
+		q->owed--;
+		s->st.owed++;
+		return true;
+	}
+	return false;
+}
+
 /* A reply that belongs to nothing outstanding: count it, and against its
  * sender when that is a resolver in flight (a wrong id, a duplicate, a
  * late reply), else against the resolver whose query its id names on this
@@ -1335,12 +1386,15 @@ static void pump(struct scan *s)
  * from another address: a spoof, or a resolver replying from an address
  * it was not asked on).  The sender comes first, and the question must
  * match, because ids are random: a stray reply's id may name another
- * resolver's query by chance, and that resolver did nothing. */
-static void unsolicited(struct scan *s, struct query *claimed,
+ * resolver's query by chance, and that resolver did nothing.  A reply the
+ * sender owes to a try of its own (owed_reply) is none of these. */
+static void unsolicited(struct scan *s, unsigned sock, struct query *claimed,
 	const uint8_t *pkt, size_t len, const struct sockaddr *from)
 {
-	s->st.unsolicited++;
 	struct resolver *r = hash_find(s, from);
+	if (r && owed_reply(s, r, sock, pkt, len, from))
+		return;
+	s->st.unsolicited++;
 	if (!r && claimed && claimed->state != Q_DONE &&
 	    match_reply(pkt, len, claimed->wire, claimed->len, false) ==
 	    MATCH_OK)
@@ -1468,6 +1522,7 @@ static void on_tcp_connect(uv_connect_t *req, int status)
  * query keeps its id slot, so UDP copies of the reply stay unsolicited. */
 static void start_tcp(struct scan *s, struct query *q, ldns_pkt *tc)
 {
+	owe(s, q, tc != NULL);
 	dl_remove(s, q);
 	q->tc_reply = tc;
 	q->state = Q_TCP;
@@ -1511,6 +1566,13 @@ static bool forwarded(struct scan *s, struct query *q, const uint8_t *pkt,
 		return false;
 	struct prefix a;
 	sockaddr_prefix(from, &a);
+	if (q->fwd_reply && prefix_same(&q->fwd_from, &a) &&
+	    q->fwd_n < q->tries) {
+		/* The forwarder relayed a retry too: its reply is owed. */
+		q->fwd_n++;
+		s->st.owed++;
+		return true;
+	}
 	ldns_pkt *p = NULL;
 	if (q->fwd_ambiguous || (q->fwd_reply &&
 	    prefix_same(&q->fwd_from, &a)) ||
@@ -1534,6 +1596,7 @@ static bool forwarded(struct scan *s, struct query *q, const uint8_t *pkt,
 	q->fwd_reply = p;
 	q->fwd_from = a;
 	q->fwd_ns = uv_hrtime();
+	q->fwd_n = 1;
 	return true;
 }
 
@@ -1551,7 +1614,7 @@ static void handle_reply(struct scan *s, unsigned sock, const uint8_t *pkt,
 		    q->state == Q_QUEUED) && forwarded(s, q, pkt, len, from))
 			return;
 		if (!disc_reply(s, sock, pkt, len, from))
-			unsolicited(s, q, pkt, len, from);
+			unsolicited(s, sock, q, pkt, len, from);
 		return;
 	}
 	enum match_result m = match_reply(pkt, len, q->wire, q->len, s->o.x20);
@@ -1567,7 +1630,7 @@ static void handle_reply(struct scan *s, unsigned sock, const uint8_t *pkt,
 	}
 	if (m != MATCH_OK) {
 		if (!disc_reply(s, sock, pkt, len, from))
-			unsolicited(s, q, pkt, len, from);
+			unsolicited(s, sock, q, pkt, len, from);
 		return;
 	}
 	s->st.accepted++;

@@ -96,6 +96,9 @@ struct scan_stats {
 	uint64_t received;	/* UDP datagrams and TCP replies received */
 	uint64_t accepted;	/* replies matched to a query */
 	uint64_t unsolicited;	/* replies matching no outstanding query */
+	uint64_t owed;		/* replies to a try of a query that another
+				 * try's reply had answered (or timed out),
+				 * while their resolver was in flight */
 	uint64_t forwarded;	/* queries answered, validated, from another
 				 * address than their target's */
 	uint64_t malformed;	/* matched replies that did not parse */

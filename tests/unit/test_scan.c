@@ -3,7 +3,8 @@
  * uv_udp_send, uv_udp_bind, uv_udp_recv_start and uv_tcp_connect, so the
  * engine's packets land in a script here instead of the network, and
  * scripted replies (honest, forged id, wrong source, duplicate, case not
- * echoed, late, truncated, garbled, none) are fed to its receive callback.
+ * echoed, late, every try answered late, truncated, garbled, none) are fed
+ * to its receive callback.
  * No packet is sent; every run is deterministic apart from random ids. */
 #define _GNU_SOURCE
 #include "config.h"
@@ -188,7 +189,16 @@ static void on_tick(uv_timer_t *t)
 /* --- the script: what each target does ---------------------------------- */
 
 enum who { HONEST = 1, FORGED, WRONGSRC, DUP, LOWER, LATE, TC, GARBLED,
-	SILENT, SLOW, STRAY, FWD2, FWDID };
+	SILENT, SLOW, STRAY, FWD2, FWDID, LATEALL, LATEMX, FWDLATE };
+
+/* The query's type (0 when it cannot be read). */
+static unsigned qtype_of(const uint8_t *q, size_t len)
+{
+	size_t i = 12;
+	while (i < len && q[i])
+		i += 1 + q[i];
+	return i + 2 < len ? (unsigned)(q[i + 1] << 8 | q[i + 2]) : 0;
+}
 
 /* An honest reply to query q: QR, RA, one A record 192.0.2.<last octet>. */
 static size_t honest(const uint8_t *q, size_t len, uint8_t *out, size_t cap,
@@ -297,6 +307,27 @@ static void script(uv_udp_t *h, const uint8_t *q, size_t len,
 		break;
 	case SLOW:
 		reply(h, r, n, &from, 20);
+		break;
+	case LATEALL:
+		/* Every try answered, 2 timeouts (of 100 ms) late: the reply to
+		 * the first try answers the query, the retry's comes after. */
+		reply(h, r, n, &from, 200);
+		break;
+	case FWDLATE:
+		/* A forwarder's upstream answering each try (of 200 ms), the
+		 * first after the retry went out, the retry's before its
+		 * deadline: both held replies are the same answer. */
+		from.sin_addr.s_addr = htonl(0x7f0000fe);
+		reply(h, r, n, &from, try == 1 ? 250 : 100);
+		break;
+	case LATEMX:
+		/* The A question as LATEALL with timeouts of 200 ms; the MX one
+		 * answered only on its fourth try, so the resolver is still in
+		 * flight when the reply to the A question's retry comes. */
+		if (qtype_of(q, len) != LDNS_RR_TYPE_MX)
+			reply(h, r, n, &from, 300);
+		else if (try == 4)
+			reply(h, r, n, &from, 100);
 		break;
 	case STRAY:
 		/* From an address not scanned, with this query's id but
@@ -417,7 +448,7 @@ static struct scan_stats run(struct scan_opts so, const uint8_t *octets,
 static bool test_confirm(void *ctx, const struct observation *o)
 {
 	(void)ctx;
-	return o->resolver.addr[3] == DUP;
+	return o->resolver.addr[3] == DUP || o->resolver.addr[3] == LATEALL;
 }
 
 int main(void)
@@ -561,6 +592,58 @@ int main(void)
 	o = of(HONEST);
 	ok(o && o->n == 2, "not picked: one round");
 	ok(st.confirmed == 1, "one confirmed");
+	reset();
+
+	/* Every try answered late: the reply to the first try answers each
+	 * query, the retry's reply comes 100 ms after it.  Round 0's come
+	 * during round 1 (confirm delay 10 ms): owed, not unsolicited; round
+	 * 1's after the scan is over. */
+	const uint8_t lateall[] = { LATEALL };
+	st = run(sc, lateall, 1);
+	o = of(LATEALL);
+	ok(o && o->n == 4 && o->results[0].status == REPLY_OK &&
+		o->results[0].tries == 2 && o->results[3].status == REPLY_OK &&
+		o->results[3].tries == 2 && o->results[3].round == 1,
+		"late every try: each query answered by its first try's reply "
+		"after a retry, both rounds");
+	ok(o && o->unsolicited == 0 && st.owed == 2 && st.unsolicited == 0,
+		"late every try: the retries' replies owed, not charged (%u; "
+		"owed %llu, unsolicited %llu)", o ? o->unsolicited : 0,
+		(unsigned long long)st.owed,
+		(unsigned long long)st.unsolicited);
+	reset();
+
+	/* The same within a round: A answered 300 ms after each try (of
+	 * 200 ms), MX only on its fourth try, after the A retry's reply. */
+	struct scan_opts se = so;
+	se.timeout_ms = 200;
+	se.retries = 3;
+	const uint8_t latemx[] = { LATEMX };
+	st = run(se, latemx, 1);
+	o = of(LATEMX);
+	size_t ia = o && o->n == 2 && o->results[1].qtype == LDNS_RR_TYPE_A;
+	ok(o && o->n == 2 && o->results[ia].status == REPLY_OK &&
+		o->results[ia].tries == 2 && o->results[!ia].status ==
+		REPLY_OK && o->results[!ia].tries == 4,
+		"late every try: A answered after 2 tries, MX after 4");
+	ok(o && o->unsolicited == 0 && st.owed == 1 && st.unsolicited == 0,
+		"late every try: the A retry's reply, while MX is asked, owed "
+		"(%u; owed %llu, unsolicited %llu)", o ? o->unsolicited : 0,
+		(unsigned long long)st.owed,
+		(unsigned long long)st.unsolicited);
+	reset();
+
+	/* A forwarder whose upstream answers a try and its retry. */
+	se.retries = 1;
+	const uint8_t fwdlate[] = { FWDLATE };
+	st = run(se, fwdlate, 1);
+	o = of(FWDLATE);
+	ok(o && o->n == 2 && o->results[0].status == REPLY_OK &&
+		o->results[0].tries == 2 && o->results[1].status == REPLY_OK &&
+		o->forwarded == 2 && o->unsolicited == 0 && st.owed == 2 &&
+		st.unsolicited == 0, "a forwarder answering both tries: "
+		"forwarded, the second reply owed (%u unsolicited; owed %llu)",
+		o ? o->unsolicited : 0, (unsigned long long)st.owed);
 	reset();
 
 	/* Discovery: one question per target, 2 passes; only those whose
