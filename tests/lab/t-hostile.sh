@@ -60,7 +60,7 @@ def drain(s, wait):
 # late first, its reply awaited in a thread while the others are checked
 late_ms = []
 def late_wait(s, t0):
-    s.settimeout(15)
+    s.settimeout(20)
     try:
         s.recvfrom(70000)
         late_ms.append(int((time.time() - t0) * 1000))
@@ -118,7 +118,12 @@ esac
 
 # 2. One scan: the hostile resolvers, the malformed and spoofing ones, and
 # honest ones beside them.  Peak RSS compared with the same scan without
-# the repeat and flood resolvers.
+# the repeat and flood resolvers.  Tries of 3 s: the chaos responder (a
+# sanitizer build, every behaviour in one process) sends 1000 copies and
+# 1000 forgeries per query of repeat and flood, and on a 2-CPU machine at
+# a load of 8 its other replies came up to 1.9 s after a query; a TCP
+# exchange (oversized tcp) has one timeout.  chaos late (10 s) stays
+# beyond both tries.
 TRUTH="--root-hints $LAB_ROOT_HINTS --trust-anchor $LAB_TRUST_ANCHOR
  --providers $LAB_PROVIDERS --rounds 1"
 awk -F'\t' '!/^#/ && ($4 ~ /^chaos (oversized|empty|late|repeat|flood|malformed|wrong-source|forged-id|silent|honest)/ || $4 ~ /^honest unbound/) { print $1 }' \
@@ -129,21 +134,21 @@ grep -v -x -e "$REP" -e "$FLO" "$T/targets" > "$T/quiet"
 n=$(wc -l < "$T/targets" | tr -d ' ')
 # shellcheck disable=SC2086
 /usr/bin/time -o "$T/quiet.rss" -f %M $P scan -q $TRUTH \
-	--blocklist "$LAB_BLOCKLIST" --0x20 --timeout 1 --retries 1 \
+	--blocklist "$LAB_BLOCKLIST" --0x20 --timeout 3 --retries 1 \
 	--no-discovery --confirm-delay 0.3 -f "$T/quiet" -o "$T/quiet.jsonl" 2> "$T/quiet.err"
 t0=$(now_ms)
 # shellcheck disable=SC2086
 /usr/bin/time -o "$T/scan.rss" -f %M $P scan $TRUTH \
-	--blocklist "$LAB_BLOCKLIST" --0x20 --timeout 1 --retries 1 \
+	--blocklist "$LAB_BLOCKLIST" --0x20 --timeout 3 --retries 1 \
 	--no-discovery --confirm-delay 0.3 -f "$T/targets" -o "$T/scan.jsonl" 2> "$T/scan.err"
 st=$?
 el=$(($(now_ms) - t0))
 is "hostile scan: exit status 1 (findings)" "$st" 1
-# Two tries of 1 s, the truth and a confirmation round: 15 s is generous.
-if [ "$el" -lt 15000 ]; then
-	ok "hostile scan of $n resolvers done in $el ms (bound 15 s)"
+# Two tries of 3 s, the truth and a confirmation round: 30 s is generous.
+if [ "$el" -lt 30000 ]; then
+	ok "hostile scan of $n resolvers done in $el ms (bound 30 s)"
 else
-	not_ok "hostile scan of $n resolvers done in $el ms (bound 15 s)"
+	not_ok "hostile scan of $n resolvers done in $el ms (bound 30 s)"
 fi
 is "hostile scan: one line per target" "$(wc -l < "$T/scan.jsonl" | tr -d ' ')" "$n"
 hr=$(tail -n 1 "$T/quiet.rss"); sr=$(tail -n 1 "$T/scan.rss")
@@ -154,22 +159,30 @@ msg="peak RSS ${sr} KB with $((rep_n + flood_k)) unsolicited replies a query to 
 if [ "$sr" -le $((hr * 5 / 4 + 16384)) ]; then ok "$msg"; else not_ok "$msg"; fi
 # Random ids can collide.  The engine charges a bad reply to its sender
 # while that resolver is in flight, so forged-id (its forgery comes before
-# the real reply) is charged one per try; but repeat's copies arriving
-# after their resolver finished are charged to the query their id names
-# on that socket when it asks the same question, and new queries draw ids
-# at random.  A resolver with unwanted unsolicited replies is excused when
-# one of its answered queries has one of repeat's ids.  (strays.py: the
-# rule, for this check and pyck.)
+# the real reply) is charged at least once per query answered over UDP,
+# at most once per try (a retry's forgery may come after the resolver is
+# done, when a reply slower than the timeout answered the query on a
+# loaded machine); but repeat's copies arriving after their resolver
+# finished are charged to the query their id names on that socket when it
+# asks the same question, and new queries draw ids at random.  A resolver
+# with unwanted unsolicited replies is excused when one of its answered
+# queries has one of repeat's ids.  (strays.py: the rule, for this check
+# and pyck.)
 cat > "$T/strays.py" <<'EOF'
 def ids(o):
     return {q["id"] for q in o["queries"] if "id" in q} if o else set()
 def strays(got, fid, rep):
-    """The ids repeat's late copies may name, and how many of forged-id's
-    forgeries were charged elsewhere (should be none)."""
+    """The ids repeat's late copies may name; how many of forged-id's
+    forgeries may have been charged elsewhere (one per try at most); how
+    many forgeries that came before an answer were not charged to it
+    (should be none)."""
     f = got.get(fid)
-    short = sum(q["tries"] for q in f["queries"] if not q["tcp"]) \
-        - f["unsolicited"] if f else 0
-    return ids(got.get(rep)), max(short, 0)
+    if not f:
+        return ids(got.get(rep)), 0, 0
+    udp = [q for q in f["queries"] if not q["tcp"]]
+    short = sum(q["tries"] for q in udp) - f["unsolicited"]
+    lost = sum(q["status"] == "ok" for q in udp) - f["unsolicited"]
+    return ids(got.get(rep)), max(short, 0), max(lost, 0)
 def unexplained(got, extra, named):
     """The part of extra (resolver: replies it should not have) that no
     id collision explains."""
@@ -181,7 +194,7 @@ bad=$(PYTHONPATH=$T python3 - "$T/scan.jsonl" "$LAB_MANIFEST" "$FID" "$REP" <<'E
 import json, sys
 from strays import strays, unexplained
 got = {o["resolver"]: o for o in map(json.loads, open(sys.argv[1]))}
-named, short = strays(got, sys.argv[3], sys.argv[4])
+named, short, lost = strays(got, sys.argv[3], sys.argv[4])
 stray = {}
 for l in open(sys.argv[2]):
     if l.startswith("#") or not l.strip():
@@ -191,15 +204,16 @@ for l in open(sys.argv[2]):
         continue
     o = got[a]
     if o["class"] != c:
-        print(a, d, "want", c, "got", o["class"])
+        print(a, d, "want", c, "got", o["class"], [(q["status"], q["tries"],
+              q["tcp"]) for q in o["queries"]])
     want = "unsolicited" in f.split(",")
     if want and "unsolicited" not in o["flags"]:
         print(a, d, "flag unsolicited: want", f, "got", o["flags"])
     elif not want and "unsolicited" in o["flags"]:
         stray[a] = o["unsolicited"]
 left = unexplained(got, stray, named)
-if left or short:
-    print("unwanted flag unsolicited:", left, "forged-id short by", short)
+if left or lost:
+    print("unwanted flag unsolicited:", left, "forged-id short by", lost)
 elif stray:
     print("# excused (id collisions):", stray, file=sys.stderr)
 EOF
@@ -212,7 +226,7 @@ spyck() {
 	PYTHONPATH=$T PYCK_PRELUDE='
 from strays import strays, unexplained
 got = {o["resolver"]: o for o in L}
-named, short = strays(got, os.environ["FID"], os.environ["REP"])
+named, short, lost = strays(got, os.environ["FID"], os.environ["REP"])
 def ok_extra(extra):
     return sum(unexplained(got, extra, named).values()) <= short
 ' FID=$FID REP=$REP pyck "$1" "$T/scan.jsonl" "$2"
@@ -228,10 +242,14 @@ spyck "empty: the empty datagrams ignored (not counted), every query timed out" 
 	"all(q['status'] == 'timeout' and q['tries'] == 2 for q in Q('$EMP')) and ok_extra({'$EMP': r('$EMP')['unsolicited']})"
 spyck "late: every query timed out after 2 tries; the late replies charged to nobody" \
 	"all(q['status'] == 'timeout' and q['tries'] == 2 for q in Q('$LATE')) and ok_extra({'$LATE': r('$LATE')['unsolicited']})"
-spyck "repeat: every query answered once, the copies counted against it (at least one query's worth)" \
-	"all(q['status'] == 'ok' and q['tries'] == 1 for q in Q('$REP')) and $rep_n - 1 <= r('$REP')['unsolicited'] <= ($rep_n - 1) * len(Q('$REP')) + short"
+# Each try gets rep_n copies: one answers the query, one per other try is
+# owed to it (a retry), the rest are unsolicited.
+spyck "repeat: every query answered, the copies counted against it (at least one query's worth)" \
+	"all(q['status'] == 'ok' for q in Q('$REP')) and $rep_n - 1 <= r('$REP')['unsolicited'] <= ($rep_n - 1) * sum(q['tries'] for q in Q('$REP')) + short"
+# The forgeries of the try that is answered come before its answer; a
+# retry's may come after the query is done (charged to nobody).
 spyck "flood: the forged answer never accepted, every forged reply counted against the query it names" \
-	"all(q['status'] == 'ok' for q in Q('$FLO')) and not any('45.33.32.156' in x or 'flood-lie' in x for q in Q('$FLO') for x in q.get('answer', [])) and r('$FLO')['unsolicited'] >= $flood_k * sum(q['tries'] for q in Q('$FLO')) and ok_extra({'$FLO': r('$FLO')['unsolicited'] - $flood_k * sum(q['tries'] for q in Q('$FLO'))})"
+	"all(q['status'] == 'ok' for q in Q('$FLO')) and not any('45.33.32.156' in x or 'flood-lie' in x for q in Q('$FLO') for x in q.get('answer', [])) and r('$FLO')['unsolicited'] >= $flood_k * len(Q('$FLO')) and ok_extra({'$FLO': r('$FLO')['unsolicited'] - $flood_k * sum(q['tries'] for q in Q('$FLO'))})"
 spyck "malformed ones: every query ended malformed, none counted unsolicited" \
 	"all(q['status'] == 'malformed' for o in L if o['class'] == 'malformed' for q in o['queries'])"
 check "the summary counts the unsolicited replies" \
