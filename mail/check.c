@@ -12,35 +12,12 @@
 #include <ctype.h>
 #include <curl/curl.h>
 #include <libpsl.h>
-#include <openssl/x509.h>
 #include <openssl/evp.h>
 #include "common/dnsname.h"
 #include "mail/check.h"
 #include "dnssec/truth_resolve.h"
 
 #define TXT_MAX 8192		/* bytes of one TXT record's strings joined */
-
-static const char *verdict_names[] = { "error", "fail", "none", "warn",
-	"pass" };
-static const char *overall_names[] = { "incomplete", "broken", "weak",
-	"protected" };
-static const char *kind_names[] = { "dnssec", "dane", "mta_sts", "tls_rpt",
-	"spf", "dmarc", "starttls" };
-
-const char *mail_verdict_str(enum mail_verdict v)
-{
-	return v < MAIL_V_COUNT ? verdict_names[v] : "?";
-}
-
-const char *mail_overall_str(enum mail_overall o)
-{
-	return o < MAIL_OVERALL_COUNT ? overall_names[o] : "?";
-}
-
-const char *mail_kind_str(enum mail_kind k)
-{
-	return k < MAIL_KIND_COUNT ? kind_names[k] : "?";
-}
 
 void mail_opts_init(struct mail_opts *o)
 {
@@ -82,6 +59,11 @@ struct mail_check {
 	bool finished;
 	struct dane_check *dane;
 	bool dane_done;
+	/* The MTA-STS policy fetch: libcurl multi on the loop. */
+	CURLM *multi;
+	CURL *easy;
+	uv_timer_t timer;
+	struct curl_slist *resolve;
 	int curl_handles;	/* uv handles the fetch has open */
 	struct starttls_probe *probes[MAIL_PROBES_MAX];
 	size_t probes_left;
@@ -90,21 +72,6 @@ struct mail_check {
 
 static void maybe_finish(struct mail_check *c);
 static void spf_round(struct mail_check *c);
-
-static void item(struct mail_check *c, enum mail_kind k,
-	enum mail_verdict v, const char *code, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-static void item(struct mail_check *c, enum mail_kind k,
-	enum mail_verdict v, const char *code, const char *fmt, ...)
-{
-	struct mail_item *it = &c->res.items[k];
-	it->verdict = v;
-	snprintf(it->code, sizeof(it->code), "%s", code);
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(it->detail, sizeof(it->detail), fmt, ap);
-	va_end(ap);
-}
 
 /* ---- DNS answers into records ---- */
 
@@ -167,12 +134,6 @@ static void take_txt(struct mail_check *c, struct mail_found *f,
 		}
 		free(s);
 	}
-}
-
-static bool lookup_failed(const struct mail_found *f)
-{
-	return f->timed_out || (f->rcode != LDNS_RCODE_NOERROR &&
-		f->rcode != LDNS_RCODE_NXDOMAIN);
 }
 
 /* ---- the SPF walk through truth runs ---- */
@@ -279,7 +240,7 @@ static void check_multi(struct mail_check *c)
 {
 	CURLMsg *m;
 	int left;
-	while ((m = curl_multi_info_read(c->res.fetch.multi, &left)))
+	while ((m = curl_multi_info_read(c->multi, &left)))
 		if (m->msg == CURLMSG_DONE && !c->res.fetch.done) {
 			c->res.fetch.code = m->data.result;
 			fetch_finish(c);
@@ -297,7 +258,7 @@ static void on_curl_poll(uv_poll_t *h, int status, int events)
 		flags |= CURL_CSELECT_IN;
 	if (events & UV_WRITABLE)
 		flags |= CURL_CSELECT_OUT;
-	curl_multi_socket_action(c->res.fetch.multi, p->fd, flags, &running);
+	curl_multi_socket_action(c->multi, p->fd, flags, &running);
 	check_multi(c);
 }
 
@@ -310,7 +271,7 @@ static int on_curl_socket(CURL *e, curl_socket_t s, int action, void *userp,
 	if (action == CURL_POLL_REMOVE) {
 		if (p) {
 			uv_poll_stop(&p->poll);
-			curl_multi_assign(c->res.fetch.multi, s, NULL);
+			curl_multi_assign(c->multi, s, NULL);
 			uv_close((uv_handle_t *)&p->poll, curl_handle_closed);
 		}
 		return 0;
@@ -328,7 +289,7 @@ static int on_curl_socket(CURL *e, curl_socket_t s, int action, void *userp,
 		p->poll.data = c;
 		c->curl_handles++;
 		c->open++;
-		curl_multi_assign(c->res.fetch.multi, s, p);
+		curl_multi_assign(c->multi, s, p);
 	}
 	int ev = 0;
 	if (action == CURL_POLL_IN || action == CURL_POLL_INOUT)
@@ -343,7 +304,7 @@ static void on_curl_timer(uv_timer_t *t)
 {
 	struct mail_check *c = t->data;
 	int running;
-	curl_multi_socket_action(c->res.fetch.multi, CURL_SOCKET_TIMEOUT, 0,
+	curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0,
 		&running);
 	check_multi(c);
 }
@@ -353,9 +314,9 @@ static int on_curl_timeout(CURLM *m, long ms, void *userp)
 	struct mail_check *c = userp;
 	(void)m;
 	if (ms < 0)
-		uv_timer_stop(&c->res.fetch.timer);
+		uv_timer_stop(&c->timer);
 	else
-		uv_timer_start(&c->res.fetch.timer, on_curl_timer,
+		uv_timer_start(&c->timer, on_curl_timer,
 			ms == 0 ? 1 : (uint64_t)ms, 0);
 	return 0;
 }
@@ -383,12 +344,12 @@ static void fetch_finish(struct mail_check *c)
 	struct mail_fetch *f = &c->res.fetch;
 	f->done = true;
 	char *ct = NULL;
-	curl_easy_getinfo(f->easy, CURLINFO_RESPONSE_CODE, &f->http_status);
-	if (curl_easy_getinfo(f->easy, CURLINFO_CONTENT_TYPE, &ct) ==
+	curl_easy_getinfo(c->easy, CURLINFO_RESPONSE_CODE, &f->http_status);
+	if (curl_easy_getinfo(c->easy, CURLINFO_CONTENT_TYPE, &ct) ==
 	    CURLE_OK && ct)
 		mail_escape(ct, strlen(ct), f->content_type,
 			sizeof(f->content_type));
-	curl_easy_getinfo(f->easy, CURLINFO_SSL_VERIFYRESULT, &f->ssl_verify);
+	curl_easy_getinfo(c->easy, CURLINFO_SSL_VERIFYRESULT, &f->ssl_verify);
 	if (f->body) {
 		unsigned char md[32];
 		unsigned int mdlen = 0;
@@ -400,14 +361,14 @@ static void fetch_finish(struct mail_check *c)
 	if (f->code == CURLE_OK && f->http_status == 200 && f->body)
 		mtasts_policy_parse(f->body, f->len, &c->res.policy),
 		c->res.policy_parsed = true;
-	curl_multi_remove_handle(f->multi, f->easy);
-	curl_easy_cleanup(f->easy);
-	f->easy = NULL;
+	curl_multi_remove_handle(c->multi, c->easy);
+	curl_easy_cleanup(c->easy);
+	c->easy = NULL;
 	/* Cleaning up the multi removes its sockets (their polls close);
 	 * then the timer. */
-	curl_multi_cleanup(f->multi);
-	f->multi = NULL;
-	uv_close((uv_handle_t *)&f->timer, curl_handle_closed);
+	curl_multi_cleanup(c->multi);
+	c->multi = NULL;
+	uv_close((uv_handle_t *)&c->timer, curl_handle_closed);
 }
 
 static int fetch_start(struct mail_check *c, const char *addr)
@@ -426,14 +387,14 @@ static int fetch_start(struct mail_check *c, const char *addr)
 	/* The address from the validating resolver, never the system's. */
 	snprintf(res, sizeof(res), strchr(addr, ':') ? "%s:%u:[%s]" :
 		"%s:%u:%s", host, c->o.https_port, addr);
-	f->resolve = curl_slist_append(NULL, res);
-	f->multi = curl_multi_init();
-	f->easy = curl_easy_init();
-	if (!f->resolve || !f->multi || !f->easy)
+	c->resolve = curl_slist_append(NULL, res);
+	c->multi = curl_multi_init();
+	c->easy = curl_easy_init();
+	if (!c->resolve || !c->multi || !c->easy)
 		return -1;
-	CURL *e = f->easy;
+	CURL *e = c->easy;
 	curl_easy_setopt(e, CURLOPT_URL, f->url);
-	curl_easy_setopt(e, CURLOPT_RESOLVE, f->resolve);
+	curl_easy_setopt(e, CURLOPT_RESOLVE, c->resolve);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "https");
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
@@ -447,16 +408,16 @@ static int fetch_start(struct mail_check *c, const char *addr)
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, f->errbuf);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, PACKAGE_STRING);
 	curl_easy_setopt(e, CURLOPT_MAXFILESIZE, (long)MTASTS_POLICY_MAX);
-	curl_multi_setopt(f->multi, CURLMOPT_SOCKETFUNCTION, on_curl_socket);
-	curl_multi_setopt(f->multi, CURLMOPT_SOCKETDATA, c);
-	curl_multi_setopt(f->multi, CURLMOPT_TIMERFUNCTION, on_curl_timeout);
-	curl_multi_setopt(f->multi, CURLMOPT_TIMERDATA, c);
-	uv_timer_init(c->loop, &f->timer);
-	f->timer.data = c;
+	curl_multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, on_curl_socket);
+	curl_multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c);
+	curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, on_curl_timeout);
+	curl_multi_setopt(c->multi, CURLMOPT_TIMERDATA, c);
+	uv_timer_init(c->loop, &c->timer);
+	c->timer.data = c;
 	c->curl_handles++;
 	c->open++;
 	f->started = true;
-	if (curl_multi_add_handle(f->multi, e) != CURLM_OK) {
+	if (curl_multi_add_handle(c->multi, e) != CURLM_OK) {
 		f->code = CURLE_FAILED_INIT;
 		fetch_finish(c);
 	}
@@ -666,552 +627,12 @@ fail:
 	return NULL;
 }
 
-/* ---- verdicts ---- */
-
-static const struct mail_finding *first_error(const struct mail_findings *f)
-{
-	for (size_t i = 0; i < f->n; i++)
-		if (f->f[i].severity == MAIL_ERROR)
-			return &f->f[i];
-	return NULL;
-}
-
-static const struct mail_finding *first_warn(const struct mail_findings *f)
-{
-	for (size_t i = 0; i < f->n; i++)
-		if (f->f[i].severity == MAIL_WARN)
-			return &f->f[i];
-	return NULL;
-}
-
-static void judge_dnssec(struct mail_check *c)
-{
-	const struct dane_result *d = dane_check_result(c->dane);
-	char insecure[300] = "";
-	size_t ni = 0, nsec = 0;
-	if (d->mx_sec == TRUTH_SEC_BOGUS) {
-		item(c, MAIL_DNSSEC, MAIL_V_FAIL, "dnssec-bogus", "MX %s is bogus", c->res.fqdn);
-		return;
-	}
-	if (d->mx_sec == TRUTH_SEC_SECURE)
-		nsec++;
-	else {
-		ni++;
-		snprintf(insecure, sizeof(insecure), "MX");
-	}
-	for (size_t i = 0; i < c->res.t->nanswers; i++) {
-		const struct truth_answer *a = c->res.t->answers[i];
-		if (a->timed_out)
-			continue;
-		const char *ty = ldns_rr_descript(a->qtype) ?
-			ldns_rr_descript(a->qtype)->_name : "?";
-		if (a->sec == TRUTH_SEC_BOGUS) {
-			item(c, MAIL_DNSSEC, MAIL_V_FAIL, "dnssec-bogus", "%s %s is bogus: %s",
-				a->qname, ty, a->why_bogus ? a->why_bogus :
-				"validation failed");
-			return;
-		}
-		if (a->sec == TRUTH_SEC_SECURE)
-			nsec++;
-		else if (ni++ < 4) {
-			size_t l = strlen(insecure);
-			snprintf(insecure + l, sizeof(insecure) - l, "%s%s %s",
-				l ? ", " : "", a->qname, ty);
-		}
-	}
-	if (ni == 0)
-		item(c, MAIL_DNSSEC, MAIL_V_PASS, "dnssec-secure", "all %zu lookups validated "
-			"(secure)", nsec);
-	else
-		item(c, MAIL_DNSSEC, nsec ? MAIL_V_WARN : MAIL_V_NONE, nsec ? "dnssec-partly-insecure" : "dnssec-insecure",
-			"%zu of %zu lookups insecure (%s%s)", ni, ni + nsec,
-			insecure, ni > 4 ? ", ..." : "");
-}
-
-static void judge_dane(struct mail_check *c)
-{
-	const struct dane_result *d = dane_check_result(c->dane);
-	enum mail_verdict v;
-	switch (d->verdict) {
-	case DANE_VALID: v = MAIL_V_PASS; break;
-	case DANE_INSECURE: v = MAIL_V_NONE; break;
-	case DANE_UNREACHABLE:
-	case DANE_DNS_ERROR:
-	case DANE_VERDICT_COUNT: v = MAIL_V_ERROR; break;
-	default: v = MAIL_V_FAIL; break;
-	}
-	char det[300];
-	mail_escape(d->detail ? d->detail : "", d->detail ?
-		strlen(d->detail) : 0, det, sizeof(det));
-	item(c, MAIL_DANE, v, dane_verdict_str(d->verdict), "%s", det);
-}
-
-/* How a record ends for mail no term matched: its 'all' with the
- * qualifier as written, a redirect, or neither (neutral by default). */
-static const char *spf_ending(const struct spf_record *r)
-{
-	if (r->all >= 0)
-		switch (r->terms[r->all].qualifier) {
-		case '-': return "ends in -all";
-		case '~': return "ends in ~all";
-		case '?': return "ends in ?all";
-		default: return "ends in +all";
-		}
-	return r->redirect >= 0 ? "ends in a redirect" :
-		"no 'all': mail no term matches is neutral";
-}
-
-static void judge_spf(struct mail_check *c)
-{
-	struct spf_walk *w = &c->res.spf;
-	const struct mail_finding *f;
-	if (!w->done || w->status == 2) {
-		f = first_error(&w->findings);
-		item(c, MAIL_SPF, MAIL_V_ERROR, f ? f->code : "spf-dns-error", "%s", f ? f->text :
-			"the SPF lookups did not finish");
-		return;
-	}
-	if (w->nrec == 0 || strcmp(w->rec[0].via, "domain")) {
-		f = first_error(&w->findings);
-		if (w->status == 1 && f)
-			item(c, MAIL_SPF, MAIL_V_FAIL, f->code, "%s", f->text);
-		else
-			item(c, MAIL_SPF, MAIL_V_FAIL, "spf-missing", "no SPF record at %s: "
-				"anyone may send mail as the domain unchecked",
-				c->res.domain);
-		return;
-	}
-	const struct spf_record *r = &w->rec[0].rec;
-	if (w->status == 1) {
-		f = first_error(&w->findings);
-		item(c, MAIL_SPF, MAIL_V_FAIL, f ? f->code : "spf-syntax", "permerror: %s", f ? f->text :
-			"the policy is invalid");
-		return;
-	}
-	if (mail_findings_has(&r->findings, "spf-plus-all")) {
-		item(c, MAIL_SPF, MAIL_V_FAIL, "spf-plus-all", "'+all': every host on the "
-			"internet passes SPF for %s", c->res.domain);
-		return;
-	}
-	for (size_t i = 0; i < w->nrec; i++)
-		if ((f = first_warn(&w->rec[i].rec.findings))) {
-			item(c, MAIL_SPF, MAIL_V_WARN, f->code, "%s: %s",
-				w->rec[i].domain, f->text);
-			return;
-		}
-	item(c, MAIL_SPF, MAIL_V_PASS, "spf-ok", "%u DNS lookups (limit %d), %u void "
-		"(limit %d), %s", w->lookups, SPF_LOOKUP_LIMIT,
-		w->voids, SPF_VOID_LIMIT, spf_ending(r));
-}
-
-static void judge_dmarc(struct mail_check *c)
-{
-	const struct mail_finding *f;
-	if (lookup_failed(&c->res.dmarc_dom) || (!c->res.dmarc_at && c->res.org[0] &&
-	    lookup_failed(&c->res.dmarc_org))) {
-		item(c, MAIL_DMARC, MAIL_V_ERROR, "dmarc-dns-error", "the DMARC lookup failed "
-			"(%s)", lookup_failed(&c->res.dmarc_dom) ?
-			c->res.dmarc_dom.name : c->res.dmarc_org.name);
-		return;
-	}
-	if (c->res.dmarc_dom.sec == TRUTH_SEC_BOGUS) {
-		item(c, MAIL_DMARC, MAIL_V_FAIL, "dmarc-bogus", "%s TXT is bogus",
-			c->res.dmarc_dom.name);
-		return;
-	}
-	if (!c->res.dmarc_at) {
-		if (c->res.org[0])
-			item(c, MAIL_DMARC, MAIL_V_FAIL, "dmarc-missing", "no DMARC record at "
-				"%s or at the organizational domain's %s",
-				c->res.dmarc_dom.name, c->res.dmarc_org.name);
-		else
-			item(c, MAIL_DMARC, MAIL_V_FAIL, "dmarc-missing", "no DMARC record at "
-				"%s", c->res.dmarc_dom.name);
-		return;
-	}
-	if (c->res.dmarc_at->count > 1) {
-		item(c, MAIL_DMARC, MAIL_V_FAIL, "dmarc-multiple", "%zu DMARC records at %s: "
-			"none applies (RFC 7489 section 6.6.3)",
-			c->res.dmarc_at->count, c->res.dmarc_at->name);
-		return;
-	}
-	if (!c->res.dmarc.syntax_ok) {
-		f = first_error(&c->res.dmarc.findings);
-		item(c, MAIL_DMARC, MAIL_V_FAIL, f ? f->code : "dmarc-syntax", "%s: %s", c->res.dmarc_at->name,
-			f ? f->text : "invalid");
-		return;
-	}
-	/* A subdomain under its organizational domain's record gets sp=
-	 * when there is one (RFC 7489 section 6.3). */
-	bool at_org = c->res.dmarc_at == &c->res.dmarc_org;
-	enum dmarc_policy eff = at_org && c->res.dmarc.sp !=
-		DMARC_POLICY_UNSET ? c->res.dmarc.sp : c->res.dmarc.p;
-	if (at_org && eff == DMARC_NONE) {
-		item(c, MAIL_DMARC, MAIL_V_WARN, "dmarc-sp-none", "%s: sp=none: monitoring only "
-			"for %s", c->res.dmarc_at->name, c->res.domain);
-		return;
-	}
-	if ((f = first_warn(&c->res.dmarc.findings)) &&
-	    !(at_org && !strcmp(f->code, "dmarc-p-none"))) {
-		item(c, MAIL_DMARC, MAIL_V_WARN, f->code, "%s: %s", c->res.dmarc_at->name,
-			f->text);
-		return;
-	}
-	item(c, MAIL_DMARC, MAIL_V_PASS, "dmarc-ok", "%s: %s=%s%s", c->res.dmarc_at->name,
-		at_org && c->res.dmarc.sp != DMARC_POLICY_UNSET ? "sp" : "p",
-		dmarc_policy_str(eff), at_org ? " (the organizational "
-		"domain's record)" : "");
-}
-
-static void judge_tlsrpt(struct mail_check *c)
-{
-	const struct mail_finding *f;
-	if (lookup_failed(&c->res.tlsrpt_f))
-		item(c, MAIL_TLSRPT, MAIL_V_ERROR, "tlsrpt-dns-error", "the %s TXT lookup failed",
-			c->res.tlsrpt_f.name);
-	else if (c->res.tlsrpt_f.sec == TRUTH_SEC_BOGUS)
-		item(c, MAIL_TLSRPT, MAIL_V_FAIL, "tlsrpt-bogus", "%s TXT is bogus",
-			c->res.tlsrpt_f.name);
-	else if (c->res.tlsrpt_f.count == 0)
-		item(c, MAIL_TLSRPT, MAIL_V_NONE, "tlsrpt-missing", "no TLS-RPT record at %s: "
-			"TLS failures are not reported", c->res.tlsrpt_f.name);
-	else if (c->res.tlsrpt_f.count > 1)
-		item(c, MAIL_TLSRPT, MAIL_V_FAIL, "tlsrpt-multiple", "%zu TLS-RPT records at %s: "
-			"senders ignore them all (RFC 8460 section 3)",
-			c->res.tlsrpt_f.count, c->res.tlsrpt_f.name);
-	else if (!c->res.tlsrpt.syntax_ok) {
-		f = first_error(&c->res.tlsrpt.findings);
-		item(c, MAIL_TLSRPT, MAIL_V_FAIL, f ? f->code : "tlsrpt-syntax", "%s", f ? f->text :
-			"invalid");
-	} else
-		item(c, MAIL_TLSRPT, MAIL_V_PASS, "tlsrpt-ok", "reports to %s%s",
-			c->res.tlsrpt.rua[0], c->res.tlsrpt.nrua > 1 ? " and more" : "");
-}
-
-static bool content_type_ok(const char *ct)
-{
-	size_t n = strcspn(ct, ";");
-	while (n && (ct[n - 1] == ' ' || ct[n - 1] == '\t'))
-		n--;
-	return n == 10 && !strncasecmp(ct, "text/plain", 10);
-}
-
-static void judge_mtasts(struct mail_check *c)
-{
-	struct mail_fetch *fe = &c->res.fetch;
-	const struct mail_finding *f;
-	struct mail_findings *fs = &c->res.items[MAIL_MTASTS].findings;
-	const struct dane_result *d = dane_check_result(c->dane);
-	if (lookup_failed(&c->res.sts_f)) {
-		item(c, MAIL_MTASTS, MAIL_V_ERROR, "mtasts-dns-error", "the %s TXT lookup failed",
-			c->res.sts_f.name);
-		return;
-	}
-	if (c->res.sts_f.sec == TRUTH_SEC_BOGUS) {
-		item(c, MAIL_MTASTS, MAIL_V_FAIL, "mtasts-bogus", "%s TXT is bogus",
-			c->res.sts_f.name);
-		return;
-	}
-	if (c->res.sts_f.count == 0) {
-		item(c, MAIL_MTASTS, MAIL_V_NONE, "mtasts-missing", "no MTA-STS record at %s",
-			c->res.sts_f.name);
-		return;
-	}
-	if (c->res.sts_f.count > 1) {
-		item(c, MAIL_MTASTS, MAIL_V_FAIL, "mtasts-multiple", "%zu MTA-STS records at %s: "
-			"senders assume there is no policy (RFC 8461 section "
-			"3.1)", c->res.sts_f.count, c->res.sts_f.name);
-		return;
-	}
-	if (!c->res.sts.syntax_ok) {
-		f = first_error(&c->res.sts.findings);
-		item(c, MAIL_MTASTS, MAIL_V_FAIL, f ? f->code : "mtasts-txt-syntax", "%s", f ? f->text :
-			"invalid TXT record");
-		return;
-	}
-	if (!fe->started) {
-		item(c, MAIL_MTASTS, MAIL_V_FAIL, "mtasts-no-address", "%s has no address: the "
-			"policy cannot be fetched", c->res.sts_host);
-		return;
-	}
-	if (fe->code != CURLE_OK) {
-		const char *code = "mtasts-fetch-failed";
-		char why[700];
-		if (fe->code == CURLE_PEER_FAILED_VERIFICATION ||
-		    fe->code == CURLE_SSL_CACERT_BADFILE) {
-			code = "mtasts-certificate";
-			/* curl's message names the problem, the
-			 * hostname check included (whose verify result is
-			 * only "unspecified"). */
-			char eb[300];
-			mail_escape(fe->errbuf, strlen(fe->errbuf), eb,
-				sizeof(eb));
-			snprintf(why, sizeof(why), "the policy server's "
-				"certificate: %s", eb[0] ? eb :
-				X509_verify_cert_error_string(fe->ssl_verify));
-		} else if (fe->too_big || fe->code == CURLE_FILESIZE_EXCEEDED) {
-			code = "mtasts-policy-too-big";
-			snprintf(why, sizeof(why), "the policy is over %d bytes",
-				MTASTS_POLICY_MAX);
-		} else {
-			char eb[200];
-			mail_escape(fe->errbuf, strlen(fe->errbuf), eb,
-				sizeof(eb));
-			snprintf(why, sizeof(why), "fetching %s from %s: %s%s%s",
-				fe->url, fe->addr, curl_easy_strerror(fe->code),
-				eb[0] ? ": " : "", eb);
-		}
-		mail_finding_add(fs, MAIL_ERROR, code, "%s", why);
-		item(c, MAIL_MTASTS, MAIL_V_FAIL, code, "%s", why);
-		return;
-	}
-	if (fe->http_status != 200) {
-		mail_finding_add(fs, MAIL_ERROR, "mtasts-http-status",
-			"%s: HTTP status %ld (200 needed; redirects are not "
-			"followed)", fe->url, fe->http_status);
-		item(c, MAIL_MTASTS, MAIL_V_FAIL, "mtasts-http-status", "%s answered HTTP status %ld",
-			fe->url, fe->http_status);
-		return;
-	}
-	if (!content_type_ok(fe->content_type)) {
-		mail_finding_add(fs, MAIL_ERROR, "mtasts-content-type",
-			"Content-Type \"%s\" (text/plain needed, RFC 8461 "
-			"section 3.2)", fe->content_type);
-		item(c, MAIL_MTASTS, MAIL_V_FAIL, "mtasts-content-type", "the policy is served as "
-			"\"%s\", not text/plain", fe->content_type);
-		return;
-	}
-	if (!c->res.policy_parsed || !c->res.policy.syntax_ok) {
-		f = c->res.policy_parsed ? first_error(&c->res.policy.findings) : NULL;
-		item(c, MAIL_MTASTS, MAIL_V_FAIL, f ? f->code : "mtasts-policy-syntax", "the policy is invalid: %s",
-			f ? f->text : "empty");
-		return;
-	}
-	if (c->res.policy.mode == MTASTS_NONE) {
-		item(c, MAIL_MTASTS, MAIL_V_WARN, "mtasts-mode-none", "mode: none: the policy is "
-			"withdrawn");
-		return;
-	}
-	/* Every MX against the patterns (section 4.1). */
-	for (size_t h = 0; h < d->nhosts; h++)
-		if (mtasts_policy_match(&c->res.policy, d->hosts[h].name) < 0) {
-			mail_finding_add(fs, MAIL_ERROR, "mtasts-mx-mismatch",
-				"MX %s matches no mx pattern of the policy",
-				d->hosts[h].name);
-		}
-	/* In enforce mode, each MX certificate must be valid for its
-	 * name (section 4.2). */
-	if (c->res.policy.mode == MTASTS_ENFORCE)
-		for (size_t i = 0; i < c->res.nprobes; i++) {
-			const struct starttls_result *r =
-				starttls_probe_result(c->probes[i]);
-			if (!r->handshake)
-				continue;
-			if (r->verify != 0 || !r->name_ok)
-				mail_finding_add(fs, MAIL_ERROR,
-					"mtasts-mx-certificate", "%s[%s]: the "
-					"certificate %s: mail is not delivered "
-					"under enforce", r->host, r->addr,
-					r->verify ? r->verify_str :
-					"does not name the host");
-		}
-	/* Against an earlier survey: the id must change with the policy. */
-	if (c->res.has_prev && c->res.prev_sha256[0]) {
-		bool same_id = !strcmp(c->res.prev_id, c->res.sts.id);
-		bool same_policy = !strcmp(c->res.prev_sha256,
-			c->res.fetch.sha256);
-		if (same_id && !same_policy)
-			mail_finding_add(fs, MAIL_ERROR,
-				"mtasts-policy-changed-same-id", "the policy "
-				"changed but the id is still %s: senders that "
-				"cached the old policy keep it up to its "
-				"max_age (RFC 8461 section 3.1)",
-				c->res.sts.id);
-		else if (!same_id)
-			mail_finding_add(fs, MAIL_NOTE, "mtasts-id-changed",
-				"the id changed from %s to %s%s",
-				c->res.prev_id[0] ? c->res.prev_id : "(none)",
-				c->res.sts.id, same_policy ? "; the policy "
-				"is the same" : ", with a new policy");
-	}
-	if ((f = first_error(fs))) {
-		item(c, MAIL_MTASTS, c->res.policy.mode == MTASTS_ENFORCE ?
-			MAIL_V_FAIL : MAIL_V_WARN, f->code, "%s%s", f->text,
-			c->res.policy.mode == MTASTS_TESTING ? " (mode testing: "
-			"reported, not enforced)" : "");
-		return;
-	}
-	if (c->res.policy.mode == MTASTS_TESTING) {
-		item(c, MAIL_MTASTS, MAIL_V_WARN, "mtasts-testing", "mode: testing: failures are "
-			"reported, mail is delivered anyway");
-		return;
-	}
-	item(c, MAIL_MTASTS, MAIL_V_PASS, "mtasts-ok", "mode enforce, id %s, max_age %lu, "
-		"every MX matches", c->res.sts.id, c->res.policy.max_age);
-}
-
-/* One address: the worst thing about it, as a finding. */
-static enum mail_verdict judge_probe(struct mail_findings *fs,
-	const struct starttls_result *r)
-{
-	const char *where = r->host;
-	if (!r->connected) {
-		mail_finding_add(fs, MAIL_ERROR, "starttls-unreachable",
-			"%s[%s]: %s", where, r->addr, r->error);
-		return MAIL_V_ERROR;
-	}
-	if (!r->offered) {
-		mail_finding_add(fs, MAIL_ERROR, "starttls-not-offered",
-			"%s[%s]: %s", where, r->addr, r->error[0] ? r->error :
-			"STARTTLS is not offered");
-		return MAIL_V_FAIL;
-	}
-	if (!r->handshake) {
-		mail_finding_add(fs, MAIL_ERROR, "starttls-handshake-failed",
-			"%s[%s]: %s", where, r->addr, r->error);
-		return MAIL_V_FAIL;
-	}
-	enum mail_verdict v = MAIL_V_PASS;
-	bool modern = r->accepted[STARTTLS_TLS12] ||
-		r->accepted[STARTTLS_TLS13];
-	bool old = r->accepted[STARTTLS_TLS10] || r->accepted[STARTTLS_TLS11];
-	bool probed = r->tried[STARTTLS_TLS12] || r->tried[STARTTLS_TLS13];
-	if (probed && !modern) {
-		mail_finding_add(fs, MAIL_ERROR, "starttls-old-versions-only",
-			"%s[%s]: accepts only %s%s%s (no TLS 1.2 or 1.3)",
-			where, r->addr, r->accepted[STARTTLS_TLS10] ?
-			"TLSv1" : "", r->accepted[STARTTLS_TLS10] &&
-			r->accepted[STARTTLS_TLS11] ? " and " : "",
-			r->accepted[STARTTLS_TLS11] ? "TLSv1.1" : "");
-		v = MAIL_V_FAIL;
-	} else if (old) {
-		mail_finding_add(fs, MAIL_WARN, "starttls-old-versions",
-			"%s[%s]: still accepts %s%s%s", where, r->addr,
-			r->accepted[STARTTLS_TLS10] ? "TLSv1" : "",
-			r->accepted[STARTTLS_TLS10] &&
-			r->accepted[STARTTLS_TLS11] ? " and " : "",
-			r->accepted[STARTTLS_TLS11] ? "TLSv1.1" : "");
-		v = MAIL_V_WARN;
-	}
-	if (r->expired) {
-		mail_finding_add(fs, MAIL_ERROR, "starttls-cert-expired",
-			"%s[%s]: the certificate expired (%s)", where, r->addr,
-			r->not_after);
-		v = MAIL_V_FAIL;
-	}
-	if (r->dh_bits > 0 && r->dh_bits < 2048) {
-		mail_finding_add(fs, MAIL_WARN, "starttls-weak-dh",
-			"%s[%s]: a %d-bit finite-field Diffie-Hellman group "
-			"(2048 or more needed)", where, r->addr, r->dh_bits);
-		if (v > MAIL_V_WARN)
-			v = MAIL_V_WARN;
-	}
-	if (r->self_signed) {
-		mail_finding_add(fs, MAIL_WARN, "starttls-self-signed",
-			"%s[%s]: a self-signed certificate", where, r->addr);
-		if (v > MAIL_V_WARN)
-			v = MAIL_V_WARN;
-	} else if (r->verify != 0 && !r->expired) {
-		mail_finding_add(fs, MAIL_WARN, "starttls-untrusted",
-			"%s[%s]: the certificate does not verify: %s", where,
-			r->addr, r->verify_str);
-		if (v > MAIL_V_WARN)
-			v = MAIL_V_WARN;
-	}
-	if (!r->name_ok) {
-		mail_finding_add(fs, MAIL_WARN, "starttls-name-mismatch",
-			"%s[%s]: the certificate does not name %s", where,
-			r->addr, r->host);
-		if (v > MAIL_V_WARN)
-			v = MAIL_V_WARN;
-	}
-	return v;
-}
-
-static void judge_starttls(struct mail_check *c)
-{
-	struct mail_findings *fs = &c->res.items[MAIL_STARTTLS].findings;
-	const struct dane_result *d = dane_check_result(c->dane);
-	if (c->res.nprobes == 0) {
-		if (d->verdict == DANE_DNS_ERROR || d->verdict == DANE_BOGUS)
-			item(c, MAIL_STARTTLS, MAIL_V_ERROR, "starttls-no-mx", "no MX address "
-				"to probe: %s", dane_verdict_str(d->verdict));
-		else
-			item(c, MAIL_STARTTLS, MAIL_V_NONE, "starttls-no-mx", "no MX address "
-				"to probe");
-		return;
-	}
-	enum mail_verdict worst = MAIL_V_PASS;
-	size_t first = fs->n;
-	for (size_t i = 0; i < c->res.nprobes; i++) {
-		enum mail_verdict v = judge_probe(fs,
-			starttls_probe_result(c->probes[i]));
-		if (v < worst)
-			worst = v;
-	}
-	if (worst == MAIL_V_PASS) {
-		const struct starttls_result *r =
-			starttls_probe_result(c->probes[0]);
-		item(c, MAIL_STARTTLS, MAIL_V_PASS, "starttls-ok", "%zu address%s: STARTTLS "
-			"with %s, certificate valid for the host", c->res.nprobes,
-			c->res.nprobes == 1 ? "" : "es", r->tls);
-		return;
-	}
-	/* The first finding of the worst severity says why. */
-	enum mail_severity want = worst == MAIL_V_WARN ? MAIL_WARN :
-		MAIL_ERROR;
-	for (size_t i = first; i < fs->n; i++)
-		if (fs->f[i].severity == want) {
-			item(c, MAIL_STARTTLS, worst, fs->f[i].code, "%s", fs->f[i].text);
-			return;
-		}
-	item(c, MAIL_STARTTLS, worst, "starttls", "see the findings");
-}
-
-static void judge(struct mail_check *c)
-{
-	judge_dnssec(c);
-	judge_dane(c);
-	judge_starttls(c);
-	judge_mtasts(c);
-	judge_tlsrpt(c);
-	judge_spf(c);
-	judge_dmarc(c);
-	/* Transport: DANE or MTA-STS; the other missing is no weakness. */
-	bool transport = c->res.items[MAIL_DANE].verdict == MAIL_V_PASS ||
-		c->res.items[MAIL_MTASTS].verdict == MAIL_V_PASS;
-	enum mail_verdict worst = MAIL_V_PASS;
-	int which = -1;
-	for (int k = 0; k < MAIL_KIND_COUNT; k++) {
-		enum mail_verdict v = c->res.items[k].verdict;
-		if (transport && v == MAIL_V_NONE && (k == MAIL_DANE ||
-		    k == MAIL_MTASTS))
-			continue;
-		if (v < worst) {
-			worst = v;
-			which = k;
-		}
-	}
-	c->res.overall = worst == MAIL_V_ERROR ? MAIL_INCOMPLETE :
-		worst == MAIL_V_FAIL ? MAIL_BROKEN : worst == MAIL_V_PASS ?
-		MAIL_PROTECTED : MAIL_WEAK;
-	snprintf(c->res.overall_code, sizeof(c->res.overall_code), "%s",
-		which < 0 ? "ok" : c->res.items[which].code);
-	if (which < 0)
-		snprintf(c->res.overall_detail, sizeof(c->res.overall_detail),
-			"every check passed");
-	else
-		snprintf(c->res.overall_detail, sizeof(c->res.overall_detail),
-			"%s %s: %s", mail_kind_str(which),
-			mail_verdict_str(worst), c->res.items[which].detail);
-}
-
 static void maybe_finish(struct mail_check *c)
 {
 	if (c->finished || c->open > 0 || !c->dane_done)
 		return;
 	c->finished = true;
-	judge(c);
+	mail_judge(&c->res);
 	if (c->cb)
 		c->cb(c, c->cbarg);
 }
@@ -1250,11 +671,11 @@ void mail_check_free(struct mail_check *c)
 	found_clear(&c->res.tlsrpt_f);
 	found_clear(&c->res.sts_f);
 	free(c->res.fetch.body);
-	curl_slist_free_all(c->res.fetch.resolve);
-	if (c->res.fetch.easy)
-		curl_easy_cleanup(c->res.fetch.easy);
-	if (c->res.fetch.multi)
-		curl_multi_cleanup(c->res.fetch.multi);
+	curl_slist_free_all(c->resolve);
+	if (c->easy)
+		curl_easy_cleanup(c->easy);
+	if (c->multi)
+		curl_multi_cleanup(c->multi);
 	truth_free(c->res.t);
 	free(c);
 }

@@ -3,11 +3,16 @@
 libcore_a_SOURCES += mail/finding.c mail/finding.h mail/fields.c \
 	mail/fields.h mail/spf.c mail/spf.h mail/dmarc.c mail/dmarc.h \
 	mail/tlsrpt.c mail/tlsrpt.h mail/mtasts.c mail/mtasts.h \
-	mail/survey.c mail/survey.h \
+	mail/survey.c mail/survey.h mail/result.c mail/result.h \
+	mail/starttls_result.h \
 	mail/domainlist.c mail/domainlist.h
 UNIT_TESTS += tests/unit/test_finding tests/unit/test_spf \
 	tests/unit/test_dmarc tests/unit/test_tlsrpt tests/unit/test_mtasts \
-	tests/unit/test_survey tests/unit/test_domainlist
+	tests/unit/test_survey tests/unit/test_domainlist \
+	tests/unit/test_mailjudge
+tests_unit_test_mailjudge_SOURCES = tests/unit/test_mailjudge.c \
+	tests/tap.h
+tests_unit_test_mailjudge_LDADD = libcore.a $(DEPS_LIBS)
 tests_unit_test_finding_SOURCES = tests/unit/test_finding.c tests/tap.h
 tests_unit_test_finding_LDADD = libcore.a $(DEPS_LIBS)
 tests_unit_test_spf_SOURCES = tests/unit/test_spf.c tests/tap.h
