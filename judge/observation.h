@@ -52,6 +52,9 @@ struct observation {
 	 * from another address (the resolver behind it). */
 	unsigned forwarded;	/* queries answered from another address */
 	struct prefix answered_by;	/* the first such address */
+	bool silent;		/* a sweep's target that never answered its
+				 * discovery question (written only when
+				 * asked for) */
 };
 
 /** A new empty observation for resolver.  Free with observation_free. */

@@ -53,6 +53,11 @@ static int read_lines(FILE *in, const char *name, bool strict,
 	struct readback rb;
 	enum readback_status rs;
 	int rc = 0;
+	/* Each sweep's last record counts (the file holds one every few
+	 * seconds, and a resumed sweep appends its own). */
+	struct summary_sweep *sw = NULL;
+	char (*order)[sizeof(rb.sweep.order)] = NULL;
+	size_t nsw = 0;
 	readback_file(&rb, in, name, true, OUTPUT_LINE_MAX);
 	/* The first line says what was saved: a scan or a mail survey
 	 * (resolver-probe mail). */
@@ -92,6 +97,35 @@ static int read_lines(FILE *in, const char *name, bool strict,
 		}
 		if (rs == READBACK_HEADER)
 			continue;
+		if (rs == READBACK_SWEEP) {
+			size_t i = 0;
+			while (i < nsw && strcmp(order[i], rb.sweep.order))
+				i++;
+			if (i == nsw) {
+				void *a = realloc(sw, (nsw + 1) * sizeof(*sw));
+				void *b = a ? realloc(order, (nsw + 1) *
+					sizeof(*order)) : NULL;
+				if (a)
+					sw = a;
+				if (b)
+					order = b;
+				if (!a || !b) {
+					fprintf(stderr, "%s: out of memory\n",
+						name);
+					rc = -1;
+					break;
+				}
+				memcpy(order[nsw++], rb.sweep.order,
+					sizeof(*order));
+			}
+			sw[i] = (struct summary_sweep){
+				.probed = rb.sweep.probed,
+				.answered = rb.sweep.answered,
+				.silent = rb.sweep.silent,
+				.over = rb.sweep.over,
+			};
+			continue;
+		}
 		int added = summary_add(s, &rb.rec);
 		summary_record_clear(&rb.rec);
 		if (added < 0) {
@@ -106,6 +140,10 @@ static int read_lines(FILE *in, const char *name, bool strict,
 			fprintf(stderr, "%s: out of memory\n", name);
 			rc = -1;
 		}
+	for (size_t i = 0; rc == 0 && i < nsw; i++)
+		summary_add_sweep(s, &sw[i]);
+	free(sw);
+	free(order);
 	readback_free(&rb);
 	return rc;
 }

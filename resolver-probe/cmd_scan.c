@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/rand.h>
+#include <openssl/evp.h>
 #include <uv.h>
 #include "resolver-probe/commands.h"
 #include "common/datafile.h"
@@ -43,8 +44,13 @@ enum {
 	OPT_FORMAT = 0x2000, OPT_BLOCKLIST, OPT_SEED, OPT_SHARDS, OPT_SHARD,
 	OPT_STRICT, OPT_RATE, OPT_INFLIGHT, OPT_TIMEOUT, OPT_RETRIES, OPT_X20,
 	OPT_IPV6, OPT_QUERIES, OPT_SOCKETS, OPT_CONFIRM, OPT_NO_CONFIRM,
-	OPT_RESUME, OPT_PORT, OPT_NO_DISCOVERY, OPT_DISCOVERY_NAME, OPT_OUTPUT_SILENT
+	OPT_RESUME, OPT_PORT, OPT_NO_DISCOVERY, OPT_DISCOVERY_NAME,
+	OPT_OUTPUT_SILENT, OPT_CHECKPOINT
 };
+
+/* A sweep record every this often: a crash loses at most this much of
+ * discovery, plus a timeout. */
+#define SCAN_DEFAULT_CHECKPOINT_MS 10000
 
 static void usage(FILE *f)
 {
@@ -74,7 +80,8 @@ static void usage(FILE *f)
 "                         resolvers in FILE are skipped, new results are\n"
 "                         appended to it (an incomplete last line is cut\n"
 "                         off first), and the summary covers the whole\n"
-"                         FILE, as 'report FILE' prints it\n"
+"                         FILE, as 'report FILE' prints it; a sweep goes on\n"
+"                         from its last sweep record (below)\n"
 "      --format FMT       json (JSON Lines, default) or csv\n"
 "  -q, --quiet            no progress line\n"
 "      --output-silent    a line (class timeout) for each target that never\n"
@@ -89,6 +96,10 @@ static void usage(FILE *f)
 "      --discovery-name NAME  the question's name, e.g. one under your own\n"
 "                         domain so probed networks can find out who asks\n"
 "                         (default: the control name, type A)\n"
+"      --checkpoint SEC   write a sweep record (where discovery is, the\n"
+"                         targets that answered and are not yet written)\n"
+"                         this often, and one at the end (default %.0f; 0:\n"
+"                         only at the end): --resume goes on from it\n"
 "probing:\n"
 "      --rate N           packets per second, 0: unlimited (default %u);\n"
 "                         more than %u targets need an explicit --rate\n"
@@ -107,7 +118,8 @@ static void usage(FILE *f)
 "                         results are written unjudged (benchmarks, ad hoc)\n"
 "  -h, --help             this help\n"
 "      --version          print the version and exit\n",
-		blocklist_default_path(), SCAN_DEFAULT_RATE, SCAN_RATE_FREE_MAX,
+		blocklist_default_path(), SCAN_DEFAULT_CHECKPOINT_MS / 1000.0,
+		SCAN_DEFAULT_RATE, SCAN_RATE_FREE_MAX,
 		SCAN_DEFAULT_INFLIGHT,
 		SCAN_DEFAULT_TIMEOUT_MS / 1000.0, SCAN_DEFAULT_RETRIES,
 		SCAN_DEFAULT_SOCKETS, SCAN_DEFAULT_CONFIRM_MS / 1000.0);
@@ -134,6 +146,18 @@ struct run {
 	struct permute pm;
 	struct permute pm0;	/* the order's start: discovery's passes */
 	unsigned pass;		/* discovery's pass over the targets */
+	uint64_t steps;		/* the order's positions gone through in this
+				 * pass (targets given and skipped) */
+	uint64_t pass0_steps;	/* all of them, once pass 0 is over */
+	uint64_t seed;
+	unsigned shards, shard;
+	char order[17];		/* the order's identity (sweep records) */
+	struct sweep_record cp;	/* --resume: the file's last sweep record */
+	bool cp_used;		/* the sweep goes on from it */
+	uint64_t answered_before;	/* --resume: answering resolvers the file
+					 * holds among these targets */
+	uint64_t answered_here;	/* answering resolvers written by this run */
+	bool sweep_big_said;
 	struct output out;
 	FILE *f;
 	struct summary *sum;
@@ -151,8 +175,6 @@ struct run {
 	off_t good;		/* its length up to the last complete line */
 	uint64_t unwritten;	/* results dropped after a write error */
 	struct done_set done;	/* --resume: resolvers already written */
-	uint64_t forwarders;	/* transparent forwarders written */
-	struct done_set behind;	/* the resolvers that answered for them */
 	uint64_t skipped;	/* targets skipped as done */
 	struct resume_stats rs;	/* --resume: what the file held */
 	uint64_t done_here;	/* resolvers in it among these targets */
@@ -185,6 +207,7 @@ static int next_target(void *ctx, struct prefix *out)
 	for (;;) {
 		if (!permute_next(&r->pm, &i))
 			return 0;
+		r->steps++;
 		if (targets_get(r->targets, i, out) < 0)
 			return -1;
 		if (!done_set_has(&r->done, out))
@@ -198,8 +221,70 @@ static int next_target(void *ctx, struct prefix *out)
 static void rewind_targets(void *ctx)
 {
 	struct run *r = ctx;
+	if (r->pass == 0)
+		r->pass0_steps = r->steps;
 	r->pm = r->pm0;
 	r->pass++;
+	r->steps = 0;
+}
+
+static void write_failed(struct run *r, int err);
+
+static uint64_t position(void *ctx)
+{
+	return ((struct run *)ctx)->steps;
+}
+
+/* A sweep record from the engine's checkpoint: written to the output (so
+ * --resume goes on from it and report counts the silent targets) and, the
+ * final one, added to the summary. */
+static int checkpoint(void *ctx, const struct scan_checkpoint *c)
+{
+	struct run *r = ctx;
+	struct sweep_record w = {
+		.seed = r->seed, .shard = r->shard, .shards = r->shards,
+		.pass = c->pass, .mark = c->mark, .over = c->over,
+		.final = c->final, .pending = (struct prefix *)c->pending,
+		.npending = c->npending,
+	};
+	memcpy(w.order, r->order, sizeof(w.order));
+	/* Every target before the mark of pass 0 was probed, in this run or
+	 * one before; after pass 0, all of them. */
+	w.probed = c->pass == 0 ? c->mark : r->pass0_steps;
+	w.answered = r->answered_before + r->answered_here + c->npending;
+	w.silent = w.probed > w.answered ? w.probed - w.answered : 0;
+	if (c->final) {
+		struct summary_sweep sw = {
+			.probed = w.probed, .answered = w.answered,
+			.silent = w.silent, .over = w.over,
+		};
+		summary_add_sweep(r->sum, &sw);
+	}
+	if (r->write_error)
+		return 0;
+	/* A resumed sweep that had nothing left to do leaves its file as it
+	 * was. */
+	if (c->final && r->cp_used && r->out.lines == 0 && r->cp.final &&
+	    !c->npending && !r->cp.npending && w.pass == r->cp.pass &&
+	    w.mark == r->cp.mark && w.over == r->cp.over &&
+	    w.probed == r->cp.probed && w.answered == r->cp.answered)
+		return 0;
+	errno = 0;
+	int rc = output_sweep(&r->out, &w);
+	if (rc < 0) {
+		write_failed(r, errno);
+		return -1;
+	}
+	if (rc > 0 && !r->sweep_big_said) {
+		r->sweep_big_said = true;
+		fprintf(stderr, "resolver-probe scan: a sweep record with %zu "
+			"pending targets is over %u bytes: not written (a "
+			"resume goes on from the one before)\n", c->npending,
+			OUTPUT_LINE_MAX);
+	}
+	if (r->regular)
+		r->good = r->start + (off_t)r->out.bytes;
+	return 0;
 }
 
 /* A discovery reply is taken only from an address this scan probes. */
@@ -279,10 +364,8 @@ static int result(void *ctx, struct observation *o)
 	}
 	if (v && v->class != CLASS_CORRECT)
 		r->findings++;
-	if (o->forwarded) {
-		r->forwarders++;
-		done_set_add(&r->behind, &o->answered_by);
-	}
+	if (!o->silent)
+		r->answered_here++;
 	verdict_free(v);
 	observation_free(o);
 	return 0;
@@ -377,6 +460,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{ "discovery-name", required_argument, NULL,
 			OPT_DISCOVERY_NAME },
 		{ "output-silent", no_argument, NULL, OPT_OUTPUT_SILENT },
+		{ "checkpoint", required_argument, NULL, OPT_CHECKPOINT },
 		TRUTH_OPTS_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -500,6 +584,11 @@ static int parse_args(int argc, char **argv, struct args *a)
 		case OPT_OUTPUT_SILENT:
 			so->output_silent = true;
 			break;
+		case OPT_CHECKPOINT:
+			if (strcmp(optarg, "0") && (v = option_ms(optarg)) < 0)
+				goto bad;
+			so->checkpoint_ms = strcmp(optarg, "0") ? (unsigned)v : 0;
+			break;
 		default:
 			usage(stderr);
 			return EXIT_USAGE;
@@ -600,19 +689,23 @@ static int load_resume(struct run *r, const char *resume)
 		return -1;
 	}
 	int rrc = resume_read(in, resume, &r->done, r->sum, &r->rs,
-		&r->left, err, sizeof(err));
+		&r->left, &r->cp, err, sizeof(err));
 	fclose(in);
 	if (rrc < 0) {
 		fprintf(stderr, "resolver-probe scan: --resume: %s\n", err);
 		return -1;
 	}
 	size_t repeats = done_set_finish(&r->done);
+	done_set_finish(&r->rs.silent);
 	r->findings = r->rs.findings;
 	for (size_t i = 0; i < r->done.n; i++) {
 		struct prefix p;
 		if (done_set_get(&r->done, i, &p) == 0 &&
-		    targets_contains(r->targets, &p))
+		    targets_contains(r->targets, &p)) {
 			r->done_here++;
+			if (!done_set_has(&r->rs.silent, &p))
+				r->answered_before++;
+		}
 	}
 	fprintf(stderr, "resolver-probe scan: resuming: %llu resolvers "
 		"already done in %s (%llu of them among these targets; "
@@ -623,39 +716,120 @@ static int load_resume(struct run *r, const char *resume)
 	return 0;
 }
 
+/* The order's identity: the first 8 bytes of SHA-256(the targets' digest,
+ * seed, shards, shard), in hex.  Returns 0 or -1. */
+static int order_id(const uint8_t digest[32], uint64_t seed, unsigned shards,
+	unsigned shard, char out[17])
+{
+	uint8_t in[48], md[32];
+	unsigned len = 0;
+	memcpy(in, digest, 32);
+	for (int i = 0; i < 8; i++)
+		in[32 + i] = (uint8_t)(seed >> (56 - 8 * i));
+	for (int i = 0; i < 4; i++) {
+		in[40 + i] = (uint8_t)(shards >> (24 - 8 * i));
+		in[44 + i] = (uint8_t)(shard >> (24 - 8 * i));
+	}
+	if (EVP_Digest(in, sizeof(in), md, &len, EVP_sha256(), NULL) != 1)
+		return -1;
+	for (int i = 0; i < 8; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	return 0;
+}
+
+/* --resume of a sweep: go on from the file's last sweep record when it is
+ * of this order (the same targets, blocklist, seed and shard): start in its
+ * pass at its position, and ask the plan first of those that answered but
+ * were not written.  Sets *seed from it when no --seed was given. */
+static void resume_sweep(struct run *r, struct args *a,
+	const uint8_t digest[32], uint64_t *seed)
+{
+	if (!a->resume || !r->cp.order[0])
+		return;
+	if (!a->so.discovery) {
+		fprintf(stderr, "resolver-probe scan: --no-discovery: the sweep "
+			"record in %s is not used\n", a->resume);
+		return;
+	}
+	uint64_t s = a->have_seed || a->shards > 1 ? *seed : r->cp.seed;
+	char id[17];
+	if (order_id(digest, s, a->shards, a->shard, id) < 0 ||
+	    strcmp(id, r->cp.order)) {
+		fprintf(stderr, "resolver-probe scan: the sweep record in %s is "
+			"of another order (other targets, blocklist, --seed or "
+			"--shard): every target not written is probed again\n",
+			a->resume);
+		return;
+	}
+	*seed = s;
+	r->cp_used = true;
+}
+
 /* The scan order, and the line that says what the scan will do.  Returns
  * 0 or -1 (said on stderr). */
 static int start_order(struct run *r, struct args *a)
 {
 	char err[512];
 	uint64_t seed = a->seed;
+	uint8_t d[32];
+	if (targets_digest(r->targets, d) < 0) {
+		fprintf(stderr, "resolver-probe scan: cannot digest the "
+			"targets\n");
+		return -1;
+	}
 	/* Shards run apart (other processes, other machines) must walk one
 	 * order, or they overlap and leave gaps.  Without --seed they take it
 	 * from what they all share: the targets after the blocklist. */
 	bool seed_from_targets = false;
 	if (!a->have_seed && a->shards > 1) {
-		uint8_t d[32];
-		if (targets_digest(r->targets, d) < 0) {
-			fprintf(stderr, "resolver-probe scan: cannot digest the "
-				"targets for the shards' common order: give "
-				"--seed\n");
-			return -1;
-		}
 		seed = 0;
 		for (int i = 0; i < 8; i++)
 			seed = seed << 8 | d[i];
-		seed &= INT64_MAX;	/* as --seed accepts it */
 		seed_from_targets = true;
 	} else if (!a->have_seed && RAND_bytes((unsigned char *)&seed,
 	    sizeof(seed)) != 1) {
 		seed = uv_hrtime();
 	}
+	if (!a->have_seed)
+		seed &= INT64_MAX;	/* as --seed accepts it */
+	resume_sweep(r, a, d, &seed);
 	if (permute_init(&r->pm, targets_count(r->targets), seed, a->shards,
-	    a->shard, err, sizeof(err)) < 0) {
+	    a->shard, err, sizeof(err)) < 0 ||
+	    order_id(d, seed, a->shards, a->shard, r->order) < 0) {
+		if (!r->order[0])
+			snprintf(err, sizeof(err), "cannot digest the order");
 		fprintf(stderr, "resolver-probe scan: %s\n", err);
 		return -1;
 	}
 	r->pm0 = r->pm;
+	r->seed = seed;
+	r->shards = a->shards;
+	r->shard = a->shard;
+	if (r->cp_used) {
+		/* Past the pass the record is in, or with fewer --retries than
+		 * it had: discovery is over but for what it left pending. */
+		bool past = r->cp.over || r->cp.pass > a->so.retries;
+		unsigned pass = past ? a->so.retries : r->cp.pass;
+		uint64_t mark = past ? UINT64_MAX : r->cp.mark, i;
+		r->pass = a->so.start_pass = pass;
+		r->pass0_steps = pass > 0 ? r->cp.probed : 0;
+		while (r->steps < mark && permute_next(&r->pm, &i))
+			r->steps++;
+		if (past && pass == 0)
+			r->pass0_steps = r->steps;
+		/* Those written since the record are done already. */
+		size_t n = 0;
+		for (size_t k = 0; k < r->cp.npending; k++)
+			if (!done_set_has(&r->done, &r->cp.pending[k]) &&
+			    targets_contains(r->targets, &r->cp.pending[k]))
+				r->cp.pending[n++] = r->cp.pending[k];
+		a->so.found = r->cp.pending;
+		a->so.nfound = n;
+		fprintf(stderr, "resolver-probe scan: resuming the sweep in pass "
+			"%u of %u at position %llu of its order, %zu targets "
+			"that answered first\n", pass + 1, a->so.retries + 1,
+			(unsigned long long)r->steps, n);
+	}
 	const struct targets_stats *ts = targets_stats(r->targets);
 	char rate[32] = "unlimited";
 	if (a->so.rate)
@@ -828,6 +1002,8 @@ static int run_scan(struct run *r, struct args *a)
 	so->plan = &r->plan;
 	so->next_target = next_target;
 	so->rewind = rewind_targets;
+	so->position = position;
+	so->checkpoint = checkpoint;
 	so->is_target = is_target;
 	so->confirm = r->judged && !a->no_confirm ? confirm : NULL;
 	so->result = result;
@@ -875,21 +1051,6 @@ static int finish(struct run *r, const struct args *a)
 			"them again\n", (unsigned long long)st->abandoned);
 	if (!a->so.quiet || st->interrupted)
 		scan_print_stats(r->scan, stderr);
-	if (a->so.discovery || r->forwarders) {
-		/* What the file cannot tell report: the silent targets. */
-		done_set_finish(&r->behind);
-		fprintf(stderr, "Sweep\n");
-		if (a->so.discovery)
-			fprintf(stderr, "  probed         %12llu\n"
-				"  answered       %12llu\n"
-				"  silent         %12llu\n",
-				(unsigned long long)st->probed,
-				(unsigned long long)st->answered,
-				(unsigned long long)st->silent);
-		fprintf(stderr, "  forwarders     %12llu   (transparent; the "
-			"resolvers behind them: %zu)\n\n",
-			(unsigned long long)r->forwarders, r->behind.n);
-	}
 	summary_print(r->sum, stderr);
 	left_out_print(&r->left, stderr);
 	if (st->interrupted || st->failed || r->write_error || st->abandoned)
@@ -917,8 +1078,9 @@ static void run_clear(struct run *r)
 	targets_free(r->targets);
 	blocklist_clear(&r->bl);
 	done_set_clear(&r->done);
+	done_set_clear(&r->rs.silent);
+	sweep_record_clear(&r->cp);
 	left_out_clear(&r->left);
-	done_set_clear(&r->behind);
 }
 
 int cmd_scan(int argc, char **argv)
@@ -933,6 +1095,7 @@ int cmd_scan(int argc, char **argv)
 			.rate = SCAN_DEFAULT_RATE,
 			.progress = stderr,
 			.discovery = true,
+			.checkpoint_ms = SCAN_DEFAULT_CHECKPOINT_MS,
 		},
 		.fmt = OUTPUT_JSONL,
 		.shards = 1,
@@ -953,7 +1116,6 @@ int cmd_scan(int argc, char **argv)
 	r.loop = &loop;
 	blocklist_init(&r.bl);
 	done_set_init(&r.done);
-	done_set_init(&r.behind);
 	status = EXIT_USAGE;
 	if (load_targets(&r, &a) < 0)
 		goto out;

@@ -13,7 +13,7 @@ libcore_a_SOURCES += scan/plan.c scan/plan.h \
 	scan/summary.c scan/summary.h scan/summary_impl.h \
 	scan/summary_text.c scan/summary_html.c \
 	scan/resume.c scan/resume.h \
-	scan/readback.c scan/readback.h
+	scan/readback.c scan/readback.h scan/sweep.h
 libprobe_a_SOURCES += scan/scan.c scan/scan.h
 UNIT_TESTS += tests/unit/test_match tests/unit/test_ratelimit \
 	tests/unit/test_plan tests/unit/test_targets tests/unit/test_permute \

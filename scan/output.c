@@ -127,6 +127,8 @@ void output_json_object(struct json *j, const char *key,
 			sizeof(addr)));
 	else
 		json_str(j, "answered_by", NULL);
+	if (o->silent)
+		json_bool(j, "silent", true);
 	json_arr_open(j, "queries");
 	for (size_t k = 0; k < o->n && !j->err; k++) {
 		const struct query_result *q = &o->results[k];
@@ -338,6 +340,43 @@ int output_header(struct output *out, const struct truth *truth)
 		return 0;	/* cannot be: a few short strings */
 	if (json_write_line(&out->j, out->f) < 0)
 		return -1;
+	return 0;
+}
+
+int output_sweep(struct output *out, const struct sweep_record *w)
+{
+	if (out->fmt != OUTPUT_JSONL)
+		return 0;
+	char addr[64];
+	json_reset(&out->j);
+	json_obj_open(&out->j, NULL);
+	json_obj_open(&out->j, "sweep");
+	json_str(&out->j, "order", w->order);
+	json_int(&out->j, "seed", (long long)w->seed);
+	json_int(&out->j, "shard", w->shard);
+	json_int(&out->j, "shards", w->shards);
+	json_int(&out->j, "pass", w->pass);
+	json_int(&out->j, "position", (long long)w->mark);
+	json_int(&out->j, "probed", (long long)w->probed);
+	json_int(&out->j, "answered", (long long)w->answered);
+	if (w->over)
+		json_int(&out->j, "silent", (long long)w->silent);
+	else
+		json_null(&out->j, "silent");
+	json_bool(&out->j, "over", w->over);
+	json_bool(&out->j, "final", w->final);
+	json_arr_open(&out->j, "pending");
+	for (size_t i = 0; i < w->npending && !out->j.err; i++)
+		json_str(&out->j, NULL, prefix_str(&w->pending[i], addr,
+			sizeof(addr)));
+	json_arr_close(&out->j);
+	json_obj_close(&out->j);
+	json_obj_close(&out->j);
+	if (out->j.err)
+		return 1;
+	if (json_write_line(&out->j, out->f) < 0)
+		return -1;
+	out->bytes += out->j.len;
 	return 0;
 }
 

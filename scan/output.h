@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include "common/json.h"
 #include "judge/observation.h"
+#include "scan/sweep.h"
 #include "judge/verdict.h"
 #include "judge/truth.h"
 
@@ -77,6 +78,11 @@ int output_open(struct output *out, FILE *f, enum output_format fmt);
  * CSV (whose rows have no place for it: stderr and the summary say it).
  * Returns 0, or -1 on a write error. */
 int output_header(struct output *out, const struct truth *truth);
+
+/** Write a sweep record (JSON Lines only; nothing for CSV).  Returns 0, 1
+ * when the record would exceed OUTPUT_LINE_MAX (not written), or -1 on a
+ * write error. */
+int output_sweep(struct output *out, const struct sweep_record *w);
 
 /** Format one result and write it in one fwrite.  A result over
  * OUTPUT_LINE_MAX is written as a short object (or row) with the resolver,

@@ -2,6 +2,7 @@
 #include "config.h"
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <json-c/json.h>
 #include "scan/readback.h"
 #include "common/escape.h"
@@ -75,6 +76,111 @@ void readback_free(struct readback *rb)
 {
 	lineread_free(&rb->lr);
 	left_out_clear(&rb->left);
+	sweep_record_clear(&rb->sweep);
+}
+
+int sweep_record_copy(struct sweep_record *to, const struct sweep_record *w)
+{
+	struct prefix *p = NULL;
+	if (w->npending && !(p = malloc(w->npending * sizeof(*p))))
+		return -1;
+	if (w->npending)
+		memcpy(p, w->pending, w->npending * sizeof(*p));
+	free(to->pending);
+	*to = *w;
+	to->pending = p;
+	return 0;
+}
+
+void sweep_record_clear(struct sweep_record *w)
+{
+	free(w->pending);
+	memset(w, 0, sizeof(*w));
+}
+
+/* A count of a sweep record: a JSON integer from 0 up. */
+static bool count_of(json_object *o, const char *key, uint64_t *out)
+{
+	json_object *v;
+	if (!json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_int))
+		return false;
+	int64_t n = json_object_get_int64(v);
+	if (n < 0)
+		return false;
+	*out = (uint64_t)n;
+	return true;
+}
+
+/* A sweep record ({"sweep":{...}}, output_sweep).  Returns 1 when line is
+ * one (in rb->sweep), 0 when it is not, -1 when it is one but malformed or
+ * out of memory (rb->why set). */
+static int sweep(struct readback *rb, const char *line, size_t len)
+{
+	static const char key[] = "{\"sweep\":";
+	if (len < sizeof(key) - 1 || memcmp(line, key, sizeof(key) - 1))
+		return 0;
+	sweep_record_clear(&rb->sweep);
+	struct sweep_record *w = &rb->sweep;
+	json_tokener *tok = json_tokener_new();
+	json_object *root = tok ? json_tokener_parse_ex(tok, line, (int)len) :
+		NULL;
+	json_object *o, *v, *arr;
+	uint64_t shard = 0, shards = 0, pass = 0;
+	int rc = -1;
+	snprintf(rb->why, sizeof(rb->why), "not a sweep record");
+	if (!root || json_tokener_get_error(tok) != json_tokener_success ||
+	    !json_object_object_get_ex(root, "sweep", &o) ||
+	    !json_object_is_type(o, json_type_object) ||
+	    !json_object_object_get_ex(o, "order", &v) ||
+	    !json_object_is_type(v, json_type_string) ||
+	    strlen(json_object_get_string(v)) != sizeof(w->order) - 1 ||
+	    !count_of(o, "seed", &w->seed) || !count_of(o, "shard", &shard) ||
+	    !count_of(o, "shards", &shards) || !count_of(o, "pass", &pass) ||
+	    !count_of(o, "position", &w->mark) ||
+	    !count_of(o, "probed", &w->probed) ||
+	    !count_of(o, "answered", &w->answered) ||
+	    shards < 1 || shard >= shards || shards > 65535 || pass > 255 ||
+	    !json_object_object_get_ex(o, "pending", &arr) ||
+	    !json_object_is_type(arr, json_type_array))
+		goto out;
+	memcpy(w->order, json_object_get_string(v), sizeof(w->order));
+	w->shard = (unsigned)shard;
+	w->shards = (unsigned)shards;
+	w->pass = (unsigned)pass;
+	w->over = json_object_object_get_ex(o, "over", &v) &&
+		json_object_get_boolean(v);
+	w->final = json_object_object_get_ex(o, "final", &v) &&
+		json_object_get_boolean(v);
+	if (w->over && !count_of(o, "silent", &w->silent))
+		goto out;
+	size_t n = json_object_array_length(arr);
+	if (n && !(w->pending = calloc(n, sizeof(*w->pending)))) {
+		snprintf(rb->why, sizeof(rb->why), "out of memory");
+		goto out;
+	}
+	char err[128];
+	for (size_t i = 0; i < n; i++) {
+		const char *a = json_object_get_string(
+			json_object_array_get_idx(arr, i));
+		if (!json_object_is_type(json_object_array_get_idx(arr, i),
+		    json_type_string) || prefix_parse(a, &w->pending[i], err,
+		    sizeof(err)) < 0 || w->pending[i].len !=
+		    (w->pending[i].family == AF_INET6 ? 128 : 32)) {
+			snprintf(rb->why, sizeof(rb->why), "sweep record: a "
+				"pending target is not an address");
+			goto out;
+		}
+		w->npending++;
+	}
+	rc = 1;
+out:
+	if (rc < 0)
+		sweep_record_clear(w);
+	json_object_put(root);
+	if (tok)
+		json_tokener_free(tok);
+	return rc;
 }
 
 /* A header record: {"providers_left_out":[{"provider":P,"why":W},...]}.
@@ -151,6 +257,9 @@ static int tame_record(struct summary_record *r)
 	escape_str(res, sizeof(res), r->resolver, strlen(r->resolver),
 		ESCAPE_DNS);
 	memcpy(r->resolver, res, sizeof(res));
+	escape_str(res, sizeof(res), r->answered_by, strlen(r->answered_by),
+		ESCAPE_DNS);
+	memcpy(r->answered_by, res, sizeof(res));
 	return 0;
 }
 
@@ -206,6 +315,11 @@ enum readback_status readback_next(struct readback *rb)
 		int h = header(rb, line, len);
 		if (h > 0)
 			return READBACK_HEADER;
+		if (h < 0)
+			return bad(rb);
+		h = sweep(rb, line, len);
+		if (h > 0)
+			return READBACK_SWEEP;
 		if (h < 0)
 			return bad(rb);
 		char why[256];

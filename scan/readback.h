@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include "common/lineread.h"
 #include "scan/summary.h"
+#include "scan/sweep.h"
 
 /** The providers a scan left out (no usable truth), each with its reason.
  * Lives in the caller's struct; zero it, free with left_out_clear. */
@@ -40,6 +41,7 @@ enum readback_status {
 				 * short); see readback_file's torn_ok */
 	READBACK_OTHER = 4,	/* a line of another kind of file (see
 				 * divert), unparsed in rb->lr.line */
+	READBACK_SWEEP = 5,	/* a sweep record in rb->sweep */
 	READBACK_EOF = 0,
 	READBACK_ERROR = -1,	/* a read error, out of memory, a CSV file:
 				 * rb->err; do not read on */
@@ -56,6 +58,8 @@ struct readback {
 	struct summary_record rec;	/* after READBACK_RECORD; the caller
 					 * clears it with summary_record_clear */
 	struct left_out left;	/* header records read so far, owned */
+	struct sweep_record sweep;	/* after READBACK_SWEEP; its pending
+					 * list is rb's until the next one */
 	uint64_t good_len;	/* bytes up to the end of the last complete
 				 * line */
 	uint64_t torn;		/* bytes of a last line without newline */

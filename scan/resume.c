@@ -98,12 +98,13 @@ size_t resume_complete_len(const char *buf, size_t n)
 
 int resume_read(FILE *in, const char *name, struct done_set *d,
 	struct summary *sum, struct resume_stats *st, struct left_out *left,
-	char *err, size_t errlen)
+	struct sweep_record *sweep, char *err, size_t errlen)
 {
 	struct readback rb;
 	enum readback_status rs;
 	int rc = -1;
 	memset(st, 0, sizeof(*st));
+	done_set_init(&st->silent);
 	readback_file(&rb, in, name, false, OUTPUT_LINE_MAX);
 	while ((rs = readback_next(&rb)) != READBACK_EOF) {
 		unsigned long no = readback_lineno(&rb);
@@ -124,6 +125,13 @@ int resume_read(FILE *in, const char *name, struct done_set *d,
 		}
 		if (rs == READBACK_HEADER)
 			continue;
+		if (rs == READBACK_SWEEP) {
+			if (sweep && sweep_record_copy(sweep, &rb.sweep) < 0) {
+				snprintf(err, errlen, "%s: out of memory", name);
+				goto out;
+			}
+			continue;
+		}
 		struct summary_record *rec = &rb.rec;
 		struct prefix a;
 		char perr[128];
@@ -145,6 +153,11 @@ int resume_read(FILE *in, const char *name, struct done_set *d,
 		}
 		if (rec->class < CLASS_COUNT && rec->class != CLASS_CORRECT)
 			st->findings++;
+		if (rec->silent && done_set_add(&st->silent, &a) < 0) {
+			snprintf(err, errlen, "%s: out of memory", name);
+			summary_record_clear(rec);
+			goto out;
+		}
 		summary_record_clear(rec);
 		st->lines++;
 	}

@@ -55,15 +55,20 @@ struct resume_stats {
 	uint64_t findings;	/* judged and not correct (the scan's exit 1) */
 	uint64_t good_len;	/* bytes of complete lines: keep these */
 	uint64_t torn;		/* bytes after them (a last line cut short) */
+	struct done_set silent;	/* the silent targets written (a sweep with
+				 * --output-silent); owned, done_set_clear */
 };
 
 struct left_out;
+struct sweep_record;
 
 /** Read a scan's JSON Lines from in (name is used in messages) with the
  * reader report uses (readback.h): each complete line is a record, its
  * resolver added to d and, when sum is not NULL, counted with summary_add;
  * the providers header records name as left out are added to *left (when
- * not NULL).  The caller calls done_set_finish afterwards.  Returns 0, or
+ * not NULL), and the last sweep record is copied into *sweep (when not
+ * NULL and there is one; sweep_record_clear frees it).  The caller
+ * finishes st->silent (done_set_finish) and clears it.  The caller calls done_set_finish afterwards.  Returns 0, or
  * -1 with "name:LINE: reason" in err for a complete line that is not a
  * scan result (so a wrong file is never appended to), a line over the
  * output cap, a read error or out of memory.  A resolver on two lines is
@@ -71,6 +76,6 @@ struct left_out;
  * many repeats there were. */
 int resume_read(FILE *in, const char *name, struct done_set *d,
 	struct summary *sum, struct resume_stats *st, struct left_out *left,
-	char *err, size_t errlen);
+	struct sweep_record *sweep, char *err, size_t errlen);
 
 #endif

@@ -38,6 +38,9 @@
  * touches one per question (chains of 4 on average, walked only for a
  * reply that is not its target's own). */
 #define DISC_BUCKETS 16384
+/* Positions of discovery kept for checkpoints: one every timeout / 32
+ * (at least 100 ms), so the newest a timeout old is at most that stale. */
+#define DISC_SNAPS 64
 
 enum qstate {
 	Q_IDLE = 0,	/* not started, or finished */
@@ -215,10 +218,27 @@ struct disc {
 	/* The queue to the plan: a ring that grows. */
 	struct prefix *iq;
 	size_t iq_head, iq_len, iq_cap, iq_pause;
+	/* Checkpoints: where discovery was (a ring of snapshots), the targets
+	 * that answered but were dropped unwritten (a stop, no socket), the
+	 * list handed to the callback, and when a first stop may end. */
+	struct disc_snap {
+		uint64_t ns, mark;
+		unsigned pass;
+		bool over;
+	} snap[DISC_SNAPS];
+	size_t snap_n, snap_head;
+	uint64_t snap_every_ns, last_snap_ns, last_cp_ns;
+	struct prefix *lost, *cp;
+	size_t lost_n, lost_cap, cp_cap;
+	uint64_t stop_wait_ns;
+	uint64_t end_mark;		/* the position where the last pass
+					 * ended */
+	bool cut;			/* a second stop: the wait was cut */
 };
 
 static void pump(struct scan *s);
 static void maybe_finish(struct scan *s);
+static void disc_lost(struct scan *s, const struct prefix *t);
 
 /* Random bytes from OpenSSL's CSPRNG, drawn 4 KiB at a time. */
 static void rnd_bytes(struct scan *s, void *out, size_t n)
@@ -406,6 +426,8 @@ static void resolver_done(struct scan *s, struct resolver *r)
 	 * the stop writes, and --resume asks it again. */
 	if (r->abandoned || !o) {
 		s->st.abandoned++;
+		if (s->d)
+			disc_lost(s, &r->addr);
 		observation_free(o);
 	} else {
 		s->st.resolvers++;
@@ -966,10 +988,124 @@ static void disc_silent(struct scan *s, const struct prefix *t)
 		return;
 	}
 	o->results[0].tries = s->o.retries + 1;
+	o->silent = true;
 	s->st.resolvers++;
 	if (s->o.result(s->o.ctx, o) < 0) {
 		s->st.failed = true;
 		scan_stop(s);
+	}
+}
+
+/* A target that answered is dropped unwritten (cut short by a stop, no
+ * socket for its family): the checkpoint lists it for a resumed sweep. */
+static void disc_lost(struct scan *s, const struct prefix *t)
+{
+	struct disc *d = s->d;
+	if (d->lost_n == d->lost_cap) {
+		size_t cap = d->lost_cap ? 2 * d->lost_cap : 64;
+		struct prefix *n = realloc(d->lost, cap * sizeof(*n));
+		if (!n) {
+			s->st.failed = true;
+			return;
+		}
+		d->lost = n;
+		d->lost_cap = cap;
+	}
+	d->lost[d->lost_n++] = *t;
+}
+
+/* Where discovery is now: the caller's position less a target pulled but
+ * not yet sent; after the last pass, where it ended. */
+static void disc_here(struct scan *s, struct disc_snap *sn, uint64_t now)
+{
+	struct disc *d = s->d;
+	sn->ns = now;
+	sn->pass = s->st.disc_pass;
+	sn->over = d->phase == D_DONE;
+	if (d->phase == D_SILENT || d->phase == D_DONE)
+		sn->mark = d->end_mark;
+	else
+		sn->mark = s->o.position(s->o.ctx) - (d->have_pending ? 1 : 0);
+}
+
+static void disc_snapshot(struct scan *s, uint64_t now)
+{
+	struct disc *d = s->d;
+	if (!d || !s->o.position || now - d->last_snap_ns < d->snap_every_ns)
+		return;
+	d->last_snap_ns = now;
+	size_t i;
+	if (d->snap_n < DISC_SNAPS) {
+		i = (d->snap_head + d->snap_n++) % DISC_SNAPS;
+	} else {
+		i = d->snap_head;
+		d->snap_head = (d->snap_head + 1) % DISC_SNAPS;
+	}
+	disc_here(s, &d->snap[i], now);
+}
+
+/* The targets that answered and are not handed out: waiting for the plan,
+ * being asked it, or dropped unwritten.  Into d->cp; returns how many, or
+ * -1 out of memory. */
+static long disc_pending(struct scan *s)
+{
+	struct disc *d = s->d;
+	size_t want = d->iq_len + d->lost_n + (size_t)s->active;
+	if (want > d->cp_cap) {
+		struct prefix *n = realloc(d->cp, want * sizeof(*n));
+		if (!n)
+			return -1;
+		d->cp = n;
+		d->cp_cap = want;
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < d->iq_len; i++)
+		d->cp[n++] = d->iq[(d->iq_head + i) % d->iq_cap];
+	for (size_t i = 0; i < d->lost_n; i++)
+		d->cp[n++] = d->lost[i];
+	for (size_t b = 0; b <= s->hmask && n < want; b++)
+		for (struct resolver *r = s->hash[b]; r && n < want;
+		     r = r->hnext)
+			d->cp[n++] = r->addr;
+	return (long)n;
+}
+
+/* Tell the caller a checkpoint: the newest snapshot a timeout old, or at
+ * the end where discovery is, when nothing it sent can still answer. */
+static void disc_checkpoint(struct scan *s, uint64_t now, bool final)
+{
+	struct disc *d = s->d;
+	if (!d || !s->o.checkpoint || !s->o.position)
+		return;
+	struct disc_snap here;
+	const struct disc_snap *sn = NULL;
+	if (final && !d->cut && (!s->stopping || now >= d->stop_wait_ns)) {
+		disc_here(s, &here, now);
+		sn = &here;
+	} else {
+		uint64_t to = s->o.timeout_ms * MS;
+		for (size_t k = d->snap_n; k > 0 && !sn; k--) {
+			const struct disc_snap *x =
+				&d->snap[(d->snap_head + k - 1) % DISC_SNAPS];
+			if (x->ns + to <= now)
+				sn = x;
+		}
+	}
+	long n = sn ? disc_pending(s) : 0;
+	if (!sn)
+		return;	/* everything kept is younger than a timeout */
+	if (n < 0) {
+		s->st.failed = true;
+		return;
+	}
+	struct scan_checkpoint c = {
+		.pass = sn->pass, .mark = sn->mark, .pending = d->cp,
+		.npending = (size_t)n, .over = sn->over, .final = final,
+	};
+	if (s->o.checkpoint(s->o.ctx, &c) < 0) {
+		s->st.failed = true;
+		if (!final)
+			scan_stop(s);
 	}
 }
 
@@ -995,7 +1131,8 @@ static bool disc_step(struct scan *s, uint64_t now)
 			d->phase = D_SENDING;
 			return true;
 		}
-		s->st.silent = s->st.probed - s->st.answered;
+		s->st.silent = s->st.probed > s->st.answered ?
+			s->st.probed - s->st.answered : 0;
 		if (s->o.output_silent && s->o.rewind) {
 			s->o.rewind(s->o.ctx);
 			d->pos = 0;
@@ -1032,6 +1169,8 @@ static bool disc_step(struct scan *s, uint64_t now)
 			uint64_t to = s->o.timeout_ms * MS;
 			bool more = s->st.disc_pass < s->o.retries &&
 				s->o.rewind;
+			if (s->o.position)
+				d->end_mark = s->o.position(s->o.ctx);
 			d->next_ns = more ? d->pass_start_ns + to :
 				d->last_send_ns + to;
 			d->phase = D_WAIT;
@@ -1145,6 +1284,17 @@ static int disc_new(struct scan *s, char *err, size_t errlen)
 	if (d->iq_pause < 16)
 		d->iq_pause = 16;
 	d->phase = D_SENDING;
+	d->snap_every_ns = s->o.timeout_ms * MS / 32;
+	if (d->snap_every_ns < 100 * MS)
+		d->snap_every_ns = 100 * MS;
+	s->st.disc_pass = s->o.start_pass;
+	/* Targets a resumed sweep found before: asked the plan first, and
+	 * never counted as answering again. */
+	for (size_t i = 0; i < s->o.nfound; i++)
+		if (!found_has(d, &s->o.found[i]) &&
+		    (found_add(d, &s->o.found[i]) < 0 ||
+		    iq_push(d, &s->o.found[i]) < 0))
+			goto oom;
 	return 0;
 oom:
 	snprintf(err, errlen, "out of memory");
@@ -1162,6 +1312,8 @@ static void disc_free(struct disc *d)
 	free(d->bucket);
 	free(d->found);
 	free(d->iq);
+	free(d->lost);
+	free(d->cp);
 	free(d);
 }
 
@@ -1220,6 +1372,8 @@ static bool admit(struct scan *s, uint64_t now)
 	}
 	if (s->family_failed[fam]) {
 		s->st.abandoned++;
+		if (s->d)
+			disc_lost(s, &t);
 		return true;
 	}
 	struct resolver *r = resolver_alloc(s);
@@ -1684,6 +1838,15 @@ static void on_tick(uv_timer_t *t)
 	struct scan *s = t->data;
 	expire(s, false);
 	pump(s);
+	if (s->d && !s->finishing) {
+		uint64_t now = uv_hrtime();
+		disc_snapshot(s, now);
+		if (s->o.checkpoint_ms && !s->stopping &&
+		    now - s->d->last_cp_ns >= s->o.checkpoint_ms * MS) {
+			s->d->last_cp_ns = now;
+			disc_checkpoint(s, now, false);
+		}
+	}
 	maybe_finish(s);
 }
 
@@ -1821,6 +1984,19 @@ static void maybe_finish(struct scan *s)
 		return;
 	if (s->assigned || s->active || s->cq_head || s->tcp_open)
 		return;
+	/* A first stop waits for the replies to discovery's last questions
+	 * (the tick looks again), so its checkpoint is where it stopped. */
+	uint64_t now = uv_hrtime();
+	if (s->stopping && s->d && !s->d->cut && now < s->d->stop_wait_ns)
+		return;
+	if (s->d) {
+		if (s->stopping) {
+			/* Those that answered but were not asked the plan
+			 * are not written: a resumed sweep asks them. */
+			s->st.abandoned += s->d->iq_len;
+		}
+		disc_checkpoint(s, now, true);
+	}
 	/* Nothing is assigned, so what is left in the send queue are retries
 	 * answered while they waited: their resolvers are freed here. */
 	struct query *q;
@@ -1843,19 +2019,19 @@ void scan_stop(struct scan *s)
 	if (!s->started || s->finishing)
 		return;
 	if (s->stopping) {
+		if (s->d)
+			s->d->cut = true;
 		expire(s, true);	/* second stop: give up on everything */
 		maybe_finish(s);
 		return;
 	}
 	s->stopping = true;
 	s->st.interrupted = true;
-	/* Targets that answered discovery but were not asked the plan are
-	 * not written: a resumed scan finds them again. */
-	if (s->d) {
-		s->st.abandoned += s->d->iq_len;
-		s->d->iq_len = 0;
-		s->d->have_pending = false;
-	}
+	/* Discovery sends nothing more; the targets that answered it and wait
+	 * for the plan stay queued, unasked, for the final checkpoint. */
+	if (s->d && s->d->last_send_ns)
+		s->d->stop_wait_ns = s->d->last_send_ns +
+			s->o.timeout_ms * MS;
 	/* Unsent queries are dropped, and with them their resolvers. */
 	struct query *q;
 	while ((q = sq_pop(s))) {
@@ -1984,8 +2160,15 @@ int scan_start(struct scan *s, char *err, size_t errlen)
 	s->open_handles += 5;
 	uint64_t now = uv_hrtime();
 	s->st.start_ns = s->last_ns = now;
-	if (s->d)
+	if (s->d) {
 		s->d->pass_start_ns = now;
+		s->d->last_cp_ns = now;
+		/* Where a resumed sweep starts is settled already. */
+		if (s->o.position) {
+			disc_here(s, &s->d->snap[0], 0);
+			s->d->snap_n = 1;
+		}
+	}
 	ratelimit_init(&s->rl, s->o.rate, 0, now);
 	unsigned tick = s->o.timeout_ms / 10;
 	tick = tick < 1 ? 1 : tick > 10 ? 10 : tick;

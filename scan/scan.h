@@ -31,6 +31,23 @@
 /* zmap's default send rate: polite to a network that did not ask. */
 #define SCAN_DEFAULT_RATE 10000
 
+/** A sweep's checkpoint (discovery).  The targets before position mark of
+ * discovery pass `pass` are settled: each was asked that pass's question
+ * and answered or had its time, and every one that answered was handed
+ * out already or is listed in pending (which may also list some after
+ * mark).  A sweep resumed from it starts in that pass at mark, and asks
+ * the plan of pending first, so it asks again no silent target before
+ * mark. */
+struct scan_checkpoint {
+	unsigned pass;
+	uint64_t mark;			/* in scan_opts.position's terms */
+	const struct prefix *pending;	/* borrowed, until the callback
+					 * returns */
+	size_t npending;
+	bool over;			/* every pass made (mark is the end) */
+	bool final;			/* the scan has ended (done or stopped) */
+};
+
 /** What a scan does and whom it tells. */
 struct scan_opts {
 	const struct plan *plan;	/* borrowed; must outlive the scan */
@@ -63,6 +80,25 @@ struct scan_opts {
 	uint16_t discovery_type;	/* with discovery_name; 0: A */
 	bool output_silent;	/* hand out silent targets too (one query,
 				 * timed out after every try) */
+
+	/* Checkpoints of a sweep (discovery with rewind): every
+	 * checkpoint_ms while it runs, and once when it ends, checkpoint() is
+	 * called.  A first stop waits a timeout after the last discovery
+	 * question, so the final checkpoint of a stopped sweep is at the very
+	 * place it stopped; the periodic ones lag a timeout behind. */
+	/** The targets next_target has gone through in this pass (those
+	 * given and those it skipped).  NULL: no checkpoints. */
+	uint64_t (*position)(void *ctx);
+	/** Return -1 to stop the scan (a write error). */
+	int (*checkpoint)(void *ctx, const struct scan_checkpoint *c);
+	unsigned checkpoint_ms;	/* 0: only the final one */
+	/* Resuming from a checkpoint: the discovery pass to start in (the
+	 * caller's next_target starts at the checkpoint's mark), and the
+	 * targets that answered but were not handed out: they are asked the
+	 * plan first, without a discovery question. */
+	unsigned start_pass;
+	const struct prefix *found;	/* borrowed; scan_new copies it */
+	size_t nfound;
 
 	/** The next target into *out: 1, or 0 when there are no more, or -1
 	 * on an error (the scan then stops as after SIGINT). */
@@ -110,7 +146,8 @@ struct scan_stats {
 	uint64_t probed;	/* discovery: targets asked (first pass) */
 	uint64_t answered;	/* discovery: targets that replied */
 	uint64_t silent;	/* discovery: targets that never replied
-				 * (known when discovery is over) */
+				 * (known when discovery is over; of this
+				 * run: a resumed sweep's caller adds up) */
 	uint64_t disc_sent;	/* discovery questions sent (every try) */
 	uint64_t disc_late;	/* discovery replies from targets already
 				 * found (a later try's, a repeat) */

@@ -22,7 +22,29 @@ void summary_free(struct summary *s)
 		strset_clear(&s->provs[i].ip);
 	}
 	free(s->provs);
+	strset_clear(&s->behind);
 	free(s);
+}
+
+void summary_add_sweep(struct summary *s, const struct summary_sweep *w)
+{
+	s->sweep.over = s->have_sweep ? s->sweep.over && w->over : w->over;
+	s->have_sweep = true;
+	s->sweep.probed += w->probed;
+	s->sweep.answered += w->answered;
+	s->sweep.silent += w->silent;
+}
+
+uint64_t summary_forwarders(const struct summary *s, uint64_t *behind,
+	bool *estimated)
+{
+	bool est = false;
+	uint64_t n = strset_unique(&s->behind, &est);
+	if (behind)
+		*behind = n;
+	if (estimated)
+		*estimated = est;
+	return s->forwarders;
 }
 
 static struct prov *prov_get(struct summary *s, const char *name)
@@ -52,6 +74,13 @@ int summary_add(struct summary *s, const struct summary_record *r)
 {
 	bool invalid = false;
 	s->probed++;
+	s->serial++;
+	if (r->forwarded) {
+		s->forwarders++;
+		if (r->answered_by[0] &&
+		    strset_add(&s->behind, r->answered_by, s->serial) < 0)
+			return -1;
+	}
 	if (r->responsive)
 		s->responsive++;
 	if (r->class < CLASS_COUNT)

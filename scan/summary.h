@@ -59,6 +59,23 @@ void summary_free(struct summary *s);
  * needed for unique counts).  Returns 0 or -1 (out of memory). */
 int summary_add(struct summary *s, const struct summary_record *r);
 
+/** A sweep's discovery counts (scan_stats, or a sweep record read back):
+ * the targets asked, those that answered, and those that never did (known
+ * once every pass is made: over). */
+struct summary_sweep {
+	uint64_t probed, answered, silent;
+	bool over;
+};
+
+/** Add a sweep's counts (report adds those of every sweep in its files;
+ * the total is over when each is). */
+void summary_add_sweep(struct summary *s, const struct summary_sweep *w);
+
+/** The transparent forwarders counted, and the distinct addresses that
+ * answered for them into *behind (*estimated past the set's cap). */
+uint64_t summary_forwarders(const struct summary *s, uint64_t *behind,
+	bool *estimated);
+
 /** Count one unreadable input line (report: a malformed JSON line). */
 void summary_add_malformed(struct summary *s);
 

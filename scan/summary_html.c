@@ -132,11 +132,37 @@ static void html_head(const struct summary *s, FILE *f, const char *title)
 		"any invalid answer (%.2f%% of responsive)</div>\n",
 		(unsigned long long)s->invalid,
 		summary_pct(s->invalid, s->responsive));
+	if (s->forwarders) {
+		uint64_t behind;
+		bool est;
+		char buf[32];
+		summary_forwarders(s, &behind, &est);
+		fprintf(f, "<div class=\"card\"><div class=\"big\">%llu</div>"
+			"transparent forwarders (the resolvers behind them: "
+			"%s)</div>\n", (unsigned long long)s->forwarders,
+			summary_num(buf, sizeof(buf), behind, est));
+	}
 	if (s->malformed)
 		fprintf(f, "<div class=\"card\"><div class=\"big\">%llu</div>"
 			"malformed lines skipped</div>\n",
 			(unsigned long long)s->malformed);
 	fputs("</div>\n", f);
+	if (s->have_sweep) {
+		const struct summary_sweep *w = &s->sweep;
+		char sil[32];
+		if (w->over)
+			snprintf(sil, sizeof(sil), "%llu",
+				(unsigned long long)w->silent);
+		else
+			snprintf(sil, sizeof(sil), "?");
+		fprintf(f, "<h2>Sweep</h2>\n<table>\n<tr><th>targets probed"
+			"</th><th>answered</th><th>silent</th></tr>\n<tr><td>"
+			"%llu</td><td>%llu (%.2f%%)</td><td>%s%s</td></tr>\n"
+			"</table>\n", (unsigned long long)w->probed,
+			(unsigned long long)w->answered,
+			summary_pct(w->answered, w->probed), sil, w->over ? "" :
+			" (not every pass made)");
+	}
 }
 
 /* Table 13 (resolvers by class, chart and table) and the flags chart. */

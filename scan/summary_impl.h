@@ -19,6 +19,11 @@ struct summary {
 	uint64_t flags[FLAG_COUNT_BITS];
 	struct prov *provs;
 	size_t nprovs;
+	uint64_t forwarders;		/* transparent forwarders */
+	struct strset behind;		/* the addresses that answered for them */
+	uint64_t serial;		/* records counted: strset's serial */
+	struct summary_sweep sweep;	/* discovery's counts, added up */
+	bool have_sweep;
 };
 
 /* A class's name, "unjudged" for anything else. */

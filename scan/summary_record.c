@@ -53,6 +53,12 @@ int summary_record_from_scan(struct summary_record *r,
 	r->class = v ? v->class : CLASS_COUNT;
 	r->classes = v ? v->classes : 0;
 	r->flags = v ? v->flags : 0;
+	r->silent = o->silent;
+	if (o->forwarded) {
+		r->forwarded = true;
+		prefix_str(&o->answered_by, r->answered_by,
+			sizeof(r->answered_by));
+	}
 	if (o->n && !(r->queries = calloc(o->n, sizeof(*r->queries))))
 		return -1;
 	r->nqueries = o->n;
@@ -236,6 +242,18 @@ int summary_record_from_json(struct summary_record *r, const char *text,
 		goto out;
 	}
 	r->responsive = json_object_get_boolean(v);
+	if ((v = field(root, "silent", json_type_boolean)))
+		r->silent = json_object_get_boolean(v);
+	if ((v = field(root, "answered_by", json_type_string))) {
+		if (strlen(json_object_get_string(v)) >=
+		    sizeof(r->answered_by)) {
+			bad(err, errlen, "\"answered_by\" is not an address");
+			goto out;
+		}
+		r->forwarded = true;
+		snprintf(r->answered_by, sizeof(r->answered_by), "%s",
+			json_object_get_string(v));
+	}
 	arr = field(root, "queries", json_type_array);
 	size_t n = arr ? json_object_array_length(arr) : 0;
 	if (n && !(r->queries = calloc(n, sizeof(*r->queries)))) {

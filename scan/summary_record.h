@@ -32,6 +32,10 @@ struct summary_record {
 	unsigned classes;		/* bit (1 << class) per class */
 	unsigned flags;			/* enum verdict_flag bits */
 	bool responsive;		/* any query answered */
+	bool silent;			/* a sweep's silent target (written
+					 * with --output-silent) */
+	bool forwarded;			/* a transparent forwarder */
+	char answered_by[64];		/* the address that answered for it */
 	struct summary_query *queries;	/* owned */
 	size_t nqueries;
 };

@@ -41,9 +41,33 @@ static void print_top(FILE *f, const char *prov, const char *kind,
 	free(top);
 }
 
+/* A sweep's discovery: the targets asked and how many answered; those
+ * that never did have no line, so this is the only place they show. */
+static void print_sweep(const struct summary *s, FILE *f)
+{
+	if (!s->have_sweep)
+		return;
+	const struct summary_sweep *w = &s->sweep;
+	fprintf(f, "Sweep\n");
+	fprintf(f, "  %-28s %12llu\n", "targets probed",
+		(unsigned long long)w->probed);
+	fprintf(f, "  %-28s %12llu %7.2f%% of probed\n", "answered",
+		(unsigned long long)w->answered,
+		summary_pct(w->answered, w->probed));
+	if (w->over)
+		fprintf(f, "  %-28s %12llu %7.2f%% of probed\n", "silent",
+			(unsigned long long)w->silent,
+			summary_pct(w->silent, w->probed));
+	else
+		fprintf(f, "  %-28s %12s (not every pass made: --resume "
+			"the sweep)\n", "silent", "?");
+	fputc('\n', f);
+}
+
 /* The totals: probed, responsive, any invalid answer. */
 static void print_totals(const struct summary *s, FILE *f)
 {
+	print_sweep(s, f);
 	fprintf(f, "Summary\n");
 	fprintf(f, "  %-28s %12llu\n", "resolvers probed",
 		(unsigned long long)s->probed);
@@ -53,6 +77,17 @@ static void print_totals(const struct summary *s, FILE *f)
 	fprintf(f, "  %-28s %12llu %7.2f%% of responsive\n",
 		"any invalid answer", (unsigned long long)s->invalid,
 		summary_pct(s->invalid, s->responsive));
+	if (s->forwarders) {
+		uint64_t behind;
+		bool est;
+		char buf[32];
+		summary_forwarders(s, &behind, &est);
+		fprintf(f, "  %-28s %12llu %7.2f%% of probed; the resolvers "
+			"behind them: %s\n", "transparent forwarders",
+			(unsigned long long)s->forwarders,
+			summary_pct(s->forwarders, s->probed),
+			summary_num(buf, sizeof(buf), behind, est));
+	}
 	if (s->malformed)
 		fprintf(f, "  %-28s %12llu\n", "malformed lines skipped",
 			(unsigned long long)s->malformed);

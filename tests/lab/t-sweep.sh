@@ -3,7 +3,8 @@
 # finds every resolver hidden in silent space exactly once, with its class,
 # writes nothing for the silent addresses (unless --output-silent) and
 # counts them; shards run as the README says (separate processes, no
-# --seed) partition the targets.
+# --seed) partition the targets; a stopped or crashed sweep resumes from
+# its sweep record; transparent forwarders are attributed.
 . "$LAB_SRCDIR/tests/lab/tap.sh"
 
 P=$LAB_BUILDDIR/resolver-probe/resolver-probe
@@ -14,11 +15,13 @@ if [ ! -x "$P" ] || [ -z "$LAB_POPULATION" ]; then
 fi
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-# resolvers FILE: every line's resolver, sorted (repeats kept).
-resolvers() {
+# sweep FILE FIELD: FIELD of the last sweep record in FILE.
+sweep() {
 	python3 -c '
 import json, sys
-for l in open(sys.argv[1]): print(json.loads(l)["resolver"])' "$1" | sort
+S = [json.loads(l)["sweep"] for l in open(sys.argv[1]) if "\"sweep\"" in l]
+v = S[-1][sys.argv[2]] if S else "none"
+print(str(v).lower() if isinstance(v, bool) else v)' "$1" "$2" 2>&1
 }
 
 # 1. Shards as a user runs them: one process per shard, the same targets,
@@ -74,11 +77,13 @@ $P scan $TRUTH --blocklist "$LAB_BLOCKLIST" --rate 2000 --timeout 2 \
 	--retries 1 --confirm-delay 0.3 -f "$T/hidden.targets" \
 	-o "$T/hidden.jsonl" 2> "$T/hidden.err"
 is "sweep with hidden resolvers: exit 1 (findings)" "$?" 1
-bad=$(python3 - "$T/hidden.jsonl" "$T/hidden.manifest" <<'EOF2'
+bad=$(python3 - "$T/hidden.jsonl" "$T/hidden.manifest" 2>&1 <<'EOF2'
 import json, sys
 got = {}
 for l in open(sys.argv[1]):
     o = json.loads(l)
+    if "sweep" in o:
+        continue
     got.setdefault(o["resolver"], []).append(o)
 want = {}
 for l in open(sys.argv[2]):
@@ -112,7 +117,13 @@ q=$(final questions "$T/hidden.err")
 check "final line: at most 2 questions per target ($q for $probed)" \
 	test "${q:-0}" -le $((2 * probed)) -a "${q:-0}" -ge $((probed + silent))
 check "the sweep block counts the silent targets" \
-	grep -Eq "^  silent +$silent\$" "$T/hidden.err"
+	grep -Eq "^  silent +$silent +[0-9.]+% of probed\$" "$T/hidden.err"
+is "the final sweep record: over, probed, answered, silent" \
+	"$(sweep "$T/hidden.jsonl" over):$(sweep "$T/hidden.jsonl" probed):$(sweep "$T/hidden.jsonl" answered):$(sweep "$T/hidden.jsonl" silent)" \
+	"true:$probed:$answered:$silent"
+$P report "$T/hidden.jsonl" > "$T/hidden.report" 2>&1
+check "report: the sweep's probed and silent targets" \
+	grep -Eq "^  silent +$silent +[0-9.]+% of probed\$" "$T/hidden.report"
 check "the progress line showed discovery" \
 	grep -q "discovery pass [12]/2: probed" "$T/hidden.err"
 
@@ -140,12 +151,16 @@ is "--output-silent: exit 0" "$?" 0
 sort "$T/pop.targets" > "$T/pop.all"
 is "--output-silent: every address once" \
 	"$(resolvers "$T/popall.jsonl" | diff - "$T/pop.all" | head -5)" ""
-bad=$(python3 - "$T/popall.jsonl" "$T/pop.manifest" <<'EOF2'
+bad=$(python3 - "$T/popall.jsonl" "$T/pop.manifest" 2>&1 <<'EOF2'
 import json, sys
 silent = {f[0] for f in (l.split("\t") for l in open(sys.argv[2]))
           if "silent" in f[3]}
 for l in open(sys.argv[1]):
     o = json.loads(l)
+    if "sweep" in o:
+        continue
+    if bool(o.get("silent")) != (o["resolver"] in silent):
+        print(o["resolver"], "silent flag:", o.get("silent"))
     q = [(x["qname"], x["status"], x["tries"]) for x in o["queries"]]
     if o["resolver"] in silent:
         if q != [("dnsscan.example.net.", "timeout", 2)]:
@@ -161,10 +176,80 @@ is "--output-silent: a silent line is the discovery question (--discovery-name),
 $P scan -q --blocklist "$LAB_BLOCKLIST" --queries example.com/A \
 	--rate 8000 --timeout 0.5 --retries 0 --no-discovery \
 	127.5.0.0/28 127.0.1.1 -o "$T/nodisc.jsonl" 2> "$T/nodisc.err"
-is "--no-discovery: a line for each of 17 targets" \
-	"$(wc -l < "$T/nodisc.jsonl" | tr -d ' ')" 17
+is "--no-discovery: a line for each of 17 targets, no sweep record" \
+	"$(wc -l < "$T/nodisc.jsonl" | tr -d ' '):$(sweep "$T/nodisc.jsonl" over)" \
+	17:none
 
-# 5. Transparent forwarders: tests/lab/fwd relays each question to a lab
+# 5. A sweep stopped and resumed, as a user does: no --seed (the record
+# keeps it), SIGINT once some lines are out, then --resume.  The stop
+# waits for its last questions' replies, so its final sweep record is at
+# every question it sent; the resumed run asks only the targets after it
+# (and the silent ones their second try), asks the plan of those that
+# answered but were not written, and the file ends with every answering
+# address once.  Then the same after a crash (SIGKILL): the resumed run
+# goes on from the last periodic record.
+head -n 4096 "$T/pop.manifest" > "$T/half.manifest"
+cut -f1 "$T/half.manifest" > "$T/half.targets"
+awk -F'\t' '$4 !~ /silent/ { print $1 }' "$T/half.manifest" | sort > "$T/half.want"
+hsilent=$(awk -F'\t' '$4 ~ /silent/' "$T/half.manifest" | wc -l | tr -d ' ')
+SW="--blocklist $LAB_BLOCKLIST --queries example.com/A --rate 1000 --timeout 1
+ --retries 1 --checkpoint 0.5 -f $T/half.targets"
+# shellcheck disable=SC2086
+$P scan -q $SW -o "$T/stop.jsonl" 2> "$T/stop.err" &
+pid=$!
+wait_lines "$T/stop.jsonl" 20 60
+kill -INT $pid
+wait $pid
+is "sweep stopped: exit 3" "$?" 3
+pos=$(sweep "$T/stop.jsonl" position)
+q1=$(final questions "$T/stop.err")
+is "stopped: the final sweep record is in pass 0, not over, at every question sent" \
+	"$(sweep "$T/stop.jsonl" final):$(sweep "$T/stop.jsonl" over):$(sweep "$T/stop.jsonl" pass):$pos" \
+	"true:false:0:$q1"
+# shellcheck disable=SC2086
+$P scan $SW --resume "$T/stop.jsonl" 2> "$T/resume.err"
+is "resumed sweep: exit 0" "$?" 0
+check "resumed sweep: said where it goes on" \
+	grep -q "resuming the sweep in pass 1 of 2 at position $pos of its order" \
+	"$T/resume.err"
+q2=$(final questions "$T/resume.err")
+is "resumed sweep: no question again before the stop's position, only the silent ones' second try" \
+	"$q2" "$((4096 - pos + hsilent))"
+is "stopped and resumed: every answering address once, no silent one" \
+	"$(resolvers "$T/stop.jsonl" | diff - "$T/half.want" | head -5)" ""
+is "stopped and resumed: the last sweep record counts the whole sweep" \
+	"$(sweep "$T/stop.jsonl" over):$(sweep "$T/stop.jsonl" probed):$(sweep "$T/stop.jsonl" answered):$(sweep "$T/stop.jsonl" silent)" \
+	"true:4096:$((4096 - hsilent)):$hsilent"
+$P report "$T/stop.jsonl" > "$T/stop.report" 2>&1
+check "report of the resumed file: 4096 probed, $hsilent silent" \
+	grep -Eq "^  silent +$hsilent +[0-9.]+% of probed\$" "$T/stop.report"
+# shellcheck disable=SC2086
+$P scan -q $SW --seed 7 --resume "$T/stop.jsonl" 2> "$T/other.err"
+check "another --seed: the record is not used, and that is said" \
+	grep -q "sweep record in .* is of another order" "$T/other.err"
+
+# shellcheck disable=SC2086
+$P scan -q $SW -o "$T/crash.jsonl" 2> "$T/crash.err" &
+pid=$!
+# A periodic record lags a timeout: wait for one past the start.
+past_start() {
+	p=$(sweep "$T/crash.jsonl" position)
+	[ "$p" != none ] && [ "$p" -gt 0 ]
+}
+wait_for 60 past_start
+kill -KILL $pid
+wait $pid 2> /dev/null
+cpos=$(sweep "$T/crash.jsonl" position)
+# shellcheck disable=SC2086
+$P scan $SW --resume "$T/crash.jsonl" 2> "$T/crash2.err"
+is "after a crash: resumed, exit 0" "$?" 0
+q2=$(final questions "$T/crash2.err")
+check "after a crash: no question again before the last record's position ($q2 questions, position $cpos)" \
+	test "$cpos" -gt 0 -a "${q2:-99999}" -le $((4096 - cpos + hsilent))
+is "after a crash: every answering address once, no silent one" \
+	"$(resolvers "$T/crash.jsonl" | diff - "$T/half.want" | head -5)" ""
+
+# 6. Transparent forwarders: tests/lab/fwd relays each question to a lab
 # resolver with the scanner's own source address, and the resolver answers
 # the scanner directly.  In front of the honest resolver and in front of a
 # liar: judged as usual, flagged, answered_by the resolver.  One whose
@@ -191,11 +276,13 @@ if [ -x "$FWD" ] && [ -n "$LIAR" ]; then
 			-o "$T/fwd.$mode.jsonl" 127.0.5.1 127.0.5.2 127.0.5.3 \
 			127.0.5.4 127.5.1.0/24 2> "$T/fwd.$mode.err"
 		is "$mode: forwarders scanned: exit 1 (the liar's lie)" "$?" 1
-		bad=$(python3 - "$T/fwd.$mode.jsonl" $mode $H "$LIAR" <<'EOF2'
+		bad=$(python3 - "$T/fwd.$mode.jsonl" $mode $H "$LIAR" 2>&1 <<'EOF2'
 import json, sys
 got = {}
 for l in open(sys.argv[1]):
     o = json.loads(l)
+    if "sweep" in o:
+        continue
     got.setdefault(o["resolver"], []).append(o)
 mode, h, liar = sys.argv[2:5]
 want = {"127.0.5.1": ("correct", h), "127.0.5.2": ("falsified", liar)}
@@ -224,9 +311,13 @@ if n != (2 if mode == "discovery" else 2 + 2 + 256):
 EOF2
 )
 		is "$mode: forwarders in front of the honest and the lying resolver: class, flag, answered_by; wrong id and wrong question never taken" "$bad" ""
-		check "$mode: the sweep block counts 2 forwarders, 2 resolvers behind them" \
-			grep -q "^  forwarders *2   (transparent; the resolvers behind them: 2)" \
+		check "$mode: the summary counts 2 forwarders, 2 resolvers behind them" \
+			grep -Eq "^  transparent forwarders +2 .*; the resolvers behind them: 2\$" \
 			"$T/fwd.$mode.err"
+		$P report "$T/fwd.$mode.jsonl" > "$T/fwd.$mode.report"
+		check "$mode: report counts them too" \
+			grep -Eq "^  transparent forwarders +2 .*; the resolvers behind them: 2\$" \
+			"$T/fwd.$mode.report"
 		check "$mode: CSV names the resolver that answered" \
 			grep -q "^127.0.5.2,falsified,.*transparent-forwarder.*,$LIAR\$" \
 			"$T/fwd.$mode.csv"

@@ -109,7 +109,10 @@ pyck() {
 	_d=$1 _f=$2 _e=$3
 	if _o=$(python3 - "$_f" "$_e" 2>&1 <<'EOF'
 import json, os, sys
-L = [json.loads(l) for l in open(sys.argv[1])]
+# L: the resolvers' records; S: the sweep records (where a sweep is).
+A = [json.loads(l) for l in open(sys.argv[1])]
+L = [o for o in A if "resolver" in o]
+S = [o["sweep"] for o in A if "sweep" in o]
 def r(a):
     m = [o for o in L if o["resolver"] == a]
     return m[0] if m else None
@@ -142,13 +145,26 @@ q() {
 		grep -v '^;' | sort
 }
 
-# resolvers FILE: the "resolver" of every JSON line, sorted (repeats
-# kept).
+# resolvers FILE: the "resolver" of every resolver's JSON line, sorted
+# (repeats kept; sweep and header records skipped; a line that is not JSON
+# shows as its error).
 resolvers() {
 	python3 -c '
 import json, sys
 for line in open(sys.argv[1]):
-    print(json.loads(line)["resolver"])' "$1" | sort
+    o = json.loads(line)
+    if "resolver" in o:
+        print(o["resolver"])' "$1" 2>&1 | sort
+}
+
+# wait_for SECONDS CMD...: wait until CMD succeeds, or SECONDS have passed.
+wait_for() {
+	_w=0 _s=$1
+	shift
+	while [ $_w -lt $((_s * 10)) ] && ! "$@" 2> /dev/null; do
+		sleep 0.1
+		_w=$((_w + 1))
+	done
 }
 
 # wait_lines FILE N [SECONDS]: wait until FILE has at least N lines, or

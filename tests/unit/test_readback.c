@@ -1,5 +1,6 @@
 /* test_readback.c: the JSON Lines reader report and --resume share: the
- * header record of providers left out, lines over the cap, a torn last
+ * header record of providers left out, sweep records (written by
+ * output_sweep and read back), lines over the cap, a torn last
  * line (lenient or not), blank lines, a CSV file, and outside text in a
  * record escaped before the summary can print it. */
 #include "config.h"
@@ -8,6 +9,7 @@
 #include <string.h>
 #include "scan/readback.h"
 #include "scan/summary.h"
+#include "scan/output.h"
 #include "tests/tap.h"
 
 #define REC(a) "{\"resolver\":\"" a "\",\"class\":\"falsified\"," \
@@ -32,7 +34,7 @@ static const char *statuses(const char *text, size_t len, bool lenient,
 	while ((st = readback_next(rb)) != READBACK_EOF && n + 1 < sizeof(out)) {
 		out[n++] = st == READBACK_RECORD ? 'R' : st == READBACK_HEADER ?
 			'H' : st == READBACK_TORN ? 'T' : st == READBACK_BAD ?
-			'B' : 'E';
+			'B' : st == READBACK_SWEEP ? 'S' : 'E';
 		if (st == READBACK_RECORD) {
 			if (sum)
 				summary_add(sum, &rb->rec);
@@ -100,6 +102,103 @@ int main(void)
 		strstr(text, "bogus: x\\027]0;y\\007"),
 		"ESC and NUL from a file never reach the summary raw: %s",
 		text ? text : "");
+	free(text);
+	summary_free(sum);
+	readback_free(&rb);
+
+	/* A sweep record as output_sweep writes it reads back the same. */
+	struct prefix pend[2];
+	char err[64];
+	prefix_parse("192.0.2.7", &pend[0], err, sizeof(err));
+	prefix_parse("2001:db8::7", &pend[1], err, sizeof(err));
+	struct sweep_record w = {
+		.order = "0123456789abcdef", .seed = 9007199254740993ull,
+		.shard = 1, .shards = 3, .pass = 1, .mark = 4242,
+		.probed = 65536, .answered = 77, .pending = pend, .npending = 2,
+	};
+	struct output out;
+	text = NULL;
+	f = open_memstream(&text, &tlen);
+	output_open(&out, f, OUTPUT_JSONL);
+	ok(output_sweep(&out, &w) == 0, "a sweep record written");
+	w.over = w.final = true;
+	w.silent = 65536 - 77;
+	w.npending = 0;
+	output_sweep(&out, &w);
+	output_close(&out);
+	fclose(f);
+	s = statuses(text, tlen, false, 1u << 20, &rb, NULL);
+	ok(!strcmp(s, "SS"), "two sweep records: %s", s);
+	const struct sweep_record *g = &rb.sweep;
+	ok(!strcmp(g->order, w.order) && g->seed == w.seed && g->shard == 1 &&
+		g->shards == 3 && g->pass == 1 && g->mark == 4242 &&
+		g->probed == 65536 && g->answered == 77 && g->over &&
+		g->final && g->silent == 65536 - 77 && g->npending == 0,
+		"the last one read back field by field: %s", text);
+	readback_free(&rb);
+	f = fmemopen(text, strchr(text, '\n') + 1 - text, "r");
+	readback_file(&rb, f, "t.jsonl", false, 1u << 20);
+	ok(readback_next(&rb) == READBACK_SWEEP && rb.sweep.npending == 2 &&
+		rb.sweep.pending[1].family != rb.sweep.pending[0].family &&
+		!rb.sweep.over && rb.sweep.mark == 4242,
+		"the first: its pending targets, not over");
+	struct sweep_record copy = { 0 };
+	ok(sweep_record_copy(&copy, &rb.sweep) == 0 && copy.npending == 2 &&
+		copy.pending != rb.sweep.pending &&
+		!memcmp(copy.pending, pend, sizeof(pend)), "a copy owns its "
+		"pending list");
+	sweep_record_clear(&copy);
+	readback_free(&rb);
+	fclose(f);
+	free(text);
+
+	/* A damaged sweep record is not a scan result. */
+	static const char *damaged[] = {
+		"{\"sweep\":{\"order\":\"0123456789abcdef\",\"seed\":1,"
+		"\"shard\":3,\"shards\":3,\"pass\":0,\"position\":1,"
+		"\"probed\":1,\"answered\":0,\"pending\":[]}}\n",
+		"{\"sweep\":{\"order\":\"0123456789abcdef\",\"seed\":1,"
+		"\"shard\":0,\"shards\":1,\"pass\":0,\"position\":1,"
+		"\"probed\":1,\"answered\":0,\"pending\":[\"10.0.0.0/8\"]}}\n",
+		"{\"sweep\":{\"order\":\"0123\",\"seed\":1,\"shard\":0,"
+		"\"shards\":1,\"pass\":0,\"position\":1,\"probed\":1,"
+		"\"answered\":0,\"pending\":[]}}\n",
+		"{\"sweep\":{\"order\":\"0123456789abcdef\",\"seed\":1,"
+		"\"shard\":0,\"shards\":1,\"pass\":0,\"position\":-1,"
+		"\"probed\":1,\"answered\":0,\"pending\":[]}}\n",
+		"{\"sweep\":{\"order\":\"0123456789abcdef\",\"seed\":1,"
+		"\"shard\":0,\"shards\":1,\"pass\":0,\"position\":1,"
+		"\"probed\":1,\"answered\":0,\"over\":true,\"pending\":[]}}\n",
+		"{\"sweep\":[]}\n",
+	};
+	for (size_t i = 0; i < sizeof(damaged) / sizeof(*damaged); i++) {
+		s = statuses(damaged[i], strlen(damaged[i]), true, 1u << 20,
+			&rb, NULL);
+		ok(!strcmp(s, "B") && strstr(rb.err, "t.jsonl:1: ") &&
+			rb.sweep.npending == 0, "damaged sweep record %zu: bad "
+			"(%s)", i, rb.err);
+		readback_free(&rb);
+	}
+
+	/* The summary counts a sweep's silent targets and the forwarders. */
+	sum = summary_new();
+	static const char t6[] = "{\"resolver\":\"192.0.2.9\",\"class\":null,"
+		"\"responsive\":true,\"answered_by\":\"192.0.2.53\","
+		"\"queries\":[]}\n";
+	s = statuses(t6, sizeof(t6) - 1, true, 1u << 20, &rb, sum);
+	struct summary_sweep sw = { .probed = 1000, .answered = 1,
+		.silent = 999, .over = true };
+	summary_add_sweep(sum, &sw);
+	uint64_t behind = 0;
+	text = NULL;
+	f = open_memstream(&text, &tlen);
+	summary_print(sum, f);
+	fclose(f);
+	ok(!strcmp(s, "R") && summary_forwarders(sum, &behind, NULL) == 1 &&
+		behind == 1 && strstr(text, "  targets probed                       "
+		"1000\n") && strstr(text, "  silent                                "
+		"999   99.90% of probed\n") && strstr(text, "  transparent "
+		"forwarders"), "summary: the sweep and the forwarders: %s", text);
 	free(text);
 	summary_free(sum);
 	readback_free(&rb);

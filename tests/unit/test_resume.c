@@ -38,7 +38,7 @@ static int read_text(const char *text, struct done_set *d,
 	FILE *f = fmemopen((void *)text, strlen(text), "r");
 	if (!f)
 		exit(99);
-	int rc = resume_read(f, "scan.jsonl", d, sum, st, NULL, err, n);
+	int rc = resume_read(f, "scan.jsonl", d, sum, st, NULL, NULL, err, n);
 	fclose(f);
 	return rc;
 }

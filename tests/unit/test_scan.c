@@ -248,6 +248,13 @@ static void script(uv_udp_t *h, const uint8_t *q, size_t len,
 	uint8_t octet = (uint8_t)(ntohl(to->sin_addr.s_addr) & 0xff);
 	size_t n = honest(q, len, r, sizeof(r), octet, octet == TC);
 	struct sockaddr_in from = *to;
+	/* A sweep's address space: odd octets from 64 answer, even ones do
+	 * not. */
+	if (octet >= 64) {
+		if (octet & 1)
+			reply(h, r, n, &from, 1);
+		return;
+	}
 	switch ((enum who)octet) {
 	case HONEST:
 		reply(h, r, n, &from, 1);
@@ -344,6 +351,7 @@ static void script(uv_udp_t *h, const uint8_t *q, size_t len,
 
 static struct prefix *targets;
 static size_t ntargets, next_i;
+static bool written[256];	/* by last octet: skipped, as --resume does */
 static struct observation *got[64];
 static size_t ngot;
 static bool done;
@@ -351,9 +359,11 @@ static bool done;
 static int next_target(void *ctx, struct prefix *out)
 {
 	(void)ctx;
-	if (next_i == ntargets)
-		return 0;
-	*out = targets[next_i++];
+	do {
+		if (next_i == ntargets)
+			return 0;
+		*out = targets[next_i++];
+	} while (written[out->addr[3]]);
 	return 1;
 }
 
@@ -443,6 +453,52 @@ static struct scan_stats run(struct scan_opts so, const uint8_t *octets,
 	stop_after = 0;
 	scan_free(s);
 	return st;
+}
+
+/* Checkpoints as the engine gives them, each with its own pending list. */
+static struct {
+	struct scan_checkpoint c;
+	struct prefix pending[64];
+} cps[256];
+static size_t ncps;
+
+static uint64_t position(void *ctx)
+{
+	(void)ctx;
+	return next_i;
+}
+
+static int checkpoint(void *ctx, const struct scan_checkpoint *c)
+{
+	(void)ctx;
+	if (ncps < 256 && c->npending <= 64) {
+		cps[ncps].c = *c;
+		if (c->npending)
+			memcpy(cps[ncps].pending, c->pending,
+				c->npending * sizeof(*c->pending));
+		cps[ncps].c.pending = cps[ncps].pending;
+		ncps++;
+	}
+	return 0;
+}
+
+/* Discovery questions (the name "disc.example.") the script saw for
+ * 127.9.0.octet. */
+static unsigned disc_tries(uint8_t octet)
+{
+	for (int t = 0; t < ntried; t++)
+		if (tried[t].addr == htonl(0x7f090000u | octet) &&
+		    !strcmp(tried[t].qname, "disc.example."))
+			return tried[t].n;
+	return 0;
+}
+
+static bool in_pending(const struct scan_checkpoint *c, uint8_t octet)
+{
+	for (size_t i = 0; i < c->npending; i++)
+		if (c->pending[i].addr[3] == octet)
+			return true;
+	return false;
 }
 
 static bool test_confirm(void *ctx, const struct observation *o)
@@ -675,6 +731,111 @@ int main(void)
 	ok(o && o->forwarded == 2 && o->results[0].status == REPLY_OK,
 		"discovery: a forwarder found by its upstream's reply, answered "
 		"through it");
+	reset();
+
+	/* A sweep stopped partway, then resumed from its final checkpoint:
+	 * 64 targets, the odd ones answer.  The stop waits for discovery's
+	 * last replies, so the checkpoint's mark is every question sent; each
+	 * target before it that answered is handed out or pending.  The
+	 * resumed run asks no target before the mark its first question
+	 * again, asks the pending the plan, and together the two hand out
+	 * every answering target once. */
+	uint8_t space[64];
+	for (int i = 0; i < 64; i++)
+		space[i] = (uint8_t)(64 + i);
+	struct scan_opts sw = so;
+	sw.discovery = true;
+	sw.discovery_name = "disc.example";
+	sw.rewind = rewind_targets;
+	sw.position = position;
+	sw.checkpoint = checkpoint;
+	sw.checkpoint_ms = 40;
+	sw.confirm = NULL;
+	sw.rate = 100;
+	stop_after = 200;
+	ncps = 0;
+	st = run(sw, space, sizeof(space));
+	const struct scan_checkpoint *fc = ncps ? &cps[ncps - 1].c : NULL;
+	ok(st.interrupted && fc && fc->final && !fc->over && fc->pass == 0 &&
+		fc->mark == st.disc_sent && fc->mark > 0 && fc->mark < 64,
+		"stopped sweep: a final checkpoint at every question sent "
+		"(mark %llu, %llu sent)", fc ? (unsigned long long)fc->mark : 0,
+		(unsigned long long)st.disc_sent);
+	bool settled = fc != NULL;
+	for (uint64_t i = 0; fc && i < 64; i++) {
+		uint8_t oc = space[i];
+		bool out = of(oc) != NULL, pend = in_pending(fc, oc);
+		if ((oc & 1) && i < fc->mark && out == pend)
+			settled = false;
+		if (!(oc & 1) && (out || pend))
+			settled = false;
+	}
+	ok(settled, "stopped sweep: each answering target before the mark "
+		"handed out or pending, once; no silent one");
+	ok(ncps >= 2 && !cps[0].c.final && cps[0].c.mark <= fc->mark,
+		"periodic checkpoints before the final one (%zu), lagging", ncps);
+	uint8_t first[64];
+	size_t nfirst = 0;
+	for (size_t i = 0; i < ngot; i++) {
+		first[nfirst++] = got[i]->resolver.addr[3];
+		written[got[i]->resolver.addr[3]] = true;
+	}
+	struct prefix found[64];
+	size_t nfound = fc ? fc->npending : 0;
+	if (nfound)
+		memcpy(found, fc->pending, nfound * sizeof(*found));
+	uint64_t mark = fc ? fc->mark : 0;
+	reset();
+	sw.found = found;
+	sw.nfound = nfound;
+	sw.start_pass = 0;
+	ncps = 0;
+	/* run() starts next_target at 0: skip to the mark first. */
+	{
+		static struct prefix t[64];
+		for (int i = 0; i < 64; i++) {
+			char a[32];
+			snprintf(a, sizeof(a), "127.9.0.%u", space[i]);
+			prefix_parse(a, &t[i], err, sizeof(err));
+		}
+		targets = t;
+		ntargets = 64;
+		next_i = (size_t)mark;
+		struct scan_opts s2 = sw;
+		s2.next_target = next_target;
+		s2.result = result;
+		s2.done = on_done;
+		s2.quiet = true;
+		uv_timer_init(loop, &ticker);
+		uv_timer_start(&ticker, on_tick, 1, 1);
+		struct scan *s = scan_new(loop, &s2, err, sizeof(err));
+		if (s && scan_start(s, err, sizeof(err)) == 0)
+			uv_run(loop, UV_RUN_DEFAULT);
+		st = s ? *scan_stats(s) : st;
+		scan_free(s);
+	}
+	bool again = false;
+	for (uint64_t i = 0; i < mark; i++)
+		if (disc_tries(space[i]) != (space[i] & 1 ? 0u : 1u))
+			again = true;
+	ok(!again, "resumed sweep: before the mark, no answering target "
+		"asked again, each silent one only its second try");
+	unsigned times[256] = { 0 };
+	for (size_t i = 0; i < nfirst; i++)
+		times[first[i]]++;
+	for (size_t i = 0; i < ngot; i++)
+		times[got[i]->resolver.addr[3]]++;
+	bool once = true;
+	for (int i = 0; i < 64; i++)
+		if (times[space[i]] != (space[i] & 1 ? 1u : 0u))
+			once = false;
+	ok(once && ncps && cps[ncps - 1].c.over && cps[ncps - 1].c.final &&
+		cps[ncps - 1].c.npending == 0, "stopped and resumed: every "
+		"answering target handed out once; the last checkpoint is over, "
+		"nothing pending");
+	sw.found = NULL;
+	sw.nfound = 0;
+	memset(written, 0, sizeof(written));
 	reset();
 
 	/* Stop halfway: nothing more is sent, what is out is waited for,
