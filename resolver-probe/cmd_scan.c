@@ -465,28 +465,20 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct scan_opts *so = &a->so;
-	char err[512];
 	long long v;
 	int c;
 
 	optind = 1;
 	int li = -1;
 	while ((c = getopt_long(argc, argv, "hf:o:q", longopts, &li)) != -1) {
-		int t = truth_opts_parse(&a->topts, c, optarg, err, sizeof(err));
-		if (t < 0) {
-			fprintf(stderr, "resolver-probe scan: %s\n", err);
+		int t = cmd_truth_opt("scan", &a->topts, c, optarg);
+		if (t < 0)
 			return EXIT_USAGE;
-		}
 		if (t > 0) {
 			li = -1;
 			continue;
 		}
 		switch (c) {
-		case CMD_OPT_VERSION:
-			return cmd_version();
-		case 'h':
-			usage(stdout);
-			return 0;
 		case 'f':
 			a->tfile = optarg;
 			break;
@@ -590,8 +582,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 			so->checkpoint_ms = strcmp(optarg, "0") ? (unsigned)v : 0;
 			break;
 		default:
-			usage(stderr);
-			return EXIT_USAGE;
+			return cmd_opt_end(c, usage);
 		}
 		li = -1;
 		continue;
