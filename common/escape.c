@@ -50,12 +50,23 @@ bool escape_needed(const char *s, size_t n)
 	return false;
 }
 
+/* printable, but a backslash is escaped too in raw record text. */
+static size_t kept(const unsigned char *s, size_t n, enum escape_style st)
+{
+	return st == ESCAPE_RECORD && s[0] == '\\' ? 0 : printable(s, n);
+}
+
 /* One escaped byte into out (at least 5 bytes); returns its length. */
 static size_t esc(char *out, unsigned char c, enum escape_style st)
 {
-	static const char hex[] = "0123456789ABCDEF";
+	const char *hex = st == ESCAPE_RECORD ? "0123456789abcdef" :
+		"0123456789ABCDEF";
 	out[0] = '\\';
-	if (st == ESCAPE_SMTP) {
+	if (st == ESCAPE_RECORD && c == '\\') {
+		out[1] = '\\';
+		return 2;
+	}
+	if (st != ESCAPE_DNS) {
 		out[1] = 'x';
 		out[2] = hex[c >> 4];
 		out[3] = hex[c & 15];
@@ -73,7 +84,7 @@ int escape_text(FILE *f, const char *s, size_t n, enum escape_style st)
 	size_t i = 0;
 	while (i < n) {
 		size_t run = i, k;
-		while (run < n && (k = printable(u + run, n - run)) > 0)
+		while (run < n && (k = kept(u + run, n - run, st)) > 0)
 			run += k;
 		if (run > i && fwrite(s + i, 1, run - i, f) != run - i)
 			return -1;
@@ -96,13 +107,15 @@ char *escape_str(char *buf, size_t size, const char *s, size_t n,
 	size_t at = 0, need = 0;
 	if (size == 0)
 		return buf;
-	for (size_t i = 0, k; i < n; i += k ? k : 1)
-		need += (k = printable(u + i, n - i)) ? k : 4;
+	for (size_t i = 0, k; i < n; i += k ? k : 1) {
+		char e[5];
+		need += (k = kept(u + i, n - i, st)) ? k : esc(e, u[i], st);
+	}
 	/* When it does not all fit, keep room for "..." after the cut. */
 	size_t room = need < size ? size - 1 : size - 1 < 3 ? 0 : size - 4;
 	for (size_t i = 0; i < n;) {
 		char e[5];
-		size_t k = printable(u + i, n - i), el;
+		size_t k = kept(u + i, n - i, st), el;
 		const char *piece;
 		if (k) {
 			piece = s + i;

@@ -2,9 +2,10 @@
  * safe for a terminal or a text output.  Control characters (C0, DEL and
  * the C1 range U+0080-U+009F), NUL bytes and bytes that are not valid
  * UTF-8 are escaped; valid UTF-8 text is kept as it is, and so is the
- * backslash (text ldns already presented keeps its own \DDD escapes).  Two
- * styles, after the tools users know: dig's decimal \DDD for DNS text and
- * file input, posttls-finger's \xHH for SMTP text.  JSON output does not
+ * backslash (text ldns already presented keeps its own \DDD escapes)
+ * except in raw record text.  Styles after the tools users know: dig's
+ * decimal \DDD for DNS text and file input, posttls-finger's \xHH for SMTP
+ * text.  JSON output does not
  * use this: the JSON writer escapes by JSON's own rules. */
 #ifndef COMMON_ESCAPE_H
 #define COMMON_ESCAPE_H
@@ -14,10 +15,15 @@
 
 enum escape_style {
 	ESCAPE_DNS = 0,		/* \DDD, decimal, as dig */
-	ESCAPE_SMTP		/* \xHH, hexadecimal, as posttls-finger */
+	ESCAPE_SMTP,		/* \xHH, hexadecimal, as posttls-finger */
+	/* \xhh, and a backslash doubled: raw record bytes (TXT strings
+	 * joined, an HTTP header), where a backslash is a byte of its own
+	 * and must not read as the start of an escape. */
+	ESCAPE_RECORD
 };
 
-/** Does s (n bytes) hold anything escape_text would escape? */
+/** Does s (n bytes) hold anything escape_text would escape in the DNS or
+ * SMTP style? */
 bool escape_needed(const char *s, size_t n);
 
 /** Write s (n bytes, may hold NUL bytes) to f escaped in style st.

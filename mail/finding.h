@@ -44,11 +44,12 @@ bool mail_findings_has(const struct mail_findings *fs, const char *code);
 /** "error", "warning", "note". */
 const char *mail_severity_str(enum mail_severity s);
 
-/** Escape len bytes of in into out (outlen bytes, NUL-terminated, cut
- * with "..." when it does not fit): printable ASCII and valid UTF-8
- * sequences of printable characters stay, a backslash becomes "\\",
- * anything else (control characters, DEL, invalid or overlong UTF-8,
- * C1 controls) becomes "\xHH".  Returns out. */
+/** Escape len bytes of record text in into out (outlen bytes,
+ * NUL-terminated, cut with "..." at a whole character or escape when it
+ * does not fit): escape_str's ESCAPE_RECORD style (common/escape.h):
+ * printable ASCII and valid UTF-8 sequences of printable characters stay,
+ * a backslash becomes "\\", anything else (control characters, DEL,
+ * invalid or overlong UTF-8, C1 controls) becomes "\xhh".  Returns out. */
 char *mail_escape(const char *in, size_t len, char *out, size_t outlen);
 
 #endif

@@ -63,6 +63,19 @@ int main(void)
 	ok(!strcmp(buf, "01234567..."), "cut text marked: %s", buf);
 	escape_str(buf, sizeof(buf), "0123456789a", 11, ESCAPE_DNS);
 	ok(!strcmp(buf, "0123456789a"), "exactly fits: %s", buf);
+	/* Raw record text: \xhh, a backslash doubled, in both forms. */
+	char rec[64];
+	escape_str(rec, sizeof(rec), "a\\b\033\xc3(", 6, ESCAPE_RECORD);
+	ok(!strcmp(rec, "a\\\\b\\x1b\\xc3("), "record: %s", rec);
+	ok(!strcmp(to_file("a\\b\033", 4, ESCAPE_RECORD),
+		"a\\\\b\\x1b"), "record to a file: %s",
+		to_file("a\\b\033", 4, ESCAPE_RECORD));
+	escape_str(buf, sizeof(buf), "abcdefghi\\", 10, ESCAPE_RECORD);
+	ok(!strcmp(buf, "abcdefghi\\\\"), "a doubled backslash fits: %s",
+		buf);
+	escape_str(buf, sizeof(buf), "abcdefg\\xyzw", 12, ESCAPE_RECORD);
+	ok(!strcmp(buf, "abcdefg..."), "cut before a doubled backslash: %s",
+		buf);
 	escape_str(buf, 3, "abcdef", 6, ESCAPE_DNS);
 	ok(strlen(buf) == 2, "a tiny buffer stays terminated");
 	return tap_done();

@@ -24,6 +24,10 @@ static const struct {
 	{ "abcdefghijklmnop", 16, 8, "abcd..." },
 	{ "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 8, 8, "\xc3\xa9\xc3\xa9..." },
 	{ "", 0, 4, "" },
+	/* A cut never splits an escape. */
+	{ "abcde\x01xyz", 9, 10, "abcde..." },
+	{ "abcde\\xyz", 9, 10, "abcde..." },
+	{ "abcd\\xyzw", 9, 10, "abcd\\\\..." },
 };
 
 int main(void)
