@@ -47,7 +47,9 @@ static bool host_chars(const char *s, size_t n)
 int dns_name_check(const char *name, size_t len, enum dns_name_kind kind,
 	char *err, size_t errlen)
 {
-	char text[254];
+	/* Room for the longest name ldns reads: 255 bytes of wire format,
+	 * each byte as a \DDD escape; ldns decides the rest. */
+	char text[4 * LDNS_MAX_DOMAINLEN + 2];
 	ldns_rdf *dn = NULL;
 	bool good = len > 0 && len < sizeof(text) &&
 		!memchr(name, '\0', len) &&

@@ -27,8 +27,9 @@ enum dns_name_kind {
 };
 
 /** Is name (len bytes, which may hold a NUL byte) a domain name of kind
- * in presentation form: 1 to 253 bytes, a trailing dot optional, what
- * ldns_str2rdf_dname reads (no empty label, labels up to 63 bytes)?
+ * in presentation form: not empty, what ldns_str2rdf_dname reads (no
+ * empty label, labels up to 63 bytes, 255 bytes of wire format: 253
+ * bytes of plain labels, a trailing dot optional)?
  * Returns 0, or -1 with 'not a domain name: "NAME"' in err (NAME escaped
  * as dig escapes, cut to fit). */
 int dns_name_check(const char *name, size_t len, enum dns_name_kind kind,

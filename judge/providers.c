@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <ldns/ldns.h>
+#include "common/dnsname.h"
 #include "common/escape.h"
 #include "judge/providers.h"
 #include "common/lineread.h"
@@ -17,14 +18,14 @@
 static char *dname_text(const char *s, char *why, size_t whylen)
 {
 	ldns_rdf *rd = NULL;
-	if (ldns_str2rdf_dname(&rd, s) != LDNS_STATUS_OK || !rd) {
-		char shown[96];
-		escape_str(shown, sizeof(shown), s, strlen(s), ESCAPE_DNS);
-		snprintf(why, whylen, "not a domain name: \"%s\"", shown);
+	if (dns_name_check(s, strlen(s), DNS_NAME_ANY, why, whylen) < 0)
 		return NULL;
+	/* A name that passed the check fails to convert only for memory. */
+	char *out = NULL;
+	if (ldns_str2rdf_dname(&rd, s) == LDNS_STATUS_OK && rd) {
+		ldns_dname2canonical(rd);
+		out = ldns_rdf2str(rd);
 	}
-	ldns_dname2canonical(rd);
-	char *out = ldns_rdf2str(rd);
 	ldns_rdf_deep_free(rd);
 	if (!out)
 		snprintf(why, whylen, "out of memory");

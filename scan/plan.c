@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <ldns/ldns.h>
+#include "common/dnsname.h"
 #include "scan/plan.h"
 
 /* Append an item, taking ownership of qname (freed on failure). */
@@ -121,12 +122,9 @@ int plan_parse(struct plan *p, const char *spec, char *err, size_t errlen)
 			role = QUERY_NXCONTROL;
 			name += 2;
 		}
-		ldns_rdf *check = NULL;
-		if (!*name || ldns_str2rdf_dname(&check, name) != LDNS_STATUS_OK) {
-			snprintf(err, errlen, "not a domain name: \"%s\"", name);
+		if (dns_name_check(name, strlen(name), DNS_NAME_ANY, err,
+		    errlen) < 0)
 			goto fail;
-		}
-		ldns_rdf_deep_free(check);
 		if (add(p, fqdn(name), qtype, role, -1)) {
 			snprintf(err, errlen, "out of memory");
 			goto fail;

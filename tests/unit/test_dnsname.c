@@ -85,6 +85,22 @@ int main(void)
 		"254 bytes: refused, both kinds");
 	ok(strlen(e) < 200 && strstr(e, "...\""), "a long name cut in the "
 		"message: %s", e);
+	name[253] = '.';
+	ok(dns_name_check(name, 254, DNS_NAME_ANY, e, sizeof(e)) == 0 &&
+		dns_name_check(name, 254, DNS_NAME_HOST, e, sizeof(e)) == 0,
+		"253 bytes and a trailing dot: a name, both kinds");
+	name[253] = 'a';
+	/* Escapes: longer in presentation than 253 bytes, short on the
+	 * wire. */
+	char esc[300];
+	size_t n = 0;
+	for (int i = 0; i < 63; i++)
+		n += (size_t)snprintf(esc + n, sizeof(esc) - n, "\\097");
+	n += (size_t)snprintf(esc + n, sizeof(esc) - n, ".a.");
+	ok(n == 255 && dns_name_check(esc, n, DNS_NAME_ANY, e,
+		sizeof(e)) == 0, "a label of 63 \\DDD escapes: a name");
+	ok(dns_name_check(esc, n, DNS_NAME_HOST, e, sizeof(e)) < 0,
+		"escapes are no host's name");
 	ok(dns_name_check(name, 63, DNS_NAME_ANY, e, sizeof(e)) == 0 &&
 		dns_name_check(name + 64, 64 + 63, DNS_NAME_ANY, e,
 		sizeof(e)) == 0, "labels of 63 bytes");
