@@ -9,7 +9,6 @@
 #include <string.h>
 #include <uv.h>
 #include "resolver-probe/commands.h"
-#include "common/options.h"
 #include "common/json.h"
 #include "common/dnsname.h"
 #include "dnssec/dane.h"
@@ -213,7 +212,7 @@ int cmd_dane(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "port", required_argument, NULL, 'p' },
 		{ "timeout", required_argument, NULL, 't' },
-		{ "helo", required_argument, NULL, 'H' },
+		{ "helo", required_argument, NULL, CMD_OPT_HELO },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		CMD_VERSION_LONGOPT,
@@ -223,44 +222,19 @@ int cmd_dane(int argc, char **argv)
 	struct dane_opts o;
 	bool json = false;
 	char err[512];
-	long long n;
 	int ch;
 
 	dane_opts_init(&o);
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "p:t:h", longopts, NULL)) != -1) {
 		int t = cmd_truth_opt("dane", &o.truth, ch, optarg);
+		if (t == 0)
+			t = cmd_smtp_opt("dane", &o, ch, optarg);
 		if (t < 0)
 			return EXIT_USAGE;
 		if (t > 0)
 			continue;
 		switch (ch) {
-		case 'p':
-			if ((n = option_number(optarg, 1, 65535)) < 0) {
-				fprintf(stderr, "resolver-probe dane: --port: "
-					"not a port: \"%s\"\n", optarg);
-				return EXIT_USAGE;
-			}
-			o.port = (unsigned)n;
-			break;
-		case 't':
-			if ((n = option_number(optarg, 1, 3600)) < 0) {
-				fprintf(stderr, "resolver-probe dane: "
-					"--timeout: want 1..3600 seconds: "
-					"\"%s\"\n", optarg);
-				return EXIT_USAGE;
-			}
-			o.timeout = (unsigned)n;
-			break;
-		case 'H':
-			if (!*optarg || strlen(optarg) > 255 ||
-			    strpbrk(optarg, " \r\n\t")) {
-				fprintf(stderr, "resolver-probe dane: --helo: "
-					"not a host name: \"%s\"\n", optarg);
-				return EXIT_USAGE;
-			}
-			o.helo = optarg;
-			break;
 		case 'j':
 			json = true;
 			break;

@@ -218,7 +218,7 @@ static int read_resume(struct run *r, const char *path)
 
 int cmd_mail(int argc, char **argv)
 {
-	enum { O_JSON = 0x2000, O_TEXT, O_HTTPS, O_HELO, O_CA, O_PSL,
+	enum { O_JSON = 0x2000, O_TEXT, O_HTTPS, O_CA, O_PSL,
 		O_NOVER, O_RESUME, O_PROGRESS, O_PREVIOUS };
 	static const struct option longopts[] = {
 		{ "file", required_argument, NULL, 'f' },
@@ -231,7 +231,7 @@ int cmd_mail(int argc, char **argv)
 		{ "port", required_argument, NULL, 'p' },
 		{ "https-port", required_argument, NULL, O_HTTPS },
 		{ "timeout", required_argument, NULL, 't' },
-		{ "helo", required_argument, NULL, O_HELO },
+		{ "helo", required_argument, NULL, CMD_OPT_HELO },
 		{ "ca-file", required_argument, NULL, O_CA },
 		{ "psl", required_argument, NULL, O_PSL },
 		{ "no-tls-versions", no_argument, NULL, O_NOVER },
@@ -255,8 +255,13 @@ int cmd_mail(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "f:o:c:p:t:h", longopts,
 	    NULL)) != -1) {
 		int t = cmd_truth_opt("mail", &r.o.dane.truth, ch, optarg);
+		if (t == 0)
+			t = cmd_smtp_opt("mail", &r.o.dane, ch, optarg);
 		if (t < 0)
 			return EXIT_USAGE;
+		/* One --timeout for the SMTP sessions and the HTTPS fetch. */
+		if (t > 0 && ch == 't')
+			r.o.timeout = r.o.dane.timeout;
 		if (t > 0)
 			continue;
 		switch (ch) {
@@ -270,15 +275,6 @@ int cmd_mail(int argc, char **argv)
 		case O_CA: r.o.ca_file = optarg; break;
 		case O_PSL: r.o.psl_file = optarg; break;
 		case O_NOVER: r.o.no_tls_versions = true; break;
-		case O_HELO:
-			if (!*optarg || strlen(optarg) > 255 ||
-			    strpbrk(optarg, " \r\n\t")) {
-				fprintf(stderr, "resolver-probe mail: --helo: "
-					"not a host name: \"%s\"\n", optarg);
-				return EXIT_USAGE;
-			}
-			r.o.dane.helo = optarg;
-			break;
 		case 'c':
 			if ((n = option_number(optarg, 1, 1024)) < 0) {
 				fprintf(stderr, "resolver-probe mail: "
@@ -288,27 +284,10 @@ int cmd_mail(int argc, char **argv)
 			}
 			r.concurrency = (unsigned)n;
 			break;
-		case 'p':
 		case O_HTTPS:
-			if ((n = option_number(optarg, 1, 65535)) < 0) {
-				fprintf(stderr, "resolver-probe mail: %s: not "
-					"a port: \"%s\"\n", ch == 'p' ?
-					"--port" : "--https-port", optarg);
+			if (cmd_port_arg("mail", "--https-port", optarg,
+			    &r.o.https_port) < 0)
 				return EXIT_USAGE;
-			}
-			if (ch == 'p')
-				r.o.dane.port = (unsigned)n;
-			else
-				r.o.https_port = (unsigned)n;
-			break;
-		case 't':
-			if ((n = option_number(optarg, 1, 3600)) < 0) {
-				fprintf(stderr, "resolver-probe mail: "
-					"--timeout: want 1..3600 seconds: "
-					"\"%s\"\n", optarg);
-				return EXIT_USAGE;
-			}
-			r.o.dane.timeout = r.o.timeout = (unsigned)n;
 			break;
 		default:
 			return cmd_opt_end(ch, usage);

@@ -1,9 +1,11 @@
 /* cmd_opts.c: what the option loops of the subcommands share: the truth
- * options taken first, and the cases every option switch ends with
- * (commands.h). */
+ * options taken first, the SMTP options of dane and mail, and the cases
+ * every option switch ends with (commands.h). */
 #include "config.h"
 #include <stdio.h>
+#include <string.h>
 #include "resolver-probe/commands.h"
+#include "common/options.h"
 #include "dnssec/truth_opts.h"
 
 int cmd_truth_opt(const char *cmd, struct truth_opts *o, int opt,
@@ -14,6 +16,46 @@ int cmd_truth_opt(const char *cmd, struct truth_opts *o, int opt,
 	if (t < 0)
 		fprintf(stderr, "resolver-probe %s: %s\n", cmd, err);
 	return t;
+}
+
+int cmd_port_arg(const char *cmd, const char *name, const char *arg,
+	unsigned *port)
+{
+	long long n = option_number(arg, 1, 65535);
+	if (n < 0) {
+		fprintf(stderr, "resolver-probe %s: %s: not a port: \"%s\"\n",
+			cmd, name, arg);
+		return -1;
+	}
+	*port = (unsigned)n;
+	return 0;
+}
+
+int cmd_smtp_opt(const char *cmd, struct dane_opts *o, int opt,
+	const char *arg)
+{
+	long long n;
+	switch (opt) {
+	case 'p':
+		return cmd_port_arg(cmd, "--port", arg, &o->port) < 0 ? -1 : 1;
+	case 't':
+		if ((n = option_number(arg, 1, 3600)) < 0) {
+			fprintf(stderr, "resolver-probe %s: --timeout: want "
+				"1..3600 seconds: \"%s\"\n", cmd, arg);
+			return -1;
+		}
+		o->timeout = (unsigned)n;
+		return 1;
+	case CMD_OPT_HELO:
+		if (!*arg || strlen(arg) > 255 || strpbrk(arg, " \r\n\t")) {
+			fprintf(stderr, "resolver-probe %s: --helo: not a host "
+				"name: \"%s\"\n", cmd, arg);
+			return -1;
+		}
+		o->helo = arg;
+		return 1;
+	}
+	return 0;
 }
 
 int cmd_opt_end(int opt, void (*usage)(FILE *f))

@@ -16,6 +16,9 @@
 #define CMD_OPT_VERSION 0x7000
 #define CMD_VERSION_LONGOPT \
 	{ "version", no_argument, NULL, CMD_OPT_VERSION }
+/* The getopt_long code of --helo (dane, mail): the SMTP options are -p,
+ * -t and --helo, taken by cmd_smtp_opt. */
+#define CMD_OPT_HELO 0x7001
 /* The --help line of --version, in the column most subcommands use. */
 #define CMD_VERSION_HELP \
 	"      --version          print the version and exit\n"
@@ -36,6 +39,20 @@ struct truth_opts;
  * bad value, with "resolver-probe CMD: why" printed (exit EXIT_USAGE). */
 int cmd_truth_opt(const char *cmd, struct truth_opts *o, int opt,
 	const char *arg);
+
+/** The SMTP options of subcommand cmd ("dane", "mail") into o: -p/--port
+ * N (1..65535), -t/--timeout S (1..3600 seconds) and --helo NAME
+ * (CMD_OPT_HELO; borrowed: no space or line break, 1..255 bytes).  Returns
+ * 1 when opt was one and was taken, 0 when it is not one, -1 on a bad
+ * value, with "resolver-probe CMD: why" printed (exit EXIT_USAGE). */
+int cmd_smtp_opt(const char *cmd, struct dane_opts *o, int opt,
+	const char *arg);
+
+/** A port number (1..65535) for option name ("--https-port") of
+ * subcommand cmd into *port.  Returns 0, or -1 with "resolver-probe CMD:
+ * NAME: not a port" printed. */
+int cmd_port_arg(const char *cmd, const char *name, const char *arg,
+	unsigned *port);
 
 /** The end of every subcommand's option switch, its default case:
  * --version prints the version and -h/--help the usage (usage(stdout)),
