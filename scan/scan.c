@@ -41,6 +41,9 @@
 /* Positions of discovery kept for checkpoints: one every timeout / 32
  * (at least 100 ms), so the newest a timeout old is at most that stale. */
 #define DISC_SNAPS 64
+/* Chunks of the order whose last question's time a pass keeps for the
+ * next (trail_note): 128 KiB a pass, however many the targets. */
+#define DISC_TRAIL 16384
 
 enum qstate {
 	Q_IDLE = 0,	/* not started, or finished */
@@ -168,6 +171,16 @@ struct scan {
 /* Discovery's state: nothing per silent target.  Sizes are fixed at start
  * but for the found set and the queue, which grow with the targets that
  * answered. */
+/* When a pass asked its targets, coarsely: per chunk of g positions of the
+ * order, the time its last question left.  The next pass asks a target no
+ * sooner than a timeout after that, so no target is asked again before its
+ * last question's time is up, however much faster the next pass goes (it
+ * skips those that answered). */
+struct disc_trail {
+	uint64_t t[DISC_TRAIL];
+	uint64_t g;			/* positions a chunk, a power of 2 */
+};
+
 enum disc_phase {
 	D_SENDING,	/* a pass over the targets */
 	D_WAIT,		/* a pass is over: wait for the next, or the end */
@@ -231,6 +244,9 @@ struct disc {
 	struct prefix *lost, *cp;
 	size_t lost_n, lost_cap, cp_cap;
 	uint64_t stop_wait_ns;
+	struct disc_trail trail[2];	/* this pass's and the one before */
+	unsigned trail_cur;
+	uint64_t tpos;			/* the current target's position */
 	uint64_t end_mark;		/* the position where the last pass
 					 * ended */
 	bool cut;			/* a second stop: the wait was cut */
@@ -1109,6 +1125,30 @@ static void disc_checkpoint(struct scan *s, uint64_t now, bool final)
 	}
 }
 
+static void trail_note(struct disc_trail *tr, uint64_t p, uint64_t now)
+{
+	if (!tr->g)
+		tr->g = 1;
+	while (p / tr->g >= DISC_TRAIL) {
+		for (size_t i = 0; i < DISC_TRAIL / 2; i++)
+			tr->t[i] = tr->t[2 * i] > tr->t[2 * i + 1] ?
+				tr->t[2 * i] : tr->t[2 * i + 1];
+		memset(tr->t + DISC_TRAIL / 2, 0,
+			DISC_TRAIL / 2 * sizeof(*tr->t));
+		tr->g *= 2;
+	}
+	if (tr->t[p / tr->g] < now)
+		tr->t[p / tr->g] = now;
+}
+
+/* When position p's chunk last asked in the pass kept in tr; 0: never. */
+static uint64_t trail_time(const struct disc_trail *tr, uint64_t p)
+{
+	if (!tr->g || p / tr->g >= DISC_TRAIL)
+		return 0;
+	return tr->t[p / tr->g];
+}
+
 /* One step of discovery: a question sent, a target skipped or handed out
  * as silent, or a pass begun or ended.  Returns false when nothing can be
  * done now (paused, rate limited, waiting, or over). */
@@ -1128,6 +1168,8 @@ static bool disc_step(struct scan *s, uint64_t now)
 			s->st.disc_pass++;
 			d->pass_start_ns = now;
 			d->pos = 0;
+			d->trail_cur ^= 1;
+			memset(&d->trail[d->trail_cur], 0, sizeof(*d->trail));
 			d->phase = D_SENDING;
 			return true;
 		}
@@ -1163,9 +1205,10 @@ static bool disc_step(struct scan *s, uint64_t now)
 				d->phase = D_DONE;
 				return true;
 			}
-			/* The next pass starts a timeout after this one did,
-			 * so no target is asked twice within a timeout; the end
-			 * waits a timeout after the last question. */
+			/* The next pass starts a timeout after this one did
+			 * (and holds back each target until a timeout after the
+			 * pass before asked it: trail_note); the end waits a
+			 * timeout after the last question. */
 			uint64_t to = s->o.timeout_ms * MS;
 			bool more = s->st.disc_pass < s->o.retries &&
 				s->o.rewind;
@@ -1177,6 +1220,7 @@ static bool disc_step(struct scan *s, uint64_t now)
 			return true;
 		}
 		d->pos++;
+		d->tpos = (s->o.position ? s->o.position(s->o.ctx) : d->pos) - 1;
 		if (found_has(d, &t))
 			return true;
 		if (d->phase == D_SILENT) {
@@ -1203,13 +1247,19 @@ static bool disc_step(struct scan *s, uint64_t now)
 			return true;
 		}
 	}
-	if (ratelimit_take(&s->rl, now, 1) == 0) {
+	uint64_t asked = trail_time(&d->trail[d->trail_cur ^ 1], d->tpos);
+	bool early = asked && now < asked + s->o.timeout_ms * MS;
+	if (early || ratelimit_take(&s->rl, now, 1) == 0) {
+		/* Too soon after the pass before (the tick looks again), or
+		 * no token yet. */
 		d->pending = t;
 		d->have_pending = true;
-		rate_wait(s, now);
+		if (!early)
+			rate_wait(s, now);
 		return false;
 	}
 	d->have_pending = false;
+	trail_note(&d->trail[d->trail_cur], d->tpos, now);
 	disc_send(s, &t, now);
 	return true;
 }

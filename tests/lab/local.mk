@@ -7,7 +7,7 @@ tests_lab_chaos_SOURCES = tests/lab/chaos.c
 tests_lab_chaos_LDADD = $(DEPS_LIBS)
 EXTRA_DIST += tests/lab/chaos.conf.example tests/lab/t-chaos.sh tests/lab/t-hostile.sh \
 	tests/lab/t-sweep.sh tests/lab/t-stop.sh tests/lab/t-sweep6.sh \
-	tests/lab/t-notruth.sh
+	tests/lab/t-notruth.sh tests/lab/t-sweep-resume.sh
 
 # Transparent forwarders for the sweep tests (t-sweep.sh): relay with the
 # client's source address over a raw socket.

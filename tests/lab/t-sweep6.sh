@@ -47,10 +47,9 @@ import json, sys
 print(" ".join(o["resolver"] for o in map(json.loads, open(sys.argv[1]))
                if "sweep" not in o))' \
 	"$T/v6.jsonl")" "::1"
-fin=$(tr '\r' '\n' < "$T/v6.err" | grep '; sent: ' | tail -n 1)
-final() { printf '%s\n' "$fin" | sed -n "s/.*; $1: \([0-9]*\).*/\1/p"; }
+
 is "IPv6 sweep: probed 257, answered 1, silent 256" \
-	"$(final probed):$(final answered):$(final silent)" "257:1:256"
+	"$(final probed "$T/v6.err"):$(final answered "$T/v6.err"):$(final silent "$T/v6.err")" "257:1:256"
 is "IPv6 sweep: 2 questions per silent address, 1 for ::1" \
-	"$(final questions)" 513
+	"$(final questions "$T/v6.err")" 513
 tap_done

@@ -157,6 +157,23 @@ for line in open(sys.argv[1]):
         print(o["resolver"])' "$1" 2>&1 | sort
 }
 
+# final FIELD FILE: a number from a scan's final status line in FILE
+# (its stderr).
+final() {
+	tr '\r' '\n' < "$2" | grep '; sent: ' | tail -n 1 |
+		sed -n "s/.*; $1: \([0-9]*\).*/\1/p"
+}
+
+# sweep FILE FIELD: FIELD of the last sweep record in FILE ("none"
+# without one; booleans as true and false).
+sweep() {
+	python3 -c '
+import json, sys
+S = [json.loads(l)["sweep"] for l in open(sys.argv[1]) if "\"sweep\"" in l]
+v = S[-1][sys.argv[2]] if S else "none"
+print(str(v).lower() if isinstance(v, bool) else v)' "$1" "$2" 2>&1
+}
+
 # wait_for SECONDS CMD...: wait until CMD succeeds, or SECONDS have passed.
 wait_for() {
 	_w=0 _s=$1

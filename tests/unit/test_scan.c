@@ -81,6 +81,7 @@ static struct tried {
 	uint32_t addr;
 	char qname[64];
 	unsigned n;
+	uint64_t last_ns, min_gap_ns;	/* between two tries */
 } tried[256];
 static int ntried;
 
@@ -95,14 +96,22 @@ static unsigned count_try(uint32_t addr, const uint8_t *q, size_t len)
 		i += 1 + q[i];
 	}
 	name[k] = 0;
+	uint64_t now = uv_hrtime();
 	for (int t = 0; t < ntried; t++)
-		if (tried[t].addr == addr && !strcmp(tried[t].qname, name))
+		if (tried[t].addr == addr && !strcmp(tried[t].qname, name)) {
+			uint64_t gap = now - tried[t].last_ns;
+			if (!tried[t].min_gap_ns || gap < tried[t].min_gap_ns)
+				tried[t].min_gap_ns = gap;
+			tried[t].last_ns = now;
 			return ++tried[t].n;
+		}
 	if (ntried < 256) {
 		tried[ntried].addr = addr;
 		snprintf(tried[ntried].qname, sizeof(tried[ntried].qname), "%s",
 			name);
 		tried[ntried].n = 1;
+		tried[ntried].last_ns = now;
+		tried[ntried].min_gap_ns = 0;
 		ntried++;
 	}
 	return 1;
@@ -732,6 +741,39 @@ int main(void)
 		"discovery: a forwarder found by its upstream's reply, answered "
 		"through it");
 	reset();
+
+	/* A later pass goes faster than the first (it skips those that
+	 * answered, whose plan took tokens in the first): it still asks no
+	 * target again before a timeout after its first question. */
+	{
+		/* Two silent, 28 that answer, one silent: the second pass
+		 * reaches the last a few questions after it starts. */
+		uint8_t sp[31] = { 64, 66 };
+		for (int i = 0; i < 28; i++)
+			sp[2 + i] = (uint8_t)(65 + 2 * i);
+		sp[30] = 120;
+		struct scan_opts sp1 = so;
+		sp1.discovery = true;
+		sp1.discovery_name = "disc.example";
+		sp1.rewind = rewind_targets;
+		sp1.confirm = NULL;
+		sp1.rate = 200;
+		st = run(sp1, sp, sizeof(sp));
+		uint64_t gap = 0;
+		unsigned twice = 0;
+		for (int t = 0; t < ntried; t++)
+			if (!strcmp(tried[t].qname, "disc.example.") &&
+			    tried[t].n == 2) {
+				twice++;
+				if (!gap || tried[t].min_gap_ns < gap)
+					gap = tried[t].min_gap_ns;
+			}
+		ok(twice == 3 && gap >= 95000000ull, "retry pass: each silent "
+			"target's second question at least a timeout (100 ms) "
+			"after its first (%u asked twice, the shortest gap "
+			"%.1f ms)", twice, (double)gap / 1e6);
+		reset();
+	}
 
 	/* A sweep stopped partway, then resumed from its final checkpoint:
 	 * 64 targets, the odd ones answer.  The stop waits for discovery's
