@@ -225,9 +225,12 @@ struct disc {
 	struct disc_ring *ring;
 	uint64_t *bucket;		/* DISC_BUCKETS heads (seq, 0: none) */
 	uint64_t ring_pos;
-	/* The targets that answered (open addressing; family 0 empty). */
+	/* The targets that answered (found_has): IPv6, IPv4. */
 	struct prefix *found;
 	size_t found_n, found_cap;
+	uint32_t *found4;
+	size_t found4_n, found4_cap;
+	bool found_zero;
 	/* The queue to the plan: a ring that grows. */
 	struct prefix *iq;
 	size_t iq_head, iq_len, iq_cap, iq_pause;
@@ -726,8 +729,37 @@ static bool prefix_same(const struct prefix *a, const struct prefix *b)
 		a->family == AF_INET6 ? 16 : 4);
 }
 
+/* The targets that answered: IPv4 ones as their 4 bytes (a sweep of the
+ * IPv4 space finds millions), IPv6 ones whole; open addressing, at most
+ * half full.  Key 0 marks an empty IPv4 slot (0.0.0.0 has its own flag),
+ * family 0 an empty IPv6 one. */
+static uint32_t v4key(const struct prefix *t)
+{
+	return (uint32_t)t->addr[0] << 24 | (uint32_t)t->addr[1] << 16 |
+		(uint32_t)t->addr[2] << 8 | t->addr[3];
+}
+
+static size_t v4hash(uint32_t k)
+{
+	uint64_t h = (uint64_t)k * 0x9e3779b97f4a7c15ull;
+	return (size_t)(h >> 29);
+}
+
 static bool found_has(const struct disc *d, const struct prefix *t)
 {
+	if (t->family != AF_INET6) {
+		uint32_t k = v4key(t);
+		if (!k)
+			return d->found_zero;
+		if (!d->found4_cap)
+			return false;
+		size_t mask = d->found4_cap - 1;
+		for (size_t i = v4hash(k) & mask; d->found4[i];
+		     i = (i + 1) & mask)
+			if (d->found4[i] == k)
+				return true;
+		return false;
+	}
 	if (!d->found_cap)
 		return false;
 	size_t mask = d->found_cap - 1;
@@ -738,9 +770,44 @@ static bool found_has(const struct disc *d, const struct prefix *t)
 	return false;
 }
 
+static int found4_add(struct disc *d, uint32_t k)
+{
+	if (2 * (d->found4_n + 1) > d->found4_cap) {
+		size_t cap = d->found4_cap ? 2 * d->found4_cap : 1024;
+		uint32_t *n = calloc(cap, sizeof(*n));
+		if (!n)
+			return -1;
+		for (size_t j = 0; j < d->found4_cap; j++) {
+			if (!d->found4[j])
+				continue;
+			size_t i = v4hash(d->found4[j]) & (cap - 1);
+			while (n[i])
+				i = (i + 1) & (cap - 1);
+			n[i] = d->found4[j];
+		}
+		free(d->found4);
+		d->found4 = n;
+		d->found4_cap = cap;
+	}
+	size_t mask = d->found4_cap - 1, i = v4hash(k) & mask;
+	while (d->found4[i])
+		i = (i + 1) & mask;
+	d->found4[i] = k;
+	d->found4_n++;
+	return 0;
+}
+
 /* Add t (not yet in the set).  Returns 0, or -1 out of memory. */
 static int found_add(struct disc *d, const struct prefix *t)
 {
+	if (t->family != AF_INET6) {
+		uint32_t k = v4key(t);
+		if (!k) {
+			d->found_zero = true;
+			return 0;
+		}
+		return found4_add(d, k);
+	}
 	if (2 * (d->found_n + 1) > d->found_cap) {
 		size_t cap = d->found_cap ? 2 * d->found_cap : 1024;
 		struct prefix *n = calloc(cap, sizeof(*n));
@@ -1361,6 +1428,7 @@ static void disc_free(struct disc *d)
 	free(d->ring);
 	free(d->bucket);
 	free(d->found);
+	free(d->found4);
 	free(d->iq);
 	free(d->lost);
 	free(d->cp);
