@@ -832,30 +832,9 @@ int main(void)
 	sw.nfound = nfound;
 	sw.start_pass = 0;
 	ncps = 0;
-	/* run() starts next_target at 0: skip to the mark first. */
-	{
-		static struct prefix t[64];
-		for (int i = 0; i < 64; i++) {
-			char a[32];
-			snprintf(a, sizeof(a), "127.9.0.%u", space[i]);
-			prefix_parse(a, &t[i], err, sizeof(err));
-		}
-		targets = t;
-		ntargets = 64;
-		next_i = (size_t)mark;
-		struct scan_opts s2 = sw;
-		s2.next_target = next_target;
-		s2.result = result;
-		s2.done = on_done;
-		s2.quiet = true;
-		uv_timer_init(loop, &ticker);
-		uv_timer_start(&ticker, on_tick, 1, 1);
-		struct scan *s = scan_new(loop, &s2, err, sizeof(err));
-		if (s && scan_start(s, err, sizeof(err)) == 0)
-			uv_run(loop, UV_RUN_DEFAULT);
-		st = s ? *scan_stats(s) : st;
-		scan_free(s);
-	}
+	/* The resumed run's order starts at the mark. */
+	next_i = (size_t)mark;
+	st = run(sw, space, sizeof(space));
 	bool again = false;
 	for (uint64_t i = 0; i < mark; i++)
 		if (disc_tries(space[i]) != (space[i] & 1 ? 0u : 1u))
