@@ -485,10 +485,14 @@ static void round_done(struct scan *s, struct resolver *r)
 
 /* q takes no more replies over UDP; took says whether it took one of its
  * target's (the answer, or a truncated one).  Every other try may still
- * be answered. */
+ * be answered.  With none, what an earlier round is owed stays: a
+ * confirmation round answered at once must not forget the reply to the
+ * first round's retry, still on its way. */
 static void owe(struct scan *s, struct query *q, bool took)
 {
 	unsigned n = s->o.tcp_only ? 0 : q->tries - (took && q->tries);
+	if (n == 0)
+		return;
 	q->owed = (uint8_t)(n > UINT8_MAX ? UINT8_MAX : n);
 	q->owed_sock = q->sock;
 	q->owed_id = q->id;

@@ -198,7 +198,7 @@ static void on_tick(uv_timer_t *t)
 /* --- the script: what each target does ---------------------------------- */
 
 enum who { HONEST = 1, FORGED, WRONGSRC, DUP, LOWER, LATE, TC, GARBLED,
-	SILENT, SLOW, STRAY, FWD2, FWDID, LATEALL, LATEMX, FWDLATE };
+	SILENT, SLOW, STRAY, FWD2, FWDID, LATEALL, LATEMX, FWDLATE, LATER1 };
 
 /* The query's type (0 when it cannot be read). */
 static unsigned qtype_of(const uint8_t *q, size_t len)
@@ -328,6 +328,19 @@ static void script(uv_udp_t *h, const uint8_t *q, size_t len,
 		/* Every try answered, 2 timeouts (of 100 ms) late: the reply to
 		 * the first try answers the query, the retry's comes after. */
 		reply(h, r, n, &from, 200);
+		break;
+	case LATER1:
+		/* Timeouts of 200 ms.  Round 0: the A question answered 300 ms
+		 * after its first try and 400 ms after its retry; MX at once.
+		 * Round 1: A at once; MX only on its retry, 150 ms late: the
+		 * reply to round 0's A retry comes while MX is still asked, and
+		 * after round 1's A query is done. */
+		if (qtype_of(q, len) != LDNS_RR_TYPE_MX)
+			reply(h, r, n, &from, try == 1 ? 300 : try == 2 ? 400 : 1);
+		else if (try == 1)
+			reply(h, r, n, &from, 1);
+		else if (try == 3)
+			reply(h, r, n, &from, 150);
 		break;
 	case FWDLATE:
 		/* A forwarder's upstream answering each try (of 200 ms), the
@@ -513,7 +526,8 @@ static bool in_pending(const struct scan_checkpoint *c, uint8_t octet)
 static bool test_confirm(void *ctx, const struct observation *o)
 {
 	(void)ctx;
-	return o->resolver.addr[3] == DUP || o->resolver.addr[3] == LATEALL;
+	return o->resolver.addr[3] == DUP || o->resolver.addr[3] == LATEALL ||
+		o->resolver.addr[3] == LATER1;
 }
 
 int main(void)
@@ -693,6 +707,23 @@ int main(void)
 		"late every try: A answered after 2 tries, MX after 4");
 	ok(o && o->unsolicited == 0 && st.owed == 1 && st.unsolicited == 0,
 		"late every try: the A retry's reply, while MX is asked, owed "
+		"(%u; owed %llu, unsolicited %llu)", o ? o->unsolicited : 0,
+		(unsigned long long)st.owed,
+		(unsigned long long)st.unsolicited);
+	reset();
+
+	/* The reply to round 0's retry after round 1 answered that question
+	 * at once (and while its other question is still asked). */
+	struct scan_opts sr = sc;
+	sr.timeout_ms = 200;
+	const uint8_t later1[] = { LATER1 };
+	st = run(sr, later1, 1);
+	o = of(LATER1);
+	ok(o && o->n == 4 && o->results[0].round == 0 && o->results[3].round ==
+		1 && o->results[3].status == REPLY_OK && o->results[3].tries == 2,
+		"round 0's retry answered late: round 1 complete");
+	ok(o && o->unsolicited == 0 && st.owed == 1 && st.unsolicited == 0,
+		"round 0's retry answered after round 1 took that question: owed "
 		"(%u; owed %llu, unsolicited %llu)", o ? o->unsolicited : 0,
 		(unsigned long long)st.owed,
 		(unsigned long long)st.unsolicited);
