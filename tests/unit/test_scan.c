@@ -250,6 +250,42 @@ static void reply(uv_udp_t *h, const uint8_t *pkt, size_t len,
 	push(e);
 }
 
+/* Replies held back until an event of the script sends them: one per
+ * (target, question type). */
+static struct held {
+	bool used;
+	uint8_t octet;
+	unsigned qtype;
+	uv_udp_t *h;
+	uint8_t pkt[1024];
+	size_t len;
+	struct sockaddr_in from;
+} held[8];
+
+static void hold(uv_udp_t *h, const uint8_t *pkt, size_t len,
+	const struct sockaddr_in *from, uint8_t octet, unsigned qtype)
+{
+	for (size_t i = 0; i < sizeof(held) / sizeof(held[0]); i++)
+		if (!held[i].used) {
+			held[i] = (struct held){ true, octet, qtype, h, { 0 },
+				len, *from };
+			memcpy(held[i].pkt, pkt, len);
+			return;
+		}
+}
+
+/* Send what is held for (octet, qtype), 1 ms from now. */
+static void release(uint8_t octet, unsigned qtype)
+{
+	for (size_t i = 0; i < sizeof(held) / sizeof(held[0]); i++)
+		if (held[i].used && held[i].octet == octet &&
+		    held[i].qtype == qtype) {
+			reply(held[i].h, held[i].pkt, held[i].len,
+				&held[i].from, 1);
+			held[i].used = false;
+		}
+}
+
 static void script(uv_udp_t *h, const uint8_t *q, size_t len,
 	const struct sockaddr_in *to, unsigned try)
 {
@@ -325,38 +361,57 @@ static void script(uv_udp_t *h, const uint8_t *q, size_t len,
 		reply(h, r, n, &from, 20);
 		break;
 	case LATEALL:
-		/* Every try answered, 2 timeouts (of 100 ms) late: the reply to
-		 * the first try answers the query, the retry's comes after. */
-		reply(h, r, n, &from, 200);
+		/* Every try answered late, each reply held back until the
+		 * question's next try is sent: the first try's answers the
+		 * query after its retry went out, the retry's comes during
+		 * the confirmation round; round 1's retry gets none. */
+		release(octet, qtype_of(q, len));
+		if (try != 4)
+			hold(h, r, n, &from, octet, qtype_of(q, len));
 		break;
 	case LATER1:
-		/* Timeouts of 200 ms.  Round 0: the A question answered 300 ms
-		 * after its first try and 400 ms after its retry; MX at once.
-		 * Round 1: A at once; MX only on its retry, 150 ms late: the
-		 * reply to round 0's A retry comes while MX is still asked, and
-		 * after round 1's A query is done. */
-		if (qtype_of(q, len) != LDNS_RR_TYPE_MX)
-			reply(h, r, n, &from, try == 1 ? 300 : try == 2 ? 400 : 1);
-		else if (try == 1)
+		/* Round 0: the A question's first try answered once its retry
+		 * is sent, the retry's reply held back; MX answered at once.
+		 * Round 1: A answered at once; MX on its retry only, after the
+		 * reply to round 0's A retry comes (round 1's A query is done,
+		 * the resolver still in flight). */
+		if (qtype_of(q, len) != LDNS_RR_TYPE_MX) {
+			release(octet, LDNS_RR_TYPE_A);
+			if (try == 3)
+				reply(h, r, n, &from, 1);
+			else
+				hold(h, r, n, &from, octet, LDNS_RR_TYPE_A);
+		} else if (try == 1) {
 			reply(h, r, n, &from, 1);
-		else if (try == 3)
-			reply(h, r, n, &from, 150);
+		} else if (try == 3) {
+			release(octet, LDNS_RR_TYPE_A);
+			reply(h, r, n, &from, 1);
+		}
 		break;
 	case FWDLATE:
-		/* A forwarder's upstream answering each try (of 200 ms), the
-		 * first after the retry went out, the retry's before its
-		 * deadline: both held replies are the same answer. */
+		/* A forwarder's upstream answering each try, the first once the
+		 * retry went out, then the retry: both held replies are the
+		 * same answer. */
 		from.sin_addr.s_addr = htonl(0x7f0000fe);
-		reply(h, r, n, &from, try == 1 ? 250 : 100);
+		if (try == 1) {
+			hold(h, r, n, &from, octet, qtype_of(q, len));
+		} else {
+			release(octet, qtype_of(q, len));
+			reply(h, r, n, &from, 1);
+		}
 		break;
 	case LATEMX:
-		/* The A question as LATEALL with timeouts of 200 ms; the MX one
-		 * answered only on its fourth try, so the resolver is still in
-		 * flight when the reply to the A question's retry comes. */
-		if (qtype_of(q, len) != LDNS_RR_TYPE_MX)
-			reply(h, r, n, &from, 300);
-		else if (try == 4)
-			reply(h, r, n, &from, 100);
+		/* The A question's first try answered once its retry is sent,
+		 * the retry's reply held back; MX answered only on its third
+		 * try, just after that held reply: the resolver is still in
+		 * flight when the reply to the A retry comes. */
+		if (qtype_of(q, len) != LDNS_RR_TYPE_MX) {
+			release(octet, LDNS_RR_TYPE_A);
+			hold(h, r, n, &from, octet, LDNS_RR_TYPE_A);
+		} else if (try == 3) {
+			release(octet, LDNS_RR_TYPE_A);
+			reply(h, r, n, &from, 1);
+		}
 		break;
 	case STRAY:
 		/* From an address not scanned, with this query's id but
@@ -395,9 +450,17 @@ static void rewind_targets(void *ctx)
 	next_i = 0;
 }
 
+static uv_timer_t stopper;
+static bool stop_on_result;
+
+static void on_stop(uv_timer_t *t);
+
 static int result(void *ctx, struct observation *o)
 {
 	(void)ctx;
+	/* The stop comes from the loop, not from inside the callback. */
+	if (stop_on_result && ngot == 0)
+		uv_timer_start(&stopper, on_stop, 0, 0);
 	if (ngot < 64)
 		got[ngot++] = o;
 	else
@@ -426,11 +489,11 @@ static void reset(void)
 		observation_free(got[i]);
 	ngot = next_i = 0;
 	nsocks = ntried = 0;
+	memset(held, 0, sizeof(held));
 	sends = tcp_connects = max_outstanding = outstanding = 0;
 	done = false;
 }
 
-static uv_timer_t stopper;
 static struct scan *running;
 static uint64_t stop_after;
 
@@ -466,6 +529,8 @@ static struct scan_stats run(struct scan_opts so, const uint8_t *octets,
 		return st;
 	}
 	running = s;
+	if (stop_on_result)
+		uv_timer_init(loop, &stopper);
 	if (stop_after) {
 		uv_timer_init(loop, &stopper);
 		uv_timer_start(&stopper, on_stop, stop_after, 0);
@@ -473,6 +538,7 @@ static struct scan_stats run(struct scan_opts so, const uint8_t *octets,
 	uv_run(loop, UV_RUN_DEFAULT);
 	st = *scan_stats(s);
 	stop_after = 0;
+	stop_on_result = false;
 	scan_free(s);
 	return st;
 }
@@ -674,11 +740,14 @@ int main(void)
 	reset();
 
 	/* Every try answered late: the reply to the first try answers each
-	 * query, the retry's reply comes 100 ms after it.  Round 0's come
-	 * during round 1 (confirm delay 10 ms): owed, not unsolicited; round
-	 * 1's after the scan is over. */
+	 * query once the retry went out.  Round 0's retries are answered
+	 * during round 1: owed, not unsolicited.  (Replies wait for events,
+	 * not times: a reply held back is sent at the question's next try,
+	 * a full timeout of 200 ms before anything else is due.) */
+	struct scan_opts sa = sc;
+	sa.timeout_ms = 200;
 	const uint8_t lateall[] = { LATEALL };
-	st = run(sc, lateall, 1);
+	st = run(sa, lateall, 1);
 	o = of(LATEALL);
 	ok(o && o->n == 4 && o->results[0].status == REPLY_OK &&
 		o->results[0].tries == 2 && o->results[3].status == REPLY_OK &&
@@ -692,19 +761,19 @@ int main(void)
 		(unsigned long long)st.unsolicited);
 	reset();
 
-	/* The same within a round: A answered 300 ms after each try (of
-	 * 200 ms), MX only on its fourth try, after the A retry's reply. */
+	/* The same within a round: A answered after its retry went out, MX
+	 * only on its third try, after the reply to the A retry. */
 	struct scan_opts se = so;
 	se.timeout_ms = 200;
-	se.retries = 3;
+	se.retries = 2;
 	const uint8_t latemx[] = { LATEMX };
 	st = run(se, latemx, 1);
 	o = of(LATEMX);
 	size_t ia = o && o->n == 2 && o->results[1].qtype == LDNS_RR_TYPE_A;
 	ok(o && o->n == 2 && o->results[ia].status == REPLY_OK &&
 		o->results[ia].tries == 2 && o->results[!ia].status ==
-		REPLY_OK && o->results[!ia].tries == 4,
-		"late every try: A answered after 2 tries, MX after 4");
+		REPLY_OK && o->results[!ia].tries == 3,
+		"late every try: A answered after 2 tries, MX after 3");
 	ok(o && o->unsolicited == 0 && st.owed == 1 && st.unsolicited == 0,
 		"late every try: the A retry's reply, while MX is asked, owed "
 		"(%u; owed %llu, unsolicited %llu)", o ? o->unsolicited : 0,
@@ -890,13 +959,15 @@ int main(void)
 	memset(written, 0, sizeof(written));
 	reset();
 
-	/* Stop halfway: nothing more is sent, what is out is waited for,
-	 * complete resolvers are handed out, the rest counted as abandoned. */
+	/* Stop halfway (once the first resolver is handed out, not at a time
+	 * a loaded machine may reach before any reply): nothing more is sent,
+	 * what is out is waited for, complete resolvers are handed out, the
+	 * rest counted as abandoned. */
 	so.confirm = NULL;
 	so.max_inflight = 10;
 	so.timeout_ms = 1000;
 	so.rate = 100;		/* so that queries wait in the send queue */
-	stop_after = 95;
+	stop_on_result = true;
 	st = run(so, slow, sizeof(slow));
 	so.rate = 0;
 	size_t complete = 0;
