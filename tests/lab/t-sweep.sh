@@ -51,7 +51,7 @@ TRUTH="--root-hints $LAB_ROOT_HINTS --trust-anchor $LAB_TRUST_ANCHOR
 # answers nothing (4096 addresses).  Every labelled resolver that answers
 # is found once and gets its manifest class (bitflip-sometimes: bitflip
 # or correct); the silent ones (manifest class timeout) get no line.
-# `late` answers after 5 s, in discovery or after it as the machine's
+# `late` answers after 10 s, in discovery or after it as the machine's
 # load decides, and wrong-source from another address: left out here.
 awk -F'\t' '!/^#/ && NF >= 4 && $4 !~ /^chaos (late|wrong-source)/ {
 	print $1 "\t" $2 "\t" $4 }' "$LAB_MANIFEST" > "$T/hidden.manifest"
