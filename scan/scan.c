@@ -1,6 +1,7 @@
 /* scan.c: the scan engine (see scan.h).  The pure parts (query wire
  * format, reply matching, the in-flight table, the token bucket, the plan)
  * live in match.c, ratelimit.c and plan.c; this file is the libuv edge. */
+#define _GNU_SOURCE	/* sendmmsg */
 #include "config.h"
 #include <errno.h>
 #include <stdlib.h>
@@ -122,12 +123,19 @@ struct tcpq {
 	uint8_t out[2 + MATCH_QUERY_MAX];
 };
 
+/* Discovery questions a socket gathers before one sendmmsg. */
+#define DISC_BATCH 64
+
+struct disc_send;
+
 struct udpsock {
 	uv_udp_t h;
 	struct scan *s;
 	unsigned index;
 	bool open;
 	uint8_t *buf;			/* recvmmsg buffer, owned */
+	struct disc_send *batch[DISC_BATCH];	/* discovery questions to send */
+	unsigned nbatch;
 };
 
 struct scan {
@@ -1018,6 +1026,67 @@ static void on_disc_send(uv_udp_send_t *req, int status)
 	}
 }
 
+/* Send the discovery questions u has gathered.  A sweep's questions are
+ * most of its packets and need no reply state, so they leave in one
+ * sendmmsg on the socket's descriptor (a send from the loop, like libuv's
+ * own, without its queue and per-packet copies); what the socket cannot
+ * take now, and every question where there is no descriptor, goes through
+ * uv_udp_send. */
+static void disc_flush(struct scan *s, struct udpsock *u)
+{
+	struct disc *d = s->d;
+	unsigned n = u->nbatch, i = 0;
+	uv_os_fd_t fd;
+	u->nbatch = 0;
+	if (n && uv_fileno((uv_handle_t *)&u->h, &fd) == 0) {
+		struct mmsghdr mh[DISC_BATCH];
+		struct iovec iov[DISC_BATCH];
+		memset(mh, 0, n * sizeof(*mh));
+		for (unsigned k = 0; k < n; k++) {
+			struct disc_send *ds = u->batch[k];
+			iov[k].iov_base = ds->wire;
+			iov[k].iov_len = ds->len;
+			mh[k].msg_hdr.msg_name = &ds->sa;
+			mh[k].msg_hdr.msg_namelen = ds->sa.ss_family == AF_INET6 ?
+				sizeof(struct sockaddr_in6) :
+				sizeof(struct sockaddr_in);
+			mh[k].msg_hdr.msg_iov = &iov[k];
+			mh[k].msg_hdr.msg_iovlen = 1;
+		}
+		while (i < n) {
+			int r = sendmmsg(fd, mh + i, n - i, MSG_DONTWAIT);
+			if (r > 0) {
+				for (int k = 0; k < r; k++, i++) {
+					u->batch[i]->next = d->free_slots;
+					d->free_slots = u->batch[i];
+				}
+				continue;
+			}
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+			    errno == ENOBUFS))
+				break;
+			/* This question cannot leave (its destination): as
+			 * a lost packet, it times out. */
+			s->st.send_errors++;
+			u->batch[i]->next = d->free_slots;
+			d->free_slots = u->batch[i];
+			i++;
+		}
+	}
+	for (; i < n; i++) {
+		struct disc_send *ds = u->batch[i];
+		uv_buf_t b = uv_buf_init((char *)ds->wire, ds->len);
+		if (uv_udp_send(&ds->req, &u->h, &b, 1,
+		    (const struct sockaddr *)&ds->sa, on_disc_send) < 0) {
+			s->st.send_errors++;
+			ds->next = d->free_slots;
+			d->free_slots = ds;
+		}
+	}
+}
+
 /* Send target t its discovery question for this pass. */
 static void disc_send(struct scan *s, const struct prefix *t, uint64_t now)
 {
@@ -1049,13 +1118,10 @@ static void disc_send(struct scan *s, const struct prefix *t, uint64_t now)
 	s->st.disc_sent++;
 	if (s->st.disc_pass)
 		s->st.retries++;
-	uv_buf_t b = uv_buf_init((char *)ds->wire, ds->len);
-	if (uv_udp_send(&ds->req, &s->udp[sock].h, &b, 1,
-	    (const struct sockaddr *)&ds->sa, on_disc_send) < 0) {
-		s->st.send_errors++;
-		ds->next = d->free_slots;
-		d->free_slots = ds;
-	}
+	struct udpsock *u = &s->udp[sock];
+	u->batch[u->nbatch++] = ds;
+	if (u->nbatch == DISC_BATCH)
+		disc_flush(s, u);
 }
 
 /* A silent target's result (output_silent): its one question, timed out
@@ -1617,6 +1683,9 @@ static void pump(struct scan *s)
 		send_one(s, q, now);
 		budget--;
 	}
+	for (unsigned k = 0; s->d && k < 2 * s->o.sockets; k++)
+		if (s->udp[k].nbatch)
+			disc_flush(s, &s->udp[k]);
 	/* More ready right now: do not let the loop block in poll. */
 	bool more = budget == 0;
 	if (more != s->idle_on && !s->finishing) {
