@@ -1,7 +1,7 @@
 /* test_scan.c: replay tests of the scan engine with the socket layer
  * swapped at link time (unbound's testbound idea): this program defines
- * uv_udp_send, uv_udp_bind, uv_udp_recv_start and uv_tcp_connect, so the
- * engine's packets land in a script here instead of the network, and
+ * uv_udp_send, uv_udp_bind, uv_udp_recv_start, uv_tcp_connect and
+ * sendmmsg, so the engine's packets land in a script here instead of the network, and
  * scripted replies (honest, forged id, wrong source, duplicate, case not
  * echoed, late, every try answered late, truncated, garbled, none) are fed
  * to its receive callback.
@@ -9,7 +9,9 @@
 #define _GNU_SOURCE
 #include "config.h"
 #include <dlfcn.h>
+#include <errno.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -135,6 +137,35 @@ int uv_udp_send(uv_udp_send_t *req, uv_udp_t *h, const uv_buf_t bufs[],
 	e->scb = cb;
 	push(e);
 	return 0;
+}
+
+/* The engine's batch send of discovery questions (sendmmsg on a socket's
+ * descriptor): each message goes to the script as uv_udp_send's does,
+ * with no send callback to come. */
+int sendmmsg(int fd, struct mmsghdr *m, unsigned int n, int flags)
+{
+	(void)flags;
+	uv_udp_t *h = NULL;
+	for (int i = 0; i < nsocks && !h; i++) {
+		uv_os_fd_t f;
+		if (uv_fileno((uv_handle_t *)socks[i].h, &f) == 0 && f == fd)
+			h = socks[i].h;
+	}
+	if (!h) {
+		errno = EBADF;
+		return -1;
+	}
+	for (unsigned int k = 0; k < n; k++) {
+		const struct sockaddr_in *to = m[k].msg_hdr.msg_name;
+		const uint8_t *q = m[k].msg_hdr.msg_iov[0].iov_base;
+		size_t len = m[k].msg_hdr.msg_iov[0].iov_len;
+		sends++;
+		if (++outstanding > max_outstanding)
+			max_outstanding = outstanding;
+		script(h, q, len, to, count_try(to->sin_addr.s_addr, q, len));
+		m[k].msg_len = (unsigned int)len;
+	}
+	return (int)n;
 }
 
 int uv_tcp_connect(uv_connect_t *req, uv_tcp_t *h, const struct sockaddr *a,
