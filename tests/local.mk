@@ -5,7 +5,7 @@ check_PROGRAMS += $(UNIT_TESTS)
 SCRIPT_TESTS = tests/t-man.sh tests/t-completion.bash
 EXTRA_DIST += $(SCRIPT_TESTS)
 EXTRA_DIST += tests/run-tests tests/layers tests/install-deps \
-	tests/package-check
+	tests/package-check tests/fresh-root
 
 # 'make check' runs everything through tests/run-tests, which ends with the
 # plain line "N passed, N failed".  'make check CHECK_LAB=no' leaves the lab
