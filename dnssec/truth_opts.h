@@ -9,6 +9,8 @@
 #include <getopt.h>
 #include "judge/truth.h"
 
+struct truth_cache;
+
 /** Where truth resolution starts from and how hard it tries. */
 struct truth_opts {
 	const char *root_hints;		/* file of root NS and addresses */
@@ -17,6 +19,9 @@ struct truth_opts {
 	int rounds;			/* resolution rounds, union taken */
 	int timeout;			/* seconds per round before giving up */
 	int verbosity;			/* libunbound verbosity (0: quiet) */
+	/* A validating context every one-round run shares (one cache, read
+	 * once; truth_resolve.h), borrowed; NULL: a fresh one per round. */
+	struct truth_cache *cache;
 };
 
 /* getopt_long codes of the options; above any short option character. */

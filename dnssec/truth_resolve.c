@@ -20,6 +20,9 @@ struct seed {
 	int provider;
 };
 
+/* Where a question of a shared cache is. */
+enum qstate { Q_ASKED, Q_WAITING, Q_BACKOFF, Q_DONE };
+
 /* One question in flight in a round. */
 struct query {
 	struct round *round;
@@ -27,14 +30,43 @@ struct query {
 	int provider;
 	int async_id;
 	bool done;
+	/* Through a shared cache only: */
+	enum qstate state;
+	unsigned tries;
+	uint64_t due;			/* Q_BACKOFF: when to ask again */
+	struct query *prev, *next;	/* in the cache's waiting or backoff
+					   list */
 };
 
-/* One round: a libunbound context and the handles polling it. */
+/* A list of queries, in order. */
+struct qlist {
+	struct query *head, *tail;
+	size_t n;
+};
+
+struct truth_cache {
+	uv_loop_t *loop;
+	struct truth_opts opts;
+	struct ub_ctx *ctx;
+	FILE *logf;
+	uv_poll_t poll;
+	uv_timer_t backoff_timer;
+	int open_handles;
+	size_t inflight;
+	struct qlist waiting;	/* not yet asked: over the in-flight cap */
+	struct qlist backoff;	/* failed, to be asked again */
+	struct truth_cache_stats stats;
+};
+
+/* One round: a libunbound context and the handles polling it, or the
+ * shared cache's context (then the round has only its timer). */
 struct round {
 	struct truth_run *run;
 	struct ub_ctx *ctx;
+	struct truth_cache *cache;	/* borrowed, or NULL */
 	uv_poll_t poll;
 	uv_timer_t timer;
+	uint64_t deadline;		/* loop time the round ends at */
 	int open_handles;
 	bool ending;
 	struct query **queries;	/* everything asked this round */
@@ -101,7 +133,8 @@ struct truth_run *truth_run_new(uv_loop_t *loop, struct truth *t,
 {
 	struct truth_run *r;
 
-	if (truth_opts_check(o, err, errlen) < 0)
+	/* A cache checked the files when it was made. */
+	if (!o->cache && truth_opts_check(o, err, errlen) < 0)
 		return NULL;
 	r = calloc(1, sizeof(*r));
 	if (!r) {
@@ -112,7 +145,7 @@ struct truth_run *truth_run_new(uv_loop_t *loop, struct truth *t,
 	r->loop = loop;
 	r->truth = t;
 	r->opts = *o;
-	if (o->verbosity == 0) {
+	if (o->verbosity == 0 && !o->cache) {
 		r->logf = fopen("/dev/null", "w");
 		if (!r->logf) {
 			snprintf(err, errlen, "/dev/null: %s", strerror(errno));
@@ -216,9 +249,13 @@ static int ub_set(struct ub_ctx *ctx, const char *opt, const char *val,
 	return 0;
 }
 
-/* A context set up for our own recursion from the root hints: never a
- * forwarder, never /etc/hosts or resolv.conf. */
-static struct ub_ctx *make_ctx(struct truth_run *r, char *err, size_t errlen)
+/* A context set up for our own recursion from the root hints of o: never
+ * a forwarder, never /etc/hosts or resolv.conf.  A shared one gets bounded
+ * caches sized for a survey, room for every question in flight, and keeps
+ * probing servers that stopped answering (a rate-limiting server drops
+ * queries for a while; it is not down). */
+static struct ub_ctx *ctx_new(const struct truth_opts *o, FILE *logf,
+	bool shared, char *err, size_t errlen)
 {
 	struct ub_ctx *ctx = ub_ctx_create();
 	int rc;
@@ -228,7 +265,7 @@ static struct ub_ctx *make_ctx(struct truth_run *r, char *err, size_t errlen)
 			"context", __FILE__, __LINE__);
 		return NULL;
 	}
-	if (ub_set(ctx, "root-hints:", r->opts.root_hints, err, errlen) < 0)
+	if (ub_set(ctx, "root-hints:", o->root_hints, err, errlen) < 0)
 		goto fail;
 	/* The lab's servers (and a user's test servers) live on loopback. */
 	if (ub_set(ctx, "do-not-query-localhost:", "no", err, errlen) < 0)
@@ -244,14 +281,21 @@ static struct ub_ctx *make_ctx(struct truth_run *r, char *err, size_t errlen)
 	/* A DNSSEC failure must stay a failure. */
 	if (ub_set(ctx, "val-permissive-mode:", "no", err, errlen) < 0)
 		goto fail;
-	rc = ub_ctx_add_ta_file(ctx, r->opts.trust_anchor);
+	if (shared && (ub_set(ctx, "msg-cache-size:", TRUTH_CACHE_MSG_BYTES,
+	    err, errlen) < 0 ||
+	    ub_set(ctx, "rrset-cache-size:", TRUTH_CACHE_RRSET_BYTES, err,
+	    errlen) < 0 ||
+	    ub_set(ctx, "num-queries-per-thread:", "4096", err, errlen) < 0 ||
+	    ub_set(ctx, "infra-keep-probing:", "yes", err, errlen) < 0))
+		goto fail;
+	rc = ub_ctx_add_ta_file(ctx, o->trust_anchor);
 	if (rc != 0) {
 		snprintf(err, errlen, "%s: libunbound could not use the trust "
-			"anchor: %s", r->opts.trust_anchor, ub_strerror(rc));
+			"anchor: %s", o->trust_anchor, ub_strerror(rc));
 		goto fail;
 	}
-	ub_ctx_debuglevel(ctx, r->opts.verbosity);
-	ub_ctx_debugout(ctx, r->logf ? r->logf : stderr);
+	ub_ctx_debuglevel(ctx, o->verbosity);
+	ub_ctx_debugout(ctx, logf ? logf : stderr);
 	/* One background worker thread per context does the network I/O;
 	 * its result pipe is polled on our loop. */
 	rc = ub_ctx_async(ctx, 1);
@@ -346,6 +390,163 @@ fail:
 
 static void ub_answer(void *arg, int err, struct ub_result *res);
 
+/* ---- the shared cache's queue ---- */
+
+static void backoff_arm(struct truth_cache *c);
+
+static void qlist_push(struct qlist *l, struct query *q)
+{
+	q->next = NULL;
+	q->prev = l->tail;
+	if (l->tail)
+		l->tail->next = q;
+	else
+		l->head = q;
+	l->tail = q;
+	l->n++;
+}
+
+static void qlist_remove(struct qlist *l, struct query *q)
+{
+	if (q->prev)
+		q->prev->next = q->next;
+	else
+		l->head = q->next;
+	if (q->next)
+		q->next->prev = q->prev;
+	else
+		l->tail = q->prev;
+	q->prev = q->next = NULL;
+	l->n--;
+}
+
+/* Hand q to libunbound now.  A refusal is a final answer with no data. */
+static void cache_send(struct truth_cache *c, struct query *q)
+{
+	int rc;
+
+	q->tries++;
+	c->stats.asked++;
+	if (q->tries > 1)
+		c->stats.retried++;
+	rc = ub_resolve_async(c->ctx, q->answer->qname, q->answer->qtype,
+		LDNS_RR_CLASS_IN, q, ub_answer, &q->async_id);
+	if (rc != 0) {
+		/* Not asked: as if libunbound had answered with the error,
+		 * but from the loop's next turn, never inside the caller. */
+		q->state = Q_BACKOFF;
+		q->tries = TRUTH_CACHE_TRIES;
+		q->due = 0;
+		qlist_push(&c->backoff, q);
+		backoff_arm(c);
+		return;
+	}
+	q->state = Q_ASKED;
+	c->inflight++;
+}
+
+static void cache_pump(struct truth_cache *c)
+{
+	while (c->waiting.head && c->inflight < TRUTH_CACHE_INFLIGHT) {
+		struct query *q = c->waiting.head;
+		qlist_remove(&c->waiting, q);
+		cache_send(c, q);
+	}
+}
+
+/* Ask q through the cache, now or in its turn. */
+static void cache_submit(struct truth_cache *c, struct query *q)
+{
+	if (c->inflight < TRUTH_CACHE_INFLIGHT && !c->waiting.head) {
+		cache_send(c, q);
+		return;
+	}
+	q->state = Q_WAITING;
+	qlist_push(&c->waiting, q);
+}
+
+/* Take q out of the cache before its round goes: its answer, if one is
+ * still to come, is dropped by libunbound (ub_cancel). */
+static void cache_withdraw(struct truth_cache *c, struct query *q)
+{
+	switch (q->state) {
+	case Q_ASKED:
+		ub_cancel(c->ctx, q->async_id);
+		c->inflight--;
+		break;
+	case Q_WAITING:
+		qlist_remove(&c->waiting, q);
+		break;
+	case Q_BACKOFF:
+		qlist_remove(&c->backoff, q);
+		break;
+	case Q_DONE:
+		break;
+	}
+	q->state = Q_DONE;
+}
+
+/* Ask again the failed questions whose backoff is over. */
+static void on_backoff(uv_timer_t *h);
+
+/* The backoff timer, set for the earliest question due. */
+static void backoff_arm(struct truth_cache *c)
+{
+	uint64_t now = uv_now(c->loop), next = UINT64_MAX;
+
+	for (struct query *q = c->backoff.head; q; q = q->next)
+		if (q->due < next)
+			next = q->due;
+	if (next != UINT64_MAX)
+		uv_timer_start(&c->backoff_timer, on_backoff,
+			next > now ? next - now : 0, 0);
+}
+
+static void cache_answer(struct query *q, int err, struct ub_result *res);
+
+static void on_backoff(uv_timer_t *h)
+{
+	struct truth_cache *c = h->data;
+	uint64_t now = uv_now(c->loop);
+	struct query *q = c->backoff.head, *next;
+
+	for (; q; q = next) {
+		next = q->next;
+		if (q->due > now)
+			continue;
+		qlist_remove(&c->backoff, q);
+		if (q->tries >= TRUTH_CACHE_TRIES) {
+			/* Never asked: libunbound refused it. */
+			q->state = Q_DONE;
+			cache_answer(q, UB_SERVFAIL, NULL);
+			/* The list may have changed under the callback. */
+			next = c->backoff.head;
+			continue;
+		}
+		if (c->inflight < TRUTH_CACHE_INFLIGHT)
+			cache_send(c, q);
+		else {
+			q->state = Q_WAITING;
+			qlist_push(&c->waiting, q);
+		}
+	}
+	backoff_arm(c);
+}
+
+static void on_cache_poll(uv_poll_t *h, int status, int events)
+{
+	struct truth_cache *c = h->data;
+	int rc;
+
+	(void)events;
+	rc = status < 0 ? UB_PIPE : ub_process(c->ctx);
+	if (rc != 0) {
+		/* The context is broken: every question still asked fails;
+		 * the rounds end by their timers. */
+		uv_poll_stop(&c->poll);
+	}
+}
+
 /* Ask (qname, qtype) in round rd unless it was asked there already. */
 static int ask(struct round *rd, const char *qname, uint16_t qtype,
 	int provider)
@@ -379,6 +580,11 @@ static int ask(struct round *rd, const char *qname, uint16_t qtype,
 	q->answer = a;
 	q->provider = provider;
 	rd->queries[rd->nqueries++] = q;
+	if (rd->cache) {
+		rd->outstanding++;
+		cache_submit(rd->cache, q);
+		return 0;
+	}
 	rc = ub_resolve_async(rd->ctx, a->qname, qtype, LDNS_RR_CLASS_IN, q,
 		ub_answer, &q->async_id);
 	if (rc != 0) {
@@ -466,11 +672,58 @@ out:
 	ldns_rr_list_deep_free(cnames);
 }
 
+/* A shared cache's answer to q: asked again after a failure while the
+ * round has time for the backoff, else final. */
+static void cache_answer(struct query *q, int err, struct ub_result *res)
+{
+	struct round *rd = q->round;
+	struct truth_cache *c = rd->cache;
+	bool failed = err != 0 || !res ||
+		(res->rcode == LDNS_RCODE_SERVFAIL && !res->bogus);
+	uint64_t now = uv_now(c->loop);
+
+	if (q->state == Q_ASKED) {
+		c->inflight--;
+		q->state = Q_DONE;
+	}
+	if (failed && q->tries < TRUTH_CACHE_TRIES) {
+		uint64_t wait = (uint64_t)TRUTH_CACHE_BACKOFF_MS <<
+			(q->tries - 1);
+		if (now + wait < rd->deadline) {
+			ub_resolve_free(res);
+			q->state = Q_BACKOFF;
+			q->due = now + wait;
+			qlist_push(&c->backoff, q);
+			backoff_arm(c);
+			cache_pump(c);
+			return;
+		}
+	}
+	if (failed)
+		c->stats.failed++;
+	q->done = true;
+	rd->outstanding--;
+	if (err == 0 && res)
+		take_result(q, res);
+	else if (!rd->run->err[0])
+		snprintf(rd->run->err, sizeof(rd->run->err),
+			"libunbound: %s: %s", q->answer->qname,
+			ub_strerror(err));
+	ub_resolve_free(res);
+	cache_pump(c);
+	if (rd->outstanding == 0)
+		round_end(rd);
+}
+
 static void ub_answer(void *arg, int err, struct ub_result *res)
 {
 	struct query *q = arg;
 	struct round *rd = q->round;
 
+	if (rd->cache) {
+		cache_answer(q, err, res);
+		return;
+	}
 	q->done = true;
 	rd->outstanding--;
 	if (err == 0 && res)
@@ -517,8 +770,8 @@ static void round_free(struct round *rd)
 	if (!rd)
 		return;
 	/* Outstanding queries are dropped with the context; their callbacks
-	 * never run. */
-	if (rd->ctx)
+	 * never run.  A shared context stays: round_end withdrew them. */
+	if (rd->ctx && !rd->cache)
 		ub_ctx_delete(rd->ctx);
 	for (size_t i = 0; i < rd->nqueries; i++)
 		free(rd->queries[i]);
@@ -611,10 +864,20 @@ static void round_end(struct round *rd)
 	if (rd->ending)
 		return;
 	rd->ending = true;
-	uv_poll_stop(&rd->poll);
 	uv_timer_stop(&rd->timer);
-	uv_close((uv_handle_t *)&rd->poll, on_round_closed);
 	uv_close((uv_handle_t *)&rd->timer, on_round_closed);
+	if (rd->cache) {
+		for (size_t i = 0; i < rd->nqueries; i++)
+			if (!rd->queries[i]->done) {
+				cache_withdraw(rd->cache, rd->queries[i]);
+				rd->queries[i]->done = true;
+			}
+		rd->outstanding = 0;
+		cache_pump(rd->cache);
+		return;
+	}
+	uv_poll_stop(&rd->poll);
+	uv_close((uv_handle_t *)&rd->poll, on_round_closed);
 }
 
 /* Set up and start one round; 0, or -1 with r->err set and nothing open. */
@@ -629,22 +892,32 @@ static int round_start(struct truth_run *r)
 		return -1;
 	}
 	rd->run = r;
-	rd->ctx = make_ctx(r, r->err, sizeof(r->err));
-	if (!rd->ctx)
-		goto fail;
-	fd = ub_fd(rd->ctx);
-	if (fd < 0) {
-		snprintf(r->err, sizeof(r->err), "libunbound: no result fd");
-		goto fail;
+	/* Only a one-round run shares: more rounds must see rotating
+	 * answers again, past any cache. */
+	if (r->opts.cache && r->opts.rounds <= 1) {
+		rd->cache = r->opts.cache;
+		rd->ctx = rd->cache->ctx;
+	} else {
+		rd->ctx = ctx_new(&r->opts, r->logf, false, r->err,
+			sizeof(r->err));
+		if (!rd->ctx)
+			goto fail;
+		fd = ub_fd(rd->ctx);
+		if (fd < 0) {
+			snprintf(r->err, sizeof(r->err),
+				"libunbound: no result fd");
+			goto fail;
+		}
+		rc = uv_poll_init(r->loop, &rd->poll, fd);
+		if (rc < 0) {
+			snprintf(r->err, sizeof(r->err), "uv_poll_init: %s",
+				uv_strerror(rc));
+			goto fail;
+		}
+		rd->poll.data = rd;
+		rd->open_handles++;
 	}
-	rc = uv_poll_init(r->loop, &rd->poll, fd);
-	if (rc < 0) {
-		snprintf(r->err, sizeof(r->err), "uv_poll_init: %s",
-			uv_strerror(rc));
-		goto fail;
-	}
-	rd->poll.data = rd;
-	rd->open_handles++;
+	rd->deadline = uv_now(r->loop) + (uint64_t)r->opts.timeout * 1000;
 	uv_timer_init(r->loop, &rd->timer);
 	rd->timer.data = rd;
 	rd->open_handles++;
@@ -663,7 +936,8 @@ static int round_start(struct truth_run *r)
 		round_end(rd);
 		return 0;
 	}
-	uv_poll_start(&rd->poll, UV_READABLE, on_poll);
+	if (!rd->cache)
+		uv_poll_start(&rd->poll, UV_READABLE, on_poll);
 	uv_timer_start(&rd->timer, on_timeout,
 		(uint64_t)r->opts.timeout * 1000, 0);
 	return 0;
@@ -754,4 +1028,94 @@ struct truth_run *truth_resolve_start(uv_loop_t *loop, struct truth *t,
 		return NULL;
 	}
 	return r;
+}
+
+/* ---- the shared cache ---- */
+
+struct truth_cache *truth_cache_new(uv_loop_t *loop,
+	const struct truth_opts *o, char *err, size_t errlen)
+{
+	struct truth_cache *c;
+	int fd, rc;
+
+	if (truth_opts_check(o, err, errlen) < 0)
+		return NULL;
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		snprintf(err, errlen, "%s:%d: out of memory", __FILE__,
+			__LINE__);
+		return NULL;
+	}
+	c->loop = loop;
+	c->opts = *o;
+	c->opts.cache = NULL;
+	if (o->verbosity == 0) {
+		c->logf = fopen("/dev/null", "w");
+		if (!c->logf) {
+			snprintf(err, errlen, "/dev/null: %s", strerror(errno));
+			free(c);
+			return NULL;
+		}
+	}
+	c->ctx = ctx_new(&c->opts, c->logf, true, err, errlen);
+	if (!c->ctx)
+		goto fail;
+	fd = ub_fd(c->ctx);
+	if (fd < 0) {
+		snprintf(err, errlen, "libunbound: no result fd");
+		goto fail;
+	}
+	rc = uv_poll_init(loop, &c->poll, fd);
+	if (rc < 0) {
+		snprintf(err, errlen, "uv_poll_init: %s", uv_strerror(rc));
+		goto fail;
+	}
+	c->poll.data = c;
+	c->open_handles++;
+	uv_timer_init(loop, &c->backoff_timer);
+	c->backoff_timer.data = c;
+	c->open_handles++;
+	/* The rounds' timers keep the loop alive while questions are out;
+	 * an idle cache must not. */
+	uv_unref((uv_handle_t *)&c->poll);
+	uv_unref((uv_handle_t *)&c->backoff_timer);
+	uv_poll_start(&c->poll, UV_READABLE, on_cache_poll);
+	return c;
+fail:
+	if (c->ctx)
+		ub_ctx_delete(c->ctx);
+	if (c->logf)
+		fclose(c->logf);
+	free(c);
+	return NULL;
+}
+
+void truth_cache_stats(const struct truth_cache *c,
+	struct truth_cache_stats *st)
+{
+	*st = c->stats;
+	st->inflight = c->inflight;
+	st->waiting = c->waiting.n + c->backoff.n;
+}
+
+static void on_cache_closed(uv_handle_t *h)
+{
+	struct truth_cache *c = h->data;
+
+	if (--c->open_handles > 0)
+		return;
+	ub_ctx_delete(c->ctx);
+	if (c->logf)
+		fclose(c->logf);
+	free(c);
+}
+
+void truth_cache_free(struct truth_cache *c)
+{
+	if (!c)
+		return;
+	uv_poll_stop(&c->poll);
+	uv_timer_stop(&c->backoff_timer);
+	uv_close((uv_handle_t *)&c->poll, on_cache_closed);
+	uv_close((uv_handle_t *)&c->backoff_timer, on_cache_closed);
 }

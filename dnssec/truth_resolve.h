@@ -20,6 +20,55 @@
 
 struct truth_run;
 
+/* ---- one validating context shared by many runs ----
+ *
+ * A survey's checks each make small runs (one round each); with a cache
+ * they all go through one libunbound context: one cache, the root hints
+ * and trust anchor read once, one worker thread, the memory bounded by
+ * the cache sizes whatever the number of checks.  Questions in flight are
+ * capped (the rest wait in order), so the authoritative servers see a
+ * bounded load; a question that fails (SERVFAIL without a DNSSEC failure,
+ * or a libunbound error) is asked again after a backoff while its round's
+ * time lasts, so a rate-limiting server slows a survey down instead of
+ * turning into wrong answers. */
+
+/** What a cache did so far. */
+struct truth_cache_stats {
+	unsigned long asked;	/* questions handed to libunbound */
+	unsigned long retried;	/* of them, asked again after a failure */
+	unsigned long failed;	/* questions whose final answer is a
+				   failure (SERVFAIL, error, no answer) */
+	size_t inflight, waiting;	/* now */
+};
+
+struct truth_cache;
+
+/** Cache bounds: libunbound's message and RRset caches (bytes each), and
+ * questions in flight at once. */
+#define TRUTH_CACHE_MSG_BYTES "16m"
+#define TRUTH_CACHE_RRSET_BYTES "32m"
+#define TRUTH_CACHE_INFLIGHT 512
+/** Tries of a failed question (the first ask and the retries), and the
+ * first backoff; each retry waits twice as long as the one before. */
+#define TRUTH_CACHE_TRIES 4
+#define TRUTH_CACHE_BACKOFF_MS 250
+
+/** A shared context on loop, from o's root hints and trust anchor
+ * (checked first, truth_opts_check).  Set it as o->cache of the runs that
+ * are to share it (only one-round runs do; others keep a fresh context per
+ * round).  Returns it (free with truth_cache_free once no run uses it), or
+ * NULL with the reason in err. */
+struct truth_cache *truth_cache_new(uv_loop_t *loop,
+	const struct truth_opts *o, char *err, size_t errlen);
+
+/** The counts so far. */
+void truth_cache_stats(const struct truth_cache *c,
+	struct truth_cache_stats *st);
+
+/** Free c: its handles close on the next loop iterations (keep uv_run
+ * going afterwards).  No run may use it any more.  NULL is fine. */
+void truth_cache_free(struct truth_cache *c);
+
 /** Called once when a run has finished all its rounds (or failed to start
  * a round).  No handle of the run is open any more: the callback may call
  * truth_run_free. */

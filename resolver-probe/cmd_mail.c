@@ -17,6 +17,7 @@
 #include "common/json.h"
 #include "resolver-probe/mail_print.h"
 #include "dnssec/truth_opts.h"
+#include "dnssec/truth_resolve.h"
 #include "mail/check.h"
 #include "mail/domainlist.h"
 #include "mail/survey.h"
@@ -387,7 +388,17 @@ int cmd_mail(int argc, char **argv)
 		status = EXIT_INCOMPLETE;
 		goto out_curl;
 	}
+	r.o.dane.truth.cache = truth_cache_new(&r.loop, &r.o.dane.truth, err,
+		sizeof(err));
+	if (!r.o.dane.truth.cache) {
+		fprintf(stderr, "resolver-probe mail: %s\n", err);
+		status = EXIT_INCOMPLETE;
+		uv_loop_close(&r.loop);
+		goto out_curl;
+	}
 	fill(&r);
+	uv_run(&r.loop, UV_RUN_DEFAULT);
+	truth_cache_free(r.o.dane.truth.cache);
 	uv_run(&r.loop, UV_RUN_DEFAULT);
 	progress(&r, true);
 	if (uv_loop_close(&r.loop) != 0)
