@@ -7,7 +7,8 @@ libcore_a_SOURCES += common/json.c common/json.h \
 	common/datafile.c common/datafile.h \
 	common/lineread.c common/lineread.h \
 	common/escape.c common/escape.h \
-	common/dnsname.c common/dnsname.h
+	common/dnsname.c common/dnsname.h \
+	common/share.c common/share.h
 UNIT_TESTS += tests/unit/test_json tests/unit/test_rrtext tests/unit/test_addr \
 	tests/unit/test_lineread tests/unit/test_escape tests/unit/test_dnsname
 tests_unit_test_json_SOURCES = tests/unit/test_json.c tests/tap.h
@@ -25,3 +26,6 @@ tests_unit_test_datafile_SOURCES = tests/unit/test_datafile.c tests/tap.h
 tests_unit_test_datafile_LDADD = libcore.a $(DEPS_LIBS)
 tests_unit_test_dnsname_SOURCES = tests/unit/test_dnsname.c tests/tap.h
 tests_unit_test_dnsname_LDADD = libcore.a $(DEPS_LIBS)
+UNIT_TESTS += tests/unit/test_share
+tests_unit_test_share_SOURCES = tests/unit/test_share.c tests/tap.h
+tests_unit_test_share_LDADD = libcore.a $(DEPS_LIBS)

@@ -15,6 +15,7 @@
 #include "dnssec/dane.h"
 #include "dnssec/dane_session.h"
 #include "dnssec/truth_resolve.h"
+#include "common/share.h"
 
 #define VERDICT_UNSET DANE_VERDICT_COUNT
 
@@ -36,10 +37,33 @@ struct dane_check {
 	struct dane_result res;
 	struct truth *t;
 	struct truth_run *run;
-	SSL_CTX *ctx;
-	struct dane_session **sessions;
-	size_t nsessions, pending;
+	SSL_CTX *ctx;		/* made when a session is started */
+	struct share *sessions;	/* o.sessions, or own_sessions */
+	struct share *own_sessions;
+	struct dane_wait *waits;	/* one per address awaited */
+	size_t nwaits, pending;
 };
+
+static void free_session_value(void *v);
+
+struct share *dane_sessions_new(void)
+{
+	return share_new(DANE_SESSIONS_KEPT, free_session_value);
+}
+
+/* A TLS context for DANE sessions, or NULL.  Opportunistic DANE: no PKIX
+ * trust store; TLSA is the only authority (RFC 7672 section 3.1). */
+static SSL_CTX *dane_ssl_ctx_new(void)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+	if (ctx && SSL_CTX_dane_enable(ctx) <= 0) {
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
+	if (ctx)
+		SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	return ctx;
+}
 
 /* --- the DNS stages ------------------------------------------------- */
 
@@ -131,6 +155,17 @@ static int host_addresses(struct dane_check *c, struct dane_host *h)
 		dane_set_verdict(&h->verdict, &h->detail, DANE_BOGUS, dane_strf(
 			"%s %s is bogus: %s", h->name, b == a4 ? "A" : "AAAA",
 			b->why_bogus ? b->why_bogus : "validation failed"));
+		return 0;
+	}
+	/* A lookup that failed leaves the host's addresses, and their
+	 * security, unknown: a DANE sender defers (RFC 7672 section 2.2). */
+	if (truth_answer_failed(a4) || truth_answer_failed(a6)) {
+		char *why = lookup_failed(a4, h->name, "A");
+		if (!why)
+			why = lookup_failed(a6, h->name, "AAAA");
+		dane_set_verdict(&h->verdict, &h->detail, DANE_DNS_ERROR,
+			why ? why : dane_strf("%s: address lookup failed",
+			h->name));
 		return 0;
 	}
 	if (add_addrs(h, a4) < 0 || add_addrs(h, a6) < 0)
@@ -276,34 +311,110 @@ static int stage_tlsa(struct dane_check *c, char *err, size_t errlen)
 	return 1;
 }
 
-/* A session closed: the check is over when the last one is. */
-static void session_done(void *arg)
+/* An address whose session result the check waits for. */
+struct dane_wait {
+	struct dane_check *c;
+	struct dane_addr *a;
+};
+
+/* A session this check started for the table (every check that needs the
+ * same host, TLSA name, address and port gets its result). */
+struct dane_job {
+	struct share *share;
+	struct share_entry *entry;
+	struct dane_session *session;
+	struct dane_addr *a;	/* the starter's, which the session fills */
+};
+
+/* The session result for w arrived: the check is over with the last. */
+static void on_session_result(const void *value, void *arg)
 {
-	struct dane_check *c = arg;
+	struct dane_wait *w = arg;
+	struct dane_check *c = w->c;
+	if (!value || dane_addr_copy_session(w->a, value) < 0)
+		dane_set_verdict(&w->a->verdict, &w->a->detail,
+			DANE_DNS_ERROR, dane_strf("%s:%d: out of memory",
+			__FILE__, __LINE__));
 	if (--c->pending == 0)
 		check_finish(c);
 }
 
+static void free_session_value(void *v)
+{
+	dane_addr_clear(v);
+	free(v);
+}
+
+/* The job's session closed: its result goes to the table, and from there
+ * to every check waiting for it, the starter first. */
+static void session_done(void *arg)
+{
+	struct dane_job *j = arg;
+	struct dane_addr *copy = calloc(1, sizeof(*copy));
+	if (copy && dane_addr_copy_session(copy, j->a) < 0) {
+		free_session_value(copy);
+		copy = NULL;
+	}
+	dane_session_free(j->session);
+	share_put(j->share, j->entry, copy);
+	free(j);
+}
+
+/* Get (or start) the session of every address still to be judged.
+ * Returns how many results are awaited, or -1 when out of memory. */
 static int start_sessions(struct dane_check *c)
 {
 	size_t total = 0;
 	for (size_t i = 0; i < c->res.nhosts; i++)
 		if (c->res.hosts[i].verdict == VERDICT_UNSET)
 			total += c->res.hosts[i].naddrs;
-	c->sessions = calloc(total ? total : 1, sizeof(*c->sessions));
-	if (!c->sessions)
+	/* Held until every address is asked for (the caller lets go): a
+	 * result the table has already must not finish the check halfway. */
+	c->pending++;
+	c->waits = calloc(total ? total : 1, sizeof(*c->waits));
+	if (!c->waits)
 		return -1;
 	for (size_t i = 0; i < c->res.nhosts; i++) {
 		struct dane_host *h = &c->res.hosts[i];
 		if (h->verdict != VERDICT_UNSET)
 			continue;
 		for (size_t k = 0; k < h->naddrs; k++) {
-			struct dane_session *s = dane_session_start(c->loop,
-				c->ctx, &c->o, h, &h->addrs[k], session_done, c);
-			if (!s)
+			struct dane_wait *w = &c->waits[c->nwaits++];
+			struct share_entry *e;
+			const void *v;
+			char *key = dane_strf("%u %s %s %s", c->o.port,
+				h->name, h->tlsa_name ? h->tlsa_name : "",
+				h->addrs[k].addr);
+			w->c = c;
+			w->a = &h->addrs[k];
+			int st = key ? share_get(c->sessions, key,
+				on_session_result, w, &e, &v) : -1;
+			free(key);
+			if (st < 0)
 				return -1;
-			c->sessions[c->nsessions++] = s;
+			if (st == SHARE_DONE) {
+				c->pending++;
+				on_session_result(v, w);
+				continue;
+			}
 			c->pending++;
+			if (st == SHARE_WAIT)
+				continue;
+			struct dane_job *j = calloc(1, sizeof(*j));
+			if (j && !c->ctx)
+				c->ctx = dane_ssl_ctx_new();
+			if (j && c->ctx)
+				j->session = dane_session_start(c->loop, c->ctx,
+					&c->o, h, &h->addrs[k], session_done, j);
+			if (!j || !j->session) {
+				free(j);
+				/* No session: the waiters hear of it now. */
+				share_put(c->sessions, e, NULL);
+				continue;
+			}
+			j->share = c->sessions;
+			j->entry = e;
+			j->a = &h->addrs[k];
 		}
 	}
 	return (int)total;
@@ -338,7 +449,13 @@ static void tls_done_dns(struct truth_run *run, void *arg)
 				dane_strf("%s:%d: out of memory", __FILE__,
 				__LINE__));
 	}
-	if (start_sessions(c) <= 0)
+	int n = start_sessions(c);
+	if (n < 0)
+		dane_set_verdict(&c->res.verdict, &c->res.detail,
+			DANE_DNS_ERROR, dane_strf("%s:%d: out of memory",
+			__FILE__, __LINE__));
+	/* Let go of the hold: with nothing awaited the check is over. */
+	if (--c->pending == 0)
 		check_finish(c);
 }
 
@@ -471,20 +588,14 @@ struct dane_check *dane_check_start(uv_loop_t *loop, const char *domain,
 	free(c->res.domain);
 	c->res.domain = l;
 	c->t = truth_new();
-	c->ctx = SSL_CTX_new(TLS_client_method());
-	if (!c->res.domain || !c->t || !c->ctx) {
+	c->sessions = o->sessions;
+	if (!c->sessions)
+		c->sessions = c->own_sessions = dane_sessions_new();
+	if (!c->res.domain || !c->t || !c->sessions) {
 		snprintf(err, errlen, "%s:%d: out of memory", __FILE__,
 			__LINE__);
 		goto fail;
 	}
-	if (SSL_CTX_dane_enable(c->ctx) <= 0) {
-		snprintf(err, errlen, "%s:%d: OpenSSL has no DANE support",
-			__FILE__, __LINE__);
-		goto fail;
-	}
-	/* Opportunistic DANE: no PKIX trust store; TLSA is the only
-	 * authority (RFC 7672 section 3.1). */
-	SSL_CTX_set_min_proto_version(c->ctx, TLS1_2_VERSION);
 	struct truth_opts to = o->truth;
 	to.rounds = 1;
 	c->run = truth_run_new(loop, c->t, &to, err, errlen);
@@ -514,9 +625,8 @@ void dane_check_free(struct dane_check *c)
 	if (!c)
 		return;
 	truth_run_free(c->run);
-	for (size_t i = 0; i < c->nsessions; i++)
-		dane_session_free(c->sessions[i]);
-	free(c->sessions);
+	free(c->waits);
+	share_free(c->own_sessions);
 	dane_result_clear(&c->res);
 	truth_free(c->t);
 	SSL_CTX_free(c->ctx);

@@ -13,6 +13,8 @@
 #include "dnssec/dane_result.h"
 #include "dnssec/truth_opts.h"
 
+struct share;
+
 /** Settings of a check. */
 struct dane_opts {
 	struct truth_opts truth;	/* root hints, trust anchor (borrowed) */
@@ -20,7 +22,19 @@ struct dane_opts {
 	unsigned timeout;	/* seconds for one SMTP session, all of it */
 	const char *helo;	/* EHLO name (borrowed) */
 	size_t max_cert_list;	/* cap on the certificate chain bytes */
+	/* Session results shared by the checks of a run (dane_sessions_new),
+	 * borrowed; NULL: each check keeps its own. */
+	struct share *sessions;
 };
+
+/** Finished session results a table keeps (the least recently used go
+ * first). */
+#define DANE_SESSIONS_KEPT 1024
+
+/** A table for dane_opts.sessions: one SMTP session per mail host
+ * address, port and TLSA name, whatever the number of domains that use
+ * it.  Free with share_free (common/share.h) after the last check. */
+struct share *dane_sessions_new(void);
 
 /** Defaults: port 25, 30 s, EHLO "localhost", a 100 KiB chain cap, and
  * truth_opts_init. */

@@ -91,20 +91,60 @@ void dane_result_judge(struct dane_result *r)
 			r->hosts[best].detail : ""));
 }
 
+void dane_addr_clear(struct dane_addr *a)
+{
+	free(a->addr);
+	free(a->detail);
+	free(a->log);
+	free(a->tls);
+	free(a->leaf_subject);
+	free(a->leaf_issuer);
+	free(a->peername);
+	memset(a, 0, sizeof(*a));
+}
+
+/* strdup of NULL is NULL; -1 when a string could not be copied. */
+static int dup_or_null(char **dst, const char *src)
+{
+	*dst = src ? strdup(src) : NULL;
+	return src && !*dst ? -1 : 0;
+}
+
+int dane_addr_copy_session(struct dane_addr *dst, const struct dane_addr *src)
+{
+	char *addr = dst->addr;
+	int rc = 0;
+
+	dst->addr = NULL;
+	dane_addr_clear(dst);
+	dst->addr = addr;
+	dst->verdict = src->verdict;
+	dst->starttls = src->starttls;
+	dst->chain_len = src->chain_len;
+	dst->match_record = src->match_record;
+	dst->match_depth = src->match_depth;
+	rc |= dup_or_null(&dst->detail, src->detail);
+	rc |= dup_or_null(&dst->tls, src->tls);
+	rc |= dup_or_null(&dst->leaf_subject, src->leaf_subject);
+	rc |= dup_or_null(&dst->leaf_issuer, src->leaf_issuer);
+	rc |= dup_or_null(&dst->peername, src->peername);
+	if (src->log) {
+		dst->log = malloc(src->loglen + 1);
+		if (dst->log) {
+			memcpy(dst->log, src->log, src->loglen + 1);
+			dst->loglen = src->loglen;
+		} else
+			rc = -1;
+	}
+	return rc ? -1 : 0;
+}
+
 void dane_result_clear(struct dane_result *r)
 {
 	for (size_t h = 0; h < r->nhosts; h++) {
 		struct dane_host *host = &r->hosts[h];
-		for (size_t i = 0; i < host->naddrs; i++) {
-			struct dane_addr *a = &host->addrs[i];
-			free(a->addr);
-			free(a->detail);
-			free(a->log);
-			free(a->tls);
-			free(a->leaf_subject);
-			free(a->leaf_issuer);
-			free(a->peername);
-		}
+		for (size_t i = 0; i < host->naddrs; i++)
+			dane_addr_clear(&host->addrs[i]);
 		free(host->addrs);
 		for (size_t i = 0; i < host->ntlsa; i++)
 			tlsa_clear(&host->tlsa[i]);

@@ -92,6 +92,14 @@ void dane_set_verdict(enum dane_verdict *v, char **detail,
 /** Free what r owns; it is empty afterwards. */
 void dane_result_clear(struct dane_result *r);
 
+/** Free what a owns and zero it. */
+void dane_addr_clear(struct dane_addr *a);
+
+/** Make dst say what the session at src found (everything but the
+ * address, which dst keeps): its strings copied.  Returns 0, or -1 when
+ * out of memory (what could be copied is). */
+int dane_addr_copy_session(struct dane_addr *dst, const struct dane_addr *src);
+
 /** A new string from a format (the result's strings are made with it);
  * NULL on out of memory. */
 char *dane_strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

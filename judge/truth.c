@@ -19,6 +19,16 @@ const char *truth_sec_str(enum truth_sec sec)
 	return "unknown";
 }
 
+bool truth_answer_failed(const struct truth_answer *a)
+{
+	if (!a || a->timed_out)
+		return true;
+	if (a->sec == TRUTH_SEC_BOGUS)
+		return false;
+	return a->rcode != LDNS_RCODE_NOERROR &&
+		a->rcode != LDNS_RCODE_NXDOMAIN;
+}
+
 struct truth *truth_new(void)
 {
 	struct truth *t = calloc(1, sizeof(*t));

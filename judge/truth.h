@@ -19,6 +19,14 @@ enum truth_sec {
 /** Name of a status: "secure", "insecure", "bogus". */
 const char *truth_sec_str(enum truth_sec sec);
 
+struct truth_answer;
+
+/** Did the lookup fail: no answer at all, or an rcode other than NOERROR
+ * and NXDOMAIN without a DNSSEC failure (SERVFAIL, REFUSED, ...)?  A
+ * failed lookup says nothing about the data or its security: it is never
+ * "insecure", never "missing".  NULL (never asked) counts as failed. */
+bool truth_answer_failed(const struct truth_answer *a);
+
 /** A mail provider: a domain the scan asks about, and the networks it owns.
  * An address inside an owned prefix is acceptable even when validated
  * resolution did not happen to return it (providers answer by time and

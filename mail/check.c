@@ -16,6 +16,7 @@
 #include "common/dnsname.h"
 #include "mail/check.h"
 #include "dnssec/truth_resolve.h"
+#include "common/share.h"
 
 #define TXT_MAX 8192		/* bytes of one TXT record's strings joined */
 
@@ -25,6 +26,11 @@ void mail_opts_init(struct mail_opts *o)
 	dane_opts_init(&o->dane);
 	o->https_port = 443;
 	o->timeout = 30;
+}
+
+struct share *mail_probes_new(void)
+{
+	return share_new(MAIL_PROBES_KEPT, NULL);
 }
 
 void *mail_psl_load(const char *file, char *err, size_t errlen)
@@ -47,6 +53,13 @@ struct pollctx {
 	struct mail_check *c;
 };
 
+/* Slot i of check c, waiting for its probe result. */
+struct mail_check;
+struct probe_wait {
+	struct mail_check *c;
+	size_t i;
+};
+
 struct mail_check {
 	uv_loop_t *loop;
 	struct mail_opts o;
@@ -65,7 +78,12 @@ struct mail_check {
 	uv_timer_t timer;
 	struct curl_slist *resolve;
 	int curl_handles;	/* uv handles the fetch has open */
-	struct starttls_probe *probes[MAIL_PROBES_MAX];
+	struct share *probes;	/* o.probes, or own_probes */
+	struct share *own_probes;
+	/* One per MX address probed (res.probes points into it), allocated
+	 * when the probes start: most domains have one or two. */
+	struct starttls_result *results;
+	struct probe_wait *waits;
 	size_t probes_left;
 	struct mail_result res;
 };
@@ -426,13 +444,51 @@ static int fetch_start(struct mail_check *c, const char *addr)
 
 /* ---- STARTTLS probes ---- */
 
-static void on_probe_done(struct starttls_probe *p, void *arg)
+/* A probe this check started for the table: every check whose MX uses
+ * the same host, address and port gets its result. */
+struct probe_job {
+	struct share *share;
+	struct share_entry *entry;
+};
+
+static void on_probe_result(const void *value, void *arg)
 {
-	struct mail_check *c = arg;
-	(void)p;
+	struct probe_wait *w = arg;
+	struct mail_check *c = w->c;
+	struct starttls_result *mine = &c->results[w->i];
+	if (value)
+		*mine = *(const struct starttls_result *)value;
+	else
+		snprintf(mine->error, sizeof(mine->error), "%s:%d: out of "
+			"memory", __FILE__, __LINE__);
 	c->probes_left--;
 	c->open--;
 	maybe_finish(c);
+}
+
+static void on_probe_done(struct starttls_probe *p, void *arg)
+{
+	struct probe_job *j = arg;
+	struct starttls_result *copy = malloc(sizeof(*copy));
+	if (copy)
+		*copy = *starttls_probe_result(p);
+	starttls_probe_free(p);
+	share_put(j->share, j->entry, copy);
+	free(j);
+}
+
+/* The result of a probe that could not start: not connected, and why. */
+static struct starttls_result *probe_not_started(const char *host,
+	const char *addr, const char *why)
+{
+	struct starttls_result *r = calloc(1, sizeof(*r));
+	if (!r)
+		return NULL;
+	snprintf(r->host, sizeof(r->host), "%s", host);
+	snprintf(r->addr, sizeof(r->addr), "%s", addr);
+	snprintf(r->error, sizeof(r->error), "%s", why);
+	r->dh_bits = -1;
+	return r;
 }
 
 static void start_probes(struct mail_check *c)
@@ -443,8 +499,23 @@ static void start_probes(struct mail_check *c)
 		.helo = c->o.dane.helo, .ca_file = c->o.ca_file,
 		.versions = !c->o.no_tls_versions,
 	};
+	size_t n = 0;
+	for (size_t h = 0; h < r->nhosts; h++)
+		n += r->hosts[h].naddrs;
+	if (n > MAIL_PROBES_MAX)
+		n = MAIL_PROBES_MAX;
+	c->results = calloc(n ? n : 1, sizeof(*c->results));
+	c->waits = calloc(n ? n : 1, sizeof(*c->waits));
+	if (!c->results || !c->waits) {
+		mail_finding_add(&c->res.items[MAIL_STARTTLS].findings,
+			MAIL_ERROR, "starttls-not-probed", "%s:%d: out of "
+			"memory", __FILE__, __LINE__);
+		return;
+	}
 	for (size_t h = 0; h < r->nhosts; h++)
 		for (size_t i = 0; i < r->hosts[h].naddrs; i++) {
+			const char *host = r->hosts[h].name;
+			const char *addr = r->hosts[h].addrs[i].addr;
 			if (c->res.nprobes >= MAIL_PROBES_MAX) {
 				mail_finding_add(&c->res.items[MAIL_STARTTLS]
 					.findings, MAIL_NOTE,
@@ -453,24 +524,46 @@ static void start_probes(struct mail_check *c)
 					MAIL_PROBES_MAX);
 				return;
 			}
-			char err[200];
-			struct starttls_probe *p = starttls_probe_start(
-				c->loop, r->hosts[h].name,
-				r->hosts[h].addrs[i].addr, &so, on_probe_done,
-				c, err, sizeof(err));
-			if (!p) {
-				mail_finding_add(&c->res.items[MAIL_STARTTLS]
-					.findings, MAIL_ERROR,
-					"starttls-unreachable", "%s[%s]: %s",
-					r->hosts[h].name,
-					r->hosts[h].addrs[i].addr, err);
-				continue;
-			}
-			c->res.probes[c->res.nprobes] =
-				starttls_probe_result(p);
-			c->probes[c->res.nprobes++] = p;
+			size_t k = c->res.nprobes++;
+			struct probe_wait *w = &c->waits[k];
+			struct share_entry *e;
+			const void *v;
+			char key[400];
+			w->c = c;
+			w->i = k;
+			c->res.probes[k] = &c->results[k];
+			snprintf(c->results[k].host, sizeof(c->results[k].host),
+				"%s", host);
+			snprintf(c->results[k].addr, sizeof(c->results[k].addr),
+				"%s", addr);
+			snprintf(key, sizeof(key), "%u %s %s", so.port, host,
+				addr);
 			c->probes_left++;
 			c->open++;
+			int st = share_get(c->probes, key, on_probe_result, w,
+				&e, &v);
+			if (st < 0 || st == SHARE_DONE) {
+				on_probe_result(st < 0 ? NULL : v, w);
+				continue;
+			}
+			if (st == SHARE_WAIT)
+				continue;
+			char err[200];
+			struct probe_job *j = calloc(1, sizeof(*j));
+			struct starttls_probe *p = NULL;
+			if (j) {
+				j->share = c->probes;
+				j->entry = e;
+				p = starttls_probe_start(c->loop, host, addr,
+					&so, on_probe_done, j, err,
+					sizeof(err));
+			} else
+				snprintf(err, sizeof(err), "out of memory");
+			if (!p) {
+				free(j);
+				share_put(c->probes, e, probe_not_started(host,
+					addr, err));
+			}
 		}
 }
 
@@ -582,7 +675,10 @@ struct mail_check *mail_check_start(uv_loop_t *loop, const char *domain,
 	name_at(c->res.sts_f.name, sizeof(c->res.sts_f.name), "_mta-sts", c->res.domain);
 	name_at(c->res.sts_host, sizeof(c->res.sts_host), "mta-sts", c->res.domain);
 	c->res.t = truth_new();
-	if (!c->res.t) {
+	c->probes = o->probes;
+	if (!c->probes)
+		c->probes = c->own_probes = mail_probes_new();
+	if (!c->res.t || !c->probes) {
 		snprintf(err, errlen, "%s:%d: out of memory", __FILE__,
 			__LINE__);
 		goto fail;
@@ -663,8 +759,9 @@ void mail_check_free(struct mail_check *c)
 		return;
 	truth_run_free(c->run);
 	dane_check_free(c->dane);
-	for (size_t i = 0; i < c->res.nprobes; i++)
-		starttls_probe_free(c->probes[i]);
+	share_free(c->own_probes);
+	free(c->results);
+	free(c->waits);
 	spf_walk_clear(&c->res.spf);
 	found_clear(&c->res.dmarc_dom);
 	found_clear(&c->res.dmarc_org);

@@ -18,6 +18,8 @@
 #include "mail/result.h"
 #include "mail/starttls.h"
 
+struct share;
+
 /** Settings of a check. */
 struct mail_opts {
 	struct dane_opts dane;		/* truth options, SMTP port, timeout,
@@ -29,7 +31,20 @@ struct mail_opts {
 	unsigned https_port;		/* 443 */
 	unsigned timeout;		/* seconds per HTTPS fetch */
 	bool no_tls_versions;		/* skip the per-version probes */
+	/* STARTTLS probe results shared by the checks of a run
+	 * (mail_probes_new), borrowed; NULL: each check keeps its own. */
+	struct share *probes;
 };
+
+/** Finished probe results a table keeps (the least recently used go
+ * first). */
+#define MAIL_PROBES_KEPT 1024
+
+/** A table for mail_opts.probes: one STARTTLS probe (with its version
+ * probes) per mail host, address and port, whatever the number of domains
+ * that use it.  Free with share_free (common/share.h) after the last
+ * check. */
+struct share *mail_probes_new(void);
 
 /** Defaults: dane_opts_init, port 443, 30 s. */
 void mail_opts_init(struct mail_opts *o);

@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <ldns/ldns.h>
 #include <openssl/x509.h>
+#include "common/dnsname.h"
 #include "mail/result.h"
 
 static const char *verdict_names[] = { "error", "fail", "none", "warn",
@@ -77,7 +78,15 @@ static void judge_dnssec(struct mail_result *r)
 		item(r, MAIL_DNSSEC, MAIL_V_FAIL, "dnssec-bogus", "MX %s is bogus", r->fqdn);
 		return;
 	}
-	if (d && d->mx_sec == TRUTH_SEC_SECURE)
+	size_t nfail = 0;
+	char failed[320] = "";
+	if (d && d->mx_rcode != LDNS_RCODE_NOERROR &&
+	    d->mx_rcode != LDNS_RCODE_NXDOMAIN) {
+		const char *rc = dns_rcode_name(d->mx_rcode);
+		nfail++;
+		snprintf(failed, sizeof(failed), "%s MX %s", r->fqdn,
+			rc ? rc : "failed");
+	} else if (d && d->mx_sec == TRUTH_SEC_SECURE)
 		nsec++;
 	else if (d) {
 		ni++;
@@ -85,8 +94,19 @@ static void judge_dnssec(struct mail_result *r)
 	}
 	for (size_t i = 0; r->t && i < r->t->nanswers; i++) {
 		const struct truth_answer *a = r->t->answers[i];
-		if (a->timed_out)
+		/* A lookup that failed is no evidence either way: it is
+		 * named, never counted insecure. */
+		if (truth_answer_failed(a)) {
+			if (nfail++ == 0) {
+				const char *rc = dns_rcode_name(a->rcode);
+				snprintf(failed, sizeof(failed), "%s %s %s",
+					a->qname, ldns_rr_descript(a->qtype) ?
+					ldns_rr_descript(a->qtype)->_name :
+					"?", a->timed_out ? "timed out" :
+					rc ? rc : "failed");
+			}
 			continue;
+		}
 		const char *ty = ldns_rr_descript(a->qtype) ?
 			ldns_rr_descript(a->qtype)->_name : "?";
 		if (a->sec == TRUTH_SEC_BOGUS) {
@@ -103,16 +123,21 @@ static void judge_dnssec(struct mail_result *r)
 				l ? ", " : "", a->qname, ty);
 		}
 	}
+	char tail[400] = "";
+	if (nfail)
+		snprintf(tail, sizeof(tail), "; %zu failed, not judged (%s%s)",
+			nfail, failed, nfail > 1 ? ", ..." : "");
 	if (ni + nsec == 0)
 		item(r, MAIL_DNSSEC, MAIL_V_ERROR, "dnssec-no-lookups",
-			"no lookup to judge: the DNS lookups did not finish");
+			"no lookup to judge: the DNS lookups did not finish%s",
+			tail);
 	else if (ni == 0)
 		item(r, MAIL_DNSSEC, MAIL_V_PASS, "dnssec-secure", "all %zu lookups validated "
-			"(secure)", nsec);
+			"(secure)%s", nsec, tail);
 	else
 		item(r, MAIL_DNSSEC, nsec ? MAIL_V_WARN : MAIL_V_NONE, nsec ? "dnssec-partly-insecure" : "dnssec-insecure",
-			"%zu of %zu lookups insecure (%s%s)", ni, ni + nsec,
-			insecure, ni > 4 ? ", ..." : "");
+			"%zu of %zu lookups insecure (%s%s)%s", ni, ni + nsec,
+			insecure, ni > 4 ? ", ..." : "", tail);
 }
 
 static void judge_dane(struct mail_result *r)

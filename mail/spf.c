@@ -660,7 +660,17 @@ int spf_walk_feed(struct spf_walk *w, const char *name, uint16_t qtype,
 			permerror(w);
 			break;
 		}
+		if (w->nrec == w->reccap) {
+			size_t cap = w->reccap ? 2 * w->reccap : 2;
+			struct spf_walked *nr = realloc(w->rec,
+				cap * sizeof(*nr));
+			if (!nr)
+				return -1;
+			w->rec = nr;
+			w->reccap = cap;
+		}
 		struct spf_walked *wr = &w->rec[w->nrec];
+		memset(wr, 0, sizeof(*wr));
 		if (spf_parse(a->rdata[which], strlen(a->rdata[which]),
 		    &wr->rec) < 0)
 			return -1;
@@ -807,5 +817,7 @@ void spf_walk_clear(struct spf_walk *w)
 {
 	for (size_t i = 0; i < w->nrec; i++)
 		spf_record_clear(&w->rec[i].rec);
-	w->nrec = 0;
+	free(w->rec);
+	w->rec = NULL;
+	w->nrec = w->reccap = 0;
 }

@@ -138,15 +138,17 @@ struct spf_walk {
 		bool redirected;
 	} frames[SPF_WALK_DEPTH_MAX];
 	size_t depth;
-	/* The records followed: domain, how reached, the parse. */
+	/* The records followed: domain, how reached, the parse.  Owned,
+	 * grown as records are followed (at most SPF_WALK_RECORDS_MAX): a
+	 * survey holds many walks at once, most of one record. */
 	struct spf_walked {
 		char domain[256];
 		const char *via;	/* "domain", "include", "redirect" */
 		int sec;		/* of its TXT answer */
 		bool found;
 		struct spf_record rec;
-	} rec[SPF_WALK_RECORDS_MAX];
-	size_t nrec;
+	} *rec;
+	size_t nrec, reccap;
 	struct mail_findings findings;	/* about the policy as a whole */
 	int status;		/* 0 ok, 1 permerror, 2 temperror */
 };

@@ -15,6 +15,7 @@
 #include "resolver-probe/commands.h"
 #include "common/options.h"
 #include "common/json.h"
+#include "common/share.h"
 #include "resolver-probe/mail_print.h"
 #include "dnssec/truth_opts.h"
 #include "dnssec/truth_resolve.h"
@@ -396,8 +397,18 @@ int cmd_mail(int argc, char **argv)
 		uv_loop_close(&r.loop);
 		goto out_curl;
 	}
+	r.o.probes = mail_probes_new();
+	r.o.dane.sessions = dane_sessions_new();
+	if (!r.o.probes || !r.o.dane.sessions) {
+		fprintf(stderr, "resolver-probe mail: out of memory\n");
+		status = EXIT_INCOMPLETE;
+		goto out_tables;
+	}
 	fill(&r);
 	uv_run(&r.loop, UV_RUN_DEFAULT);
+out_tables:
+	share_free(r.o.probes);
+	share_free(r.o.dane.sessions);
 	truth_cache_free(r.o.dane.truth.cache);
 	uv_run(&r.loop, UV_RUN_DEFAULT);
 	progress(&r, true);

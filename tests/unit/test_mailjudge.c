@@ -248,6 +248,47 @@ static void test_dnssec(void)
 	judge_is(x, MAIL_DNSSEC, MAIL_V_NONE, "dnssec-insecure",
 		"nothing secure");
 
+	/* A lookup that failed (SERVFAIL, REFUSED, no answer) is never
+	 * counted insecure: it is named as failed, the rest judged. */
+	x = fx_new();
+	x->r.t = truth_new();
+	truth_get(x->r.t, "_dmarc.valid.test.", LDNS_RR_TYPE_TXT)->sec =
+		TRUTH_SEC_SECURE;
+	a = truth_get(x->r.t, "mx.valid.test.", LDNS_RR_TYPE_AAAA);
+	a->rcode = LDNS_RCODE_SERVFAIL;
+	a->sec = TRUTH_SEC_INSECURE;
+	a = truth_get(x->r.t, "_smtp._tls.valid.test.", LDNS_RR_TYPE_TXT);
+	a->rcode = LDNS_RCODE_REFUSED;
+	mail_judge(&x->r);
+	is_item(x, MAIL_DNSSEC, MAIL_V_PASS, "dnssec-secure",
+		"a SERVFAIL and a REFUSED lookup are not insecure");
+	ok(strstr(x->r.items[MAIL_DNSSEC].detail, "all 2 lookups validated "
+		"(secure); 2 failed, not judged (mx.valid.test. AAAA SERVFAIL"),
+		"the failed lookups are named: %s",
+		x->r.items[MAIL_DNSSEC].detail);
+	fx_free(x);
+
+	x = fx_new();
+	x->d.mx_sec = TRUTH_SEC_INSECURE;
+	x->d.mx_rcode = LDNS_RCODE_SERVFAIL;
+	x->r.t = truth_new();
+	truth_get(x->r.t, "_dmarc.valid.test.", LDNS_RR_TYPE_TXT)->sec =
+		TRUTH_SEC_SECURE;
+	mail_judge(&x->r);
+	is_item(x, MAIL_DNSSEC, MAIL_V_PASS, "dnssec-secure",
+		"an MX lookup that failed is not an insecure MX");
+	ok(strstr(x->r.items[MAIL_DNSSEC].detail, "valid.test. MX SERVFAIL"),
+		"and it is named: %s", x->r.items[MAIL_DNSSEC].detail);
+	fx_free(x);
+
+	x = fx_new();
+	x->d.mx_rcode = LDNS_RCODE_SERVFAIL;
+	x->r.t = truth_new();
+	truth_get(x->r.t, "_dmarc.valid.test.", LDNS_RR_TYPE_TXT)->timed_out =
+		true;
+	judge_is(x, MAIL_DNSSEC, MAIL_V_ERROR, "dnssec-no-lookups",
+		"every lookup failed: an error, not insecure");
+
 	/* Missing facts: no DANE result, no lookups. */
 	x = fx_new();
 	x->r.dane = NULL;

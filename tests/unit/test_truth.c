@@ -149,5 +149,34 @@ int main(void)
 	ok(truth_usable(t, why, sizeof(why)) == 1 && why[0] == '\0',
 	   "one usable");
 	truth_free(t);
+	/* A failed lookup: never asked, no answer, or an rcode that is not
+	 * an answer; a DNSSEC failure (bogus) is a verdict, not a failure. */
+	{
+		static const struct {
+			int rcode, sec;
+			bool timed_out, failed;
+		} fl[] = {
+			{ LDNS_RCODE_NOERROR, TRUTH_SEC_SECURE, false, false },
+			{ LDNS_RCODE_NOERROR, TRUTH_SEC_INSECURE, false, false },
+			{ LDNS_RCODE_NXDOMAIN, TRUTH_SEC_INSECURE, false, false },
+			{ LDNS_RCODE_SERVFAIL, TRUTH_SEC_INSECURE, false, true },
+			{ LDNS_RCODE_REFUSED, TRUTH_SEC_INSECURE, false, true },
+			{ LDNS_RCODE_SERVFAIL, TRUTH_SEC_BOGUS, false, false },
+			{ LDNS_RCODE_NOERROR, TRUTH_SEC_SECURE, true, true },
+		};
+		struct truth_answer fa;
+		for (size_t i = 0; i < sizeof(fl) / sizeof(fl[0]); i++) {
+			memset(&fa, 0, sizeof(fa));
+			fa.rcode = fl[i].rcode;
+			fa.sec = fl[i].sec;
+			fa.timed_out = fl[i].timed_out;
+			ok(truth_answer_failed(&fa) == fl[i].failed,
+				"rcode %d, %s%s: %s", fl[i].rcode,
+				truth_sec_str(fl[i].sec), fl[i].timed_out ?
+				", timed out" : "", fl[i].failed ? "failed" :
+				"an answer");
+		}
+		ok(truth_answer_failed(NULL), "never asked: failed");
+	}
 	return tap_done();
 }
