@@ -1,5 +1,7 @@
 /* survey.c: reading back a mail survey's JSON Lines (survey.h). */
 #include "config.h"
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <json-c/json.h>
@@ -170,6 +172,150 @@ static void count_code(struct mail_summary *s, const char *code,
 		s->codes_other++;
 }
 
+/* 64-bit FNV-1a, then a finalizer (splitmix64's) so that every bit of
+ * the HyperLogLog's register index and rank is well mixed. */
+static uint64_t hash64(const char *k)
+{
+	uint64_t h = 14695981039346656037ull;
+	for (; *k; k++)
+		h = (h ^ (unsigned char)*k) * 1099511628211ull;
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebull;
+	h ^= h >> 31;
+	return h;
+}
+
+static void count_mx(struct mail_summary *s, const char *host)
+{
+	size_t i, min = 0;
+	uint64_t h = hash64(host);
+	uint64_t w = h << MAIL_SURVEY_HLL_BITS;
+	uint8_t rank = 1;
+	uint8_t *reg = &s->mx_hll[h >> (64 - MAIL_SURVEY_HLL_BITS)];
+
+	while (rank <= 64 - MAIL_SURVEY_HLL_BITS && !(w & (1ull << 63))) {
+		rank++;
+		w <<= 1;
+	}
+	if (rank > *reg)
+		*reg = rank;
+	s->mx_names++;
+	for (i = 0; i < s->nmx; i++)
+		if (!strcmp(s->mx[i].host, host)) {
+			s->mx[i].domains++;
+			return;
+		}
+	if (s->nmx < MAIL_SURVEY_MX) {
+		i = s->nmx++;
+		snprintf(s->mx[i].host, sizeof(s->mx[i].host), "%s", host);
+		s->mx[i].domains = 1;
+		s->mx[i].over = 0;
+		return;
+	}
+	for (i = 1; i < s->nmx; i++)
+		if (s->mx[i].domains < s->mx[min].domains)
+			min = i;
+	s->mx_evicted = true;
+	snprintf(s->mx[min].host, sizeof(s->mx[min].host), "%s", host);
+	s->mx[min].over = s->mx[min].domains;
+	s->mx[min].domains++;
+}
+
+/* host lowercased with a trailing dot into h (hlen bytes); "" when it
+ * does not fit or is empty. */
+static void mx_norm(char *h, size_t hlen, const char *host)
+{
+	size_t l = 0;
+	for (const char *p = host; *p && l + 2 < hlen; p++)
+		h[l++] = (*p >= 'A' && *p <= 'Z') ? (char)(*p + 32) : *p;
+	if (l && h[l - 1] != '.')
+		h[l++] = '.';
+	h[l] = 0;
+}
+
+void mail_summary_add_mx(struct mail_summary *s, const char *const *hosts,
+	size_t n)
+{
+	size_t counted = 0;
+	for (size_t i = 0; i < n; i++) {
+		char h[256], o[256];
+		bool dup = false;
+		mx_norm(h, sizeof(h), hosts[i]);
+		for (size_t k = 0; k < i && !dup && h[0]; k++) {
+			mx_norm(o, sizeof(o), hosts[k]);
+			dup = !strcmp(o, h);
+		}
+		if (!h[0] || dup)
+			continue;
+		count_mx(s, h);
+		counted++;
+	}
+	if (counted)
+		s->with_mx++;
+}
+
+uint64_t mail_summary_mx_distinct(const struct mail_summary *s, bool *exact)
+{
+	const double m = (double)(1u << MAIL_SURVEY_HLL_BITS);
+	double sum = 0;
+	size_t zeros = 0;
+
+	*exact = !s->mx_evicted;
+	if (*exact)
+		return s->nmx;
+	for (size_t j = 0; j < (1u << MAIL_SURVEY_HLL_BITS); j++) {
+		sum += ldexp(1.0, -s->mx_hll[j]);
+		zeros += s->mx_hll[j] == 0;
+	}
+	double e = 0.7213 / (1 + 1.079 / m) * m * m / sum;
+	/* Few hosts: linear counting is the better estimate (Flajolet et
+	 * al. 2007, section 4). */
+	if (e <= 2.5 * m && zeros)
+		e = m * log(m / (double)zeros);
+	return (uint64_t)(e + 0.5);
+}
+
+static const struct mail_summary *top_mx_s;
+static int cmp_mx(const void *a, const void *b)
+{
+	const struct mail_mx_count *x = &top_mx_s->mx[*(const size_t *)a];
+	const struct mail_mx_count *y = &top_mx_s->mx[*(const size_t *)b];
+	if (x->domains != y->domains)
+		return x->domains > y->domains ? -1 : 1;
+	return strcmp(x->host, y->host);
+}
+
+size_t mail_summary_top_mx(const struct mail_summary *s, size_t *idx)
+{
+	for (size_t i = 0; i < s->nmx; i++)
+		idx[i] = i;
+	top_mx_s = s;
+	qsort(idx, s->nmx, sizeof(*idx), cmp_mx);
+	return s->nmx;
+}
+
+/* The MX host names of a result line: checks.dane.hosts[].name. */
+static void add_line_mx(struct mail_summary *s, struct json_object *checks)
+{
+	struct json_object *dane, *hosts;
+	const char *names[64];
+	size_t n = 0;
+	if (!json_object_object_get_ex(checks, "dane", &dane) ||
+	    !json_object_object_get_ex(dane, "hosts", &hosts) ||
+	    !json_object_is_type(hosts, json_type_array))
+		return;
+	for (size_t i = 0; i < json_object_array_length(hosts) &&
+	    n < sizeof(names) / sizeof(names[0]); i++) {
+		struct json_object *h = json_object_array_get_idx(hosts, i), *nm;
+		if (json_object_object_get_ex(h, "name", &nm) &&
+		    json_object_is_type(nm, json_type_string))
+			names[n++] = json_object_get_string(nm);
+	}
+	mail_summary_add_mx(s, names, n);
+}
+
 int mail_summary_add(struct mail_summary *s, const char *line, size_t len,
 	char *err, size_t errlen)
 {
@@ -224,6 +370,7 @@ int mail_summary_add(struct mail_summary *s, const char *line, size_t len,
 		    json_object_is_type(code, json_type_string))
 			count_code(s, json_object_get_string(code), seen);
 	}
+	add_line_mx(s, checks);
 	rc = 0;
 out:
 	json_object_put(o);

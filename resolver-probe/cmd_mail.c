@@ -23,6 +23,11 @@
 #include "mail/domainlist.h"
 #include "mail/survey.h"
 
+/* Domains checked at once by default: a survey's lookups wait on the
+ * network, so hundreds in flight keep it busy; each costs a small,
+ * bounded state (the servers and the cache are shared). */
+#define MAIL_CONCURRENCY 256
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -45,10 +50,11 @@ static void usage(FILE *f)
 "                        its MTA-STS id did not is a finding\n"
 "      --json            JSON Lines even for one domain on a terminal\n"
 "      --text            the text layout (one domain)\n"
-"  -c, --concurrency N   domains checked at once (default 8)\n"
+"  -c, --concurrency N   domains checked at once (default 256)\n"
 "  -p, --port N          SMTP port (default 25)\n"
 "      --https-port N    MTA-STS policy port (default 443)\n"
-"  -t, --timeout S       seconds per SMTP session and HTTPS fetch (30)\n"
+"  -t, --timeout S       seconds per SMTP session and HTTPS fetch (30);\n"
+"                        DNS lookups are bounded by --truth-timeout\n"
 "      --helo NAME       the EHLO name (default localhost)\n"
 "      --ca-file FILE    trust anchors for MTA-STS and STARTTLS\n"
 "                        certificates (default: the system store)\n"
@@ -128,14 +134,25 @@ static int next_domain(struct run *r, char *out, size_t outlen)
 	return -1;
 }
 
+/* The status line: domains, then what was shared: mail servers probed
+ * once for every domain that uses them, and the validating cache's
+ * lookups. */
 static void progress(struct run *r, bool last)
 {
+	struct share_stats ps = { 0 };
+	struct truth_cache_stats ts = { 0 };
 	if (!r->progress)
 		return;
+	if (r->o.probes)
+		share_stats(r->o.probes, &ps);
+	if (r->o.dane.truth.cache)
+		truth_cache_stats(r->o.dane.truth.cache, &ts);
 	fprintf(stderr, "\r%lu done, %u running: %lu protected, %lu weak, "
-		"%lu broken, %lu incomplete%s", r->done, r->running,
-		r->counts[MAIL_PROTECTED], r->counts[MAIL_WEAK],
-		r->counts[MAIL_BROKEN], r->counts[MAIL_INCOMPLETE],
+		"%lu broken, %lu incomplete; %lu mail servers probed for "
+		"%lu; %lu lookups, %lu retried, %lu failed%s", r->done,
+		r->running, r->counts[MAIL_PROTECTED], r->counts[MAIL_WEAK],
+		r->counts[MAIL_BROKEN], r->counts[MAIL_INCOMPLETE], ps.made,
+		ps.made + ps.shared, ts.asked, ts.retried, ts.failed,
 		last ? "\n" : "");
 }
 
@@ -252,7 +269,7 @@ int cmd_mail(int argc, char **argv)
 	long long n;
 	int ch;
 	mail_opts_init(&r.o);
-	r.concurrency = 8;
+	r.concurrency = MAIL_CONCURRENCY;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "f:o:c:p:t:h", longopts,
 	    NULL)) != -1) {
@@ -406,12 +423,14 @@ int cmd_mail(int argc, char **argv)
 	}
 	fill(&r);
 	uv_run(&r.loop, UV_RUN_DEFAULT);
+	progress(&r, true);
 out_tables:
 	share_free(r.o.probes);
 	share_free(r.o.dane.sessions);
 	truth_cache_free(r.o.dane.truth.cache);
+	r.o.probes = r.o.dane.sessions = NULL;
+	r.o.dane.truth.cache = NULL;
 	uv_run(&r.loop, UV_RUN_DEFAULT);
-	progress(&r, true);
 	if (uv_loop_close(&r.loop) != 0)
 		fprintf(stderr, "resolver-probe mail: %s:%d: handles left "
 			"open\n", __FILE__, __LINE__);

@@ -488,6 +488,31 @@ int mail_summary_print(const struct mail_summary *s, FILE *f)
 				(unsigned long long)s->checks[k][v]);
 		fprintf(f, " %7.1f%%\n", pct(s->checks[k][4], n));
 	}
+	bool exact;
+	uint64_t distinct = mail_summary_mx_distinct(s, &exact);
+	size_t mi[MAIL_SURVEY_MX];
+	size_t nm = mail_summary_top_mx(s, mi);
+	fprintf(f, "\nwhere mail goes: %llu of %llu domains name MX hosts, "
+		"%s%llu distinct host%s for %llu host names\n",
+		(unsigned long long)s->with_mx, (unsigned long long)n,
+		exact ? "" : "about ", (unsigned long long)distinct,
+		distinct == 1 ? "" : "s", (unsigned long long)s->mx_names);
+	if (nm) {
+		fprintf(f, "%-40s %10s %7s\n", "most common MX hosts",
+			"domains", "%");
+		for (size_t i = 0; i < nm && i < 10; i++) {
+			const struct mail_mx_count *m = &s->mx[mi[i]];
+			char e[160];
+			mail_escape(m->host, strlen(m->host), e, sizeof(e));
+			fprintf(f, "%-40s %s%8llu %6.1f%%\n", e,
+				m->over ? "<=" : "  ",
+				(unsigned long long)m->domains,
+				pct(m->domains, n));
+		}
+		if (!exact)
+			fprintf(f, "(more hosts than the table holds: a count "
+				"after '<=' is an upper bound)\n");
+	}
 	size_t idx[MAIL_SURVEY_CODES];
 	size_t nc = top_codes(s, idx);
 	if (nc) {
@@ -577,6 +602,29 @@ int mail_summary_html(const struct mail_summary *s, FILE *f,
 			fprintf(f, "</td><td>%llu</td><td>%.1f</td></tr>\n",
 				(unsigned long long)s->codes[idx[i]].domains,
 				pct(s->codes[idx[i]].domains, n));
+		}
+		fputs("</table>\n", f);
+	}
+	bool exact;
+	uint64_t distinct = mail_summary_mx_distinct(s, &exact);
+	size_t mi[MAIL_SURVEY_MX];
+	size_t nm = mail_summary_top_mx(s, mi);
+	fprintf(f, "<h2>Where mail goes</h2>\n<p>%llu of %llu domains name MX "
+		"hosts: %s%llu distinct hosts for %llu host names.</p>\n",
+		(unsigned long long)s->with_mx, (unsigned long long)n,
+		exact ? "" : "about ", (unsigned long long)distinct,
+		(unsigned long long)s->mx_names);
+	if (nm) {
+		fputs("<table><tr><th>most common MX hosts</th><th>domains</th>"
+			"<th>%</th></tr>\n", f);
+		for (size_t i = 0; i < nm && i < 10; i++) {
+			const struct mail_mx_count *m = &s->mx[mi[i]];
+			fputs("<tr><td>", f);
+			html_text(f, m->host);
+			fprintf(f, "</td><td>%s%llu</td><td>%.1f</td></tr>\n",
+				m->over ? "&le;" : "",
+				(unsigned long long)m->domains,
+				pct(m->domains, n));
 		}
 		fputs("</table>\n", f);
 	}
