@@ -30,7 +30,10 @@ server:
 	logfile: "$LAB_DIR/log/nsd-$addr.log"
 	verbosity: 1
 	hide-version: yes
-remote-control:
+	# NSD's default response-rate limiting stays on, as on real servers,
+	# unless LAB_NSD_RRL gives another rate (0: off, for benchmarks).
+${LAB_NSD_RRL:+	rrl-ratelimit: $LAB_NSD_RRL
+}remote-control:
 	control-enable: no
 EOF
 	while read -r zone parent signing zaddr depth ext; do
