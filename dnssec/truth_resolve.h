@@ -45,8 +45,8 @@ struct truth_cache;
 
 /** Cache bounds: libunbound's message and RRset caches (bytes each), and
  * questions in flight at once. */
-#define TRUTH_CACHE_MSG_BYTES "16m"
-#define TRUTH_CACHE_RRSET_BYTES "32m"
+#define TRUTH_CACHE_MSG_BYTES "4m"
+#define TRUTH_CACHE_RRSET_BYTES "8m"
 #define TRUTH_CACHE_INFLIGHT 512
 /** Tries of a failed question (the first ask and the retries), and the
  * first backoff; each retry waits twice as long as the one before. */

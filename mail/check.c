@@ -763,6 +763,7 @@ void mail_check_free(struct mail_check *c)
 	free(c->results);
 	free(c->waits);
 	spf_walk_clear(&c->res.spf);
+	mail_result_clear_findings(&c->res);
 	found_clear(&c->res.dmarc_dom);
 	found_clear(&c->res.dmarc_org);
 	found_clear(&c->res.tlsrpt_f);

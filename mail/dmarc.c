@@ -313,3 +313,8 @@ void dmarc_parse(const char *text, size_t len, struct dmarc_record *r)
 		mail_finding_add(&r->findings, MAIL_NOTE, "dmarc-no-rua",
 			"no rua=: no aggregate reports are asked for");
 }
+
+void dmarc_record_clear(struct dmarc_record *r)
+{
+	mail_findings_clear(&r->findings);
+}

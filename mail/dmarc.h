@@ -47,6 +47,9 @@ bool dmarc_is_record(const char *txt, size_t len);
  * aggregate reports), "dmarc-unknown-tag". */
 void dmarc_parse(const char *text, size_t len, struct dmarc_record *r);
 
+/** Free what a parse holds (its findings). */
+void dmarc_record_clear(struct dmarc_record *r);
+
 /** "none", "quarantine", "reject", "unset". */
 const char *dmarc_policy_str(enum dmarc_policy p);
 

@@ -2,6 +2,7 @@
 #include "config.h"
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "common/escape.h"
 #include "mail/finding.h"
@@ -15,6 +16,16 @@ void mail_finding_add(struct mail_findings *fs, enum mail_severity sev,
 		fs->dropped++;
 		return;
 	}
+	if (fs->n == fs->cap) {
+		size_t cap = fs->cap ? 2 * fs->cap : 2;
+		struct mail_finding *nf = realloc(fs->f, cap * sizeof(*nf));
+		if (!nf) {
+			fs->dropped++;
+			return;
+		}
+		fs->f = nf;
+		fs->cap = cap;
+	}
 	struct mail_finding *f = &fs->f[fs->n++];
 	f->severity = sev;
 	f->code = code;
@@ -22,6 +33,12 @@ void mail_finding_add(struct mail_findings *fs, enum mail_severity sev,
 	va_start(ap, fmt);
 	vsnprintf(f->text, sizeof(f->text), fmt, ap);
 	va_end(ap);
+}
+
+void mail_findings_clear(struct mail_findings *fs)
+{
+	free(fs->f);
+	memset(fs, 0, sizeof(*fs));
 }
 
 bool mail_findings_has(const struct mail_findings *fs, const char *code)

@@ -24,9 +24,12 @@ struct mail_finding {
 	char text[MAIL_FINDING_TEXT];	/* escaped, NUL-terminated */
 };
 
-/** The findings about one record: lives inside the parser's result. */
+/** The findings about one record: lives inside the parser's result.
+ * The list is allocated as findings come (most records have none): free
+ * it with mail_findings_clear, which the result's own clear calls. */
 struct mail_findings {
-	struct mail_finding f[MAIL_FINDINGS_MAX];
+	struct mail_finding *f;	/* owned, n of them */
+	size_t cap;
 	size_t n;		/* kept */
 	size_t dropped;		/* not kept: past MAIL_FINDINGS_MAX */
 	size_t errors;		/* MAIL_ERROR findings, kept or not */
@@ -37,6 +40,9 @@ struct mail_findings {
 void mail_finding_add(struct mail_findings *fs, enum mail_severity sev,
 	const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+
+/** Free the list; fs is empty again. */
+void mail_findings_clear(struct mail_findings *fs);
 
 /** Is there a finding with this code? */
 bool mail_findings_has(const struct mail_findings *fs, const char *code);

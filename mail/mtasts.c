@@ -1,5 +1,6 @@
 /* mtasts.c: MTA-STS records, policies and MX matching (mtasts.h). */
 #include "config.h"
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -117,6 +118,33 @@ static bool eqi(const char *s, size_t n, const char *word)
 	return strlen(word) == n && !strncasecmp(s, word, n);
 }
 
+/* Keep one more mx pattern; -1 when out of memory. */
+static int mx_add(struct mtasts_policy *p, const char *pat)
+{
+	if (p->nmx == p->mxcap) {
+		size_t cap = p->mxcap ? 2 * p->mxcap : 4;
+		char (*n)[256] = realloc(p->mx, cap * sizeof(*n));
+		if (!n)
+			return -1;
+		p->mx = n;
+		p->mxcap = cap;
+	}
+	snprintf(p->mx[p->nmx++], sizeof(p->mx[0]), "%s", pat);
+	return 0;
+}
+
+void mtasts_txt_clear(struct mtasts_txt *r)
+{
+	mail_findings_clear(&r->findings);
+}
+
+void mtasts_policy_clear(struct mtasts_policy *p)
+{
+	free(p->mx);
+	mail_findings_clear(&p->findings);
+	memset(p, 0, sizeof(*p));
+}
+
 void mtasts_policy_parse(const char *text, size_t len,
 	struct mtasts_policy *p)
 {
@@ -222,13 +250,10 @@ void mtasts_policy_parse(const char *text, size_t len,
 				mail_finding_add(fs, MAIL_ERROR, code,
 					"line %u: mx: %s: %s", line,
 					ESC(e1, v, vn), why);
-			else if (p->nmx < MTASTS_MX_MAX)
-				memcpy(p->mx[p->nmx++], pat, strlen(pat) + 1);
-			else
-				mail_finding_add(fs, MAIL_WARN,
-					"mtasts-many-mx", "line %u: more than "
-					"%d mx patterns: the rest are not "
-					"kept", line, MTASTS_MX_MAX);
+			else if (mx_add(p, pat) < 0)
+				mail_finding_add(fs, MAIL_ERROR, code,
+					"line %u: out of memory for the mx "
+					"patterns", line);
 		} else
 			mail_finding_add(fs, MAIL_NOTE, "mtasts-unknown-field",
 				"line %u: unknown field %s ignored", line,

@@ -12,7 +12,6 @@
 
 #define MTASTS_TEXT_MAX 4096	/* bytes of the TXT record */
 #define MTASTS_POLICY_MAX 65536	/* bytes of a policy file (fetch cap) */
-#define MTASTS_MX_MAX 32	/* mx patterns kept */
 #define MTASTS_MAX_AGE_MAX 31557600UL	/* about a year (section 3.2) */
 
 struct mtasts_txt {
@@ -37,8 +36,11 @@ struct mtasts_policy {
 	enum mtasts_mode mode;
 	unsigned long max_age;	/* seconds; 0 when missing */
 	bool has_max_age;
-	char mx[MTASTS_MX_MAX][256];	/* patterns, lowercase, no final dot */
-	size_t nmx;
+	/* Every mx pattern, lowercase, no final dot: RFC 8461 sets no
+	 * limit; the policy's own size cap (MTASTS_POLICY_MAX) bounds them.
+	 * Owned. */
+	char (*mx)[256];
+	size_t nmx, mxcap;
 	bool syntax_ok;		/* version, mode and max_age valid; mx
 				   present unless mode none */
 	struct mail_findings findings;
@@ -62,6 +64,10 @@ const char *mtasts_mode_str(enum mtasts_mode m);
 
 /** Does host (an MX name, any case, trailing dot or not) match pattern
  * (as mtasts_policy_parse keeps it) by section 4.1? */
+/** Free what a parse of the TXT record or of a policy holds. */
+void mtasts_txt_clear(struct mtasts_txt *r);
+void mtasts_policy_clear(struct mtasts_policy *p);
+
 bool mtasts_mx_match(const char *pattern, const char *host);
 
 /** Index of the first pattern of p that host matches, or -1. */

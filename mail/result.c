@@ -622,3 +622,13 @@ void mail_judge(struct mail_result *r)
 			mail_verdict_str(worst), r->items[which].detail);
 }
 
+
+void mail_result_clear_findings(struct mail_result *r)
+{
+	for (int k = 0; k < MAIL_KIND_COUNT; k++)
+		mail_findings_clear(&r->items[k].findings);
+	dmarc_record_clear(&r->dmarc);
+	tlsrpt_record_clear(&r->tlsrpt);
+	mtasts_txt_clear(&r->sts);
+	mtasts_policy_clear(&r->policy);
+}

@@ -128,4 +128,8 @@ struct mail_result {
  * DANE result and no r->t answers) an error for DNSSEC. */
 void mail_judge(struct mail_result *r);
 
+/** Free the findings r's parses and items hold (the check frees the rest
+ * it owns: the truth, the SPF walk, record texts, the policy body). */
+void mail_result_clear_findings(struct mail_result *r);
+
 #endif

@@ -478,6 +478,7 @@ void spf_record_clear(struct spf_record *r)
 	free(r->text);
 	free(r->work);
 	free(r->terms);
+	mail_findings_clear(&r->findings);
 	memset(r, 0, sizeof(*r));
 	r->all = r->redirect = r->exp = -1;
 }
@@ -820,4 +821,5 @@ void spf_walk_clear(struct spf_walk *w)
 	free(w->rec);
 	w->rec = NULL;
 	w->nrec = w->reccap = 0;
+	mail_findings_clear(&w->findings);
 }

@@ -1,5 +1,6 @@
 /* tlsrpt.c: TLS-RPT records (RFC 8460) parsed and checked (tlsrpt.h). */
 #include "config.h"
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -96,4 +97,9 @@ void tlsrpt_parse(const char *text, size_t len, struct tlsrpt_record *r)
 		mail_finding_add(&r->findings, MAIL_ERROR, "tlsrpt-syntax",
 			"no rua= (REQUIRED, section 3)");
 	r->syntax_ok = r->findings.errors == 0;
+}
+
+void tlsrpt_record_clear(struct tlsrpt_record *r)
+{
+	mail_findings_clear(&r->findings);
 }

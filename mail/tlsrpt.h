@@ -27,4 +27,7 @@ bool tlsrpt_is_record(const char *txt, size_t len);
  * https: (with a host), a field that is not name=value. */
 void tlsrpt_parse(const char *text, size_t len, struct tlsrpt_record *r);
 
+/** Free what a parse holds (its findings). */
+void tlsrpt_record_clear(struct tlsrpt_record *r);
+
 #endif

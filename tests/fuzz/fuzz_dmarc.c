@@ -25,5 +25,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		     r.findings.f[i].text; *t; t++)
 			expect(*t >= 0x20 && *t != 0x7f, "finding printable");
 	dmarc_is_record((const char *)data, size);
+	dmarc_record_clear(&r);
 	return 0;
 }

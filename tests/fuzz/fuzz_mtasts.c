@@ -13,12 +13,12 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct mtasts_policy p;
+	struct mtasts_policy p;
 	mtasts_policy_parse((const char *)data, size, &p);
 	expect(p.syntax_ok == (p.findings.errors == 0), "syntax_ok");
 	expect(!p.syntax_ok || p.mode != MTASTS_MODE_UNSET, "mode");
 	expect(!p.syntax_ok || p.max_age <= MTASTS_MAX_AGE_MAX, "max_age");
-	expect(p.nmx <= MTASTS_MX_MAX, "mx cap");
+	expect(p.nmx <= p.mxcap, "mx patterns within their array");
 	for (size_t i = 0; i < p.nmx; i++) {
 		const char *pat = p.mx[i];
 		expect(strlen(pat) > 0 && strlen(pat) < 256, "pattern length");
@@ -39,11 +39,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(line, data, n);
 	line[n] = '\0';
 	mtasts_policy_match(&p, line);
+	mtasts_policy_clear(&p);
 
 	struct mtasts_txt t;
 	mtasts_txt_parse((const char *)data, size, &t);
 	expect(t.syntax_ok == (t.findings.errors == 0), "txt syntax_ok");
 	expect(!t.syntax_ok || (strlen(t.id) >= 1 && strlen(t.id) <= 32),
 		"id 1..32");
+	mtasts_txt_clear(&t);
 	return 0;
 }

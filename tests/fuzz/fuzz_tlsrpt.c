@@ -26,5 +26,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (const unsigned char *t = (const unsigned char *)
 		     r.findings.f[i].text; *t; t++)
 			expect(*t >= 0x20 && *t != 0x7f, "finding printable");
+	tlsrpt_record_clear(&r);
 	return 0;
 }

@@ -81,6 +81,7 @@ int main(void)
 			for (size_t k = 0; k < r.findings.n; k++)
 				printf("#   %s: %s\n", r.findings.f[k].code,
 					r.findings.f[k].text);
+		dmarc_record_clear(&r);
 	}
 	ok(dmarc_is_record("v=DMARC1", 8) && dmarc_is_record("v=DMARC1;", 9) &&
 		!dmarc_is_record("v=DMARC10", 9) &&

@@ -54,5 +54,8 @@ int main(void)
 	memset(long_text, 'x', sizeof(long_text) - 1);
 	long_text[sizeof(long_text) - 1] = '\0';
 	mail_finding_add(&fs, MAIL_NOTE, "n", "%s", long_text);
+	mail_findings_clear(&fs);
+	ok(fs.n == 0 && fs.f == NULL && fs.dropped == 0 && fs.errors == 0,
+		"mail_findings_clear empties the list");
 	return tap_done();
 }

@@ -68,7 +68,7 @@ static void found(struct mail_found *f, const char *name, size_t count)
 
 static void set_dmarc(struct fx *x, const char *text)
 {
-	memset(&x->r.dmarc, 0, sizeof(x->r.dmarc));
+	dmarc_record_clear(&x->r.dmarc);
 	found(&x->r.dmarc_dom, "_dmarc.valid.test.", text ? 1 : 0);
 	x->r.dmarc_at = text ? &x->r.dmarc_dom : NULL;
 	if (text)
@@ -77,7 +77,7 @@ static void set_dmarc(struct fx *x, const char *text)
 
 static void set_tlsrpt(struct fx *x, const char *text)
 {
-	memset(&x->r.tlsrpt, 0, sizeof(x->r.tlsrpt));
+	tlsrpt_record_clear(&x->r.tlsrpt);
 	found(&x->r.tlsrpt_f, "_smtp._tls.valid.test.", text ? 1 : 0);
 	if (text)
 		tlsrpt_parse(text, strlen(text), &x->r.tlsrpt);
@@ -85,7 +85,7 @@ static void set_tlsrpt(struct fx *x, const char *text)
 
 static void set_policy(struct fx *x, const char *text)
 {
-	memset(&x->r.policy, 0, sizeof(x->r.policy));
+	mtasts_policy_clear(&x->r.policy);
 	x->r.policy_parsed = text != NULL;
 	if (text)
 		mtasts_policy_parse(text, strlen(text), &x->r.policy);
@@ -150,6 +150,7 @@ static struct fx *fx_new(void)
 static void fx_free(struct fx *x)
 {
 	spf_walk_clear(&x->r.spf);
+	mail_result_clear_findings(&x->r);
 	truth_free(x->r.t);
 	free(x);
 }
@@ -460,6 +461,7 @@ static void test_dmarc(void)
 		found(&x->r.dmarc_dom, "_dmarc.mail.valid.test.", 0);
 		found(&x->r.dmarc_org, "_dmarc.valid.test.", 1);
 		x->r.dmarc_at = &x->r.dmarc_org;
+		dmarc_record_clear(&x->r.dmarc);
 		dmarc_parse(org[i].text, strlen(org[i].text), &x->r.dmarc);
 		mail_judge(&x->r);
 		is_item(x, MAIL_DMARC, org[i].v, org[i].code, org[i].text);
@@ -494,7 +496,7 @@ static void test_mtasts(void)
 	x->r.sts_f.count = 0;
 	judge_is(x, MAIL_MTASTS, MAIL_V_NONE, "mtasts-missing", "none");
 	x = fx_new();
-	memset(&x->r.sts, 0, sizeof(x->r.sts));
+	mtasts_txt_clear(&x->r.sts);
 	mtasts_txt_parse("v=STSv1;", 8, &x->r.sts);
 	judge_is(x, MAIL_MTASTS, MAIL_V_FAIL, "mtasts-txt-syntax", "no id");
 	x = fx_new();

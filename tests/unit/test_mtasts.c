@@ -106,6 +106,7 @@ int main(void)
 			"mtasts-txt-syntax")), "TXT \"%s\": %s, id \"%s\"",
 			txts[i].rec, txts[i].syntax_ok ? "valid" : "invalid",
 			r.id);
+		mtasts_txt_clear(&r);
 	}
 	for (size_t i = 0; i < sizeof(policies) / sizeof(*policies); i++) {
 		struct mtasts_policy p;
@@ -123,6 +124,7 @@ int main(void)
 			for (size_t k = 0; k < p.findings.n; k++)
 				printf("#   %s: %s\n", p.findings.f[k].code,
 					p.findings.f[k].text);
+		mtasts_policy_clear(&p);
 	}
 	struct mtasts_policy p;
 	const char *pol = "version: STSv1\nmode: enforce\nmx: MX1.Example.org.\n"
@@ -139,11 +141,27 @@ int main(void)
 			matches[i].match, "%s %s %s", matches[i].host,
 			matches[i].match ? "matches" : "does not match",
 			matches[i].pattern);
+	mtasts_policy_clear(&p);
 	char big[MTASTS_POLICY_MAX + 2];
 	memset(big, 'a', sizeof(big));
 	mtasts_policy_parse(big, sizeof(big), &p);
 	ok(!p.syntax_ok, "a policy over the cap is refused");
+	mtasts_policy_clear(&p);
 	mtasts_policy_parse("version: STSv1\0x", 16, &p);
 	ok(!p.syntax_ok, "a NUL byte is refused");
+	mtasts_policy_clear(&p);
+	/* RFC 8461 sets no limit on mx patterns: the 40th is kept and
+	 * matched like the first. */
+	static char many[8192];
+	size_t l = (size_t)snprintf(many, sizeof(many),
+		"version: STSv1\nmode: enforce\nmax_age: 86400\n");
+	for (int k = 1; k <= 40; k++)
+		l += (size_t)snprintf(many + l, sizeof(many) - l,
+			"mx: mx%d.example.org\n", k);
+	mtasts_policy_parse(many, l, &p);
+	ok(p.syntax_ok && p.nmx == 40 && p.findings.n == 0 &&
+		mtasts_policy_match(&p, "mx40.example.org.") == 39,
+		"40 mx patterns: all kept, the 40th matches (%zu kept)", p.nmx);
+	mtasts_policy_clear(&p);
 	return tap_done();
 }

@@ -44,6 +44,7 @@ int main(void)
 			for (size_t k = 0; k < r.findings.n; k++)
 				printf("#   %s: %s\n", r.findings.f[k].code,
 					r.findings.f[k].text);
+		tlsrpt_record_clear(&r);
 	}
 	ok(tlsrpt_is_record("v=TLSRPTv1;", 11) &&
 		!tlsrpt_is_record("v=TLSRPTv10", 11), "tlsrpt_is_record");
