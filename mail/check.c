@@ -18,7 +18,6 @@
 #include "dnssec/truth_resolve.h"
 #include "common/share.h"
 
-#define TXT_MAX 8192		/* bytes of one TXT record's strings joined */
 
 void mail_opts_init(struct mail_opts *o)
 {
@@ -94,11 +93,18 @@ static void spf_round(struct mail_check *c);
 /* ---- DNS answers into records ---- */
 
 /* The strings of a TXT record joined (RFC 7208 section 3.3, RFC 7489
- * section 6.6.3): a new string, or NULL. */
+ * section 6.6.3), as bytes with a length: a string may hold a NUL, which
+ * the record parsers judge.  A new string (NUL-terminated after len
+ * bytes), or NULL. */
 static char *txt_join(const ldns_rr *rr, size_t *len)
 {
-	size_t n = 0;
-	char *s = malloc(TXT_MAX + 1);
+	size_t n = 0, total = 0;
+	for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {
+		size_t sz = ldns_rdf_size(ldns_rr_rdf(rr, i));
+		if (sz > 1)
+			total += sz - 1;
+	}
+	char *s = malloc(total + 1);
 	if (!s)
 		return NULL;
 	for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {
@@ -108,8 +114,6 @@ static char *txt_join(const ldns_rr *rr, size_t *len)
 		if (sz < 1)
 			continue;
 		size_t l = d[0] < sz - 1 ? d[0] : sz - 1;
-		if (n + l > TXT_MAX)
-			l = TXT_MAX - n;
 		memcpy(s + n, d + 1, l);
 		n += l;
 	}
@@ -165,6 +169,7 @@ static void spf_feed_from_truth(struct mail_check *c)
 		const struct truth_answer *a = truth_find(c->res.t, q, n->qtype);
 		struct spf_answer sa = { .rcode = LDNS_RCODE_SERVFAIL };
 		char **rd = NULL;
+		size_t *rl = NULL;
 		size_t nrd = 0;
 		if (a && !a->timed_out) {
 			sa.rcode = a->sec == TRUTH_SEC_BOGUS ?
@@ -172,22 +177,24 @@ static void spf_feed_from_truth(struct mail_check *c)
 			sa.sec = a->sec;
 			nrd = ldns_rr_list_rr_count(a->rrs);
 			rd = calloc(nrd ? nrd : 1, sizeof(*rd));
-			for (size_t k = 0; rd && k < nrd; k++) {
+			rl = calloc(nrd ? nrd : 1, sizeof(*rl));
+			for (size_t k = 0; rd && rl && k < nrd; k++) {
 				ldns_rr *rr = ldns_rr_list_rr(a->rrs, k);
-				size_t len;
 				rd[k] = n->qtype == LDNS_RR_TYPE_TXT ?
-					txt_join(rr, &len) : strdup("");
+					txt_join(rr, &rl[k]) : strdup("");
 				if (!rd[k])
 					rd[k] = strdup("");
 			}
 			sa.rdata = (const char *const *)rd;
-			sa.n = rd ? nrd : 0;
+			sa.len = rl;
+			sa.n = rd && rl ? nrd : 0;
 		} else
 			sa.timed_out = true;
 		spf_walk_feed(&c->res.spf, n->name, n->qtype, &sa);
 		for (size_t k = 0; rd && k < nrd; k++)
 			free(rd[k]);
 		free(rd);
+		free(rl);
 	}
 }
 

@@ -205,7 +205,7 @@ static const char *dual_cidr(const char *s, size_t *n, int *c4, int *c6)
 
 static int add_term(struct spf_record *r, struct spf_term *t)
 {
-	if (r->nterms >= SPF_TERMS_MAX)
+	if (r->nterms >= r->termcap)
 		return -1;
 	r->terms[r->nterms++] = *t;
 	return 0;
@@ -403,9 +403,23 @@ int spf_parse(const char *text, size_t len, struct spf_record *r)
 			ESC(e1, text, len));
 		return 0;
 	}
+	/* The grammar has no room for a NUL (section 4.6: any syntax
+	 * error is a permerror); what follows it must not be lost. */
+	const char *nul = memchr(text, '\0', len);
+	if (nul) {
+		mail_finding_add(&r->findings, MAIL_ERROR, "spf-syntax",
+			"a NUL byte at offset %zu: %s", (size_t)(nul - text),
+			ESC(e1, text, len));
+		return 0;
+	}
+	/* Terms are separated by spaces: room for every one there is. */
+	size_t nt = 1;
+	for (size_t k = 0; k < len; k++)
+		nt += text[k] == ' ';
+	r->termcap = nt < SPF_TERMS_MAX ? nt : SPF_TERMS_MAX;
 	r->text = malloc(len + 1);
 	r->work = malloc(len + 1);
-	r->terms = calloc(SPF_TERMS_MAX, sizeof(*r->terms));
+	r->terms = calloc(r->termcap, sizeof(*r->terms));
 	if (!r->text || !r->work || !r->terms) {
 		spf_record_clear(r);
 		return -1;
@@ -619,12 +633,13 @@ int spf_walk_feed(struct spf_walk *w, const char *name, uint16_t qtype,
 		return 0;
 	}
 	size_t nrec = a->rcode == 3 ? 0 : a->n;
+#define RDLEN(i) (a->len ? a->len[i] : strlen(a->rdata[i]))
 	switch (n->purpose) {
 	case NEED_RECORD: {
 		bool top = !strcmp(n->via, "domain");
 		size_t found = 0, which = 0;
 		for (size_t i = 0; i < nrec; i++)
-			if (spf_is_record(a->rdata[i], strlen(a->rdata[i]))) {
+			if (spf_is_record(a->rdata[i], RDLEN(i))) {
 				found++;
 				which = i;
 			}
@@ -672,7 +687,7 @@ int spf_walk_feed(struct spf_walk *w, const char *name, uint16_t qtype,
 		}
 		struct spf_walked *wr = &w->rec[w->nrec];
 		memset(wr, 0, sizeof(*wr));
-		if (spf_parse(a->rdata[which], strlen(a->rdata[which]),
+		if (spf_parse(a->rdata[which], RDLEN(which),
 		    &wr->rec) < 0)
 			return -1;
 		w->nrec++;

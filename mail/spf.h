@@ -40,8 +40,8 @@ struct spf_term {
 struct spf_record {
 	char *text;		/* the record as read, NUL-terminated (owned) */
 	char *work;		/* the copy the terms point into (owned) */
-	struct spf_term *terms;	/* owned */
-	size_t nterms;
+	struct spf_term *terms;	/* owned, termcap of them */
+	size_t nterms, termcap;
 	int all;		/* index of the first 'all', -1 none */
 	int redirect, exp;	/* index of the modifier, -1 none */
 	unsigned lookups;	/* terms of this record that cause DNS lookups
@@ -102,6 +102,8 @@ struct spf_answer {
 	int sec;		/* enum truth_sec of the answer */
 	const char *const *rdata;	/* the records' rdata in presentation
 				   form (TXT: the strings joined, unquoted) */
+	const size_t *len;	/* their lengths (a TXT string may hold a NUL);
+				   NULL: each is NUL-terminated */
 	size_t n;
 };
 

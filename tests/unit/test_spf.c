@@ -181,6 +181,31 @@ int main(void)
 		r.findings.n ? r.findings.f[0].text : "");
 	spf_record_clear(&r);
 
+	/* A NUL inside the record: a syntax error (permerror), never the
+	 * record cut short at it, with the NUL escaped in the evidence. */
+	static const char nulrec[] = "v=spf1 mx -all\0 +all";
+	spf_parse(nulrec, sizeof(nulrec) - 1, &r);
+	ok(!r.syntax_ok && mail_findings_has(&r.findings, "spf-syntax") &&
+		strstr(r.findings.f[0].text, "offset 14") &&
+		strstr(r.findings.f[0].text, "\\x00 +all"),
+		"a NUL byte: spf-syntax, escaped: %s",
+		r.findings.n ? r.findings.f[0].text : "");
+	spf_record_clear(&r);
+	{
+		struct spf_walk nw;
+		const char *rd[] = { nulrec };
+		size_t rl[] = { sizeof(nulrec) - 1 };
+		struct spf_answer a = { .rcode = 0, .rdata = rd, .len = rl,
+			.n = 1 };
+		spf_walk_init(&nw, "nul.test");
+		spf_walk_feed(&nw, "nul.test", 16, &a);
+		spf_walk_step(&nw);
+		ok(nw.done && nw.status == 1 &&
+			mail_findings_has(&nw.findings, "spf-syntax"),
+			"the walk fed the record with its length: permerror");
+		spf_walk_clear(&nw);
+	}
+
 	struct spf_walk w;
 	walk(&w, "ok.test.");
 	ok(w.done && w.status == 0 && w.lookups == 3 && w.voids == 0 &&
