@@ -14,8 +14,9 @@ static int cmpstr(const void *a, const void *b)
 }
 
 /* The next complete line of a survey read by lr, parsed: 1 with *o (NULL
- * when the line is not JSON; the caller puts it), 0 at the end or at a
- * last line without its newline, -1 with "name:LINE: reason" in err. */
+ * when the line is not JSON; the caller puts it), 0 at the end, 2 at a
+ * last line without its newline (lr->line holds it), 3 at one over the
+ * cap (not held), -1 with "name:LINE: reason" in err. */
 static int next_object(struct lineread *lr, struct json_object **o,
 	char *err, size_t errlen)
 {
@@ -28,7 +29,7 @@ static int next_object(struct lineread *lr, struct json_object **o,
 		return -1;
 	}
 	if (!lr->newline)
-		return 0;
+		return ls == LINEREAD_LONG ? 3 : 2;
 	if (ls == LINEREAD_LONG) {
 		snprintf(err, errlen, "%s", lr->err);
 		return -1;
@@ -64,7 +65,7 @@ int mail_survey_domains(FILE *in, const char *name, char ***domains,
 	uint64_t good = 0;
 	int rc;
 	lineread_file(&lr, in, name, MAIL_SURVEY_LINE_MAX);
-	while ((rc = next_object(&lr, &o, err, errlen)) > 0) {
+	while ((rc = next_object(&lr, &o, err, errlen)) == 1) {
 		struct json_object *d, *k;
 		if (!o || !json_object_object_get_ex(o, "domain", &d) ||
 		    !json_object_is_type(d, json_type_string) ||
@@ -92,6 +93,17 @@ int mail_survey_domains(FILE *in, const char *name, char ***domains,
 		}
 		nv++;
 		good = lr.offset;
+	}
+	/* A last line without its newline is a write the survey could not
+	 * finish, to be cut off, only after complete result lines and only
+	 * when it starts like one: anything else means the file is not a
+	 * survey, and it is left as it is. */
+	if (rc == 2 || rc == 3) {
+		if (nv > 0 && (rc == 3 || (lr.len >= 11 &&
+		    !memcmp(lr.line, "{\"domain\":\"", 11))))
+			rc = 0;
+		else
+			rc = not_mail(&lr, err, errlen);
 	}
 	lineread_free(&lr);
 	if (rc < 0) {
@@ -404,7 +416,7 @@ int mail_survey_previous(FILE *in, const char *name,
 	struct mail_previous *v = NULL;
 	int rc;
 	lineread_file(&lr, in, name, MAIL_SURVEY_LINE_MAX);
-	while ((rc = next_object(&lr, &o, err, errlen)) > 0) {
+	while ((rc = next_object(&lr, &o, err, errlen)) == 1) {
 		const char *d = o ? path_str(o, "domain", NULL, NULL, NULL) :
 			NULL;
 		if (!d || strlen(d) >= sizeof(v->domain)) {

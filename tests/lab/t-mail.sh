@@ -400,6 +400,24 @@ else
 fi
 if grep -q "5 domains already in" "$OUT/resume.err"; then ok "--resume: says how many it skipped"
 else not_ok "--resume: says how many it skipped"; diag "$(cat "$OUT/resume.err")"; fi
+# A file that is not a survey is refused and left byte for byte: a line
+# without its newline, binary bytes, text after a result line.
+printf 'important.example' > "$OUT/notes"
+head -c 4096 /dev/urandom | tr -d '\n' > "$OUT/binary"
+{ head -n 1 "$OUT/survey.jsonl"; printf 'my notes'; } > "$OUT/mixed"
+for f in notes binary mixed; do
+	cp "$OUT/$f" "$OUT/$f.orig"
+	mail --resume "$OUT/$f" valid.email > /dev/null 2> "$OUT/$f.err"
+	st=$?
+	if [ $st -eq 2 ] && cmp -s "$OUT/$f" "$OUT/$f.orig" &&
+	    grep -q "not a mail result line" "$OUT/$f.err"; then
+		ok "--resume $f: refused (exit 2), the file unchanged"
+	else
+		not_ok "--resume $f: exit $st, unchanged: $(cmp -s "$OUT/$f" \
+			"$OUT/$f.orig" && echo yes || echo no)"
+		diag "$(cat "$OUT/$f.err")"
+	fi
+done
 
 # --- report on the survey: the adoption tables.
 "$RP" report "$OUT/survey.jsonl" > "$OUT/report.txt" 2> "$OUT/report.err"

@@ -50,6 +50,39 @@ int main(void)
 		free(d[i]);
 	free(d);
 
+	/* A last line without its newline is cut only as the torn end of
+	 * a survey: a file that is not one is refused, whatever it holds. */
+	static const struct {
+		const char *text;
+		size_t len;
+		const char *what;
+	} notsurvey[] = {
+		{ "important.example", 17, "one line, no newline" },
+		{ "\x7f" "ELF\x02\x01\x01\0\0\0binary", 16,
+			"binary bytes, no newline" },
+		{ "{\"domain\":\"torn.example\",\"kind\":\"ma", 37,
+			"a torn line and nothing before it" },
+	};
+	for (size_t i = 0; i < sizeof(notsurvey) / sizeof(notsurvey[0]); i++) {
+		f = fmemopen((char *)notsurvey[i].text, notsurvey[i].len, "r");
+		d = NULL;
+		rc = mail_survey_domains(f, "f", &d, &n, &good, err,
+			sizeof(err));
+		fclose(f);
+		ok(rc < 0 && strstr(err, "f:1: not a mail result"),
+			"%s: refused (%s)", notsurvey[i].what, rc < 0 ? err :
+			"accepted");
+	}
+	text[0] = 0;
+	strcat(text, line("b.example", "broken", "fail", "spf-plus-all"));
+	strcat(text, "important notes");
+	f = fmemopen(text, strlen(text), "r");
+	rc = mail_survey_domains(f, "f", &d, &n, &good, err, sizeof(err));
+	fclose(f);
+	ok(rc < 0 && strstr(err, "f:2: not a mail result"),
+		"a result line, then other text without a newline: refused (%s)",
+		rc < 0 ? err : "accepted");
+
 	const char *scan = "{\"resolver\":\"192.0.2.1\",\"class\":\"correct\"}\n";
 	f = fmemopen((char *)scan, strlen(scan), "r");
 	rc = mail_survey_domains(f, "scan.jsonl", &d, &n, &good, err,
