@@ -614,12 +614,24 @@ static void take_result(struct query *q, struct ub_result *res)
 
 	if (!rrs || !cnames)
 		goto out;
+	/* The packet decides the rcode and, with its AD bit, that the
+	 * answer validated: libunbound reports SERVFAIL and not secure for an
+	 * answer whose packet says NOERROR, AD, with every record in it, when
+	 * it cannot unpack a record into its result (a TXT record of no
+	 * strings).  A DNSSEC failure stays libunbound's verdict. */
+	int rcode = res->rcode;
 	if (res->answer_packet && res->answer_len > 0 &&
 	    ldns_wire2pkt(&pkt, res->answer_packet, (size_t)res->answer_len) ==
-	    LDNS_STATUS_OK)
+	    LDNS_STATUS_OK) {
 		truth_answer_split(pkt, a->qname, a->qtype, rrs, cnames,
 			&ttl);
-	if (res->rcode != LDNS_RCODE_SERVFAIL || res->bogus)
+		if (!res->bogus) {
+			rcode = ldns_pkt_get_rcode(pkt);
+			if (ldns_pkt_ad(pkt))
+				sec = TRUTH_SEC_SECURE;
+		}
+	}
+	if (rcode != LDNS_RCODE_SERVFAIL || res->bogus)
 		rd->run->answered = true;
 	if (truth_answer_merge(a, rrs, cnames, ttl) < 0)
 		goto out;
@@ -637,7 +649,7 @@ static void take_result(struct query *q, struct ub_result *res)
 	/* An rcode that answered the question (NOERROR) wins over a failure
 	 * in another round. */
 	if (first || a->rcode != LDNS_RCODE_NOERROR)
-		a->rcode = res->rcode;
+		a->rcode = rcode;
 	a->timed_out = false;
 
 	/* Where mail goes: the exchanges' addresses, in this round too. */
@@ -678,8 +690,12 @@ static void cache_answer(struct query *q, int err, struct ub_result *res)
 {
 	struct round *rd = q->round;
 	struct truth_cache *c = rd->cache;
+	/* The packet's rcode, as take_result takes it. */
+	int rcode = res && res->answer_packet && res->answer_len >= 12 ?
+		(int)LDNS_RCODE_WIRE((uint8_t *)res->answer_packet) :
+		res ? res->rcode : LDNS_RCODE_SERVFAIL;
 	bool failed = err != 0 || !res ||
-		(res->rcode == LDNS_RCODE_SERVFAIL && !res->bogus);
+		(rcode == LDNS_RCODE_SERVFAIL && !res->bogus);
 	uint64_t now = uv_now(c->loop);
 
 	if (q->state == Q_ASKED) {

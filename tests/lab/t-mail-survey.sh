@@ -87,6 +87,17 @@ else
 	not_ok "one domain's check opens sessions at its MX ($one_p, $one_x, $one_t)"
 fi
 
+# --- an RRset holding a TXT record of no strings beside the SPF record:
+# NOERROR and validated in the packet, whatever libunbound's unpacking
+# of it says; the SPF record is used.
+mail --json empty-txt.survey.email > "$OUT/empty-txt.json" 2> "$OUT/empty-txt.err"
+pyck "empty TXT beside SPF: protected, spf-ok, the TXT lookup NOERROR and secure" \
+	"$OUT/empty-txt.json" '(lambda d: d["verdict"] == "protected" and
+	d["checks"]["spf"]["code"] == "spf-ok" and
+	[(l["rcode"], l["status"]) for l in d["checks"]["dnssec"]["lookups"]
+	 if l["name"] == "empty-txt.survey.email." and l["type"] == "TXT"] ==
+	[(0, "secure")])(A[0])'
+
 # --- the survey: 256 domains, the kinds interleaved, all at once.
 : > "$OUT/list"
 i=1
