@@ -5,10 +5,25 @@
 #include <string.h>
 #include "common/escape.h"
 
+/* Is cp a format character that reorders or hides the text around it on a
+ * terminal: the bidirectional embeddings, overrides and isolates (a DMARC
+ * record "x=<U+202E>tcejer=p" would show as "x=p=reject"), the marks and
+ * zero-width characters, the line and paragraph separators, the soft
+ * hyphen and the byte order mark (Unicode category Cf and Zl/Zp)? */
+static bool reorders_or_hides(uint32_t cp)
+{
+	return cp == 0xad || cp == 0x61c || cp == 0x180e ||
+		(cp >= 0x200b && cp <= 0x200f) ||
+		(cp >= 0x2028 && cp <= 0x202e) ||
+		(cp >= 0x2060 && cp <= 0x206f) || cp == 0xfeff ||
+		(cp >= 0xfff9 && cp <= 0xfffb);
+}
+
 /* The length of the valid, printable UTF-8 character at s (at most n
  * bytes), or 0 when the byte at s must be escaped: a control character, or
  * not the start of a well-formed sequence (overlong forms, surrogates and
- * code points above U+10FFFF are not), or a C1 control. */
+ * code points above U+10FFFF are not), a C1 control, or a character that
+ * reorders or hides text. */
 static size_t printable(const unsigned char *s, size_t n)
 {
 	unsigned c = s[0];
@@ -33,7 +48,7 @@ static size_t printable(const unsigned char *s, size_t n)
 		cp = cp << 6 | (s[i] & 0x3f);
 	}
 	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
-	    (cp >= 0x80 && cp <= 0x9f))
+	    (cp >= 0x80 && cp <= 0x9f) || reorders_or_hides(cp))
 		return 0;
 	return len;
 }

@@ -41,6 +41,16 @@ int main(void)
 		{ "\xe2\x82", 2, "\\226\\130", "\\xE2\\x82" },
 		{ "back\\slash \\046", 15, "back\\slash \\046",
 			"back\\slash \\046" },
+		/* Format characters that reorder or hide text: a right-to-
+		 * left override, an isolate, a zero-width space, the byte
+		 * order mark. */
+		{ "x=\xe2\x80\xaetcejer=p", 13, "x=\\226\\128\\174tcejer=p",
+			"x=\\xE2\\x80\\xAEtcejer=p" },
+		{ "a\xe2\x81\xa6" "b", 5, "a\\226\\129\\166b",
+			"a\\xE2\\x81\\xA6b" },
+		{ "a\xe2\x80\x8b" "b", 5, "a\\226\\128\\139b",
+			"a\\xE2\\x80\\x8Bb" },
+		{ "\xef\xbb\xbfv", 4, "\\239\\187\\191v", "\\xEF\\xBB\\xBFv" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const char *d = to_file(cases[i].in, cases[i].n, ESCAPE_DNS);
