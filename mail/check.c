@@ -495,6 +495,7 @@ static struct starttls_result *probe_not_started(const char *host,
 	snprintf(r->addr, sizeof(r->addr), "%s", addr);
 	snprintf(r->error, sizeof(r->error), "%s", why);
 	r->dh_bits = -1;
+	r->main_version = -1;
 	return r;
 }
 

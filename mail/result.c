@@ -491,7 +491,21 @@ static enum mail_verdict judge_probe(struct mail_findings *fs,
 	bool modern = r->accepted[STARTTLS_TLS12] ||
 		r->accepted[STARTTLS_TLS13];
 	bool old = r->accepted[STARTTLS_TLS10] || r->accepted[STARTTLS_TLS11];
-	bool probed = r->tried[STARTTLS_TLS12] || r->tried[STARTTLS_TLS13];
+	/* Old versions only when the server refused both modern ones in a
+	 * handshake; a probe it would not let finish proves nothing. */
+	bool probed = (r->tried[STARTTLS_TLS12] || r->tried[STARTTLS_TLS13]) &&
+		!r->unknown[STARTTLS_TLS12] && !r->unknown[STARTTLS_TLS13];
+	bool unknown = false;
+	for (int k = 0; k < STARTTLS_NVERSIONS; k++)
+		unknown = unknown || r->unknown[k];
+	if (unknown)
+		mail_finding_add(fs, MAIL_NOTE, "starttls-versions-unknown",
+			"%s[%s]: not every TLS version could be probed (the "
+			"server did not let the session reach a handshake): %s",
+			where, r->addr, r->version_error[r->unknown[
+			STARTTLS_TLS12] ? STARTTLS_TLS12 : r->unknown[
+			STARTTLS_TLS13] ? STARTTLS_TLS13 : r->unknown[
+			STARTTLS_TLS11] ? STARTTLS_TLS11 : STARTTLS_TLS10]);
 	if (probed && !modern) {
 		mail_finding_add(fs, MAIL_ERROR, "starttls-old-versions-only",
 			"%s[%s]: accepts only %s%s%s (no TLS 1.2 or 1.3)",

@@ -39,6 +39,8 @@ struct starttls_probe {
 	struct smtp_session *smtp;	/* the current attempt's session */
 	char err[300];		/* why the attempt failed, or "" */
 	bool ok;		/* the attempt's handshake completed */
+	bool refused_tls;	/* the attempt's handshake itself failed (the
+				   server said no to what was offered) */
 };
 
 static void set_err(struct starttls_probe *p, const char *fmt, ...)
@@ -131,6 +133,11 @@ static void tls_done(void *arg, SSL *ssl)
 	if (p->attempt == A_MAIN) {
 		p->res.handshake = true;
 		record_main(p, ssl);
+		/* The version the main handshake used is accepted, whatever
+		 * a later probe of it meets. */
+		for (int v = 0; v < STARTTLS_NVERSIONS; v++)
+			if (SSL_version(ssl) == version_codes[v])
+				p->res.main_version = v;
 	} else if (p->attempt == A_DHE) {
 		EVP_PKEY *k = NULL;
 		if (SSL_get_peer_tmp_key(ssl, &k) && k) {
@@ -177,6 +184,7 @@ static void failed(void *arg, const struct smtp_session_failure *f)
 	char text[200] = "";
 	if (f->reply)
 		smtp_reply_str(f->reply, text, sizeof(text));
+	p->refused_tls = f->why == SMTP_SESSION_HANDSHAKE;
 	switch (f->why) {
 	case SMTP_SESSION_CONNECT:
 		if (f->state == SMTP_SESSION_CONNECTING)
@@ -238,6 +246,7 @@ static int session_start(struct starttls_probe *p)
 	};
 	char err[300];
 	p->ok = false;
+	p->refused_tls = false;
 	p->err[0] = '\0';
 	p->smtp = smtp_session_start(p->loop, &sp, err, sizeof(err));
 	if (!p->smtp) {
@@ -266,7 +275,12 @@ static void attempt_done(void *arg)
 		if (p->attempt < A_DHE) {
 			int v = p->attempt - A_V0;
 			p->res.tried[v] = true;
-			p->res.accepted[v] = p->ok;
+			/* Only a handshake the server refused says the version
+			 * is not accepted; a busy server that would not
+			 * connect, greet or finish leaves it unknown. */
+			p->res.accepted[v] = p->ok || v == p->res.main_version;
+			p->res.unknown[v] = !p->res.accepted[v] &&
+				!p->refused_tls;
 			if (!p->ok)
 				snprintf(p->res.version_error[v],
 					sizeof(p->res.version_error[v]), "%s",
@@ -296,6 +310,7 @@ struct starttls_probe *starttls_probe_start(uv_loop_t *loop,
 	p->cb = cb;
 	p->cbarg = arg;
 	p->res.dh_bits = -1;
+	p->res.main_version = -1;
 	snprintf(p->res.host, sizeof(p->res.host), "%s", host);
 	size_t n = strlen(p->res.host);
 	if (n > 1 && p->res.host[n - 1] == '.')

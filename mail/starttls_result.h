@@ -17,6 +17,10 @@ struct starttls_result {
 	char error[300];	/* why the main session failed, or "" */
 	char tls[120];		/* "TLSv1.3 TLS_AES_256_GCM_SHA384" */
 	bool tried[STARTTLS_NVERSIONS], accepted[STARTTLS_NVERSIONS];
+	/* Tried, but the session ended before the server could accept or
+	 * refuse the version (no connection, 421, a timeout). */
+	bool unknown[STARTTLS_NVERSIONS];
+	int main_version;	/* the main handshake's, STARTTLS_TLS*; -1 */
 	char version_error[STARTTLS_NVERSIONS][300];
 	int dh_bits;		/* the DHE group offered, -1 no DHE */
 	char kx[64];		/* the main handshake's key exchange */

@@ -218,8 +218,9 @@ static void json_starttls(struct json *j, const struct mail_result *r)
 		json_str(j, "error", p->error[0] ? p->error : NULL);
 		json_str(j, "tls", p->tls[0] ? p->tls : NULL);
 		json_obj_open(j, "versions");
+		/* null: not tried, or tried and left unknown. */
 		for (int v = 0; v < STARTTLS_NVERSIONS; v++)
-			if (p->tried[v])
+			if (p->tried[v] && !p->unknown[v])
 				json_bool(j, starttls_version_str(v),
 					p->accepted[v]);
 			else
@@ -416,8 +417,8 @@ void mail_result_print(FILE *f, const struct mail_result *r)
 				for (int v = 0; v < STARTTLS_NVERSIONS; v++)
 					if (p->tried[v])
 						fprintf(f, " %s%s", p->accepted[v]
-							? "+" : "-",
-							starttls_version_str(v));
+							? "+" : p->unknown[v] ? "?" :
+							"-", starttls_version_str(v));
 				if (p->dh_bits > 0)
 					fprintf(f, " DHE %d bits", p->dh_bits);
 				fprintf(f, "\n");

@@ -671,6 +671,23 @@ static void test_starttls(void)
 	ok(strstr(x->r.items[MAIL_STARTTLS].detail, "accepts only TLSv1 (")
 		!= NULL, "names it: %s", x->r.items[MAIL_STARTTLS].detail);
 	fx_free(x);
+	/* A busy server: the main handshake done, then every version probe
+	 * turned away before a handshake (421, or no connection): unknown,
+	 * never "old versions only". */
+	x = fx_new();
+	for (int v = 0; v < STARTTLS_NVERSIONS; v++) {
+		x->p[0].accepted[v] = false;
+		x->p[0].unknown[v] = true;
+		snprintf(x->p[0].version_error[v],
+			sizeof(x->p[0].version_error[v]), "the server refused "
+			"the session: 421 too many connections");
+	}
+	mail_judge(&x->r);
+	is_item(x, MAIL_STARTTLS, MAIL_V_PASS, "starttls-ok",
+		"version probes turned away: not old-versions-only");
+	ok(mail_findings_has(&x->r.items[MAIL_STARTTLS].findings,
+		"starttls-versions-unknown"), "and it is noted as unknown");
+	fx_free(x);
 	x = fx_new();
 	x->p[0].accepted[STARTTLS_TLS10] = true;
 	x->p[0].accepted[STARTTLS_TLS11] = true;
