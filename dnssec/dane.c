@@ -527,6 +527,21 @@ static void mx_done(struct truth_run *run, void *arg)
 			goto oom;
 	}
 	qsort(r->hosts, r->nhosts, sizeof(*r->hosts), cmp_host);
+	/* Past the TRUTH_MAX_MX_HOSTS most preferred, hosts were never
+	 * looked up: not checked, and no part of any verdict. */
+	size_t kept = 0;
+	for (size_t i = 0; i < r->nhosts; i++) {
+		struct dane_host *h = &r->hosts[i];
+		if (!r->implicit_mx && !truth_find(c->t, h->name,
+		    LDNS_RR_TYPE_A) && !truth_find(c->t, h->name,
+		    LDNS_RR_TYPE_AAAA)) {
+			free(h->name);
+			r->mx_not_checked++;
+			continue;
+		}
+		r->hosts[kept++] = *h;
+	}
+	r->nhosts = kept;
 	for (size_t i = 0; i < r->nhosts; i++)
 		if (host_addresses(c, &r->hosts[i]) < 0)
 			goto oom;

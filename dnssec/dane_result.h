@@ -73,6 +73,8 @@ struct dane_result {
 	bool implicit_mx;	/* no MX records: the domain is its own host */
 	struct dane_host *hosts;	/* owned, in preference order */
 	size_t nhosts;
+	size_t mx_not_checked;	/* MX hosts past the TRUTH_MAX_MX_HOSTS most
+				   preferred: never looked up, in no verdict */
 	enum dane_verdict verdict;
 	char *detail;		/* owned */
 };

@@ -599,6 +599,20 @@ static int ask(struct round *rd, const char *qname, uint16_t qtype,
 	return 0;
 }
 
+/* MX records by preference, then exchange name (as the DANE check orders
+ * its hosts). */
+static int cmp_mx_pref(const void *x, const void *y)
+{
+	const ldns_rr *a = *(ldns_rr *const *)x, *b = *(ldns_rr *const *)y;
+	if (ldns_rr_rd_count(a) < 2 || ldns_rr_rd_count(b) < 2)
+		return (int)ldns_rr_rd_count(b) - (int)ldns_rr_rd_count(a);
+	uint16_t pa = ldns_rdf2native_int16(ldns_rr_rdf(a, 0));
+	uint16_t pb = ldns_rdf2native_int16(ldns_rr_rdf(b, 0));
+	if (pa != pb)
+		return pa < pb ? -1 : 1;
+	return ldns_dname_compare(ldns_rr_rdf(a, 1), ldns_rr_rdf(b, 1));
+}
+
 /* Record one round's result for q's answer. */
 static void take_result(struct query *q, struct ub_result *res)
 {
@@ -654,10 +668,17 @@ static void take_result(struct query *q, struct ub_result *res)
 
 	/* Where mail goes: the exchanges' addresses, in this round too. */
 	if (a->qtype == LDNS_RR_TYPE_MX) {
-		/* A hostile zone's thousand exchanges are not followed. */
-		for (size_t i = 0; i < ldns_rr_list_rr_count(rrs) &&
+		/* A hostile zone's thousand exchanges are not followed: the
+		 * most preferred TRUTH_MAX_MX_HOSTS are. */
+		size_t n = ldns_rr_list_rr_count(rrs);
+		ldns_rr **by_pref = calloc(n ? n : 1, sizeof(*by_pref));
+		for (size_t i = 0; by_pref && i < n; i++)
+			by_pref[i] = ldns_rr_list_rr(rrs, i);
+		if (by_pref)
+			qsort(by_pref, n, sizeof(*by_pref), cmp_mx_pref);
+		for (size_t i = 0; by_pref && i < n &&
 		    i < TRUTH_MAX_MX_HOSTS; i++) {
-			ldns_rr *rr = ldns_rr_list_rr(rrs, i);
+			ldns_rr *rr = by_pref[i];
 			char *host;
 			if (ldns_rr_rd_count(rr) < 2)
 				continue;
@@ -677,6 +698,7 @@ static void take_result(struct query *q, struct ub_result *res)
 			}
 			free(host);
 		}
+		free(by_pref);
 	}
 out:
 	ldns_pkt_free(pkt);

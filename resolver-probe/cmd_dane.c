@@ -12,6 +12,7 @@
 #include "common/json.h"
 #include "common/dnsname.h"
 #include "dnssec/dane.h"
+#include "dnssec/truth_resolve.h"
 #include "dnssec/truth_opts.h"
 
 #define DANE_JSON_MAX (4u << 20)
@@ -70,6 +71,10 @@ static void print_text(FILE *f, const struct dane_result *r)
 	fprintf(f, "dane: %s MX %s (%s)%s\n", r->domain,
 		truth_sec_str(r->mx_sec), rcode ? rcode : "?", r->implicit_mx ?
 		", no MX records: the domain is its own mail host" : "");
+	if (r->mx_not_checked)
+		fprintf(f, "not checked: %zu more MX hosts (only the %d most "
+			"preferred are)\n", r->mx_not_checked,
+			TRUTH_MAX_MX_HOSTS);
 	for (size_t i = 0; i < r->nhosts; i++) {
 		const struct dane_host *h = &r->hosts[i];
 		if (h->preference >= 0)
@@ -133,6 +138,7 @@ static int print_json(FILE *f, const struct dane_result *r)
 	json_sec(&j, "mx_status", r->mx_sec);
 	json_int(&j, "mx_rcode", r->mx_rcode);
 	json_bool(&j, "implicit_mx", r->implicit_mx);
+	json_int(&j, "mx_not_checked", (long long)r->mx_not_checked);
 	json_arr_open(&j, "hosts");
 	for (size_t i = 0; i < r->nhosts; i++) {
 		const struct dane_host *h = &r->hosts[i];

@@ -288,6 +288,7 @@ void mail_result_json(struct json *j, const struct mail_result *r)
 	json_item_head(j, r, MAIL_DANE);
 	json_str(j, "dane_verdict", dane_verdict_str(d->verdict));
 	json_str(j, "mx_status", truth_sec_str(d->mx_sec));
+	json_int(j, "mx_not_checked", (long long)d->mx_not_checked);
 	json_arr_open(j, "hosts");
 	for (size_t h = 0; h < d->nhosts; h++) {
 		const struct dane_host *host = &d->hosts[h];

@@ -98,6 +98,16 @@ pyck "empty TXT beside SPF: protected, spf-ok, the TXT lookup NOERROR and secure
 	 if l["name"] == "empty-txt.survey.email." and l["type"] == "TXT"] ==
 	[(0, "secure")])(A[0])'
 
+# --- 40 working MX hosts: the 32 most preferred are checked, 8 are said
+# to be not checked; no DNS error is made up for them.
+mail --json --no-tls-versions many-mx.survey.email > "$OUT/many-mx.json" \
+	2> "$OUT/many-mx.err"
+pyck "40 MX hosts: no invented DNS error, 32 checked, 8 not checked" \
+	"$OUT/many-mx.json" '(lambda d: d["checks"]["dane"]["code"] ==
+	"dane-valid" and d["checks"]["dane"]["mx_not_checked"] == 8 and
+	len(d["checks"]["dane"]["hosts"]) == 32 and
+	"dns-error" not in json.dumps(d))(A[0])'
+
 # --- the survey: 256 domains, the kinds interleaved, all at once.
 : > "$OUT/list"
 i=1
