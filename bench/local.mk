@@ -1,7 +1,7 @@
 # bench/: benchmarks (not tests).  'make bench' builds the responder and
 # the raw floor client and runs bench/run, then bench/mail-survey (see
-# bench/README.md); build
-# without --enable-sanitizers for meaningful numbers.
+# bench/README.md); build without --enable-sanitizers for meaningful
+# numbers.
 EXTRA_PROGRAMS = bench/responder bench/floor
 bench_responder_SOURCES = bench/responder.c
 bench_responder_CFLAGS = -O2 -Wall -Wextra
