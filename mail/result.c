@@ -472,8 +472,13 @@ static enum mail_verdict judge_probe(struct mail_findings *fs,
 {
 	const char *where = r->host;
 	if (!r->connected) {
-		mail_finding_add(fs, MAIL_ERROR, "starttls-unreachable",
-			"%s[%s]: %s", where, r->addr, r->error);
+		/* Connected but never greeted with a 220 (an endless banner,
+		 * 421, something that is not SMTP): reached, not a server
+		 * that takes mail. */
+		mail_finding_add(fs, MAIL_ERROR, r->tcp ? "starttls-no-greeting" :
+			"starttls-unreachable", "%s[%s]: %s%s", where, r->addr,
+			r->tcp ? "connected, but no 220 greeting: " : "",
+			r->error);
 		return MAIL_V_ERROR;
 	}
 	if (!r->offered) {
@@ -483,7 +488,8 @@ static enum mail_verdict judge_probe(struct mail_findings *fs,
 		return MAIL_V_FAIL;
 	}
 	if (!r->handshake) {
-		mail_finding_add(fs, MAIL_ERROR, "starttls-handshake-failed",
+		mail_finding_add(fs, MAIL_ERROR, r->starttls_refused ?
+			"starttls-refused" : "starttls-handshake-failed",
 			"%s[%s]: %s", where, r->addr, r->error);
 		return MAIL_V_FAIL;
 	}

@@ -202,6 +202,8 @@ static void failed(void *arg, const struct smtp_session_failure *f)
 		set_err(p, "STARTTLS is not offered (%s)", text);
 		return;
 	case SMTP_SESSION_STARTTLS_REFUSED:
+		if (p->attempt == A_MAIN)
+			p->res.starttls_refused = true;
 		set_err(p, "STARTTLS refused: %s", text);
 		return;
 	case SMTP_SESSION_INJECTION:
@@ -262,6 +264,7 @@ static void attempt_done(void *arg)
 	struct starttls_probe *p = arg;
 	const struct smtp_session_facts *f = smtp_session_facts(p->smtp);
 	if (p->attempt == A_MAIN) {
+		p->res.tcp = f->connected;
 		p->res.connected = f->greeted;
 		p->res.offered = f->offered;
 		if (!p->ok)

@@ -11,7 +11,10 @@ enum { STARTTLS_TLS10, STARTTLS_TLS11, STARTTLS_TLS12, STARTTLS_TLS13,
 struct starttls_result {
 	char host[256];		/* the MX host, no trailing dot */
 	char addr[64];
-	bool connected;		/* a banner was read */
+	bool tcp;		/* the TCP connection was made */
+	bool connected;		/* a 220 banner was read */
+	bool starttls_refused;	/* STARTTLS was answered, not with 220: no
+				   handshake was tried */
 	bool offered;		/* STARTTLS in the EHLO reply */
 	bool handshake;		/* the main handshake completed */
 	char error[300];	/* why the main session failed, or "" */

@@ -212,7 +212,8 @@ static void json_starttls(struct json *j, const struct mail_result *r)
 		json_obj_open(j, NULL);
 		json_str(j, "host", p->host);
 		json_str(j, "address", p->addr);
-		json_bool(j, "connected", p->connected);
+		json_bool(j, "connected", p->tcp);
+		json_bool(j, "greeted", p->connected);
 		json_bool(j, "starttls", p->offered);
 		json_bool(j, "handshake", p->handshake);
 		json_str(j, "error", p->error[0] ? p->error : NULL);

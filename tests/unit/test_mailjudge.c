@@ -96,7 +96,7 @@ static void good_probe(struct starttls_result *p, const char *addr)
 	memset(p, 0, sizeof(*p));
 	snprintf(p->host, sizeof(p->host), "mx.valid.test");
 	snprintf(p->addr, sizeof(p->addr), "%s", addr);
-	p->connected = p->offered = p->handshake = true;
+	p->tcp = p->connected = p->offered = p->handshake = true;
 	snprintf(p->tls, sizeof(p->tls), "TLSv1.3 TLS_AES_256_GCM_SHA384");
 	for (int v = 0; v < STARTTLS_NVERSIONS; v++)
 		p->tried[v] = true;
@@ -643,11 +643,11 @@ static void test_mtasts(void)
 static void test_starttls(void)
 {
 	struct fx *x = fx_new();
-	x->p[0].connected = false;
+	x->p[0].tcp = x->p[0].connected = false;
 	snprintf(x->p[0].error, sizeof(x->p[0].error), "timed out");
 	mail_judge(&x->r);
 	is_item(x, MAIL_STARTTLS, MAIL_V_ERROR, "starttls-unreachable",
-		"no banner");
+		"no connection");
 	ok(!strcmp(x->r.items[MAIL_STARTTLS].detail,
 		"mx.valid.test[127.0.5.10]: timed out"), "where and why: %s",
 		x->r.items[MAIL_STARTTLS].detail);
@@ -661,6 +661,20 @@ static void test_starttls(void)
 	x->p[0].handshake = false;
 	judge_is(x, MAIL_STARTTLS, MAIL_V_FAIL, "starttls-handshake-failed",
 		"no handshake");
+	x = fx_new();
+	x->p[0].handshake = false;
+	x->p[0].starttls_refused = true;
+	judge_is(x, MAIL_STARTTLS, MAIL_V_FAIL, "starttls-refused",
+		"STARTTLS answered 454: refused, no handshake tried");
+	x = fx_new();
+	x->p[0].connected = x->p[0].offered = x->p[0].handshake = false;
+	judge_is(x, MAIL_STARTTLS, MAIL_V_ERROR, "starttls-no-greeting",
+		"connected, never greeted (an endless banner)");
+	x = fx_new();
+	x->p[0].tcp = false;
+	x->p[0].connected = x->p[0].offered = x->p[0].handshake = false;
+	judge_is(x, MAIL_STARTTLS, MAIL_V_ERROR, "starttls-unreachable",
+		"no connection");
 	x = fx_new();
 	x->p[0].accepted[STARTTLS_TLS12] = false;
 	x->p[0].accepted[STARTTLS_TLS13] = false;
