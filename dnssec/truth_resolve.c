@@ -128,6 +128,22 @@ static int add_seed(struct truth_run *r, const char *qname, uint16_t qtype,
 	return 0;
 }
 
+/* libunbound's log: *logf is /dev/null when o is quiet, else NULL (its
+ * messages go to stderr).  0, or -1 with err. */
+static int log_open(const struct truth_opts *o, FILE **logf, char *err,
+	size_t errlen)
+{
+	*logf = NULL;
+	if (o->verbosity != 0)
+		return 0;
+	*logf = fopen("/dev/null", "w");
+	if (!*logf) {
+		snprintf(err, errlen, "/dev/null: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 struct truth_run *truth_run_new(uv_loop_t *loop, struct truth *t,
 	const struct truth_opts *o, char *err, size_t errlen)
 {
@@ -145,13 +161,9 @@ struct truth_run *truth_run_new(uv_loop_t *loop, struct truth *t,
 	r->loop = loop;
 	r->truth = t;
 	r->opts = *o;
-	if (o->verbosity == 0 && !o->cache) {
-		r->logf = fopen("/dev/null", "w");
-		if (!r->logf) {
-			snprintf(err, errlen, "/dev/null: %s", strerror(errno));
-			free(r);
-			return NULL;
-		}
+	if (!o->cache && log_open(o, &r->logf, err, errlen) < 0) {
+		free(r);
+		return NULL;
 	}
 	return r;
 }
@@ -1087,13 +1099,9 @@ struct truth_cache *truth_cache_new(uv_loop_t *loop,
 	c->loop = loop;
 	c->opts = *o;
 	c->opts.cache = NULL;
-	if (o->verbosity == 0) {
-		c->logf = fopen("/dev/null", "w");
-		if (!c->logf) {
-			snprintf(err, errlen, "/dev/null: %s", strerror(errno));
-			free(c);
-			return NULL;
-		}
+	if (log_open(o, &c->logf, err, errlen) < 0) {
+		free(c);
+		return NULL;
 	}
 	c->ctx = ctx_new(&c->opts, c->logf, true, err, errlen);
 	if (!c->ctx)
