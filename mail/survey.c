@@ -1,6 +1,5 @@
 /* survey.c: reading back a mail survey's JSON Lines (survey.h). */
 #include "config.h"
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,57 +183,6 @@ static void count_code(struct mail_summary *s, const char *code,
 		s->codes_other++;
 }
 
-/* 64-bit FNV-1a, then a finalizer (splitmix64's) so that every bit of
- * the HyperLogLog's register index and rank is well mixed. */
-static uint64_t hash64(const char *k)
-{
-	uint64_t h = 14695981039346656037ull;
-	for (; *k; k++)
-		h = (h ^ (unsigned char)*k) * 1099511628211ull;
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ull;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebull;
-	h ^= h >> 31;
-	return h;
-}
-
-static void count_mx(struct mail_summary *s, const char *host)
-{
-	size_t i, min = 0;
-	uint64_t h = hash64(host);
-	uint64_t w = h << MAIL_SURVEY_HLL_BITS;
-	uint8_t rank = 1;
-	uint8_t *reg = &s->mx_hll[h >> (64 - MAIL_SURVEY_HLL_BITS)];
-
-	while (rank <= 64 - MAIL_SURVEY_HLL_BITS && !(w & (1ull << 63))) {
-		rank++;
-		w <<= 1;
-	}
-	if (rank > *reg)
-		*reg = rank;
-	s->mx_names++;
-	for (i = 0; i < s->nmx; i++)
-		if (!strcmp(s->mx[i].host, host)) {
-			s->mx[i].domains++;
-			return;
-		}
-	if (s->nmx < MAIL_SURVEY_MX) {
-		i = s->nmx++;
-		snprintf(s->mx[i].host, sizeof(s->mx[i].host), "%s", host);
-		s->mx[i].domains = 1;
-		s->mx[i].over = 0;
-		return;
-	}
-	for (i = 1; i < s->nmx; i++)
-		if (s->mx[i].domains < s->mx[min].domains)
-			min = i;
-	s->mx_evicted = true;
-	snprintf(s->mx[min].host, sizeof(s->mx[min].host), "%s", host);
-	s->mx[min].over = s->mx[min].domains;
-	s->mx[min].domains++;
-}
-
 /* host lowercased with a trailing dot into h (hlen bytes); "" when it
  * does not fit or is empty. */
 static void mx_norm(char *h, size_t hlen, const char *host)
@@ -261,51 +209,19 @@ void mail_summary_add_mx(struct mail_summary *s, const char *const *hosts,
 		}
 		if (!h[0] || dup)
 			continue;
-		count_mx(s, h);
+		/* Out of memory: the host goes uncounted, the rest stands. */
+		(void)strset_add(&s->mx, h, s->with_mx + 1);
+		s->mx_names++;
 		counted++;
 	}
 	if (counted)
 		s->with_mx++;
 }
 
-uint64_t mail_summary_mx_distinct(const struct mail_summary *s, bool *exact)
+void mail_summary_clear(struct mail_summary *s)
 {
-	const double m = (double)(1u << MAIL_SURVEY_HLL_BITS);
-	double sum = 0;
-	size_t zeros = 0;
-
-	*exact = !s->mx_evicted;
-	if (*exact)
-		return s->nmx;
-	for (size_t j = 0; j < (1u << MAIL_SURVEY_HLL_BITS); j++) {
-		sum += ldexp(1.0, -s->mx_hll[j]);
-		zeros += s->mx_hll[j] == 0;
-	}
-	double e = 0.7213 / (1 + 1.079 / m) * m * m / sum;
-	/* Few hosts: linear counting is the better estimate (Flajolet et
-	 * al. 2007, section 4). */
-	if (e <= 2.5 * m && zeros)
-		e = m * log(m / (double)zeros);
-	return (uint64_t)(e + 0.5);
-}
-
-static const struct mail_summary *top_mx_s;
-static int cmp_mx(const void *a, const void *b)
-{
-	const struct mail_mx_count *x = &top_mx_s->mx[*(const size_t *)a];
-	const struct mail_mx_count *y = &top_mx_s->mx[*(const size_t *)b];
-	if (x->domains != y->domains)
-		return x->domains > y->domains ? -1 : 1;
-	return strcmp(x->host, y->host);
-}
-
-size_t mail_summary_top_mx(const struct mail_summary *s, size_t *idx)
-{
-	for (size_t i = 0; i < s->nmx; i++)
-		idx[i] = i;
-	top_mx_s = s;
-	qsort(idx, s->nmx, sizeof(*idx), cmp_mx);
-	return s->nmx;
+	strset_clear(&s->mx);
+	memset(s, 0, sizeof(*s));
 }
 
 /* The MX host names of a result line: checks.dane.hosts[].name. */

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdint.h>
+#include "common/strset.h"
 
 /** The cap on a survey's line, the newline not counted: mail writes no
  * longer line, and reading one back holds no more. */
@@ -57,34 +58,16 @@ const struct mail_previous *mail_previous_find(
 #define MAIL_SURVEY_OVERALLS 4	/* incomplete broken weak protected */
 #define MAIL_SURVEY_CODES 64	/* distinct finding codes counted */
 
-#define MAIL_SURVEY_MX 256	/* MX hosts counted by name (the most
-				   common, Space-Saving) */
-#define MAIL_SURVEY_HLL_BITS 12	/* distinct MX hosts: a HyperLogLog of
-				   2^12 registers, about 1.6% error */
-
-/** One MX host and the domains that named it.  Once the table is full a
- * new host takes the place of the least counted one, inheriting its count
- * (Space-Saving, Metwally et al. 2005): domains is then at most over more
- * than the truth, and a host named by more than domains/MAIL_SURVEY_MX of
- * all domains is never lost. */
-struct mail_mx_count {
-	char host[256];		/* lowercase, trailing dot */
-	uint64_t domains;
-	uint64_t over;		/* at most this much of domains is not its */
-};
-
-/** Counts over a survey's lines.  Fixed size: memory does not grow with
- * the number of domains. */
+/** Counts over a survey's lines.  Bounded: memory does not grow with the
+ * number of domains (the MX hosts are a strset).  A zeroed struct is an
+ * empty summary; free with mail_summary_clear. */
 struct mail_summary {
 	/* Where the domains' mail goes: the paper's "276,337 mail servers
 	 * for 841,619 domains". */
 	uint64_t with_mx;		/* domains naming at least one host */
 	uint64_t mx_names;		/* MX host names over all domains */
-	struct mail_mx_count mx[MAIL_SURVEY_MX];
-	size_t nmx;
-	bool mx_evicted;		/* the table overflowed: counts are
-					   upper bounds, nmx is not distinct */
-	uint8_t mx_hll[1u << MAIL_SURVEY_HLL_BITS];
+	struct strset mx;		/* each host with the domains naming it
+					   (a domain's serial: with_mx) */
 	uint64_t domains, malformed;
 	uint64_t overall[MAIL_SURVEY_OVERALLS];
 	uint64_t checks[MAIL_SURVEY_CHECKS][MAIL_SURVEY_VERDICTS];
@@ -108,16 +91,12 @@ int mail_summary_add(struct mail_summary *s, const char *line, size_t len,
 	char *err, size_t errlen);
 
 /** Count one domain's MX host names (n of them, each counted once per
- * domain; lowercased, a trailing dot added). */
+ * domain; lowercased, a trailing dot added).  Distinct hosts and the most
+ * common: strset_unique and strset_top on s->mx. */
 void mail_summary_add_mx(struct mail_summary *s, const char *const *hosts,
 	size_t n);
 
-/** Distinct MX host names seen: exact while the table never overflowed
- * (*exact set), else the HyperLogLog estimate. */
-uint64_t mail_summary_mx_distinct(const struct mail_summary *s, bool *exact);
-
-/** The indexes of s->mx by domains, most first: fills idx (room for
- * MAIL_SURVEY_MX), returns how many. */
-size_t mail_summary_top_mx(const struct mail_summary *s, size_t *idx);
+/** Free what s holds; it is empty afterwards. */
+void mail_summary_clear(struct mail_summary *s);
 
 #endif

@@ -202,6 +202,7 @@ int cmd_report(int argc, char **argv)
 	if (rc < 0) {
 		left_out_clear(&left);
 		summary_free(s);
+		mail_summary_clear(&ms);
 		return EXIT_USAGE;
 	}
 
@@ -244,5 +245,6 @@ int cmd_report(int argc, char **argv)
 		status = EXIT_INCOMPLETE;
 	summary_free(s);
 	left_out_clear(&left);
+	mail_summary_clear(&ms);
 	return status;
 }

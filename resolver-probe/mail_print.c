@@ -3,6 +3,7 @@
  * status of its overall verdict (mail_print.h). */
 #include "config.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <openssl/x509.h>
 #include "resolver-probe/mail_print.h"
@@ -491,31 +492,30 @@ int mail_summary_print(const struct mail_summary *s, FILE *f)
 				(unsigned long long)s->checks[k][v]);
 		fprintf(f, " %7.1f%%\n", pct(s->checks[k][4], n));
 	}
-	bool exact;
-	uint64_t distinct = mail_summary_mx_distinct(s, &exact);
-	size_t mi[MAIL_SURVEY_MX];
-	size_t nm = mail_summary_top_mx(s, mi);
+	bool est;
+	uint64_t distinct = strset_unique(&s->mx, &est);
+	const struct strent **top = strset_top(&s->mx);
 	fprintf(f, "\nwhere mail goes: %llu of %llu domains name MX hosts, "
 		"%s%llu distinct host%s for %llu host names\n",
 		(unsigned long long)s->with_mx, (unsigned long long)n,
-		exact ? "" : "about ", (unsigned long long)distinct,
+		est ? "about " : "", (unsigned long long)distinct,
 		distinct == 1 ? "" : "s", (unsigned long long)s->mx_names);
-	if (nm) {
+	if (top) {
 		fprintf(f, "%-40s %10s %7s\n", "most common MX hosts",
 			"domains", "%");
-		for (size_t i = 0; i < nm && i < 10; i++) {
-			const struct mail_mx_count *m = &s->mx[mi[i]];
+		for (size_t i = 0; i < s->mx.n && i < 10; i++) {
 			char e[160];
-			mail_escape(m->host, strlen(m->host), e, sizeof(e));
+			mail_escape(top[i]->s, strlen(top[i]->s), e, sizeof(e));
 			fprintf(f, "%-40s %s%8llu %6.1f%%\n", e,
-				m->over ? "<=" : "  ",
-				(unsigned long long)m->domains,
-				pct(m->domains, n));
+				top[i]->over ? "<=" : "  ",
+				(unsigned long long)top[i]->count,
+				pct(top[i]->count, n));
 		}
-		if (!exact)
-			fprintf(f, "(more hosts than the table holds: a count "
-				"after '<=' is an upper bound)\n");
+		if (est)
+			fprintf(f, "(more hosts than the set holds exactly: a "
+				"count after '<=' is an upper bound)\n");
 	}
+	free(top);
 	size_t idx[MAIL_SURVEY_CODES];
 	size_t nc = top_codes(s, idx);
 	if (nc) {
@@ -608,29 +608,28 @@ int mail_summary_html(const struct mail_summary *s, FILE *f,
 		}
 		fputs("</table>\n", f);
 	}
-	bool exact;
-	uint64_t distinct = mail_summary_mx_distinct(s, &exact);
-	size_t mi[MAIL_SURVEY_MX];
-	size_t nm = mail_summary_top_mx(s, mi);
+	bool est;
+	uint64_t distinct = strset_unique(&s->mx, &est);
+	const struct strent **top = strset_top(&s->mx);
 	fprintf(f, "<h2>Where mail goes</h2>\n<p>%llu of %llu domains name MX "
 		"hosts: %s%llu distinct hosts for %llu host names.</p>\n",
 		(unsigned long long)s->with_mx, (unsigned long long)n,
-		exact ? "" : "about ", (unsigned long long)distinct,
+		est ? "about " : "", (unsigned long long)distinct,
 		(unsigned long long)s->mx_names);
-	if (nm) {
+	if (top) {
 		fputs("<table><tr><th>most common MX hosts</th><th>domains</th>"
 			"<th>%</th></tr>\n", f);
-		for (size_t i = 0; i < nm && i < 10; i++) {
-			const struct mail_mx_count *m = &s->mx[mi[i]];
+		for (size_t i = 0; i < s->mx.n && i < 10; i++) {
 			fputs("<tr><td>", f);
-			html_text(f, m->host);
+			html_text(f, top[i]->s);
 			fprintf(f, "</td><td>%s%llu</td><td>%.1f</td></tr>\n",
-				m->over ? "&le;" : "",
-				(unsigned long long)m->domains,
-				pct(m->domains, n));
+				top[i]->over ? "&le;" : "",
+				(unsigned long long)top[i]->count,
+				pct(top[i]->count, n));
 		}
 		fputs("</table>\n", f);
 	}
+	free(top);
 	fputs("</body></html>\n", f);
 	return ferror(f) ? -1 : 0;
 }

@@ -8,7 +8,6 @@ libcore_a_SOURCES += scan/plan.c scan/plan.h \
 	scan/blocklist.c scan/blocklist.h \
 	scan/permute.c scan/permute.h \
 	scan/output.c scan/output.h \
-	scan/strset.c scan/strset.h \
 	scan/summary_record.c scan/summary_record.h \
 	scan/summary.c scan/summary.h scan/summary_impl.h \
 	scan/summary_text.c scan/summary_html.c \

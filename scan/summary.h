@@ -28,7 +28,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include "judge/verdict.h"
-#include "scan/strset.h"
+#include "common/strset.h"
 #include "scan/summary_record.h"
 
 /** Distinct invalid values kept per provider and kind (MX names, IPs).

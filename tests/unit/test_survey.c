@@ -200,30 +200,30 @@ int main(void)
 	ok(mail_summary_add(&s, l, strlen(l), err, sizeof(err)) < 0,
 		"an unknown verdict is refused");
 	/* Where mail goes: hosts counted once per domain whatever their case
-	 * or final dot; exact while the table holds them all. */
+	 * or final dot; exact while the set holds them all. */
 	{
 		static struct mail_summary ms;
 		const char *a[] = { "MX.Shared.test", "mx.shared.test.",
 			"mx2.shared.test" };
 		const char *b[] = { "mx.shared.test." };
-		bool exact;
-		size_t idx[MAIL_SURVEY_MX];
+		bool est;
 		memset(&ms, 0, sizeof(ms));
 		mail_summary_add_mx(&ms, a, 3);
 		mail_summary_add_mx(&ms, b, 1);
 		mail_summary_add_mx(&ms, b, 0);
 		ok(ms.with_mx == 2 && ms.mx_names == 3 &&
-			mail_summary_mx_distinct(&ms, &exact) == 2 && exact,
+			strset_unique(&ms.mx, &est) == 2 && !est,
 			"two domains with MX, 3 names, 2 distinct hosts (exact)");
-		ok(mail_summary_top_mx(&ms, idx) == 2 &&
-			!strcmp(ms.mx[idx[0]].host, "mx.shared.test.") &&
-			ms.mx[idx[0]].domains == 2 && ms.mx[idx[0]].over == 0,
+		const struct strent **top = strset_top(&ms.mx);
+		ok(top && !strcmp(top[0]->s, "mx.shared.test.") &&
+			top[0]->count == 2 && top[0]->over == 0,
 			"the most common host first, lowercased, 2 domains");
+		free(top);
+		mail_summary_clear(&ms);
 
 		/* 200,000 domains: every third names one big host, the rest a
 		 * host of their own: the big host is found with its count,
 		 * the distinct count estimated within 5%. */
-		memset(&ms, 0, sizeof(ms));
 		for (int d = 0; d < 200000; d++) {
 			char h[64];
 			const char *p = h;
@@ -234,19 +234,19 @@ int main(void)
 			mail_summary_add_mx(&ms, &p, 1);
 		}
 		uint64_t want = 1 + 200000 - 66667, got =
-			mail_summary_mx_distinct(&ms, &exact);
+			strset_unique(&ms.mx, &est);
 		double err = got > want ? (double)(got - want) / want :
 			(double)(want - got) / want;
-		ok(!exact && err < 0.05, "distinct hosts estimated: %llu for "
+		ok(est && err < 0.05, "distinct hosts estimated: %llu for "
 			"%llu (%.2f%% off)", (unsigned long long)got,
 			(unsigned long long)want, 100 * err);
-		mail_summary_top_mx(&ms, idx);
-		const struct mail_mx_count *m = &ms.mx[idx[0]];
-		ok(!strcmp(m->host, "mx.big.test.") && m->domains >= 66667 &&
-			m->domains - m->over <= 66667,
-			"the big host is on top, its count an upper bound within "
-			"its error (%llu, over %llu)", (unsigned long long)
-			m->domains, (unsigned long long)m->over);
+		top = strset_top(&ms.mx);
+		ok(top && !strcmp(top[0]->s, "mx.big.test.") &&
+			top[0]->count == 66667 && top[0]->over == 0,
+			"the big host is on top with its exact count (%llu)",
+			top ? (unsigned long long)top[0]->count : 0ULL);
+		free(top);
+		mail_summary_clear(&ms);
 	}
 	return tap_done();
 }

@@ -1,6 +1,7 @@
-/* strset.h: a set of strings, each with the number of resolvers that gave
- * it, in bounded memory: the summary's unique invalid names and addresses
- * of one provider and kind.
+/* strset.h: a set of strings, each with the number of records that gave
+ * it, in bounded memory: a scan summary's unique invalid names and
+ * addresses of one provider and kind (a record: a resolver), a mail
+ * survey's MX hosts (a record: a domain).
  *
  * Up to STRSET_EXACT_MAX distinct values the set is exact: a dense array
  * of entries and an open-addressing index of them (linear probing, at most
@@ -24,8 +25,8 @@
  * until those outweigh the live ones by a chunk; then the live strings
  * are copied to fresh chunks, so string memory stays under twice the live
  * bytes plus two chunks. */
-#ifndef SCAN_STRSET_H
-#define SCAN_STRSET_H
+#ifndef COMMON_STRSET_H
+#define COMMON_STRSET_H
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>

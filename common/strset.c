@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <math.h>
-#include "scan/strset.h"
+#include "common/strset.h"
 
 #define STRCHUNK_SIZE (256u << 10)	/* above malloc's mmap threshold */
 
