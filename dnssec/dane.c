@@ -495,6 +495,7 @@ static void mx_done(struct truth_run *run, void *arg)
 		if (ldns_rr_rd_count(rr) < 2)
 			continue;
 		if (ldns_dname_label_count(ldns_rr_rdf(rr, 1)) == 0) {
+			r->null_mx = true;
 			dane_set_verdict(&r->verdict, &r->detail, DANE_INSECURE,
 				dane_strf("null MX (RFC 7505): %s accepts no mail",
 				r->domain));

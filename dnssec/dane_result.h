@@ -71,6 +71,7 @@ struct dane_result {
 	enum truth_sec mx_sec;
 	int mx_rcode;
 	bool implicit_mx;	/* no MX records: the domain is its own host */
+	bool null_mx;		/* a null MX (RFC 7505): no mail accepted */
 	struct dane_host *hosts;	/* owned, in preference order */
 	size_t nhosts;
 	size_t mx_not_checked;	/* MX hosts past the TRUTH_MAX_MX_HOSTS most

@@ -13,7 +13,10 @@ void smtp_reader_init(struct smtp_reader *r)
 	r->reply.code = 0;
 	r->reply.nlines = 0;
 	r->reply.textlen = 0;
+	r->reply.dropped = 0;
+	r->reply.dropped_starttls = false;
 	r->done = false;
+	r->keep_excess = false;
 	r->failed = false;
 	r->err[0] = '\0';
 }
@@ -23,6 +26,14 @@ static enum smtp_feed fail(struct smtp_reader *r, const char *why)
 	r->failed = true;
 	snprintf(r->err, sizeof(r->err), "%s", why);
 	return SMTP_BAD;
+}
+
+/* The first word of line, case-insensitively equal to kw? */
+static bool first_word_is(const char *line, const char *kw)
+{
+	size_t n = strlen(kw);
+	return strncasecmp(line, kw, n) == 0 &&
+		(line[n] == '\0' || line[n] == ' ');
 }
 
 /* One complete line (without its end) in r->line: check it and add it to
@@ -49,18 +60,26 @@ static enum smtp_feed take_line(struct smtp_reader *r)
 			rep->code, code);
 		return fail(r, why);
 	}
-	if (rep->nlines == SMTP_REPLY_LINES_MAX) {
-		char why[80];
-		snprintf(why, sizeof(why), "reply has more than %d lines",
-			SMTP_REPLY_LINES_MAX);
-		return fail(r, why);
-	}
 	const char *text = n > 4 ? l + 4 : "";
 	size_t tlen = n > 4 ? n - 4 : 0;
-	if (rep->textlen + tlen > SMTP_REPLY_TEXT_MAX) {
+	bool last = n == 3 || l[3] == ' ';
+	if (rep->nlines == SMTP_REPLY_LINES_MAX ||
+	    rep->textlen + tlen > SMTP_REPLY_TEXT_MAX) {
 		char why[80];
-		snprintf(why, sizeof(why), "reply text longer than %d bytes",
-			SMTP_REPLY_TEXT_MAX);
+		if (r->keep_excess) {
+			rep->dropped++;
+			if (first_word_is(text, "STARTTLS"))
+				rep->dropped_starttls = true;
+			r->done = last;
+			return last ? SMTP_REPLY : SMTP_MORE;
+		}
+		if (rep->nlines == SMTP_REPLY_LINES_MAX)
+			snprintf(why, sizeof(why), "reply has more than %d lines",
+				SMTP_REPLY_LINES_MAX);
+		else
+			snprintf(why, sizeof(why),
+				"reply text longer than %d bytes",
+				SMTP_REPLY_TEXT_MAX);
 		return fail(r, why);
 	}
 	char *dst = rep->text + rep->textlen + rep->nlines;
@@ -69,7 +88,7 @@ static enum smtp_feed take_line(struct smtp_reader *r)
 	rep->lines[rep->nlines++] = dst;
 	rep->textlen += tlen;
 	rep->code = code;
-	if (n == 3 || l[3] == ' ') {
+	if (last) {
 		r->done = true;
 		return SMTP_REPLY;
 	}
@@ -119,16 +138,10 @@ enum smtp_feed smtp_reader_feed(struct smtp_reader *r, const char *buf,
 	return st;
 }
 
-/* The first word of line, case-insensitively equal to kw? */
-static bool first_word_is(const char *line, const char *kw)
-{
-	size_t n = strlen(kw);
-	return strncasecmp(line, kw, n) == 0 &&
-		(line[n] == '\0' || line[n] == ' ');
-}
-
 bool smtp_ehlo_has(const struct smtp_reply *ehlo, const char *keyword)
 {
+	if (ehlo->dropped_starttls && !strcasecmp(keyword, "STARTTLS"))
+		return true;
 	for (size_t i = 1; i < ehlo->nlines; i++)
 		if (first_word_is(ehlo->lines[i], keyword))
 			return true;

@@ -21,6 +21,10 @@ struct smtp_reply {
 	const char *lines[SMTP_REPLY_LINES_MAX];
 	char text[SMTP_REPLY_TEXT_MAX + SMTP_REPLY_LINES_MAX];
 	size_t textlen;
+	/* Lines past the caps, read and dropped (keep_excess), and whether
+	 * one of them offered STARTTLS, the one keyword the checks read. */
+	size_t dropped;
+	bool dropped_starttls;
 };
 
 /** Reader state: lives inside the caller's struct; no allocation. */
@@ -29,6 +33,11 @@ struct smtp_reader {
 	size_t linelen;
 	struct smtp_reply reply;	/* the reply being read, then done */
 	bool done;			/* reply holds a complete reply */
+	/* Past SMTP_REPLY_LINES_MAX lines or SMTP_REPLY_TEXT_MAX of text,
+	 * drop lines instead of failing: an EHLO reply may list any number
+	 * of extensions (RFC 5321 sets no limit), and a sender reads them
+	 * all.  Set after smtp_reader_init. */
+	bool keep_excess;
 	bool failed;			/* a protocol error; err says which */
 	char err[160];
 };
@@ -50,13 +59,15 @@ void smtp_reader_init(struct smtp_reader *r);
  * over SMTP_LINE_MAX, more than SMTP_REPLY_LINES_MAX lines or
  * SMTP_REPLY_TEXT_MAX of text, a line that does not start with a 3-digit
  * code from 2xx..5xx followed by ' ', '-' or the end, a continuation line
- * with another code, a NUL byte.  After SMTP_REPLY call smtp_reader_init
+ * with another code, a NUL byte (the line and text caps not with
+ * keep_excess).  After SMTP_REPLY call smtp_reader_init
  * before reading the next reply. */
 enum smtp_feed smtp_reader_feed(struct smtp_reader *r, const char *buf,
 	size_t len, size_t *used);
 
 /** Does the EHLO reply advertise keyword (case-insensitive, as the first
- * word of a line after the greeting line)? */
+ * word of a line after the greeting line; STARTTLS also on a dropped
+ * line)? */
 bool smtp_ehlo_has(const struct smtp_reply *ehlo, const char *keyword);
 
 /** An extension keyword an SMTP-inspecting middlebox blanked out: an

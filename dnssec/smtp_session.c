@@ -260,6 +260,7 @@ static void on_reply(struct smtp_session *s, size_t leftover)
 		send_cmd(s, text);
 		return;
 	case SMTP_SESSION_EHLO:
+		s->facts.ehlo_answered = true;
 		if (r->code != 250) {
 			refuse(s, SMTP_SESSION_EHLO_REFUSED, r);
 			return;
@@ -343,6 +344,7 @@ static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *b)
 			break;
 		on_reply(s, (size_t)nread - off);
 		smtp_reader_init(&s->rd);
+		s->rd.keep_excess = s->state == SMTP_SESSION_EHLO;
 	}
 }
 

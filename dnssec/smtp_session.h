@@ -98,6 +98,7 @@ struct smtp_session_params {
 struct smtp_session_facts {
 	bool connected;		/* the TCP connection was made */
 	bool greeted;		/* the banner was 220 */
+	bool ehlo_answered;	/* a reply to EHLO was read */
 	bool offered;		/* STARTTLS was in the EHLO reply */
 	bool handshake;		/* the TLS handshake completed */
 };

@@ -13,7 +13,7 @@
 static const char *verdict_names[] = { "error", "fail", "none", "warn",
 	"pass" };
 static const char *overall_names[] = { "incomplete", "broken", "weak",
-	"protected" };
+	"protected", "no-mail" };
 static const char *kind_names[] = { "dnssec", "dane", "mta_sts", "tls_rpt",
 	"spf", "dmarc", "starttls" };
 
@@ -386,8 +386,11 @@ static void judge_mtasts(struct mail_result *r)
 		mail_finding_add(fs, MAIL_ERROR, "mtasts-http-status",
 			"%s: HTTP status %ld (200 needed; redirects are not "
 			"followed)", fe->url, fe->http_status);
-		item(r, MAIL_MTASTS, MAIL_V_FAIL, "mtasts-http-status", "%s answered HTTP status %ld",
-			fe->url, fe->http_status);
+		item(r, MAIL_MTASTS, MAIL_V_FAIL, "mtasts-http-status",
+			"%s answered HTTP status %ld%s", fe->url,
+			fe->http_status, fe->http_status / 100 == 3 ?
+			": a redirect, which senders do not follow (RFC 8461 "
+			"3.3)" : "");
 		return;
 	}
 	if (!content_type_ok(fe->content_type)) {
@@ -479,6 +482,14 @@ static enum mail_verdict judge_probe(struct mail_findings *fs,
 			"starttls-unreachable", "%s[%s]: %s%s", where, r->addr,
 			r->tcp ? "connected, but no 220 greeting: " : "",
 			r->error);
+		return MAIL_V_ERROR;
+	}
+	if (!r->ehlo) {
+		/* Greeted, then silent or cut off before the EHLO reply ended
+		 * (a tarpit): whether STARTTLS is offered is unknown. */
+		mail_finding_add(fs, MAIL_ERROR, "starttls-no-ehlo-reply",
+			"%s[%s]: greeted, but no reply to EHLO: %s", where,
+			r->addr, r->error);
 		return MAIL_V_ERROR;
 	}
 	if (!r->offered) {
@@ -586,6 +597,18 @@ static void judge_starttls(struct mail_result *r)
 		if (v < worst)
 			worst = v;
 	}
+	/* Senders follow it, but an MX naming an alias is forbidden (RFC
+	 * 5321 5.1, RFC 2181 10.3), and the certificate and MTA-STS checks
+	 * see one name where the sender may use the other. */
+	for (size_t i = 0; d && i < d->nhosts; i++)
+		if (d->hosts[i].cname_target) {
+			mail_finding_add(fs, MAIL_WARN, "mx-cname", "the MX "
+				"host %s is an alias (CNAME to %s): an MX must "
+				"name a host's own name (RFC 2181 10.3)",
+				d->hosts[i].name, d->hosts[i].cname_target);
+			if (worst > MAIL_V_WARN)
+				worst = MAIL_V_WARN;
+		}
 	if (worst == MAIL_V_PASS) {
 		const struct starttls_result *p0 = r->probes[0];
 		item(r, MAIL_STARTTLS, MAIL_V_PASS, "starttls-ok", "%zu address%s: STARTTLS "
@@ -613,6 +636,16 @@ void mail_judge(struct mail_result *r)
 	judge_tlsrpt(r);
 	judge_spf(r);
 	judge_dmarc(r);
+	/* A null MX: no server to secure, so no DANE, STARTTLS, MTA-STS or
+	 * TLS-RPT is owed; SPF and DMARC still guard the name. */
+	bool no_mail = r->dane && r->dane->null_mx;
+	if (no_mail) {
+		item(r, MAIL_DANE, MAIL_V_NONE, "no-mail", "null MX (RFC 7505): "
+			"%s takes no mail, no DANE is owed", r->domain);
+		item(r, MAIL_STARTTLS, MAIL_V_NONE, "no-mail", "null MX (RFC "
+			"7505): %s takes no mail, no server to probe",
+			r->domain);
+	}
 	/* Transport: DANE or MTA-STS; the other missing is no weakness. */
 	bool transport = r->items[MAIL_DANE].verdict == MAIL_V_PASS ||
 		r->items[MAIL_MTASTS].verdict == MAIL_V_PASS;
@@ -620,8 +653,11 @@ void mail_judge(struct mail_result *r)
 	int which = -1;
 	for (int k = 0; k < MAIL_KIND_COUNT; k++) {
 		enum mail_verdict v = r->items[k].verdict;
-		if (transport && v == MAIL_V_NONE && (k == MAIL_DANE ||
-		    k == MAIL_MTASTS))
+		if ((transport || no_mail) && v == MAIL_V_NONE &&
+		    (k == MAIL_DANE || k == MAIL_MTASTS))
+			continue;
+		if (no_mail && v == MAIL_V_NONE && (k == MAIL_TLSRPT ||
+		    k == MAIL_STARTTLS))
 			continue;
 		if (v < worst) {
 			worst = v;
@@ -630,10 +666,14 @@ void mail_judge(struct mail_result *r)
 	}
 	r->overall = worst == MAIL_V_ERROR ? MAIL_INCOMPLETE :
 		worst == MAIL_V_FAIL ? MAIL_BROKEN : worst == MAIL_V_PASS ?
-		MAIL_PROTECTED : MAIL_WEAK;
+		(no_mail ? MAIL_NO_MAIL : MAIL_PROTECTED) : MAIL_WEAK;
 	snprintf(r->overall_code, sizeof(r->overall_code), "%s",
-		which < 0 ? "ok" : r->items[which].code);
-	if (which < 0)
+		which >= 0 ? r->items[which].code : no_mail ? "no-mail" : "ok");
+	if (which < 0 && no_mail)
+		snprintf(r->overall_detail, sizeof(r->overall_detail),
+			"null MX (RFC 7505): the domain takes no mail; SPF and "
+			"DMARC guard its name");
+	else if (which < 0)
 		snprintf(r->overall_detail, sizeof(r->overall_detail),
 			"every check passed");
 	else

@@ -36,10 +36,12 @@ enum mail_overall {
 	MAIL_BROKEN,		/* some check failed */
 	MAIL_WEAK,		/* nothing failed; something missing or weak */
 	MAIL_PROTECTED,		/* every check passed */
+	MAIL_NO_MAIL,		/* a null MX (RFC 7505): takes no mail, and
+				   what still guards its name passed */
 	MAIL_OVERALL_COUNT
 };
 
-/** "incomplete", "broken", "weak", "protected". */
+/** "incomplete", "broken", "weak", "protected", "no-mail". */
 const char *mail_overall_str(enum mail_overall o);
 
 /** The checks, in output order. */

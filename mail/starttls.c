@@ -11,7 +11,9 @@
 #include "mail/finding.h"
 #include "dnssec/smtp_session.h"
 
-#define READ_MAX (256 * 1024)	/* bytes read per session */
+/* Bytes read per session: an EHLO reply of a megabyte is read to its end,
+ * as a sender would. */
+#define READ_MAX (4 * 1024 * 1024)
 #define CERT_LIST_MAX (100 * 1024)
 
 static const char *version_names[] = { "TLSv1", "TLSv1.1", "TLSv1.2",
@@ -266,6 +268,7 @@ static void attempt_done(void *arg)
 	if (p->attempt == A_MAIN) {
 		p->res.tcp = f->connected;
 		p->res.connected = f->greeted;
+		p->res.ehlo = f->ehlo_answered;
 		p->res.offered = f->offered;
 		if (!p->ok)
 			snprintf(p->res.error, sizeof(p->res.error), "%s",

@@ -15,6 +15,7 @@ struct starttls_result {
 	bool connected;		/* a 220 banner was read */
 	bool starttls_refused;	/* STARTTLS was answered, not with 220: no
 				   handshake was tried */
+	bool ehlo;		/* the EHLO was answered */
 	bool offered;		/* STARTTLS in the EHLO reply */
 	bool handshake;		/* the main handshake completed */
 	char error[300];	/* why the main session failed, or "" */

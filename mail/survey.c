@@ -150,7 +150,7 @@ const char *const mail_survey_verdict_names[MAIL_SURVEY_VERDICTS] = {
 	"error", "fail", "none", "warn", "pass"
 };
 const char *const mail_survey_overall_names[MAIL_SURVEY_OVERALLS] = {
-	"incomplete", "broken", "weak", "protected"
+	"incomplete", "broken", "weak", "protected", "no-mail"
 };
 
 static int index_of(const char *const *names, size_t n, const char *v)

@@ -55,7 +55,7 @@ const struct mail_previous *mail_previous_find(
 #define MAIL_SURVEY_CHECKS 7	/* dnssec dane mta_sts tls_rpt spf dmarc
 				   starttls, the order of the output */
 #define MAIL_SURVEY_VERDICTS 5	/* error fail none warn pass */
-#define MAIL_SURVEY_OVERALLS 4	/* incomplete broken weak protected */
+#define MAIL_SURVEY_OVERALLS 5	/* incomplete broken weak protected no-mail */
 #define MAIL_SURVEY_CODES 64	/* distinct finding codes counted */
 
 /** Counts over a survey's lines.  Bounded: memory does not grow with the

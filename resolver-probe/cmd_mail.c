@@ -54,7 +54,9 @@ static void usage(FILE *f)
 "  -p, --port N          SMTP port (default 25)\n"
 "      --https-port N    MTA-STS policy port (default 443)\n"
 "  -t, --timeout S       seconds per SMTP session and HTTPS fetch (30);\n"
-"                        DNS lookups are bounded by --truth-timeout\n"
+"                        an address's STARTTLS check is up to 6 sessions\n"
+"                        in turn; DNS lookups are bounded by\n"
+"                        --truth-timeout\n"
 "      --helo NAME       the EHLO name (default localhost)\n"
 "      --ca-file FILE    trust anchors for MTA-STS and STARTTLS\n"
 "                        certificates (default: the system store)\n"
@@ -67,9 +69,10 @@ static void usage(FILE *f)
 	truth_opts_usage(f);
 	fprintf(f,
 "\nEach check: pass, warn, none, fail or error, with its evidence; each\n"
-"domain: protected, weak, broken or incomplete.\n"
-"exit status: 0 every domain protected, 1 a finding (weak or broken),\n"
-"2 usage, 3 a domain could not be checked.\n");
+"domain: protected, no-mail (a null MX, nothing else wrong), weak, broken\n"
+"or incomplete.\n"
+"exit status: 0 every domain protected or no-mail, 1 a finding (weak or\n"
+"broken), 2 usage, 3 a domain could not be checked.\n");
 }
 
 /* The run: domains come from argv or a file, a few at a time. */
@@ -147,10 +150,11 @@ static void progress(struct run *r, bool last)
 		share_stats(r->o.probes, &ps);
 	if (r->o.dane.truth.cache)
 		truth_cache_stats(r->o.dane.truth.cache, &ts);
-	fprintf(stderr, "\r%lu done, %u running: %lu protected, %lu weak, "
-		"%lu broken, %lu incomplete; %lu mail servers probed for "
-		"%lu; %lu lookups, %lu retried, %lu failed%s", r->done,
-		r->running, r->counts[MAIL_PROTECTED], r->counts[MAIL_WEAK],
+	fprintf(stderr, "\r%lu done, %u running: %lu protected, %lu no-mail, "
+		"%lu weak, %lu broken, %lu incomplete; %lu mail servers probed "
+		"for %lu; %lu lookups, %lu retried, %lu failed%s", r->done,
+		r->running, r->counts[MAIL_PROTECTED], r->counts[MAIL_NO_MAIL],
+		r->counts[MAIL_WEAK],
 		r->counts[MAIL_BROKEN], r->counts[MAIL_INCOMPLETE], ps.made,
 		ps.made + ps.shared, ts.asked, ts.retried, ts.failed,
 		last ? "\n" : "");

@@ -13,6 +13,7 @@ int mail_overall_exit(enum mail_overall o)
 {
 	switch (o) {
 	case MAIL_PROTECTED: return EXIT_AGREE;
+	case MAIL_NO_MAIL: return EXIT_AGREE;
 	case MAIL_INCOMPLETE: return EXIT_INCOMPLETE;
 	default: return EXIT_FINDING;
 	}
@@ -215,6 +216,7 @@ static void json_starttls(struct json *j, const struct mail_result *r)
 		json_str(j, "address", p->addr);
 		json_bool(j, "connected", p->tcp);
 		json_bool(j, "greeted", p->connected);
+		json_bool(j, "ehlo_answered", p->ehlo);
 		json_bool(j, "starttls", p->offered);
 		json_bool(j, "handshake", p->handshake);
 		json_str(j, "error", p->error[0] ? p->error : NULL);

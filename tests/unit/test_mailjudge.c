@@ -96,7 +96,7 @@ static void good_probe(struct starttls_result *p, const char *addr)
 	memset(p, 0, sizeof(*p));
 	snprintf(p->host, sizeof(p->host), "mx.valid.test");
 	snprintf(p->addr, sizeof(p->addr), "%s", addr);
-	p->tcp = p->connected = p->offered = p->handshake = true;
+	p->tcp = p->connected = p->ehlo = p->offered = p->handshake = true;
 	snprintf(p->tls, sizeof(p->tls), "TLSv1.3 TLS_AES_256_GCM_SHA384");
 	for (int v = 0; v < STARTTLS_NVERSIONS; v++)
 		p->tried[v] = true;
@@ -658,6 +658,13 @@ static void test_starttls(void)
 	judge_is(x, MAIL_STARTTLS, MAIL_V_FAIL, "starttls-not-offered",
 		"no STARTTLS");
 	x = fx_new();
+	x->p[0].ehlo = x->p[0].offered = x->p[0].handshake = false;
+	snprintf(x->p[0].error, sizeof(x->p[0].error),
+		"timed out after 3 s waiting for the reply to EHLO");
+	judge_is(x, MAIL_STARTTLS, MAIL_V_ERROR, "starttls-no-ehlo-reply",
+		"greeted, EHLO never answered (a tarpit): unknown, not "
+		"\"not offered\"");
+	x = fx_new();
 	x->p[0].handshake = false;
 	judge_is(x, MAIL_STARTTLS, MAIL_V_FAIL, "starttls-handshake-failed",
 		"no handshake");
@@ -848,6 +855,63 @@ static void test_overall(void)
 	fx_free(x);
 }
 
+/* A null MX (RFC 7505): as the mail check finds it, no host, no probe, no
+ * MTA-STS, DANE "insecure". */
+static struct fx *null_mx(void)
+{
+	struct fx *x = fx_new();
+	x->d.null_mx = true;
+	x->d.nhosts = 0;
+	x->d.verdict = DANE_INSECURE;
+	x->d.detail = "null MX (RFC 7505): valid.test. accepts no mail";
+	x->r.nprobes = 0;
+	x->r.sts_f.count = 0;
+	x->r.fetch.started = x->r.fetch.done = false;
+	return x;
+}
+
+static void test_no_mail(void)
+{
+	struct fx *x = null_mx();
+	set_tlsrpt(x, NULL);
+	mail_judge(&x->r);
+	ok(x->r.overall == MAIL_NO_MAIL && !strcmp(x->r.overall_code,
+		"no-mail"), "null MX, SPF and DMARC sound: no-mail (got %s %s "
+		"\"%s\")", mail_overall_str(x->r.overall), x->r.overall_code,
+		x->r.overall_detail);
+	is_item(x, MAIL_DANE, MAIL_V_NONE, "no-mail", "null MX");
+	is_item(x, MAIL_STARTTLS, MAIL_V_NONE, "no-mail", "null MX");
+	is_item(x, MAIL_MTASTS, MAIL_V_NONE, "mtasts-missing", "null MX");
+	ok(!strcmp(mail_overall_str(MAIL_NO_MAIL), "no-mail"), "named "
+		"no-mail");
+	fx_free(x);
+	/* The name can still be spoofed: SPF and DMARC still count. */
+	x = null_mx();
+	set_dmarc(x, "v=DMARC1; p=none; rua=mailto:d@valid.test");
+	mail_judge(&x->r);
+	ok(x->r.overall == MAIL_WEAK && !strcmp(x->r.overall_code,
+		"dmarc-p-none"), "null MX with DMARC p=none: weak (got %s %s)",
+		mail_overall_str(x->r.overall), x->r.overall_code);
+	fx_free(x);
+	x = null_mx();
+	x->r.dmarc_dom.timed_out = true;
+	mail_judge(&x->r);
+	ok(x->r.overall == MAIL_INCOMPLETE, "null MX, a failed lookup: "
+		"incomplete (got %s %s)", mail_overall_str(x->r.overall),
+		x->r.overall_code);
+	fx_free(x);
+	/* An MX naming an alias. */
+	x = fx_new();
+	x->h.cname_target = "mx.elsewhere.test.";
+	mail_judge(&x->r);
+	is_item(x, MAIL_STARTTLS, MAIL_V_WARN, "mx-cname", "MX to a CNAME");
+	ok(x->r.overall == MAIL_WEAK && strstr(x->r.items[MAIL_STARTTLS].detail,
+		"mx.elsewhere.test."), "MX to a CNAME: weak, the alias named "
+		"(%s)", x->r.items[MAIL_STARTTLS].detail);
+	x->h.cname_target = NULL;
+	fx_free(x);
+}
+
 int main(void)
 {
 	test_protected();
@@ -865,5 +929,6 @@ int main(void)
 	test_mtasts();
 	test_starttls();
 	test_overall();
+	test_no_mail();
 	return tap_done();
 }

@@ -112,6 +112,28 @@ int main(void)
 	}
 	ok(feed(&r, big, w, 4096, &total) == SMTP_BAD &&
 		strstr(r.err, "text"), "too much text: %s", r.err);
+	/* An EHLO reply past both caps (keep_excess): lines are dropped,
+	 * the reply ends at its last line, a dropped STARTTLS still counts. */
+	w = (size_t)snprintf(big, sizeof(big), "250-mx.test\r\n");
+	for (int i = 0; i < 120; i++)
+		w += (size_t)snprintf(big + w, sizeof(big) - w,
+			"250-X-PAD-%d-%0100d\r\n", i, 0);
+	w += (size_t)snprintf(big + w, sizeof(big) - w,
+		"250-STARTTLS\r\n250 8BITMIME\r\nQUIT");
+	smtp_reader_init(&r);
+	r.keep_excess = true;
+	used = 0;
+	int st = smtp_reader_feed(&r, big, w, &used);
+	ok(st == SMTP_REPLY && used == w - 4, "a long EHLO reply is read to its end "
+		"(%zu of %zu bytes)", used, w);
+	ok(r.reply.nlines == SMTP_REPLY_LINES_MAX || r.reply.textlen <=
+		SMTP_REPLY_TEXT_MAX, "kept within the caps: %zu lines",
+		r.reply.nlines);
+	ok(r.reply.dropped == 123 - r.reply.nlines,
+		"the rest counted as dropped: %zu", r.reply.dropped);
+	ok(smtp_ehlo_has(&r.reply, "STARTTLS"), "STARTTLS on a dropped line");
+	ok(!smtp_ehlo_has(&r.reply, "8BITMIME"), "other dropped keywords "
+		"are not kept");
 
 	/* EHLO keywords. */
 	static const char ehlo[] = "250-mx.test\r\n250-PIPELINING\r\n"
