@@ -232,7 +232,7 @@ int cmd_dane(int argc, char **argv)
 
 	dane_opts_init(&o);
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "p:t:h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":p:t:h", longopts, NULL)) != -1) {
 		int t = cmd_truth_opt("dane", &o.truth, ch, optarg);
 		if (t == 0)
 			t = cmd_smtp_opt("dane", &o, ch, optarg);
@@ -245,7 +245,7 @@ int cmd_dane(int argc, char **argv)
 			json = true;
 			break;
 		default:
-			return cmd_opt_end(ch, usage);
+			return cmd_opt_end(ch, argv, usage);
 		}
 	}
 	if (optind != argc - 1) {

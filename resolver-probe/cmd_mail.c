@@ -275,7 +275,7 @@ int cmd_mail(int argc, char **argv)
 	mail_opts_init(&r.o);
 	r.concurrency = MAIL_CONCURRENCY;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "f:o:c:p:t:h", longopts,
+	while ((ch = getopt_long(argc, argv, ":f:o:c:p:t:h", longopts,
 	    NULL)) != -1) {
 		int t = cmd_truth_opt("mail", &r.o.dane.truth, ch, optarg);
 		if (t == 0)
@@ -313,7 +313,7 @@ int cmd_mail(int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		default:
-			return cmd_opt_end(ch, usage);
+			return cmd_opt_end(ch, argv, usage);
 		}
 	}
 	r.argv = argv + optind;

@@ -4,6 +4,7 @@
 #include "config.h"
 #include <stdio.h>
 #include <string.h>
+#include <getopt.h>
 #include "resolver-probe/commands.h"
 #include "common/options.h"
 #include "dnssec/truth_opts.h"
@@ -58,7 +59,7 @@ int cmd_smtp_opt(const char *cmd, struct dane_opts *o, int opt,
 	return 0;
 }
 
-int cmd_opt_end(int opt, void (*usage)(FILE *f))
+int cmd_opt_end(int opt, char **argv, void (*usage)(FILE *f))
 {
 	if (opt == CMD_OPT_VERSION)
 		return cmd_version();
@@ -66,6 +67,17 @@ int cmd_opt_end(int opt, void (*usage)(FILE *f))
 		usage(stdout);
 		return EXIT_AGREE;
 	}
-	usage(stderr);
+	/* One line, as coreutils does: a screen of help would push the
+	 * error out of sight. */
+	const char *arg = optind > 1 ? argv[optind - 1] : "?";
+	char shortopt[3] = { '-', (char)optopt, '\0' };
+	if (opt == ':')
+		fprintf(stderr, "resolver-probe %s: option '%s' needs an "
+			"argument\n", argv[0], optopt > 0 && optopt < 128 &&
+			strncmp(arg, "--", 2) ? shortopt : arg);
+	else
+		fprintf(stderr, "resolver-probe %s: unrecognized option '%s'\n",
+			argv[0], optopt > 0 && optopt < 128 ? shortopt : arg);
+	fprintf(stderr, "Try 'resolver-probe %s --help'.\n", argv[0]);
 	return EXIT_USAGE;
 }

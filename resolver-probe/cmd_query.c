@@ -337,7 +337,7 @@ static int parse_options(int argc, char **argv, struct qargs *a)
 	long long n;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		int r = cmd_truth_opt("query", &a->topts, c, optarg);
 		if (r < 0)
 			return EXIT_USAGE;
@@ -369,7 +369,7 @@ static int parse_options(int argc, char **argv, struct qargs *a)
 			a->json = true;
 			break;
 		default:
-			return cmd_opt_end(c, usage);
+			return cmd_opt_end(c, argv, usage);
 		}
 		continue;
 bad:

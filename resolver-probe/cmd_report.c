@@ -48,7 +48,7 @@ static void usage(FILE *f)
  * printed). */
 static int read_lines(FILE *in, const char *name, bool strict,
 	struct summary *s, struct left_out *left, struct mail_summary *ms,
-	bool *mail)
+	bool *mail, uint64_t *known)
 {
 	struct readback rb;
 	enum readback_status rs;
@@ -72,8 +72,10 @@ static int read_lines(FILE *in, const char *name, bool strict,
 			char err[256];
 			*mail = true;
 			if (mail_summary_add(ms, rb.lr.line, rb.lr.len, err,
-			    sizeof(err)) == 0)
+			    sizeof(err)) == 0) {
+				(*known)++;
 				continue;
+			}
 			fprintf(stderr, "%s:%lu: %s\n", name,
 				readback_lineno(&rb), err);
 			ms->malformed++;
@@ -95,6 +97,7 @@ static int read_lines(FILE *in, const char *name, bool strict,
 			}
 			continue;
 		}
+		(*known)++;
 		if (rs == READBACK_HEADER)
 			continue;
 		if (rs == READBACK_SWEEP) {
@@ -162,13 +165,13 @@ int cmd_report(int argc, char **argv)
 	bool strict = false;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'H': html = optarg; break;
 		case 'T': title = optarg; break;
 		case 'S': strict = true; break;
 		default:
-			return cmd_opt_end(c, usage);
+			return cmd_opt_end(c, argv, usage);
 		}
 	}
 	if (optind != argc - 1) {
@@ -196,9 +199,16 @@ int cmd_report(int argc, char **argv)
 	bool mail = false;
 	memset(&ms, 0, sizeof(ms));
 	struct left_out left = { 0 };
-	int rc = read_lines(in, name, strict, s, &left, &ms, &mail);
+	uint64_t known = 0;
+	int rc = read_lines(in, name, strict, s, &left, &ms, &mail, &known);
 	if (in != stdin)
 		fclose(in);
+	if (rc == 0 && known == 0) {
+		/* Nothing to sum up: an all-zero summary would pass for one. */
+		fprintf(stderr, "resolver-probe report: %s holds no record of "
+			"a scan or a mail survey\n", name);
+		rc = -1;
+	}
 	if (rc < 0) {
 		left_out_clear(&left);
 		summary_free(s);
@@ -208,8 +218,8 @@ int cmd_report(int argc, char **argv)
 
 	int status = summary_invalid(s) ? EXIT_FINDING : EXIT_AGREE;
 	if (mail)
-		status = ms.overall[3] == ms.domains ? EXIT_AGREE :
-			EXIT_FINDING;
+		status = ms.overall[MAIL_PROTECTED] + ms.overall[MAIL_NO_MAIL] ==
+			ms.domains ? EXIT_AGREE : EXIT_FINDING;
 	char deftitle[512];
 	snprintf(deftitle, sizeof(deftitle), "resolver-probe report: %s", name);
 	if (html && !strcmp(html, "-")) {

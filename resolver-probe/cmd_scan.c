@@ -470,7 +470,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 
 	optind = 1;
 	int li = -1;
-	while ((c = getopt_long(argc, argv, "hf:o:q", longopts, &li)) != -1) {
+	while ((c = getopt_long(argc, argv, ":hf:o:q", longopts, &li)) != -1) {
 		int t = cmd_truth_opt("scan", &a->topts, c, optarg);
 		if (t < 0)
 			return EXIT_USAGE;
@@ -582,7 +582,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 			so->checkpoint_ms = strcmp(optarg, "0") ? (unsigned)v : 0;
 			break;
 		default:
-			return cmd_opt_end(c, usage);
+			return cmd_opt_end(c, argv, usage);
 		}
 		li = -1;
 		continue;
@@ -1117,6 +1117,16 @@ int cmd_scan(int argc, char **argv)
 	if ((a.resume && load_resume(&r, a.resume) < 0) ||
 	    start_order(&r, &a) < 0)
 		goto out;
+	if (targets_count(r.targets) == 0) {
+		/* Said before any truth is resolved: nothing would use it. */
+		const struct targets_stats *ts = targets_stats(r.targets);
+		fprintf(stderr, "resolver-probe scan: no targets to scan: %llu "
+			"left out by the blocklist %s (--blocklist FILE names "
+			"another), %llu invalid\n",
+			(unsigned long long)ts->blocklisted, a.blfile,
+			(unsigned long long)ts->invalid);
+		goto out;
+	}
 	start_signals(&r);
 	if ((status = make_plan(&r, &a)) < 0 &&
 	    (status = open_output(&r, &a)) < 0 &&

@@ -204,7 +204,7 @@ int cmd_truth(int argc, char **argv)
 
 	truth_opts_init(&o);
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		int r = cmd_truth_opt("truth", &o, opt, optarg);
 		if (r < 0)
 			return EXIT_USAGE;
@@ -215,7 +215,7 @@ int cmd_truth(int argc, char **argv)
 			json = true;
 			break;
 		default:
-			return cmd_opt_end(opt, usage);
+			return cmd_opt_end(opt, argv, usage);
 		}
 	}
 	t = truth_new();

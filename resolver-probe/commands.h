@@ -56,9 +56,11 @@ int cmd_port_arg(const char *cmd, const char *name, const char *arg,
 
 /** The end of every subcommand's option switch, its default case:
  * --version prints the version and -h/--help the usage (usage(stdout)),
- * both EXIT_AGREE; any other code prints the usage on stderr,
- * EXIT_USAGE.  Returns the exit status. */
-int cmd_opt_end(int opt, void (*usage)(FILE *f));
+ * both EXIT_AGREE; an unknown option or a missing argument (getopt_long
+ * with opterr 0 and a ':' optstring) one line naming it and a pointer to
+ * --help on stderr, EXIT_USAGE.  argv is the command's (argv[0] its
+ * name).  Returns the exit status. */
+int cmd_opt_end(int opt, char **argv, void (*usage)(FILE *f));
 
 int cmd_truth(int argc, char **argv);
 int cmd_scan(int argc, char **argv);

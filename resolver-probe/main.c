@@ -2,6 +2,7 @@
 #include "config.h"
 #include <stdio.h>
 #include <string.h>
+#include <getopt.h>
 #include "resolver-probe/commands.h"
 
 static const struct command {
@@ -40,10 +41,12 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "--version"))
 		return cmd_version();
+	/* Option errors are the commands' own (cmd_opt_end): one line. */
+	opterr = 0;
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].run(argc - 1, argv + 1);
-	fprintf(stderr, "resolver-probe: unknown command '%s'\n", argv[1]);
-	usage(stderr);
+	fprintf(stderr, "resolver-probe: unknown command '%s'\n"
+		"Try 'resolver-probe --help'.\n", argv[1]);
 	return EXIT_USAGE;
 }

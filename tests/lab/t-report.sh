@@ -92,6 +92,16 @@ is "--strict: a malformed line fails (exit 2)" "$?" 2
 is "a missing file: exit 2" "$?" 2
 check "a missing file is named" grep -q "missing.jsonl: No such file" \
 	"$tmp/missing.err"
+# Nothing it recognises: no summary that passes for one.
+printf 'hello\n{"x":1}\n' > "$tmp/junk"
+"$P" report "$tmp/junk" > "$tmp/junk.out" 2> "$tmp/junk.err"
+is "no scan or survey record: exit 2" "$?" 2
+check "no scan or survey record: said so" \
+	grep -q "junk holds no record of a scan or a mail survey" "$tmp/junk.err"
+check "no scan or survey record: no summary printed" test ! -s "$tmp/junk.out"
+: > "$tmp/empty"
+"$P" report "$tmp/empty" > /dev/null 2>&1
+is "an empty file: exit 2" "$?" 2
 
 # --- CSV
 scan --blocklist "$LAB_BLOCKLIST" --seed 7 --format csv -f "$LAB_TARGETS" \
@@ -115,13 +125,23 @@ is "shards together cover every target exactly once" \
 check "no shard is empty" sh -c "test -s '$tmp/shard0.jsonl' &&
 	test -s '$tmp/shard1.jsonl' && test -s '$tmp/shard2.jsonl'"
 
-# --- the default blocklist keeps loopback out, and counts it
+# --- the default blocklist keeps loopback out, and counts it; with no
+# target left there is no work: exit 2 at once, before any truth.
+t0=$(now_ms)
 scan -f "$LAB_TARGETS" -o "$tmp/blocked.jsonl" 2> "$tmp/blocked.err"
+st=$?
+t1=$(now_ms)
 n=$(targets "$LAB_TARGETS" | wc -l | tr -d ' ')
-is "default blocklist: nothing in 127/8 is probed" \
-	"$(wc -l < "$tmp/blocked.jsonl" | tr -d ' ')" 0
+is "default blocklist, every target in 127/8: exit 2 (no work)" "$st" 2
+check "default blocklist: nothing written" test ! -s "$tmp/blocked.jsonl"
 check "default blocklist: the $n left out are counted" \
 	grep -q "$n addresses left out" "$tmp/blocked.err"
+check "default blocklist: says no target is left, names the blocklist" \
+	grep -q "^resolver-probe scan: no targets to scan: $n left out by the blocklist .* (--blocklist FILE names another)" \
+	"$tmp/blocked.err"
+check "default blocklist: no truth resolved" sh -c "! grep -q 'truth' '$tmp/blocked.err'"
+if [ $((t1 - t0)) -lt 10000 ]; then ok "no targets: said in $((t1 - t0)) ms"
+else not_ok "no targets: took $((t1 - t0)) ms"; fi
 
 # --- garbage target lines: named, skipped; fatal with --strict
 { echo "# a comment"; echo "127.0.1.1"; echo "127.0.1.300";
