@@ -19,14 +19,24 @@ const char *truth_sec_str(enum truth_sec sec)
 	return "unknown";
 }
 
+bool truth_lookup_failed(enum truth_sec sec, int rcode, bool timed_out)
+{
+	if (timed_out)
+		return true;
+	if (sec == TRUTH_SEC_BOGUS)
+		return false;
+	return rcode != LDNS_RCODE_NOERROR && rcode != LDNS_RCODE_NXDOMAIN;
+}
+
+const char *truth_status_str(enum truth_sec sec, int rcode, bool timed_out)
+{
+	return truth_lookup_failed(sec, rcode, timed_out) ? "failed" :
+		truth_sec_str(sec);
+}
+
 bool truth_answer_failed(const struct truth_answer *a)
 {
-	if (!a || a->timed_out)
-		return true;
-	if (a->sec == TRUTH_SEC_BOGUS)
-		return false;
-	return a->rcode != LDNS_RCODE_NOERROR &&
-		a->rcode != LDNS_RCODE_NXDOMAIN;
+	return !a || truth_lookup_failed(a->sec, a->rcode, a->timed_out);
 }
 
 struct truth *truth_new(void)

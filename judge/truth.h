@@ -19,6 +19,14 @@ enum truth_sec {
 /** Name of a status: "secure", "insecure", "bogus". */
 const char *truth_sec_str(enum truth_sec sec);
 
+/** Did a lookup with this outcome fail (truth_answer_failed's rule, for
+ * facts copied out of an answer)? */
+bool truth_lookup_failed(enum truth_sec sec, int rcode, bool timed_out);
+
+/** The status a lookup is shown with: "failed" when it failed (its
+ * security is unknown, never "insecure"), else truth_sec_str(sec). */
+const char *truth_status_str(enum truth_sec sec, int rcode, bool timed_out);
+
 struct truth_answer;
 
 /** Did the lookup fail: no answer at all, or an rcode other than NOERROR

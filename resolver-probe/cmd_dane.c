@@ -69,7 +69,8 @@ static void print_text(FILE *f, const struct dane_result *r)
 	char rec[200];
 	const char *rcode = dns_rcode_name(r->mx_rcode);
 	fprintf(f, "dane: %s MX %s (%s)%s\n", r->domain,
-		truth_sec_str(r->mx_sec), rcode ? rcode : "?", r->implicit_mx ?
+		truth_status_str(r->mx_sec, r->mx_rcode, false),
+		rcode ? rcode : "?", r->implicit_mx ?
 		", no MX records: the domain is its own mail host" : "");
 	if (r->mx_not_checked)
 		fprintf(f, "not checked: %zu more MX hosts (only the %d most "
@@ -135,7 +136,8 @@ static int print_json(FILE *f, const struct dane_result *r)
 	json_str(&j, "domain", r->domain);
 	json_str(&j, "verdict", dane_verdict_str(r->verdict));
 	json_str(&j, "detail", r->detail);
-	json_sec(&j, "mx_status", r->mx_sec);
+	json_str(&j, "mx_status", truth_status_str(r->mx_sec, r->mx_rcode,
+		false));
 	json_int(&j, "mx_rcode", r->mx_rcode);
 	json_bool(&j, "implicit_mx", r->implicit_mx);
 	json_int(&j, "mx_not_checked", (long long)r->mx_not_checked);

@@ -48,7 +48,7 @@ static void json_item_head(struct json *j, const struct mail_result *r,
 static void json_found(struct json *j, const struct mail_found *f)
 {
 	json_str(j, "name", f->name);
-	json_str(j, "status", truth_sec_str(f->sec));
+	json_str(j, "status", truth_status_str(f->sec, f->rcode, f->timed_out));
 	json_int(j, "rcode", f->rcode);
 	json_bool(j, "timed_out", f->timed_out);
 	json_str(j, "why_bogus", f->why_bogus);
@@ -106,7 +106,8 @@ static void json_dmarc(struct json *j, const struct mail_result *r)
 		const struct dmarc_record *d = &r->dmarc;
 		char ch[2] = { 0, 0 };
 		json_str(j, "record", r->dmarc_at->text);
-		json_str(j, "status", truth_sec_str(r->dmarc_at->sec));
+		json_str(j, "status", truth_status_str(r->dmarc_at->sec,
+			r->dmarc_at->rcode, r->dmarc_at->timed_out));
 		json_str(j, "p", dmarc_policy_str(d->p));
 		json_str(j, "sp", d->sp == DMARC_POLICY_UNSET ? NULL :
 			dmarc_policy_str(d->sp));
@@ -271,7 +272,7 @@ void mail_result_json(struct json *j, const struct mail_result *r)
 	json_obj_open(j, NULL);
 	json_str(j, "name", d->domain);
 	json_str(j, "type", "MX");
-	json_str(j, "status", truth_sec_str(d->mx_sec));
+	json_str(j, "status", truth_status_str(d->mx_sec, d->mx_rcode, false));
 	json_int(j, "rcode", d->mx_rcode);
 	json_obj_close(j);
 	for (size_t i = 0; i < r->t->nanswers; i++) {
@@ -281,7 +282,7 @@ void mail_result_json(struct json *j, const struct mail_result *r)
 		json_str(j, "type", ldns_rr_descript(a->qtype) ?
 			ldns_rr_descript(a->qtype)->_name : "?");
 		json_str(j, "status", a->timed_out ? "timeout" :
-			truth_sec_str(a->sec));
+			truth_status_str(a->sec, a->rcode, false));
 		json_int(j, "rcode", a->rcode);
 		json_str(j, "why_bogus", a->why_bogus);
 		json_obj_close(j);
@@ -291,7 +292,8 @@ void mail_result_json(struct json *j, const struct mail_result *r)
 
 	json_item_head(j, r, MAIL_DANE);
 	json_str(j, "dane_verdict", dane_verdict_str(d->verdict));
-	json_str(j, "mx_status", truth_sec_str(d->mx_sec));
+	json_str(j, "mx_status", truth_status_str(d->mx_sec, d->mx_rcode,
+		false));
 	json_int(j, "mx_not_checked", (long long)d->mx_not_checked);
 	json_arr_open(j, "hosts");
 	for (size_t h = 0; h < d->nhosts; h++) {
@@ -337,11 +339,12 @@ static void print_record(FILE *f, const char *what, const struct mail_found *fd)
 	char e[600];
 	if (fd->count == 1)
 		fprintf(f, "  %s %s (%s): \"%s\"\n", what, fd->name,
-			truth_sec_str(fd->sec), mail_escape(fd->text, fd->len,
-			e, sizeof(e)));
+			truth_status_str(fd->sec, fd->rcode, fd->timed_out),
+			mail_escape(fd->text, fd->len, e, sizeof(e)));
 	else
 		fprintf(f, "  %s %s (%s): %zu records\n", what, fd->name,
-			truth_sec_str(fd->sec), fd->count);
+			truth_status_str(fd->sec, fd->rcode, fd->timed_out),
+			fd->count);
 }
 
 void mail_result_print(FILE *f, const struct mail_result *r)
@@ -355,7 +358,7 @@ void mail_result_print(FILE *f, const struct mail_result *r)
 		switch (k) {
 		case MAIL_DANE:
 			fprintf(f, "  MX %s (%s)\n", d->domain,
-				truth_sec_str(d->mx_sec));
+				truth_status_str(d->mx_sec, d->mx_rcode, false));
 			for (size_t h = 0; h < d->nhosts; h++)
 				fprintf(f, "  MX %d %s: %s\n",
 					d->hosts[h].preference,

@@ -34,7 +34,8 @@ void truth_answer_print(FILE *f, const struct truth_answer *a)
 	char type[DNS_TYPE_STRLEN], rc[16];
 
 	fprintf(f, ";; %s %s (%s", a->qname,
-		dns_type_str(a->qtype, type, sizeof(type)), truth_sec_str(a->sec));
+		dns_type_str(a->qtype, type, sizeof(type)),
+		truth_status_str(a->sec, a->rcode, a->timed_out));
 	if (a->sec == TRUTH_SEC_BOGUS) {
 		/* libunbound's reason quotes names from the network */
 		const char *w = a->why_bogus ? a->why_bogus : "no reason";
@@ -61,7 +62,7 @@ void truth_answer_json(struct json *j, const char *key,
 	json_str(j, "qname", a->qname);
 	json_str(j, "qtype", dns_type_str(a->qtype, type, sizeof(type)));
 	json_str(j, "rcode", rcode_str(a->rcode, rc, sizeof(rc)));
-	json_str(j, "status", truth_sec_str(a->sec));
+	json_str(j, "status", truth_status_str(a->sec, a->rcode, a->timed_out));
 	json_str(j, "why_bogus", a->why_bogus);
 	json_int(j, "ttl", a->ttl);
 	if (t && a->provider >= 0 && (size_t)a->provider < t->nproviders)

@@ -175,6 +175,10 @@ int main(void)
 				truth_sec_str(fl[i].sec), fl[i].timed_out ?
 				", timed out" : "", fl[i].failed ? "failed" :
 				"an answer");
+			const char *st = truth_status_str(fl[i].sec,
+				fl[i].rcode, fl[i].timed_out);
+			ok(!strcmp(st, fl[i].failed ? "failed" :
+				truth_sec_str(fl[i].sec)), "shown as %s", st);
 		}
 		ok(truth_answer_failed(NULL), "never asked: failed");
 	}
