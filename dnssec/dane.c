@@ -459,6 +459,67 @@ static void tls_done_dns(struct truth_run *run, void *arg)
 		check_finish(c);
 }
 
+/* The MX hosts are known (and their addresses asked): judge the
+ * addresses, then look up TLSA. */
+static void hosts_ready(struct dane_check *c)
+{
+	struct dane_result *r = &c->res;
+	char err[512];
+	qsort(r->hosts, r->nhosts, sizeof(*r->hosts), cmp_host);
+	/* Past the TRUTH_MAX_MX_HOSTS most preferred, hosts were never
+	 * looked up: not checked, and no part of any verdict. */
+	size_t kept = 0;
+	for (size_t i = 0; i < r->nhosts; i++) {
+		struct dane_host *h = &r->hosts[i];
+		if (!r->implicit_mx && !truth_find(c->t, h->name,
+		    LDNS_RR_TYPE_A) && !truth_find(c->t, h->name,
+		    LDNS_RR_TYPE_AAAA)) {
+			free(h->name);
+			r->mx_not_checked++;
+			continue;
+		}
+		r->hosts[kept++] = *h;
+	}
+	r->nhosts = kept;
+	for (size_t i = 0; i < r->nhosts; i++)
+		if (host_addresses(c, &r->hosts[i]) < 0)
+			goto oom;
+	if (r->mx_sec != TRUTH_SEC_SECURE) {
+		/* RFC 7672 section 2.2.1: an insecure MX RRset means DANE
+		 * does not apply to any of its hosts. */
+		for (size_t i = 0; i < r->nhosts; i++)
+			if (r->hosts[i].verdict == VERDICT_UNSET ||
+			    r->hosts[i].verdict == DANE_INSECURE)
+				dane_set_verdict(&r->hosts[i].verdict,
+					&r->hosts[i].detail, DANE_INSECURE,
+					dane_strf("TLSA not looked up: the %s is "
+					"insecure", r->implicit_mx ?
+					"address lookup" : "MX RRset"));
+		dane_set_verdict(&r->verdict, &r->detail, DANE_INSECURE, dane_strf(
+			"the %s of %s is not signed (insecure): DANE does not "
+			"apply, and a sender is left with opportunistic TLS "
+			"that an active attacker can strip or redirect",
+			r->implicit_mx ? "address (no MX)" : "MX RRset",
+			r->domain));
+		check_finish(c);
+		return;
+	}
+	int rc = stage_tlsa(c, err, sizeof(err));
+	if (rc < 0) {
+		dane_set_verdict(&r->verdict, &r->detail, DANE_DNS_ERROR,
+			dane_strf("TLSA lookups: %s", err));
+		check_finish(c);
+	} else if (rc == 0)
+		check_finish(c);
+	return;
+oom:
+	dane_set_verdict(&r->verdict, &r->detail, DANE_DNS_ERROR,
+		dane_strf("%s:%d: out of memory", __FILE__, __LINE__));
+	check_finish(c);
+}
+
+static void implicit_done(struct truth_run *run, void *arg);
+
 static void mx_done(struct truth_run *run, void *arg)
 {
 	struct dane_check *c = arg;
@@ -527,57 +588,38 @@ static void mx_done(struct truth_run *run, void *arg)
 		if (!h->name)
 			goto oom;
 	}
-	qsort(r->hosts, r->nhosts, sizeof(*r->hosts), cmp_host);
-	/* Past the TRUTH_MAX_MX_HOSTS most preferred, hosts were never
-	 * looked up: not checked, and no part of any verdict. */
-	size_t kept = 0;
-	for (size_t i = 0; i < r->nhosts; i++) {
-		struct dane_host *h = &r->hosts[i];
-		if (!r->implicit_mx && !truth_find(c->t, h->name,
-		    LDNS_RR_TYPE_A) && !truth_find(c->t, h->name,
-		    LDNS_RR_TYPE_AAAA)) {
-			free(h->name);
-			r->mx_not_checked++;
-			continue;
-		}
-		r->hosts[kept++] = *h;
-	}
-	r->nhosts = kept;
-	for (size_t i = 0; i < r->nhosts; i++)
-		if (host_addresses(c, &r->hosts[i]) < 0)
-			goto oom;
-	if (r->mx_sec != TRUTH_SEC_SECURE) {
-		/* RFC 7672 section 2.2.1: an insecure MX RRset means DANE
-		 * does not apply to any of its hosts. */
-		for (size_t i = 0; i < r->nhosts; i++)
-			if (r->hosts[i].verdict == VERDICT_UNSET ||
-			    r->hosts[i].verdict == DANE_INSECURE)
-				dane_set_verdict(&r->hosts[i].verdict,
-					&r->hosts[i].detail, DANE_INSECURE,
-					dane_strf("TLSA not looked up: the %s is "
-					"insecure", r->implicit_mx ?
-					"address lookup" : "MX RRset"));
-		dane_set_verdict(&r->verdict, &r->detail, DANE_INSECURE, dane_strf(
-			"the %s of %s is not signed (insecure): DANE does not "
-			"apply, and a sender is left with opportunistic TLS "
-			"that an active attacker can strip or redirect",
-			r->implicit_mx ? "address (no MX)" : "MX RRset",
-			r->domain));
+	if (r->implicit_mx) {
+		/* Only a domain without MX has its own addresses looked up. */
+		struct truth_opts to = c->o.truth;
+		to.rounds = 1;
+		c->run = truth_run_new(c->loop, c->t, &to, err, sizeof(err));
+		if (c->run && truth_run_add(c->run, r->domain, LDNS_RR_TYPE_A, -1,
+		    err, sizeof(err)) == 0 && truth_run_add(c->run, r->domain,
+		    LDNS_RR_TYPE_AAAA, -1, err, sizeof(err)) == 0 &&
+		    truth_run_start(c->run, implicit_done, c, err,
+		    sizeof(err)) == 0)
+			return;
+		truth_run_free(c->run);
+		c->run = NULL;
+		dane_set_verdict(&r->verdict, &r->detail, DANE_DNS_ERROR,
+			dane_strf("%s A/AAAA: %s", r->domain, err));
 		check_finish(c);
 		return;
 	}
-	int rc = stage_tlsa(c, err, sizeof(err));
-	if (rc < 0) {
-		dane_set_verdict(&r->verdict, &r->detail, DANE_DNS_ERROR,
-			dane_strf("TLSA lookups: %s", err));
-		check_finish(c);
-	} else if (rc == 0)
-		check_finish(c);
+	hosts_ready(c);
 	return;
 oom:
 	dane_set_verdict(&r->verdict, &r->detail, DANE_DNS_ERROR,
 		dane_strf("%s:%d: out of memory", __FILE__, __LINE__));
 	check_finish(c);
+}
+
+static void implicit_done(struct truth_run *run, void *arg)
+{
+	struct dane_check *c = arg;
+	truth_run_free(run);
+	c->run = NULL;
+	hosts_ready(c);
 }
 
 struct dane_check *dane_check_start(uv_loop_t *loop, const char *domain,
@@ -618,10 +660,6 @@ struct dane_check *dane_check_start(uv_loop_t *loop, const char *domain,
 	if (!c->run)
 		goto fail;
 	if (truth_run_add(c->run, c->res.domain, LDNS_RR_TYPE_MX, -1, err,
-	    errlen) < 0 ||
-	    truth_run_add(c->run, c->res.domain, LDNS_RR_TYPE_A, -1, err,
-	    errlen) < 0 ||
-	    truth_run_add(c->run, c->res.domain, LDNS_RR_TYPE_AAAA, -1, err,
 	    errlen) < 0 ||
 	    truth_run_start(c->run, mx_done, c, err, errlen) < 0)
 		goto fail;

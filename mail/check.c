@@ -66,6 +66,7 @@ struct mail_check {
 	mail_done_cb cb;
 	void *cbarg;
 	struct truth_run *run;
+	struct truth_run *sts_run;	/* the policy host's addresses */
 	int open;		/* things still running: runs, dane, fetch,
 				   probes, handles */
 	bool finished;
@@ -595,6 +596,55 @@ static void name_at(char *out, size_t len, const char *prefix,
 	snprintf(out, len, "%s%s%s.", prefix, *prefix ? "." : "", domain);
 }
 
+/* The policy host's addresses arrived: fetch from the first. */
+static void sts_addr_done(struct truth_run *run, void *arg)
+{
+	struct mail_check *c = arg;
+	truth_run_free(run);
+	c->sts_run = NULL;
+	const struct truth_answer *a4 = truth_find(c->res.t, c->res.sts_host,
+		LDNS_RR_TYPE_A);
+	const struct truth_answer *a6 = truth_find(c->res.t, c->res.sts_host,
+		LDNS_RR_TYPE_AAAA);
+	const struct truth_answer *a = a4 && ldns_rr_list_rr_count(
+		a4->rrs) ? a4 : a6 && ldns_rr_list_rr_count(a6->rrs) ? a6 : NULL;
+	if (a4 && a4->sec == TRUTH_SEC_BOGUS)
+		a = NULL, c->res.sts_addr_sec = TRUTH_SEC_BOGUS;
+	if (a) {
+		c->res.sts_addr_sec = a->sec;
+		char *addr = ldns_rdf2str(ldns_rr_rdf(
+			ldns_rr_list_rr(a->rrs, 0), 0));
+		if (addr && fetch_start(c, addr) < 0)
+			c->res.fetch.code = CURLE_OUT_OF_MEMORY;
+		free(addr);
+	}
+	c->open--;
+	maybe_finish(c);
+}
+
+/* Look up the policy host only once the _mta-sts record announces a
+ * policy: a survey asks no name a domain does not use. */
+static void sts_addresses(struct mail_check *c)
+{
+	char err[300];
+	struct truth_opts to = c->o.dane.truth;
+	to.rounds = 1;
+	c->sts_run = truth_run_new(c->loop, c->res.t, &to, err, sizeof(err));
+	if (c->sts_run && truth_run_add(c->sts_run, c->res.sts_host,
+	    LDNS_RR_TYPE_A, -1, err, sizeof(err)) == 0 &&
+	    truth_run_add(c->sts_run, c->res.sts_host, LDNS_RR_TYPE_AAAA, -1,
+	    err, sizeof(err)) == 0 &&
+	    truth_run_start(c->sts_run, sts_addr_done, c, err,
+	    sizeof(err)) == 0) {
+		c->open++;
+		return;
+	}
+	/* No lookup, no address: the judge says the policy could not be
+	 * fetched. */
+	truth_run_free(c->sts_run);
+	c->sts_run = NULL;
+}
+
 static void dns_done(struct truth_run *run, void *arg)
 {
 	struct mail_check *c = arg;
@@ -617,23 +667,8 @@ static void dns_done(struct truth_run *run, void *arg)
 		tlsrpt_parse(c->res.tlsrpt_f.text, c->res.tlsrpt_f.len, &c->res.tlsrpt);
 	if (c->res.sts_f.count == 1) {
 		mtasts_txt_parse(c->res.sts_f.text, c->res.sts_f.len, &c->res.sts);
-		const struct truth_answer *a4 = truth_find(c->res.t, c->res.sts_host,
-			LDNS_RR_TYPE_A);
-		const struct truth_answer *a6 = truth_find(c->res.t, c->res.sts_host,
-			LDNS_RR_TYPE_AAAA);
-		const struct truth_answer *a = a4 && ldns_rr_list_rr_count(
-			a4->rrs) ? a4 : a6 && ldns_rr_list_rr_count(a6->rrs) ?
-			a6 : NULL;
-		if (a4 && a4->sec == TRUTH_SEC_BOGUS)
-			a = NULL, c->res.sts_addr_sec = TRUTH_SEC_BOGUS;
-		if (c->res.sts.syntax_ok && a) {
-			c->res.sts_addr_sec = a->sec;
-			char *addr = ldns_rdf2str(ldns_rr_rdf(
-				ldns_rr_list_rr(a->rrs, 0), 0));
-			if (addr && fetch_start(c, addr) < 0)
-				c->res.fetch.code = CURLE_OUT_OF_MEMORY;
-			free(addr);
-		}
+		if (c->res.sts.syntax_ok)
+			sts_addresses(c);
 	}
 	spf_feed_from_truth(c);
 	spf_walk_step(&c->res.spf);
@@ -705,10 +740,6 @@ struct mail_check *mail_check_start(uv_loop_t *loop, const char *domain,
 	    truth_run_add(c->run, c->res.tlsrpt_f.name, LDNS_RR_TYPE_TXT, -1,
 	    err, errlen) < 0 ||
 	    truth_run_add(c->run, c->res.sts_f.name, LDNS_RR_TYPE_TXT, -1, err,
-	    errlen) < 0 ||
-	    truth_run_add(c->run, c->res.sts_host, LDNS_RR_TYPE_A, -1, err,
-	    errlen) < 0 ||
-	    truth_run_add(c->run, c->res.sts_host, LDNS_RR_TYPE_AAAA, -1, err,
 	    errlen) < 0)
 		goto fail;
 	c->dane = dane_check_start(loop, c->res.domain, &o->dane, on_dane_done,
@@ -766,6 +797,7 @@ void mail_check_free(struct mail_check *c)
 	if (!c)
 		return;
 	truth_run_free(c->run);
+	truth_run_free(c->sts_run);
 	dane_check_free(c->dane);
 	share_free(c->own_probes);
 	free(c->results);

@@ -33,8 +33,12 @@ server:
 	# NSD's default response-rate limiting stays on, as on real servers,
 	# unless LAB_NSD_RRL gives another rate (0: off, for benchmarks).
 ${LAB_NSD_RRL:+	rrl-ratelimit: $LAB_NSD_RRL
-}remote-control:
-	control-enable: no
+}	# Counters for nsd-control stats_noreset (questions per domain).
+	statistics: 0
+remote-control:
+	# A local socket: no keys to make, nothing on the network.
+	control-enable: yes
+	control-interface: "$LAB_DIR/run/nsd-$addr.ctl"
 EOF
 	while read -r zone parent signing zaddr depth ext; do
 		[ "$zaddr" = "$addr" ] && [ "$ext" = no ] || continue

@@ -161,4 +161,33 @@ for k in p x t; do
 		not_ok "survey: $a had $n SMTP sessions; one domain's check has $one"
 	fi
 done
+# --- politeness at the authoritative servers: the questions NSD answers
+# per domain (nsd-control's counters, every lab NSD), from two surveys of
+# domains with records of their own (q*.q.survey.email): a run's fixed
+# cost (the root, the TLD, the MX host) cancels out of the difference.
+# A domain needs its MX, TXT, _dmarc, _smtp._tls and _mta-sts names.
+nsd_answered() {
+	for c in "$LAB_DIR"/nsd-*.conf; do
+		PATH=$PATH:/usr/sbin nsd-control -c "$c" stats_noreset
+	done | awk -F= '$1 == "num.queries" { q += $2 }
+		$1 == "num.rrl.drop" || $1 == "num.rrl.truncated" { r += $2 }
+		END { print q - r }'
+}
+seq 1 16 | sed 's/.*/q&.q.survey.email/' > "$OUT/q-small"
+seq 17 256 | sed 's/.*/q&.q.survey.email/' > "$OUT/q-large"
+q0=$(nsd_answered)
+mail -c 16 -f "$OUT/q-small" -o "$OUT/q-small.jsonl" 2> /dev/null
+q1=$(nsd_answered)
+mail -c 16 -f "$OUT/q-large" -o "$OUT/q-large.jsonl" 2> /dev/null
+q2=$(nsd_answered)
+per=$("$PY" -c "print('%.2f' % ((($q2 - $q1) - ($q1 - $q0)) / (240 - 16)))")
+diag "authoritative questions: $((q1 - q0)) for 16 domains, $((q2 - q1)) for 240"
+pyck "q domains: every one protected, as kind p alone" "$OUT/q-large.jsonl" \
+	'len(A) == 240 and all(d["verdict"] == "protected" for d in A)'
+if "$PY" -c "import sys; sys.exit(not (0 < $per <= 5.5))"; then
+	ok "authoritative questions per domain: $per (a domain has 5 names)"
+else
+	not_ok "authoritative questions per domain: $per (a domain has 5 names)"
+fi
+
 tap_done
