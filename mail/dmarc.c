@@ -129,7 +129,7 @@ static const char *uri_check(const char *s, size_t n)
 }
 
 static void uris(struct dmarc_record *r, const char *tag, const char *s,
-	size_t n, char (*out)[DMARC_URI_MAX], size_t *nout)
+	size_t n, struct mail_uris *out)
 {
 	char e[120];
 	size_t i = 0;
@@ -145,8 +145,9 @@ static void uris(struct dmarc_record *r, const char *tag, const char *s,
 			mail_finding_add(&r->findings, MAIL_ERROR,
 				"dmarc-syntax", "%s=%s: %s", tag,
 				ESC(e, u, un), why);
-		else if (*nout < DMARC_URIS_MAX)
-			mail_escape(u, un, out[(*nout)++], DMARC_URI_MAX);
+		else if (mail_uris_add(out, u, un) < 0)
+			mail_finding_add(&r->findings, MAIL_ERROR,
+				"dmarc-syntax", "%s: out of memory", tag);
 		i = k + 1;
 	}
 }
@@ -237,10 +238,10 @@ void dmarc_parse(const char *text, size_t len, struct dmarc_record *r)
 				r->pct = (int)v;
 			break;
 		case 4:
-			uris(r, "rua", val, vn, r->rua, &r->nrua);
+			uris(r, "rua", val, vn, &r->rua);
 			break;
 		case 5:
-			uris(r, "ruf", val, vn, r->ruf, &r->nruf);
+			uris(r, "ruf", val, vn, &r->ruf);
 			break;
 		case 6:
 		case 7:
@@ -283,7 +284,7 @@ void dmarc_parse(const char *text, size_t len, struct dmarc_record *r)
 				known[which], ESC(e2, val, vn), bad);
 	}
 	if (!r->p_given) {
-		if (r->nrua > 0 && r->findings.errors == 0) {
+		if (r->rua.n > 0 && r->findings.errors == 0) {
 			r->p = DMARC_NONE;
 			mail_finding_add(&r->findings, MAIL_WARN,
 				"dmarc-no-p", "no p= tag: with a valid rua= "
@@ -309,7 +310,7 @@ void dmarc_parse(const char *text, size_t len, struct dmarc_record *r)
 			MAIL_NOTE, "dmarc-sp-weaker",
 			"sp=%s is weaker than p=%s for subdomains",
 			dmarc_policy_str(r->sp), dmarc_policy_str(r->p));
-	if (r->nrua == 0)
+	if (r->rua.n == 0)
 		mail_finding_add(&r->findings, MAIL_NOTE, "dmarc-no-rua",
 			"no rua=: no aggregate reports are asked for");
 }
@@ -317,4 +318,6 @@ void dmarc_parse(const char *text, size_t len, struct dmarc_record *r)
 void dmarc_record_clear(struct dmarc_record *r)
 {
 	mail_findings_clear(&r->findings);
+	mail_uris_clear(&r->rua);
+	mail_uris_clear(&r->ruf);
 }

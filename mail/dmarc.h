@@ -8,10 +8,9 @@
 #include <stddef.h>
 #include <stdbool.h>
 #include "mail/finding.h"
+#include "mail/fields.h"
 
 #define DMARC_TEXT_MAX 4096	/* bytes of one record; longer is an error */
-#define DMARC_URIS_MAX 8	/* rua or ruf URIs kept */
-#define DMARC_URI_MAX 256	/* bytes of one URI kept */
 
 enum dmarc_policy { DMARC_NONE, DMARC_QUARANTINE, DMARC_REJECT,
 	DMARC_POLICY_UNSET };
@@ -23,10 +22,7 @@ struct dmarc_record {
 	char adkim, aspf;		/* 'r' or 's' */
 	char fo[16];			/* "0" when not given */
 	unsigned long ri;		/* 86400 when not given */
-	char rua[DMARC_URIS_MAX][DMARC_URI_MAX];	/* escaped */
-	size_t nrua;
-	char ruf[DMARC_URIS_MAX][DMARC_URI_MAX];	/* escaped */
-	size_t nruf;
+	struct mail_uris rua, ruf;
 	bool syntax_ok;		/* usable: v=DMARC1 first, no MAIL_ERROR */
 	struct mail_findings findings;
 };

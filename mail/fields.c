@@ -1,6 +1,7 @@
 /* fields.c: name=value; fields of TLS-RPT and MTA-STS records (fields.h). */
 #include "config.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "mail/fields.h"
 
@@ -84,4 +85,23 @@ size_t mail_fields_split(const char *text, size_t len,
 		nf++;
 	}
 	return nf;
+}
+
+int mail_uris_add(struct mail_uris *u, const char *s, size_t len)
+{
+	char e[MAIL_URI_MAX];
+	if (u->n == MAIL_URIS_MAX)
+		return 1;
+	char *c = strdup(mail_escape(s, len, e, sizeof(e)));
+	if (!c)
+		return -1;
+	u->v[u->n++] = c;
+	return 0;
+}
+
+void mail_uris_clear(struct mail_uris *u)
+{
+	for (size_t i = 0; i < u->n; i++)
+		free(u->v[i]);
+	u->n = 0;
 }

@@ -24,4 +24,22 @@ size_t mail_fields_split(const char *text, size_t len,
 	struct mail_field *f, size_t max, struct mail_findings *fs,
 	const char *code);
 
+#define MAIL_URIS_MAX 8		/* report URIs kept per tag */
+#define MAIL_URI_MAX 256	/* bytes of one URI kept, escaped */
+
+/** The report URIs of a tag (DMARC rua and ruf, TLS-RPT rua), escaped:
+ * each an allocation the list owns, so that a record without them costs
+ * nothing. */
+struct mail_uris {
+	char *v[MAIL_URIS_MAX];
+	size_t n;
+};
+
+/** Keep an escaped copy of len bytes (cut to MAIL_URI_MAX).  Returns 0,
+ * 1 when MAIL_URIS_MAX are kept already (not kept), -1 out of memory. */
+int mail_uris_add(struct mail_uris *u, const char *s, size_t len);
+
+/** Free what u holds; it is empty afterwards. */
+void mail_uris_clear(struct mail_uris *u);
+
 #endif

@@ -302,7 +302,7 @@ static void judge_tlsrpt(struct mail_result *r)
 			"invalid");
 	} else
 		item(r, MAIL_TLSRPT, MAIL_V_PASS, "tlsrpt-ok", "reports to %s%s",
-			r->tlsrpt.rua[0], r->tlsrpt.nrua > 1 ? " and more" : "");
+			r->tlsrpt.rua.v[0], r->tlsrpt.rua.n > 1 ? " and more" : "");
 }
 
 static bool content_type_ok(const char *ct)

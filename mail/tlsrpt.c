@@ -87,9 +87,9 @@ void tlsrpt_parse(const char *text, size_t len, struct tlsrpt_record *r)
 				mail_finding_add(&r->findings, MAIL_ERROR,
 					"tlsrpt-syntax", "rua=%s: %s",
 					ESC(e1, u, un), why);
-			else if (r->nrua < TLSRPT_URIS_MAX)
-				mail_escape(u, un, r->rua[r->nrua++],
-					TLSRPT_URI_MAX);
+			else if (mail_uris_add(&r->rua, u, un) < 0)
+				mail_finding_add(&r->findings, MAIL_ERROR,
+					"tlsrpt-syntax", "rua: out of memory");
 			k0 = k + 1;
 		}
 	}
@@ -102,4 +102,5 @@ void tlsrpt_parse(const char *text, size_t len, struct tlsrpt_record *r)
 void tlsrpt_record_clear(struct tlsrpt_record *r)
 {
 	mail_findings_clear(&r->findings);
+	mail_uris_clear(&r->rua);
 }

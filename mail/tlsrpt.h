@@ -6,14 +6,12 @@
 #include <stddef.h>
 #include <stdbool.h>
 #include "mail/finding.h"
+#include "mail/fields.h"
 
 #define TLSRPT_TEXT_MAX 4096
-#define TLSRPT_URIS_MAX 8
-#define TLSRPT_URI_MAX 256
 
 struct tlsrpt_record {
-	char rua[TLSRPT_URIS_MAX][TLSRPT_URI_MAX];	/* escaped */
-	size_t nrua;
+	struct mail_uris rua;
 	bool syntax_ok;
 	struct mail_findings findings;
 };

@@ -119,12 +119,12 @@ static void json_dmarc(struct json *j, const struct mail_result *r)
 		json_str(j, "fo", d->fo);
 		json_int(j, "ri", (long long)d->ri);
 		json_arr_open(j, "rua");
-		for (size_t i = 0; i < d->nrua; i++)
-			json_str(j, NULL, d->rua[i]);
+		for (size_t i = 0; i < d->rua.n; i++)
+			json_str(j, NULL, d->rua.v[i]);
 		json_arr_close(j);
 		json_arr_open(j, "ruf");
-		for (size_t i = 0; i < d->nruf; i++)
-			json_str(j, NULL, d->ruf[i]);
+		for (size_t i = 0; i < d->ruf.n; i++)
+			json_str(j, NULL, d->ruf.v[i]);
 		json_arr_close(j);
 		json_findings(j, "findings", &d->findings);
 	}
@@ -137,8 +137,8 @@ static void json_tlsrpt(struct json *j, const struct mail_result *r)
 	json_found(j, &r->tlsrpt_f);
 	if (r->tlsrpt_f.count == 1) {
 		json_arr_open(j, "rua");
-		for (size_t i = 0; i < r->tlsrpt.nrua; i++)
-			json_str(j, NULL, r->tlsrpt.rua[i]);
+		for (size_t i = 0; i < r->tlsrpt.rua.n; i++)
+			json_str(j, NULL, r->tlsrpt.rua.v[i]);
 		json_arr_close(j);
 		json_findings(j, "findings", &r->tlsrpt.findings);
 	}

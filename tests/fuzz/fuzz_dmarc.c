@@ -17,9 +17,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	expect(r.aspf == 'r' || r.aspf == 's', "aspf");
 	expect(!r.syntax_ok || r.p != DMARC_POLICY_UNSET, "a valid record "
 		"has a policy");
-	expect(r.nrua <= DMARC_URIS_MAX && r.nruf <= DMARC_URIS_MAX, "uris");
-	for (size_t i = 0; i < r.nrua; i++)
-		expect(strlen(r.rua[i]) < DMARC_URI_MAX, "uri cap");
+	expect(r.rua.n <= MAIL_URIS_MAX && r.ruf.n <= MAIL_URIS_MAX, "uris");
+	for (size_t i = 0; i < r.rua.n; i++)
+		expect(strlen(r.rua.v[i]) < MAIL_URI_MAX, "uri cap");
 	for (size_t i = 0; i < r.findings.n; i++)
 		for (const unsigned char *t = (const unsigned char *)
 		     r.findings.f[i].text; *t; t++)

@@ -69,7 +69,7 @@ int main(void)
 		bool good = r.syntax_ok == cases[i].syntax_ok &&
 			(!cases[i].code || mail_findings_has(&r.findings,
 			cases[i].code)) && r.pct == cases[i].pct &&
-			r.nrua == cases[i].nrua;
+			r.rua.n == cases[i].nrua;
 		if (cases[i].p >= 0)
 			good = good && (int)r.p == cases[i].p &&
 				(int)r.sp == cases[i].sp;

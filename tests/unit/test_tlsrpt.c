@@ -34,7 +34,7 @@ int main(void)
 		struct tlsrpt_record r;
 		tlsrpt_parse(cases[i].rec, strlen(cases[i].rec), &r);
 		bool good = r.syntax_ok == cases[i].syntax_ok &&
-			r.nrua == cases[i].nrua &&
+			r.rua.n == cases[i].nrua &&
 			(r.syntax_ok || mail_findings_has(&r.findings,
 			"tlsrpt-syntax"));
 		ok(good, "\"%s\": %s, %zu rua", cases[i].rec,
