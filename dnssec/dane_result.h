@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
-#include "judge/truth.h"
+#include "validator/truth.h"
 #include "dnssec/tlsa.h"
 
 /** Verdicts, in precedence order: the verdict of a host (or the domain) is

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <ldns/ldns.h>
 #include "dnssec/truth_opts.h"
-#include "judge/providers.h"
+#include "validator/providers.h"
 #include "common/datafile.h"
 #include "common/dnsname.h"
 

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <getopt.h>
-#include "judge/truth.h"
+#include "validator/truth.h"
 
 struct truth_cache;
 

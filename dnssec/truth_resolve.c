@@ -11,7 +11,7 @@
 #include <uv.h>
 #include "common/dnsname.h"
 #include "dnssec/truth_resolve.h"
-#include "judge/providers.h"
+#include "validator/providers.h"
 
 /* One question of a run (a seed), asked again every round. */
 struct seed {

@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <uv.h>
-#include "judge/truth.h"
+#include "validator/truth.h"
 #include "dnssec/truth_opts.h"
 
 struct truth_run;

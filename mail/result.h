@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdbool.h>
 #include <curl/curl.h>
-#include "judge/truth.h"
+#include "validator/truth.h"
 #include "dnssec/dane_result.h"
 #include "mail/finding.h"
 #include "mail/spf.h"

@@ -1,6 +1,6 @@
 /* cmd_scan.c: the 'scan' subcommand: resolve the truth, then probe every
  * target with the plan (scan.h), classify each resolver as it completes
- * (judge/) and stream it out (output.h); the summary goes to stderr. */
+ * (validator/) and stream it out (output.h); the summary goes to stderr. */
 #include "config.h"
 #include <errno.h>
 #ifdef HAVE_MALLOC_TRIM
@@ -29,9 +29,9 @@
 #include "scan/resume.h"
 #include "scan/readback.h"
 #include "common/escape.h"
-#include "judge/truth.h"
-#include "judge/verdict.h"
-#include "judge/providers.h"
+#include "validator/truth.h"
+#include "validator/verdict.h"
+#include "validator/providers.h"
 #include "dnssec/truth_opts.h"
 #include "dnssec/truth_resolve.h"
 

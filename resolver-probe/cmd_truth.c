@@ -9,7 +9,7 @@
 #include "common/escape.h"
 #include "resolver-probe/commands.h"
 #include "common/json.h"
-#include "judge/truth.h"
+#include "validator/truth.h"
 #include "dnssec/truth_opts.h"
 #include "dnssec/truth_resolve.h"
 #include "resolver-probe/truth_print.h"

@@ -2,7 +2,7 @@
 #ifndef PROBE_TRUTH_PRINT_H
 #define PROBE_TRUTH_PRINT_H
 #include <stdio.h>
-#include "judge/truth.h"
+#include "validator/truth.h"
 #include "common/json.h"
 
 /** Print an answer dig-like: a ";; NAME TYPE (status) RCODE" header line

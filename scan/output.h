@@ -11,10 +11,10 @@
 #include <stddef.h>
 #include <stdio.h>
 #include "common/json.h"
-#include "judge/observation.h"
+#include "validator/observation.h"
 #include "scan/sweep.h"
-#include "judge/verdict.h"
-#include "judge/truth.h"
+#include "validator/verdict.h"
+#include "validator/truth.h"
 
 /** The cap on one line: a resolver stuffing huge answers cannot make a
  * line grow without bound (the line is replaced by an error object). */

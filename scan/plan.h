@@ -7,8 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
-#include "judge/truth.h"
-#include "judge/observation.h"
+#include "validator/truth.h"
+#include "validator/observation.h"
 
 /** One question of the plan. */
 struct plan_item {

@@ -12,7 +12,7 @@
  * (plus the resolvers waiting for their confirmation round: at most
  * rate x confirm_delay / plan size of them).
  * The engine neither classifies nor formats: the caller does both in its
- * callbacks (cmd_scan.c wires judge/ and output.h). */
+ * callbacks (cmd_scan.c wires validator/ and output.h). */
 #ifndef SCAN_SCAN_H
 #define SCAN_SCAN_H
 #include <stdio.h>
@@ -20,7 +20,7 @@
 #include <stdbool.h>
 #include <uv.h>
 #include "common/addr.h"
-#include "judge/observation.h"
+#include "validator/observation.h"
 #include "scan/plan.h"
 
 #define SCAN_DEFAULT_INFLIGHT 10000

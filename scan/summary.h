@@ -27,7 +27,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include "judge/verdict.h"
+#include "validator/verdict.h"
 #include "common/strset.h"
 #include "scan/summary_record.h"
 

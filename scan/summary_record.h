@@ -7,9 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
-#include "judge/observation.h"
-#include "judge/verdict.h"
-#include "judge/truth.h"
+#include "validator/observation.h"
+#include "validator/verdict.h"
+#include "validator/truth.h"
 
 /** One query of a record: only what the summary needs. */
 struct summary_query {

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <ldns/ldns.h>
-#include "judge/verdict.h"
-#include "judge/providers.h"
+#include "validator/verdict.h"
+#include "validator/providers.h"
 #include "common/addr.h"
 
 /* The lab's providers file (tests/lab/providers). */

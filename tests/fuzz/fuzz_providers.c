@@ -1,4 +1,4 @@
-/* fuzz_providers.c: the two registry readers of judge/ and common/ on the same
+/* fuzz_providers.c: the two registry readers of validator/ and common/ on the same
  * arbitrary file: providers_parse (data/providers) and
  * special_registry_parse (the IANA special-purpose CSVs).  Checks what
  * providers.h promises of a parsed file: lowercase FQDNs with the
@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <ctype.h>
-#include "judge/providers.h"
+#include "validator/providers.h"
 #include "common/addr.h"
 #include "tests/fuzz/fuzz.h"
 

@@ -8,9 +8,9 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <ldns/ldns.h>
-#include "judge/truth.h"
-#include "judge/observation.h"
-#include "judge/verdict.h"
+#include "validator/truth.h"
+#include "validator/observation.h"
+#include "validator/verdict.h"
 
 #define NFIX 5
 

@@ -2,7 +2,7 @@
 #include "config.h"
 #include <string.h>
 #include <stdlib.h>
-#include "judge/providers.h"
+#include "validator/providers.h"
 #include "dnssec/truth_opts.h"
 #include "tests/tap.h"
 

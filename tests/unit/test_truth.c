@@ -2,7 +2,7 @@
 #include "config.h"
 #include <string.h>
 #include <stdlib.h>
-#include "judge/truth.h"
+#include "validator/truth.h"
 #include "tests/tap.h"
 #include "tests/unit/rrs.h"
 

@@ -5,8 +5,8 @@
 #include "config.h"
 #include <string.h>
 #include <stdlib.h>
-#include "judge/verdict.h"
-#include "judge/providers.h"
+#include "validator/verdict.h"
+#include "validator/providers.h"
 #include "tests/tap.h"
 #include "tests/unit/rrs.h"
 

@@ -7,7 +7,7 @@
 #include <strings.h>
 #include <ctype.h>
 #include <sys/socket.h>
-#include "judge/truth.h"
+#include "validator/truth.h"
 
 const char *truth_sec_str(enum truth_sec sec)
 {

@@ -79,7 +79,7 @@
 #include <ctype.h>
 #include <sys/socket.h>
 #include "common/dnsname.h"
-#include "judge/verdict.h"
+#include "validator/verdict.h"
 
 static const char *const class_names[CLASS_COUNT] = {
 	"static", "falsified", "loopback", "private", "bitflip", "incomplete",

@@ -4,8 +4,8 @@
 #define JUDGE_VERDICT_H
 #include <stddef.h>
 #include <stdbool.h>
-#include "judge/truth.h"
-#include "judge/observation.h"
+#include "validator/truth.h"
+#include "validator/observation.h"
 
 /** Resolver classes.  The first group is in precedence order: a resolver's
  * `class` is the first that applies.  The second group is for resolvers

@@ -2,7 +2,7 @@
 #include "config.h"
 #include <stdlib.h>
 #include <string.h>
-#include "judge/observation.h"
+#include "validator/observation.h"
 
 struct observation *observation_new(const struct prefix *resolver)
 {

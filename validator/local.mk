@@ -1,8 +1,9 @@
-# judge/: the pure classification of a resolver's answers against the
+# validator/: the pure classification of a resolver's answers against the
 # truth (libcore.a): no sockets, no files, no clock.
-libcore_a_SOURCES += judge/truth.h judge/observation.h judge/verdict.h \
-	judge/providers.h \
-	judge/truth.c judge/observation.c judge/providers.c judge/verdict.c
+libcore_a_SOURCES += validator/truth.h validator/observation.h \
+	validator/verdict.h validator/providers.h \
+	validator/truth.c validator/observation.c validator/providers.c \
+	validator/verdict.c
 UNIT_TESTS += tests/unit/test_providers tests/unit/test_truth \
 	tests/unit/test_verdict
 tests_unit_test_providers_SOURCES = tests/unit/test_providers.c tests/tap.h

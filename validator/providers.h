@@ -3,7 +3,7 @@
 #ifndef JUDGE_PROVIDERS_H
 #define JUDGE_PROVIDERS_H
 #include <stddef.h>
-#include "judge/truth.h"
+#include "validator/truth.h"
 #include "common/addr.h"
 
 /** Parse a providers file held in text (len bytes) into t: appends to

@@ -1,5 +1,5 @@
 /* truth.h: what DNSSEC-validating resolution says, the yardstick every
- * verdict is measured against.  dnssec/ fills it (libunbound); judge/
+ * verdict is measured against.  dnssec/ fills it (libunbound); validator/
  * reads it.  Pure data and lookups: no I/O. */
 #ifndef JUDGE_TRUTH_H
 #define JUDGE_TRUTH_H

@@ -10,7 +10,7 @@
 #include <ldns/ldns.h>
 #include "common/dnsname.h"
 #include "common/escape.h"
-#include "judge/providers.h"
+#include "validator/providers.h"
 #include "common/lineread.h"
 
 /* A checked domain name as a lowercase FQDN with trailing dot; NULL with a
