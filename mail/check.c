@@ -15,6 +15,7 @@
 #include <openssl/evp.h>
 #include "common/dnsname.h"
 #include "mail/check.h"
+#include "mail/judge.h"
 #include "dnssec/truth_resolve.h"
 #include "common/share.h"
 
@@ -77,6 +78,8 @@ struct mail_check {
 	CURL *easy;
 	uv_timer_t timer;
 	struct curl_slist *resolve;
+	CURLcode curl_code;
+	char curl_err[CURL_ERROR_SIZE];
 	int curl_handles;	/* uv handles the fetch has open */
 	struct share *probes;	/* o.probes, or own_probes */
 	struct share *own_probes;
@@ -268,7 +271,7 @@ static void check_multi(struct mail_check *c)
 	int left;
 	while ((m = curl_multi_info_read(c->multi, &left)))
 		if (m->msg == CURLMSG_DONE && !c->res.fetch.done) {
-			c->res.fetch.code = m->data.result;
+			c->curl_code = m->data.result;
 			fetch_finish(c);
 		}
 }
@@ -384,7 +387,17 @@ static void fetch_finish(struct mail_check *c)
 			for (unsigned i = 0; i < mdlen && i < 32; i++)
 				snprintf(f->sha256 + 2 * i, 3, "%02x", md[i]);
 	}
-	if (f->code == CURLE_OK && f->http_status == 200 && f->body)
+	/* libcurl's outcome as data for the judge. */
+	CURLcode cc = c->curl_code;
+	f->outcome = cc == CURLE_OK ? MAIL_FETCH_OK :
+		cc == CURLE_PEER_FAILED_VERIFICATION ||
+		cc == CURLE_SSL_CACERT_BADFILE ? MAIL_FETCH_CERTIFICATE :
+		f->too_big || cc == CURLE_FILESIZE_EXCEEDED ?
+		MAIL_FETCH_TOO_BIG : MAIL_FETCH_FAILED;
+	snprintf(f->reason, sizeof(f->reason), "%s", curl_easy_strerror(cc));
+	mail_escape(c->curl_err, strlen(c->curl_err), f->message,
+		sizeof(f->message));
+	if (f->outcome == MAIL_FETCH_OK && f->http_status == 200 && f->body)
 		mtasts_policy_parse(f->body, f->len, &c->res.policy),
 		c->res.policy_parsed = true;
 	curl_multi_remove_handle(c->multi, c->easy);
@@ -431,7 +444,7 @@ static int fetch_start(struct mail_check *c, const char *addr)
 		curl_easy_setopt(e, CURLOPT_CAINFO, c->o.ca_file);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_curl_write);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, c);
-	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, f->errbuf);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, c->curl_err);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, PACKAGE_STRING);
 	curl_easy_setopt(e, CURLOPT_MAXFILESIZE, (long)MTASTS_POLICY_MAX);
 	curl_multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, on_curl_socket);
@@ -444,7 +457,7 @@ static int fetch_start(struct mail_check *c, const char *addr)
 	c->open++;
 	f->started = true;
 	if (curl_multi_add_handle(c->multi, e) != CURLM_OK) {
-		f->code = CURLE_FAILED_INIT;
+		c->curl_code = CURLE_FAILED_INIT;
 		fetch_finish(c);
 	}
 	return 0;
@@ -615,7 +628,9 @@ static void sts_addr_done(struct truth_run *run, void *arg)
 		char *addr = ldns_rdf2str(ldns_rr_rdf(
 			ldns_rr_list_rr(a->rrs, 0), 0));
 		if (addr && fetch_start(c, addr) < 0)
-			c->res.fetch.code = CURLE_OUT_OF_MEMORY;
+			c->res.fetch.outcome = MAIL_FETCH_FAILED,
+			snprintf(c->res.fetch.reason,
+				sizeof(c->res.fetch.reason), "out of memory");
 		free(addr);
 	}
 	c->open--;

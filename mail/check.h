@@ -12,7 +12,6 @@
 #include <stddef.h>
 #include <stdbool.h>
 #include <uv.h>
-#include <curl/curl.h>
 #include "dnssec/dane.h"
 #include "common/json.h"
 #include "mail/result.h"

@@ -3,7 +3,7 @@
 libcore_a_SOURCES += mail/finding.c mail/finding.h mail/fields.c \
 	mail/fields.h mail/spf.c mail/spf.h mail/dmarc.c mail/dmarc.h \
 	mail/tlsrpt.c mail/tlsrpt.h mail/mtasts.c mail/mtasts.h \
-	mail/survey.c mail/survey.h mail/result.c mail/result.h \
+	mail/survey.c mail/survey.h mail/result.h mail/judge.c mail/judge.h \
 	mail/starttls_result.h \
 	mail/domainlist.c mail/domainlist.h
 UNIT_TESTS += tests/unit/test_finding tests/unit/test_spf \

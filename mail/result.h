@@ -1,13 +1,12 @@
 /* result.h: what the mail check of one domain found (validated DNS
  * answers, the DANE result, the SPF walk, the DMARC, TLS-RPT and MTA-STS
  * records, the policy fetch, the STARTTLS probes) and the verdicts judged
- * from it.  Pure: check.h gathers the facts, mail_judge decides; unit
+ * from it.  Pure: check.h gathers the facts, judge.h decides; unit
  * tests judge hand-made facts directly. */
 #ifndef MAIL_RESULT_H
 #define MAIL_RESULT_H
 #include <stddef.h>
 #include <stdbool.h>
-#include <curl/curl.h>
 #include "validator/truth.h"
 #include "dnssec/dane_result.h"
 #include "mail/finding.h"
@@ -74,6 +73,14 @@ struct mail_found {
 	size_t len;
 };
 
+/* How the policy fetch ended (check.c reads it from libcurl). */
+enum mail_fetch_outcome {
+	MAIL_FETCH_OK = 0,	/* a response was read (any status) */
+	MAIL_FETCH_CERTIFICATE,	/* the server's certificate failed */
+	MAIL_FETCH_TOO_BIG,	/* the body passed MTASTS_POLICY_MAX */
+	MAIL_FETCH_FAILED	/* anything else: connect, TLS, a timeout */
+};
+
 /* What the MTA-STS policy fetch gave. */
 struct mail_fetch {
 	bool started, done;
@@ -84,8 +91,9 @@ struct mail_fetch {
 	bool too_big;
 	long http_status;
 	char content_type[200];
-	CURLcode code;
-	char errbuf[CURL_ERROR_SIZE];
+	enum mail_fetch_outcome outcome;
+	char reason[120];	/* the HTTPS client's words for the outcome */
+	char message[300];	/* its message, escaped, or "" */
 	long ssl_verify;	/* X509 verification code */
 	char sha256[65];	/* of the body, hex ("" before) */
 };
@@ -122,13 +130,6 @@ struct mail_result {
 	char overall_code[48];	/* the deciding check's code, "ok" */
 	char overall_detail[400];
 };
-
-/** Judge r's facts: fill in r->items (verdict, code, detail; findings
- * are added to the MTA-STS and STARTTLS items) and the overall verdict.
- * Call once, when every fact is in.  Facts may be missing: no DANE result
- * (r->dane NULL) is an error for DANE and STARTTLS, no lookup at all (no
- * DANE result and no r->t answers) an error for DNSSEC. */
-void mail_judge(struct mail_result *r);
 
 /** Free the findings r's parses and items hold (the check frees the rest
  * it owns: the truth, the SPF walk, record texts, the policy body). */

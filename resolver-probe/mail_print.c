@@ -162,11 +162,11 @@ static void json_mtasts(struct json *j, const struct mail_result *r)
 		json_str(j, "url", fe->url);
 		json_str(j, "address", fe->addr);
 		json_str(j, "address_status", truth_sec_str(r->sts_addr_sec));
-		json_str(j, "fetch", fe->code == CURLE_OK ? "ok" :
-			curl_easy_strerror(fe->code));
+		json_str(j, "fetch", fe->outcome == MAIL_FETCH_OK ? "ok" :
+			fe->reason);
 		json_str(j, "certificate", fe->ssl_verify == 0 ? "ok" :
 			X509_verify_cert_error_string(fe->ssl_verify));
-		json_str(j, "error", fe->errbuf[0] ? fe->errbuf : NULL);
+		json_str(j, "error", fe->message[0] ? fe->message : NULL);
 		json_int(j, "http_status", fe->http_status);
 		json_str(j, "content_type", fe->content_type[0] ?
 			fe->content_type : NULL);
@@ -370,9 +370,9 @@ void mail_result_print(FILE *f, const struct mail_result *r)
 			if (r->fetch.started)
 				fprintf(f, "  policy %s from %s: %s, HTTP %ld, "
 					"%s, %zu bytes\n", r->fetch.url,
-					r->fetch.addr, r->fetch.code ==
-					CURLE_OK ? "fetched" :
-					curl_easy_strerror(r->fetch.code),
+					r->fetch.addr, r->fetch.outcome ==
+					MAIL_FETCH_OK ? "fetched" :
+					r->fetch.reason,
 					r->fetch.http_status,
 					r->fetch.content_type[0] ?
 					r->fetch.content_type : "no type",

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <ldns/ldns.h>
 #include <openssl/x509.h>
-#include "mail/result.h"
+#include "mail/judge.h"
 #include "tests/tap.h"
 
 /* One domain's facts, and what they point into. */
@@ -135,7 +135,7 @@ static struct fx *fx_new(void)
 	snprintf(x->r.fetch.url, sizeof(x->r.fetch.url),
 		"https://mta-sts.valid.test/.well-known/mta-sts.txt");
 	snprintf(x->r.fetch.addr, sizeof(x->r.fetch.addr), "127.0.5.20");
-	x->r.fetch.code = CURLE_OK;
+	x->r.fetch.outcome = MAIL_FETCH_OK;
 	x->r.fetch.http_status = 200;
 	snprintf(x->r.fetch.content_type, sizeof(x->r.fetch.content_type),
 		"text/plain");
@@ -505,8 +505,8 @@ static void test_mtasts(void)
 		"no mta-sts address");
 
 	x = fx_new();
-	x->r.fetch.code = CURLE_PEER_FAILED_VERIFICATION;
-	snprintf(x->r.fetch.errbuf, sizeof(x->r.fetch.errbuf),
+	x->r.fetch.outcome = MAIL_FETCH_CERTIFICATE;
+	snprintf(x->r.fetch.message, sizeof(x->r.fetch.message),
 		"SSL: no alternative certificate subject name matches");
 	mail_judge(&x->r);
 	is_item(x, MAIL_MTASTS, MAIL_V_FAIL, "mtasts-certificate",
@@ -517,7 +517,7 @@ static void test_mtasts(void)
 		x->r.items[MAIL_MTASTS].detail);
 	fx_free(x);
 	x = fx_new();
-	x->r.fetch.code = CURLE_PEER_FAILED_VERIFICATION;
+	x->r.fetch.outcome = MAIL_FETCH_CERTIFICATE;
 	x->r.fetch.ssl_verify = X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY;
 	mail_judge(&x->r);
 	ok(strstr(x->r.items[MAIL_MTASTS].detail, "local issuer") != NULL,
@@ -525,12 +525,14 @@ static void test_mtasts(void)
 		x->r.items[MAIL_MTASTS].detail);
 	fx_free(x);
 	x = fx_new();
-	x->r.fetch.code = CURLE_WRITE_ERROR;
+	x->r.fetch.outcome = MAIL_FETCH_TOO_BIG;
 	x->r.fetch.too_big = true;
 	judge_is(x, MAIL_MTASTS, MAIL_V_FAIL, "mtasts-policy-too-big",
 		"too big");
 	x = fx_new();
-	x->r.fetch.code = CURLE_COULDNT_CONNECT;
+	x->r.fetch.outcome = MAIL_FETCH_FAILED;
+	snprintf(x->r.fetch.reason, sizeof(x->r.fetch.reason),
+		"Couldn't connect to server");
 	mail_judge(&x->r);
 	is_item(x, MAIL_MTASTS, MAIL_V_FAIL, "mtasts-fetch-failed",
 		"connection refused");

@@ -1,5 +1,6 @@
-/* result.c: the verdicts of a mail check, judged from its facts
- * (result.h): one verdict and code per check, then the domain's. */
+/* judge.c: the verdicts of a mail check, judged from its facts
+ * (judge.h): one verdict and code per check, then the domain's; and
+ * result.h's names and clearing of what the verdicts hold. */
 #include "config.h"
 #include <stdarg.h>
 #include <stdio.h>
@@ -8,7 +9,7 @@
 #include <ldns/ldns.h>
 #include <openssl/x509.h>
 #include "common/dnsname.h"
-#include "mail/result.h"
+#include "mail/judge.h"
 
 static const char *verdict_names[] = { "error", "fail", "none", "warn",
 	"pass" };
@@ -351,33 +352,25 @@ static void judge_mtasts(struct mail_result *r)
 			"policy cannot be fetched", r->sts_host);
 		return;
 	}
-	if (fe->code != CURLE_OK) {
+	if (fe->outcome != MAIL_FETCH_OK) {
 		const char *code = "mtasts-fetch-failed";
-		char why[700];
-		if (fe->code == CURLE_PEER_FAILED_VERIFICATION ||
-		    fe->code == CURLE_SSL_CACERT_BADFILE) {
+		char why[1000];
+		if (fe->outcome == MAIL_FETCH_CERTIFICATE) {
 			code = "mtasts-certificate";
-			/* curl's message names the problem, the
+			/* The client's message names the problem, the
 			 * hostname check included (whose verify result is
 			 * only "unspecified"). */
-			char eb[300];
-			mail_escape(fe->errbuf, strlen(fe->errbuf), eb,
-				sizeof(eb));
 			snprintf(why, sizeof(why), "the policy server's "
-				"certificate: %s", eb[0] ? eb :
+				"certificate: %s", fe->message[0] ? fe->message :
 				X509_verify_cert_error_string(fe->ssl_verify));
-		} else if (fe->too_big || fe->code == CURLE_FILESIZE_EXCEEDED) {
+		} else if (fe->outcome == MAIL_FETCH_TOO_BIG) {
 			code = "mtasts-policy-too-big";
 			snprintf(why, sizeof(why), "the policy is over %d bytes",
 				MTASTS_POLICY_MAX);
-		} else {
-			char eb[200];
-			mail_escape(fe->errbuf, strlen(fe->errbuf), eb,
-				sizeof(eb));
+		} else
 			snprintf(why, sizeof(why), "fetching %s from %s: %s%s%s",
-				fe->url, fe->addr, curl_easy_strerror(fe->code),
-				eb[0] ? ": " : "", eb);
-		}
+				fe->url, fe->addr, fe->reason,
+				fe->message[0] ? ": " : "", fe->message);
 		mail_finding_add(fs, MAIL_ERROR, code, "%s", why);
 		item(r, MAIL_MTASTS, MAIL_V_FAIL, code, "%s", why);
 		return;
