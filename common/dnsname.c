@@ -1,10 +1,12 @@
-/* dnsname.c: DNS type and rcode names from ldns's tables, and the check of
- * a domain name (see dnsname.h). */
+/* dnsname.c: DNS type and rcode names from ldns's tables, the check of a
+ * domain name, and the forms names are kept in (see dnsname.h). */
 #include "config.h"
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <ctype.h>
 #include <ldns/ldns.h>
 #include "common/escape.h"
 #include "common/dnsname.h"
@@ -69,4 +71,46 @@ int dns_name_check(const char *name, size_t len, enum dns_name_kind kind,
 		return -1;
 	}
 	return 0;
+}
+
+void dns_name_lower(char *s)
+{
+	for (; s && *s; s++)
+		*s = (char)tolower((unsigned char)*s);
+}
+
+char *dns_name_fqdn(const char *name)
+{
+	size_t n = strlen(name);
+	char *s = malloc(n + 2);
+	if (!s)
+		return NULL;
+	memcpy(s, name, n + 1);
+	dns_name_lower(s);
+	if (n == 0 || s[n - 1] != '.') {
+		s[n] = '.';
+		s[n + 1] = '\0';
+	}
+	return s;
+}
+
+void dns_name_plain(char *out, size_t outlen, const char *name)
+{
+	if (outlen == 0)
+		return;
+	snprintf(out, outlen, "%s", name);
+	dns_name_lower(out);
+	size_t n = strlen(out);
+	if (n > 1 && out[n - 1] == '.')
+		out[n - 1] = '\0';
+}
+
+bool dns_name_eq(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 1 && a[la - 1] == '.')
+		la--;
+	if (lb > 1 && b[lb - 1] == '.')
+		lb--;
+	return la == lb && strncasecmp(a, b, la) == 0;
 }

@@ -1,11 +1,14 @@
 /* dnsname.h: the names of DNS record types and response codes, as ldns
- * writes them (ldns_rr_type2str, the ldns_rcodes table), and the check of
- * a domain name given by a user.  Every file that prints a type or an
- * rcode, or takes a domain to check, asks here. */
+ * writes them (ldns_rr_type2str, the ldns_rcodes table), the check of a
+ * domain name given by a user, and the two forms names are kept in (a
+ * lowercase FQDN with its dot; lowercase without it).  Every file that
+ * prints a type or an rcode, takes a domain to check or keeps a name asks
+ * here. */
 #ifndef COMMON_DNSNAME_H
 #define COMMON_DNSNAME_H
 #include <stddef.h>
 #include <stdint.h>
+#include <stdbool.h>
 
 /** Room for any type's name ("NSEC3PARAM", "TYPE65535"). */
 #define DNS_TYPE_STRLEN 16
@@ -34,5 +37,20 @@ enum dns_name_kind {
  * as dig escapes, cut to fit). */
 int dns_name_check(const char *name, size_t len, enum dns_name_kind kind,
 	char *err, size_t errlen);
+
+/** Lowercase s in place (ASCII: DNS compares names so). */
+void dns_name_lower(char *s);
+
+/** A lowercase copy of name ending in a dot (the truth and the verdicts
+ * keep names so); NULL when out of memory. */
+char *dns_name_fqdn(const char *name);
+
+/** name lowercased into out (outlen bytes, cut to fit) without its
+ * trailing dot, the root staying "." (the mail checks keep a domain
+ * so). */
+void dns_name_plain(char *out, size_t outlen, const char *name);
+
+/** Equal as names: ASCII case-insensitive, a trailing dot optional. */
+bool dns_name_eq(const char *a, const char *b);
 
 #endif

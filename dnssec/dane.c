@@ -70,8 +70,7 @@ static SSL_CTX *dane_ssl_ctx_new(void)
 static char *lower_dup(const char *s)
 {
 	char *d = strdup(s);
-	for (char *p = d; p && *p; p++)
-		*p = (char)tolower((unsigned char)*p);
+	dns_name_lower(d);
 	return d;
 }
 

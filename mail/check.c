@@ -711,11 +711,7 @@ struct mail_check *mail_check_start(uv_loop_t *loop, const char *domain,
 	c->psl = psl;
 	c->cb = cb;
 	c->cbarg = arg;
-	for (size_t i = 0; i < n && i < sizeof(c->res.domain) - 1; i++)
-		c->res.domain[i] = (char)tolower((unsigned char)domain[i]);
-	n = strlen(c->res.domain);
-	if (n > 1 && c->res.domain[n - 1] == '.')
-		c->res.domain[--n] = '\0';
+	dns_name_plain(c->res.domain, sizeof(c->res.domain), domain);
 	snprintf(c->res.fqdn, sizeof(c->res.fqdn), "%s.", c->res.domain);
 	if (psl) {
 		const char *reg = psl_registrable_domain(psl, c->res.domain);

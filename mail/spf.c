@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <ctype.h>
 #include <arpa/inet.h>
+#include "common/dnsname.h"
 #include "mail/spf.h"
 
 static const char *mech_names[] = {
@@ -530,19 +531,6 @@ char *spf_term_str(const struct spf_term *t, char *buf, size_t buflen)
 
 enum { NEED_RECORD, NEED_ADDR, NEED_MX };
 
-/* Lowercase, without a trailing dot, into out (256 bytes). */
-static void norm_name(char *out, const char *in)
-{
-	size_t n = strlen(in);
-	if (n > 255)
-		n = 255;
-	for (size_t i = 0; i < n; i++)
-		out[i] = (char)tolower((unsigned char)in[i]);
-	if (n > 1 && out[n - 1] == '.')
-		n--;
-	out[n] = '\0';
-}
-
 static void need(struct spf_walk *w, const char *name, uint16_t qtype,
 	int purpose, const char *via)
 {
@@ -550,7 +538,7 @@ static void need(struct spf_walk *w, const char *name, uint16_t qtype,
 		return;
 	struct spf_need *n = &w->need[w->nneed++];
 	memset(n, 0, sizeof(*n));
-	norm_name(n->name, name);
+	dns_name_plain(n->name, sizeof(n->name), name);
 	n->qtype = qtype;
 	n->purpose = purpose;
 	n->via = via;
@@ -560,7 +548,7 @@ static void need(struct spf_walk *w, const char *name, uint16_t qtype,
 void spf_walk_init(struct spf_walk *w, const char *domain)
 {
 	memset(w, 0, sizeof(*w));
-	norm_name(w->domain, domain);
+	dns_name_plain(w->domain, sizeof(w->domain), domain);
 	need(w, w->domain, 16, NEED_RECORD, "domain");
 	w->pairs[0] = (struct spf_pair){ 1, 0 };
 }
@@ -615,7 +603,7 @@ int spf_walk_feed(struct spf_walk *w, const char *name, uint16_t qtype,
 	const struct spf_answer *a)
 {
 	char qn[256], e[300];
-	norm_name(qn, name);
+	dns_name_plain(qn, sizeof(qn), name);
 	struct spf_need *n = NULL;
 	for (size_t i = 0; i < w->nneed && !n; i++)
 		if (!w->need[i].fed && w->need[i].qtype == qtype &&
@@ -803,7 +791,8 @@ size_t spf_walk_step(struct spf_walk *w)
 			continue;
 		}
 		char target[256];
-		norm_name(target, t->arg ? t->arg : wr->domain);
+		dns_name_plain(target, sizeof(target),
+			t->arg ? t->arg : wr->domain);
 		if (t->mech == SPF_INCLUDE) {
 			if (on_stack(w, target) && !w->loop) {
 				w->loop = true;

@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <ctype.h>
 #include <sys/socket.h>
+#include "common/dnsname.h"
 #include "validator/truth.h"
 
 const char *truth_sec_str(enum truth_sec sec)
@@ -103,17 +104,6 @@ size_t truth_usable(const struct truth *t, char *why, size_t whylen)
 	return 0;
 }
 
-/* Equal as domain names: ASCII case-insensitive, trailing dot optional. */
-static bool name_eq(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	if (la > 1 && a[la - 1] == '.')
-		la--;
-	if (lb > 1 && b[lb - 1] == '.')
-		lb--;
-	return la == lb && strncasecmp(a, b, la) == 0;
-}
-
 struct truth_answer *truth_find(const struct truth *t, const char *qname,
 	uint16_t qtype)
 {
@@ -121,26 +111,10 @@ struct truth_answer *truth_find(const struct truth *t, const char *qname,
 		return NULL;
 	for (size_t i = 0; i < t->nanswers; i++) {
 		struct truth_answer *a = t->answers[i];
-		if (a->qtype == qtype && name_eq(a->qname, qname))
+		if (a->qtype == qtype && dns_name_eq(a->qname, qname))
 			return a;
 	}
 	return NULL;
-}
-
-/* Lowercase FQDN with a trailing dot; NULL on out of memory. */
-static char *fqdn_lower(const char *name)
-{
-	size_t n = strlen(name);
-	bool dot = n > 0 && name[n - 1] == '.';
-	char *s = malloc(n + 2);
-	if (!s)
-		return NULL;
-	for (size_t i = 0; i < n; i++)
-		s[i] = (char)tolower((unsigned char)name[i]);
-	if (!dot)
-		s[n++] = '.';
-	s[n] = '\0';
-	return s;
 }
 
 struct truth_answer *truth_get(struct truth *t, const char *qname,
@@ -160,7 +134,7 @@ struct truth_answer *truth_get(struct truth *t, const char *qname,
 	a = calloc(1, sizeof(*a));
 	if (!a)
 		return NULL;
-	a->qname = fqdn_lower(qname);
+	a->qname = dns_name_fqdn(qname);
 	a->rrs = ldns_rr_list_new();
 	a->cnames = ldns_rr_list_new();
 	if (!a->qname || !a->rrs || !a->cnames) {

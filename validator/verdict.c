@@ -185,9 +185,7 @@ static char *sb_take(struct sbuf *b)
 static char *rdf_lower(const ldns_rdf *rd)
 {
 	char *s = rd ? ldns_rdf2str(rd) : strdup("");
-	if (s)
-		for (char *p = s; *p; p++)
-			*p = (char)tolower((unsigned char)*p);
+	dns_name_lower(s);
 	return s;
 }
 
@@ -289,21 +287,6 @@ struct judge {
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Lowercase FQDN (trailing dot) copy of name; NULL on out of memory. */
-static char *fqdn_lower(const char *name)
-{
-	size_t n = strlen(name);
-	char *s = malloc(n + 2);
-	if (!s)
-		return NULL;
-	for (size_t i = 0; i < n; i++)
-		s[i] = (char)tolower((unsigned char)name[i]);
-	if (n == 0 || s[n - 1] != '.')
-		s[n++] = '.';
-	s[n] = '\0';
-	return s;
 }
 
 /* The answer records (RRSIG excluded) as sorted "TYPE rdata" items without
@@ -961,7 +944,7 @@ static int judge_result(const struct verdict_ctx *ctx,
 	struct vals bad = { 0 };
 	struct expect e;
 	char tb[DNS_TYPE_STRLEN];
-	char *qn = fqdn_lower(q->qname ? q->qname : ".");
+	char *qn = dns_name_fqdn(q->qname ? q->qname : ".");
 	memset(qv, 0, sizeof(*qv));
 	memset(j, 0, sizeof(*j));
 	qv->result = i;

@@ -108,5 +108,34 @@ int main(void)
 	ok(dns_name_check(name, 64, DNS_NAME_ANY, e, sizeof(e)) < 0 &&
 		dns_name_check(name, 64, DNS_NAME_HOST, e, sizeof(e)) < 0,
 		"a label of 64 bytes refused");
+	/* The forms names are kept in. */
+	{
+		static const struct { const char *in, *fqdn, *plain; } fm[] = {
+			{ "Mail.Example.COM", "mail.example.com.",
+				"mail.example.com" },
+			{ "mail.example.com.", "mail.example.com.",
+				"mail.example.com" },
+			{ ".", ".", "." },
+			{ "", ".", "" },
+		};
+		char out[300];
+		for (size_t i = 0; i < sizeof(fm) / sizeof(fm[0]); i++) {
+			char *f = dns_name_fqdn(fm[i].in);
+			dns_name_plain(out, sizeof(out), fm[i].in);
+			ok(f && !strcmp(f, fm[i].fqdn) &&
+				!strcmp(out, fm[i].plain), "\"%s\": fqdn "
+				"\"%s\", plain \"%s\"", fm[i].in, f ? f : "?",
+				out);
+			free(f);
+		}
+		dns_name_plain(out, 5, "ABCDEFGH.");
+		ok(!strcmp(out, "abcd"), "plain is cut to fit: %s", out);
+		ok(dns_name_eq("Mail.Example.com.", "mail.example.COM") &&
+			dns_name_eq(".", ".") &&
+			!dns_name_eq("mail.example.com", "mail.example.co") &&
+			!dns_name_eq("a.example.", "b.example."),
+			"equal as names: case and the trailing dot do not "
+			"count");
+	}
 	return tap_done();
 }
