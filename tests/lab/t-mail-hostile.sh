@@ -24,12 +24,7 @@ PY=/usr/bin/python3
 # Each SMTP session and HTTPS fetch: 5 s.  A hostile server that hangs
 # costs that much; a sound one answers in milliseconds, even loaded.
 TO=5
-mail() {
-	"$RP" mail ${LAB_PSL_FILE:+--psl "$LAB_PSL_FILE"} \
-		--root-hints "$LAB_ROOT_HINTS" \
-		--trust-anchor "$LAB_TRUST_ANCHOR" --ca-file "$LAB_CA_FILE" \
-		--timeout $TO "$@"
-}
+mail() { lab_mail "$@"; }
 # The refuse server's next session is a sound one again: signal it and
 # wait until it says so in its log.
 refuse_reset() {
@@ -116,13 +111,7 @@ for line in open(sys.argv[1]):
 	if not good:
 		print("# got %s %s %s" % (r["verdict"], r["code"], have))
 END
-while IFS= read -r l; do
-	case $l in
-	"ok - "*) ok "${l#ok - }";;
-	"not ok - "*) not_ok "${l#not ok - }";;
-	"# "*) diag "${l#\# }";;
-	esac
-done < "$OUT/verdicts.tap"
+tap_relay "$OUT/verdicts.tap"
 
 # The facts behind some verdicts.
 pyck "refuse: the first session's TLS 1.3 kept; versions it refused later unknown, not \"not accepted\"" \
@@ -172,11 +161,5 @@ for line in open(sys.argv[1]):
 	if not good:
 		print("# got %s" % [(r["verdict"], r["code"]) for r in res])
 END
-while IFS= read -r l; do
-	case $l in
-	"ok - "*) ok "${l#ok - }";;
-	"not ok - "*) not_ok "${l#not ok - }";;
-	"# "*) diag "${l#\# }";;
-	esac
-done < "$OUT/verdicts.tap"
+tap_relay "$OUT/verdicts.tap"
 tap_done

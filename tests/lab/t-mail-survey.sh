@@ -25,12 +25,7 @@ PY=/usr/bin/python3
 LOG=$LAB_DIR/log/postfix-mail.log
 KINDS="p w x t"
 N=64
-mail() {
-	"$RP" mail ${LAB_PSL_FILE:+--psl "$LAB_PSL_FILE"} \
-		--root-hints "$LAB_ROOT_HINTS" \
-		--trust-anchor "$LAB_TRUST_ANCHOR" --ca-file "$LAB_CA_FILE" \
-		--timeout 20 "$@"
-}
+mail() { lab_mail "$@"; }
 # sessions ADDR: SMTP sessions Postfix's listener on ADDR has logged so
 # far.  Postfix writes "disconnect" when a session ends, so a count taken
 # after the client is done is complete once every started session ended:

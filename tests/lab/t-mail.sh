@@ -23,13 +23,7 @@ PY=/usr/bin/python3
 # Generous: a loaded machine makes Postfix slow to answer; no mail lab
 # server hangs, so a long timeout costs nothing when all is well.
 TO=20
-# The PSL file when the lab names one (libpsl's own list otherwise).
-mail() {
-	"$RP" mail ${LAB_PSL_FILE:+--psl "$LAB_PSL_FILE"} \
-		--root-hints "$LAB_ROOT_HINTS" \
-		--trust-anchor "$LAB_TRUST_ANCHOR" --ca-file "$LAB_CA_FILE" \
-		--timeout $TO "$@"
-}
+mail() { lab_mail "$@"; }
 sanitizer_clean() {
 	if grep -q 'AddressSanitizer\|runtime error\|LeakSanitizer' "$2"; then
 		not_ok "$1: sanitizer report"
@@ -145,13 +139,7 @@ for dom in domains:
 	else:
 		print("ok - %s: %s (%s)" % (dom, overall, code))
 END
-while IFS= read -r l; do
-	case $l in
-	"ok - "*) ok "${l#ok - }";;
-	"not ok - "*) not_ok "${l#not ok - }";;
-	"# "*) diag "${l#\# }";;
-	esac
-done < "$OUT/verdicts.tap"
+tap_relay "$OUT/verdicts.tap"
 
 # --- agreement with the independent tools (LAB_MAIL_MANIFEST).
 "$PY" - "$LAB_MAIL_MANIFEST" "$OUT/survey.jsonl" <<'END' > "$OUT/agree.tap"
@@ -302,12 +290,7 @@ for dom, facts in sorted(man.items()):
 			kex == kv["kex"] and good_v, "s_client %s, ours %s %s %s" %
 			(f, vers, kex, cert))
 END
-while IFS= read -r l; do
-	case $l in
-	"ok - "*) ok "${l#ok - }";;
-	"not ok - "*) not_ok "${l#not ok - }";;
-	esac
-done < "$OUT/agree.tap"
+tap_relay "$OUT/agree.tap"
 
 # The reasons a reader sees for cases that share a code.
 has() {

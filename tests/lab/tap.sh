@@ -16,7 +16,8 @@
 #   tap_done                  prints the plan "1..N"; returns 1 if any failed
 #
 # and the lab's small tools: addr (a manifest address by description),
-# now_ms, q (dig +short), resolvers (the resolvers of a JSON Lines file),
+# lab_mail (resolver-probe mail set up for the lab), now_ms, q (dig
+# +short), resolvers (the resolvers of a JSON Lines file), tap_relay,
 # wait_lines.
 #
 # tests/lab/check renumbers the lines of all scripts into one stream.
@@ -136,6 +137,29 @@ addr() {
 
 # now_ms: the time in milliseconds.
 now_ms() { date +%s%3N; }
+
+# lab_mail ARGS...: resolver-probe mail with the lab's root hints, trust
+# anchor and CA, its PSL file when it names one (libpsl's own list
+# otherwise), and --timeout ${TO:-20}.
+lab_mail() {
+	"$LAB_BUILDDIR/resolver-probe/resolver-probe" mail \
+		${LAB_PSL_FILE:+--psl "$LAB_PSL_FILE"} \
+		--root-hints "$LAB_ROOT_HINTS" \
+		--trust-anchor "$LAB_TRUST_ANCHOR" --ca-file "$LAB_CA_FILE" \
+		--timeout "${TO:-20}" "$@"
+}
+
+# tap_relay FILE: FILE's "ok - ", "not ok - " and "# " lines (a checker's
+# verdicts) as this script's tests and diagnostics.
+tap_relay() {
+	while IFS= read -r _l; do
+		case $_l in
+		"ok - "*) ok "${_l#ok - }";;
+		"not ok - "*) not_ok "${_l#not ok - }";;
+		"# "*) diag "${_l#\# }";;
+		esac
+	done < "$1"
+}
 
 # q SERVER NAME TYPE [DIG-OPTS]: the answer's records, sorted, one a line
 # (dig's own ";" lines left out).
