@@ -826,15 +826,17 @@ static int start_order(struct run *r, struct args *a)
 	if (a->so.rate)
 		snprintf(rate, sizeof(rate), "%llu pps",
 			(unsigned long long)a->so.rate);
-	fprintf(stderr, "resolver-probe scan: blocklist %s (%zu prefixes, %llu "
-		"addresses left out); %llu targets (%llu duplicates, %llu "
-		"invalid lines); rate %s; window %u queries; timeout %.3g s, "
-		"%u tries\n", a->blfile, r->bl.n,
-		(unsigned long long)ts->blocklisted,
-		(unsigned long long)ts->count,
-		(unsigned long long)ts->duplicate,
-		(unsigned long long)ts->invalid, rate, a->so.max_inflight,
-		a->so.timeout_ms / 1000.0, a->so.retries + 1);
+	fprintf(stderr, "resolver-probe scan: blocklist %s (%zu prefix%s, %llu "
+		"address%s left out); %llu target%s (%llu duplicate%s, %llu "
+		"invalid line%s); rate %s; window %u quer%s; timeout %.3g s, "
+		"%u tr%s\n", a->blfile, r->bl.n, r->bl.n == 1 ? "" : "es",
+		(unsigned long long)ts->blocklisted, PLURAL_ES(ts->blocklisted),
+		(unsigned long long)ts->count, PLURAL(ts->count),
+		(unsigned long long)ts->duplicate, PLURAL(ts->duplicate),
+		(unsigned long long)ts->invalid, PLURAL(ts->invalid), rate,
+		a->so.max_inflight, a->so.max_inflight == 1 ? "y" : "ies",
+		a->so.timeout_ms / 1000.0, a->so.retries + 1,
+		a->so.retries == 0 ? "y" : "ies");
 	if (a->shards > 1)
 		fprintf(stderr, "resolver-probe scan: shard %u of %u (0-based), "
 			"seed %llu%s\n", a->shard, a->shards,
@@ -890,7 +892,7 @@ static int make_plan(struct run *r, const struct args *a)
 	}
 	if (!a->so.quiet)
 		fprintf(stderr, "resolver-probe scan: resolving the truth (%d "
-			"rounds)\n", a->topts.rounds);
+			"round%s)\n", a->topts.rounds, PLURAL(a->topts.rounds));
 	uv_run(r->loop, UV_RUN_DEFAULT);
 	if (!r->truth_done) {
 		fprintf(stderr, "resolver-probe scan: interrupted while "
@@ -1028,9 +1030,9 @@ static int finish(struct run *r, const struct args *a)
 			write_failed(r, errno);
 	}
 	if (a->resume && !a->so.quiet)
-		fprintf(stderr, "resolver-probe scan: %llu targets skipped as "
+		fprintf(stderr, "resolver-probe scan: %llu target%s skipped as "
 			"already done in %s\n", (unsigned long long)r->skipped,
-			a->resume);
+			PLURAL(r->skipped), a->resume);
 	if (r->unwritten)
 		fprintf(stderr, "resolver-probe scan: %llu results not written "
 			"(after the write error)\n",

@@ -54,6 +54,11 @@ int cmd_smtp_opt(const char *cmd, struct dane_opts *o, int opt,
 int cmd_port_arg(const char *cmd, const char *name, const char *arg,
 	unsigned *port);
 
+/* The plural ending of a count's noun: "1 target", "2 targets";
+ * "1 address", "2 addresses". */
+#define PLURAL(n) ((n) == 1 ? "" : "s")
+#define PLURAL_ES(n) ((n) == 1 ? "" : "es")
+
 /** The end of every subcommand's option switch, its default case:
  * --version prints the version and -h/--help the usage (usage(stdout)),
  * both EXIT_AGREE; an unknown option or a missing argument (getopt_long

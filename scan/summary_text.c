@@ -111,8 +111,14 @@ static void print_classes(const struct summary *s, FILE *f)
 			summary_pct(s->unjudged, s->probed));
 
 	fprintf(f, "\nFlags\n");
+	/* The column as wide as the longest name ("transparent-forwarder"),
+	 * so that every row's numbers line up. */
+	int w = 16;
 	for (int b = 0; b < FLAG_COUNT_BITS; b++)
-		fprintf(f, "  %-16s %12llu %8.2f%%\n", verdict_flag_str(1 << b),
+		if ((int)strlen(verdict_flag_str(1 << b)) > w)
+			w = (int)strlen(verdict_flag_str(1 << b));
+	for (int b = 0; b < FLAG_COUNT_BITS; b++)
+		fprintf(f, "  %-*s %12llu %8.2f%%\n", w, verdict_flag_str(1 << b),
 			(unsigned long long)s->flags[b],
 			summary_pct(s->flags[b], s->probed));
 }

@@ -63,6 +63,11 @@ for k in sorted(c): print(k, c[k])' "$tmp/scan.jsonl")
 got=$(awk '/^Resolvers by class/ { on = 1; next } on && NF == 0 { on = 0 }
 	on && $1 != "class" && $2 > 0 { print $1, $2 }' "$tmp/report.out" | sort)
 is "class counts match the JSON lines" "$got" "$want"
+# Every flag row's numbers in one column, the longest name's included.
+is "flag rows line up" "$(awk '/^Flags/ { on = 1; next } on && NF == 0 { on = 0 }
+	on { print length($0) }' "$tmp/report.out" | sort -u | wc -l | tr -d ' ')" 1
+has "the transparent-forwarder row is there" "$(cat "$tmp/report.out")" \
+	'^  transparent-forwarder  *[0-9]'
 
 "$P" report --html "$tmp/page.html" --title 'lab <scan>' \
 	"$tmp/scan.jsonl" > /dev/null 2>&1
@@ -151,8 +156,8 @@ scan --blocklist "$LAB_BLOCKLIST" -f "$tmp/t.txt" -o "$tmp/t.jsonl" \
 check "a garbage line is reported with its line number" \
 	grep -q "^$tmp/t.txt:3: not an address: \"127.0.1.300\"" "$tmp/t.err"
 is "the good target is probed once" "$(resolvers "$tmp/t.jsonl")" 127.0.1.1
-check "the duplicate and the garbage are counted" \
-	grep -q "(1 duplicates, 1 invalid lines)" "$tmp/t.err"
+check "the duplicate and the garbage are counted, in the singular" \
+	grep -q "; 1 target (1 duplicate, 1 invalid line)" "$tmp/t.err"
 scan --blocklist "$LAB_BLOCKLIST" --strict -f "$tmp/t.txt" \
 	-o "$tmp/t2.jsonl" 2> "$tmp/t2.err"
 is "--strict: a garbage target line is fatal (exit 2)" "$?" 2
