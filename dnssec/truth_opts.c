@@ -91,12 +91,19 @@ void truth_opts_usage(FILE *f)
 	truth_opts_init(&d);
 	fprintf(f,
 		"truth options (validated resolution with libunbound):\n"
-		"  --root-hints FILE     root servers to start from (%s)\n"
-		"  --trust-anchor FILE   DS/DNSKEY trust anchors (%s)\n"
-		"  --providers FILE      mail providers to check (%s)\n"
-		"  --rounds N            resolution rounds, union taken (%d)\n"
-		"  --truth-timeout SEC   give up on a round after SEC seconds (%d)\n"
-		"  --unbound-verbose N   libunbound log level to stderr (0)\n",
+		"      --root-hints FILE\n"
+		"                        root servers to start from, by default\n"
+		"                        %s\n"
+		"      --trust-anchor FILE\n"
+		"                        DS/DNSKEY trust anchors, by default\n"
+		"                        %s\n"
+		"      --providers FILE  mail providers to check, by default\n"
+		"                        %s\n"
+		"      --rounds N        resolution rounds, union taken (%d)\n"
+		"      --truth-timeout SEC\n"
+		"                        give up on a round after SEC seconds (%d)\n"
+		"      --unbound-verbose N\n"
+		"                        libunbound log level to stderr (0)\n",
 		d.root_hints, d.trust_anchor, d.providers,
 		TRUTH_DEFAULT_ROUNDS, TRUTH_DEFAULT_TIMEOUT);
 }

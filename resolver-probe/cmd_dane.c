@@ -35,7 +35,7 @@ int dane_verdict_exit(enum dane_verdict v)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: resolver-probe dane [OPTIONS] DOMAIN\n"
+		"usage: resolver-probe dane [OPTIONS] DOMAIN\n\n"
 		"Check DOMAIN as an RFC 7672 (DANE for SMTP) sender would: validated\n"
 		"MX, A/AAAA and TLSA lookups, then for each address of an MX host\n"
 		"with TLSA records: banner, EHLO, STARTTLS, a TLS handshake (SNI the\n"

@@ -50,14 +50,15 @@ static void usage(FILE *f)
 "such as ad-on-false.  Without @RESOLVER only the validated answer and its\n"
 "DNSSEC status are printed, as delv does.\n"
 "\n"
-"  --tcp              ask over TCP (default UDP, TCP after a truncated reply)\n"
-"  --port N           the resolver's port (default 53)\n"
-"  --timeout SEC      per try (default 2)\n"
-"  --retries N        UDP tries after the first (default 2)\n"
-"  --no-dnssec        ask without the DO bit\n"
-"  --json             one JSON object (reply, truth, verdict)\n"
-"  -h, --help         this help\n"
-"  --version          print the version and exit\n");
+"      --tcp             ask over TCP (default UDP, TCP after a truncated\n"
+"                        reply)\n"
+"      --port N          the resolver's port (default 53)\n"
+"      --timeout SEC     per try (default 2)\n"
+"      --retries N       UDP tries after the first (default 2)\n"
+"      --no-dnssec       ask without the DO bit\n"
+"      --json            one JSON object (reply, truth, verdict)\n"
+"  -h, --help            this help\n"
+"      --version         print the version and exit\n");
 	truth_opts_usage(f);
 	fprintf(f,
 "\n"

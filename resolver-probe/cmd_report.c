@@ -29,18 +29,21 @@ static void usage(FILE *f)
 "how many pass, warn, lack it, fail or could not be checked, and the\n"
 "most common reasons a check fell short (its code).\n"
 "\n"
-"options:\n"
-"  --html OUT     also write a self-contained HTML page (inline CSS and SVG\n"
-"                 charts, no scripts, no external links) to OUT; with\n"
-"                 '--html -' the page goes to stdout instead of the text\n"
-"  --title TEXT   the page title (default: the input file name)\n"
-"  --strict       a malformed line is fatal (default: reported as\n"
-"                 FILE:LINE: reason on stderr, counted, and skipped)\n"
-"  -h, --help     this help\n"
-"  --version      print the version and exit\n"
+"      --html OUT        also write a self-contained HTML page (inline CSS\n"
+"                        and SVG charts, no scripts, no external links)\n"
+"                        to OUT; with '--html -' the page goes to stdout\n"
+"                        instead of the text\n"
+"      --title TEXT      the page title (default: the input file name)\n"
+"      --strict          a malformed line is fatal (default: reported as\n"
+"                        FILE:LINE: reason on stderr, counted, and\n"
+"                        skipped)\n"
+"  -h, --help            this help\n"
+"      --version         print the version and exit\n"
 "\n"
-"exit status: 0 no invalid answer, 1 some resolver gave an invalid answer,\n"
-"2 usage error, unreadable file or (with --strict) a malformed line.\n");
+"exit status: 0 no invalid answer (a scan) or every domain protected or\n"
+"no-mail (a survey), 1 some resolver gave an invalid answer or some\n"
+"domain fell short, 2 usage error, unreadable file, a file with no scan\n"
+"or survey record, or (with --strict) a malformed line.\n");
 }
 
 /* Read every line of in into s, and the providers the scan left out into

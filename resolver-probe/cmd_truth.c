@@ -21,16 +21,16 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: resolver-probe truth [OPTIONS] [NAME [TYPE]]...\n"
+		"usage: resolver-probe truth [OPTIONS] [NAME [TYPE]]...\n\n"
 		"Resolve each provider's MX, the MX hosts' A and AAAA, a control\n"
 		"name and a random name under the nxdomain zone with DNSSEC\n"
 		"validation (libunbound, own recursion from the root hints), over\n"
 		"several rounds, and print the union: the ground truth.  With\n"
 		"NAME [TYPE] arguments (as dig: TYPE defaults to A, MX also\n"
 		"resolves the exchanges), resolve those instead of the providers.\n\n"
-		"  --json                one JSON document instead of text\n"
+		"      --json            one JSON document instead of text\n"
 		"  -h, --help            this help\n"
-		"  --version             print the version and exit\n");
+		"      --version         print the version and exit\n");
 	truth_opts_usage(f);
 	fprintf(f, "\nexit status: 0 every provider (or NAME) resolved, 1 some "
 		"did not\n(bogus, SERVFAIL, timeout) or a control check failed, "

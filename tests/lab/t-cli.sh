@@ -36,4 +36,41 @@ expect "scan -qZ (the bad letter of a group)" \
 	"Try 'resolver-probe scan --help'." scan -qZ 127.0.1.1
 expect "an unknown command" "resolver-probe: unknown command 'sacn'" \
 	"Try 'resolver-probe --help'." sacn 127.0.1.1
+
+# --- every --help in one layout: the usage line(s), a blank line; lines
+# of at most 80 columns (a default path alone on its line may be longer:
+# the installed one is not); option descriptions at column 25, or on the
+# next line when the option is too long; continuation lines indented 24.
+for c in "" scan query dane mail truth report; do
+	"$P" $c --help > "$T/help" 2> "$T/help.err"
+	is "${c:-main} --help: exit 0, nothing on stderr" "$?:$(cat "$T/help.err")" "0:"
+	python3 - "$T/help" "${c:-COMMAND}" > "$T/layout" <<'END'
+import re, sys
+lines = open(sys.argv[1]).read().split("\n")
+cmd = sys.argv[2]
+bad = []
+if not lines[0].startswith("usage: resolver-probe " + (cmd if cmd != "COMMAND" else "COMMAND")):
+	bad.append("line 1: " + lines[0])
+i = 1
+while i < len(lines) and lines[i].startswith("       resolver-probe"):
+	i += 1
+if i >= len(lines) or lines[i] != "":
+	bad.append("no blank line after the usage")
+for n, l in enumerate(lines, 1):
+	if len(l) > 80 and not re.match(r"^ {24}(\(default )?/\S*\)?$", l):
+		bad.append("line %d: %d columns" % (n, len(l)))
+	opt = l.startswith("  -") or l.startswith("      -")
+	m = re.match(r"^.*?\S( {2,})(\S)", l) if opt else None
+	if m and m.start(2) != 24:
+		bad.append("line %d: description at column %d: %s" % (n, m.start(2) + 1, l))
+	if opt and not m and not (n < len(lines) and
+	    re.match(r"^ {24}\S", lines[n])):
+		bad.append("line %d: option without a description: %s" % (n, l))
+	if re.match(r"^ {7,}\S", l) and not l.startswith(" " * 24) and \
+	    not l.startswith("       resolver-probe"):
+		bad.append("line %d: continuation not at column 25: %s" % (n, l))
+print("\n".join(bad))
+END
+	is "${c:-main} --help: one layout" "$(cat "$T/layout")" ""
+done
 tap_done
