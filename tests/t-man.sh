@@ -63,6 +63,19 @@ for c in $cmds; do
 		not_ok "$c: options in --help but not in the manual page:$missing"
 	fi
 done
+# Every flag the verdicts can carry (validator/verdict.c's flag_names) is
+# named in the page.
+flags=$(sed -n '/flag_names\[FLAG_COUNT_BITS\] = {/,/^};/p' \
+	"$srcdir/validator/verdict.c" | grep -o '"[a-z0-9-]*"' | tr -d '"')
+missing=
+for fl in $flags; do
+	grep -q "^\.Li $fl\b" "$man" || missing="$missing $fl"
+done
+if [ -n "$flags" ] && [ -z "$missing" ]; then
+	ok "the $(echo $flags | wc -w) verdict flags are in the manual page"
+else
+	not_ok "verdict flags not in the manual page:${missing:- (none found in verdict.c)}"
+fi
 for o in --help --version; do
 	"$P" --help | grep -q -- "$o" && printf '%s\n' "$common" | grep -q -- "$o" ||
 		not_ok "resolver-probe $o is in --help and the manual page"
