@@ -2,7 +2,7 @@
 # UNIT_TESTS lists TAP programs; each module's local.mk adds its own.
 check_PROGRAMS += $(UNIT_TESTS)
 # SCRIPT_TESTS: TAP shell scripts run from the source tree.
-SCRIPT_TESTS = tests/t-man.sh tests/t-completion.bash
+SCRIPT_TESTS = tests/t-man.sh tests/t-completion.bash tests/t-build.sh
 EXTRA_DIST += $(SCRIPT_TESTS)
 EXTRA_DIST += tests/run-tests tests/layers tests/install-deps \
 	tests/package-check tests/fresh-root
