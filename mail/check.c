@@ -246,7 +246,7 @@ static void spf_round(struct mail_check *c)
 	c->run = NULL;
 	mail_finding_add(&c->res.spf.findings, MAIL_ERROR, "spf-dns-error",
 		"lookups could not start: %s", err);
-	c->res.spf.status = 2;
+	c->res.spf.status = SPF_STATUS_TEMPERROR;
 	c->res.spf.done = true;
 	maybe_finish(c);
 }

@@ -183,7 +183,7 @@ static void judge_spf(struct mail_result *r)
 {
 	struct spf_walk *w = &r->spf;
 	const struct mail_finding *f;
-	if (!w->done || w->status == 2) {
+	if (!w->done || w->status == SPF_STATUS_TEMPERROR) {
 		f = first_error(&w->findings);
 		item(r, MAIL_SPF, MAIL_V_ERROR, f ? f->code : "spf-dns-error", "%s", f ? f->text :
 			"the SPF lookups did not finish");
@@ -191,7 +191,7 @@ static void judge_spf(struct mail_result *r)
 	}
 	if (w->nrec == 0 || strcmp(w->rec[0].via, "domain")) {
 		f = first_error(&w->findings);
-		if (w->status == 1 && f)
+		if (w->status == SPF_STATUS_PERMERROR && f)
 			item(r, MAIL_SPF, MAIL_V_FAIL, f->code, "%s", f->text);
 		else
 			item(r, MAIL_SPF, MAIL_V_FAIL, "spf-missing", "no SPF record at %s: "
@@ -200,7 +200,7 @@ static void judge_spf(struct mail_result *r)
 		return;
 	}
 	const struct spf_record *rec = &w->rec[0].rec;
-	if (w->status == 1) {
+	if (w->status == SPF_STATUS_PERMERROR) {
 		f = first_error(&w->findings);
 		item(r, MAIL_SPF, MAIL_V_FAIL, f ? f->code : "spf-syntax", "permerror: %s", f ? f->text :
 			"the policy is invalid");

@@ -529,10 +529,8 @@ char *spf_term_str(const struct spf_term *t, char *buf, size_t buflen)
 
 /* ---- the walk: check_host (RFC 7208 section 4.6) in term order ---- */
 
-enum { NEED_RECORD, NEED_ADDR, NEED_MX };
-
 static void need(struct spf_walk *w, const char *name, uint16_t qtype,
-	int purpose, const char *via)
+	enum spf_purpose purpose, const char *via)
 {
 	if (w->nneed >= SPF_WALK_NEEDS_MAX)
 		return;
@@ -549,19 +547,19 @@ void spf_walk_init(struct spf_walk *w, const char *domain)
 {
 	memset(w, 0, sizeof(*w));
 	dns_name_plain(w->domain, sizeof(w->domain), domain);
-	need(w, w->domain, 16, NEED_RECORD, "domain");
+	need(w, w->domain, 16, SPF_NEED_RECORD, "domain");
 	w->pairs[0] = (struct spf_pair){ 1, 0 };
 }
 
 static void permerror(struct spf_walk *w)
 {
-	w->status = 1;
+	w->status = SPF_STATUS_PERMERROR;
 }
 
 static void temperror(struct spf_walk *w)
 {
-	if (w->status == 0)
-		w->status = 2;
+	if (w->status == SPF_STATUS_OK)
+		w->status = SPF_STATUS_TEMPERROR;
 }
 
 static void count_void(struct spf_walk *w, const char *via,
@@ -623,7 +621,7 @@ int spf_walk_feed(struct spf_walk *w, const char *name, uint16_t qtype,
 	size_t nrec = a->rcode == 3 ? 0 : a->n;
 #define RDLEN(i) (a->len ? a->len[i] : strlen(a->rdata[i]))
 	switch (n->purpose) {
-	case NEED_RECORD: {
+	case SPF_NEED_RECORD: {
 		bool top = !strcmp(n->via, "domain");
 		size_t found = 0, which = 0;
 		for (size_t i = 0; i < nrec; i++)
@@ -704,12 +702,12 @@ int spf_walk_feed(struct spf_walk *w, const char *name, uint16_t qtype,
 		w->depth++;
 		break;
 	}
-	case NEED_ADDR:
+	case SPF_NEED_ADDR:
 		w->pairs[0].records += nrec;
 		if (--w->pairs[0].left == 0 && w->pairs[0].records == 0)
 			count_void(w, n->via, n->name);
 		break;
-	case NEED_MX:
+	case SPF_NEED_MX:
 		if (nrec > w->mx_names)
 			w->mx_names = (unsigned)nrec;
 		if (nrec == 0)
@@ -740,7 +738,7 @@ size_t spf_walk_step(struct spf_walk *w)
 	char e[300];
 	w->nneed = 0;
 	while (!w->done) {
-		if (w->status != 0 || w->depth == 0) {
+		if (w->status != SPF_STATUS_OK || w->depth == 0) {
 			w->done = true;
 			break;
 		}
@@ -768,7 +766,7 @@ size_t spf_walk_step(struct spf_walk *w)
 				w->depth--;
 				continue;
 			}
-			need(w, t->arg, 16, NEED_RECORD, "redirect");
+			need(w, t->arg, 16, SPF_NEED_RECORD, "redirect");
 			break;
 		}
 		const struct spf_term *t = &r->terms[fr->term++];
@@ -801,16 +799,16 @@ size_t spf_walk_step(struct spf_walk *w)
 					"which is being evaluated",
 					spf_term_str(t, e, sizeof(e)), target);
 			}
-			need(w, target, 16, NEED_RECORD, "include");
+			need(w, target, 16, SPF_NEED_RECORD, "include");
 		} else if (t->mech == SPF_A) {
 			w->pairs[0] = (struct spf_pair){ 2, 0 };
-			need(w, target, 1, NEED_ADDR, "a");
-			need(w, target, 28, NEED_ADDR, "a");
+			need(w, target, 1, SPF_NEED_ADDR, "a");
+			need(w, target, 28, SPF_NEED_ADDR, "a");
 		} else if (t->mech == SPF_EXISTS) {
 			w->pairs[0] = (struct spf_pair){ 1, 0 };
-			need(w, target, 1, NEED_ADDR, "exists");
+			need(w, target, 1, SPF_NEED_ADDR, "exists");
 		} else if (t->mech == SPF_MX)
-			need(w, target, 15, NEED_MX, "mx");
+			need(w, target, 15, SPF_NEED_MX, "mx");
 		break;
 	}
 	if (w->done)

@@ -82,13 +82,27 @@ char *spf_term_str(const struct spf_term *t, char *buf, size_t buflen);
 
 /* ---- the walk: check_host's lookups, in term order (pure) ---- */
 
+/** What an asked name is for. */
+enum spf_purpose {
+	SPF_NEED_RECORD,	/* a policy record (TXT) */
+	SPF_NEED_ADDR,		/* addresses (a, exists) */
+	SPF_NEED_MX		/* an MX set (mx) */
+};
+
+/** How a walk ended (RFC 7208 section 2.6). */
+enum spf_status {
+	SPF_STATUS_OK = 0,	/* evaluated to the end */
+	SPF_STATUS_PERMERROR,	/* the published records are wrong */
+	SPF_STATUS_TEMPERROR	/* a lookup failed: try again later */
+};
+
 /** What a walk needs answered: qname and qtype (1 A, 28 AAAA, 15 MX,
  * 16 TXT). */
 struct spf_need {
 	char name[256];
 	uint16_t qtype;
 	/* The walk's own bookkeeping. */
-	int purpose;		/* a record, addresses, MX */
+	enum spf_purpose purpose;
 	const char *via;	/* "domain", "include", "redirect", "a",
 				   "mx", "exists" */
 	int pair;
@@ -152,7 +166,7 @@ struct spf_walk {
 	} *rec;
 	size_t nrec, reccap;
 	struct mail_findings findings;	/* about the policy as a whole */
-	int status;		/* 0 ok, 1 permerror, 2 temperror */
+	enum spf_status status;
 };
 
 /** Start walking domain's policy: the first need is its TXT. */

@@ -63,8 +63,8 @@ static void json_spf(struct json *j, const struct mail_result *r)
 	json_item_head(j, r, MAIL_SPF);
 	json_int(j, "lookups", w->lookups);
 	json_int(j, "void_lookups", w->voids);
-	json_str(j, "result", w->status == 1 ? "permerror" : w->status == 2 ?
-		"temperror" : "ok");
+	json_str(j, "result", w->status == SPF_STATUS_PERMERROR ? "permerror" :
+		w->status == SPF_STATUS_TEMPERROR ? "temperror" : "ok");
 	if (w->nrec && !strcmp(w->rec[0].via, "domain")) {
 		const struct spf_record *r = &w->rec[0].rec;
 		json_str(j, "record", r->text ? r->text : "");

@@ -200,7 +200,7 @@ int main(void)
 		spf_walk_init(&nw, "nul.test");
 		spf_walk_feed(&nw, "nul.test", 16, &a);
 		spf_walk_step(&nw);
-		ok(nw.done && nw.status == 1 &&
+		ok(nw.done && nw.status == SPF_STATUS_PERMERROR &&
 			mail_findings_has(&nw.findings, "spf-syntax"),
 			"the walk fed the record with its length: permerror");
 		spf_walk_clear(&nw);
@@ -208,47 +208,47 @@ int main(void)
 
 	struct spf_walk w;
 	walk(&w, "ok.test.");
-	ok(w.done && w.status == 0 && w.lookups == 3 && w.voids == 0 &&
+	ok(w.done && w.status == SPF_STATUS_OK && w.lookups == 3 && w.voids == 0 &&
 		w.nrec == 2, "walk ok.test: 3 lookups, 2 records, status 0 "
 		"(got %u, %zu, %d)", w.lookups, w.nrec, w.status);
 	spf_walk_clear(&w);
 	walk(&w, "many.test");
-	ok(w.status == 1 && mail_findings_has(&w.findings,
+	ok(w.status == SPF_STATUS_PERMERROR && mail_findings_has(&w.findings,
 		"spf-too-many-lookups") && w.lookups == 11,
 		"walk many.test: 11 lookups, permerror (got %u)", w.lookups);
 	spf_walk_clear(&w);
 	walk(&w, "void.test");
-	ok(w.status == 1 && w.voids == 3 && mail_findings_has(&w.findings,
+	ok(w.status == SPF_STATUS_PERMERROR && w.voids == 3 && mail_findings_has(&w.findings,
 		"spf-too-many-void-lookups"),
 		"walk void.test: 3 void lookups, permerror (got %u)", w.voids);
 	spf_walk_clear(&w);
 	walk(&w, "loop.test");
-	ok(w.status == 1 && w.loop, "walk loop.test: a loop, permerror");
+	ok(w.status == SPF_STATUS_PERMERROR && w.loop, "walk loop.test: a loop, permerror");
 	spf_walk_clear(&w);
 	walk(&w, "noinc.test");
-	ok(w.status == 1 && mail_findings_has(&w.findings,
+	ok(w.status == SPF_STATUS_PERMERROR && mail_findings_has(&w.findings,
 		"spf-include-missing") && w.voids == 0,
 		"walk noinc.test: include without SPF, permerror");
 	spf_walk_clear(&w);
 	walk(&w, "two.test");
-	ok(w.status == 1 && mail_findings_has(&w.findings, "spf-multiple"),
+	ok(w.status == SPF_STATUS_PERMERROR && mail_findings_has(&w.findings, "spf-multiple"),
 		"walk two.test: two records, permerror");
 	spf_walk_clear(&w);
 	walk(&w, "nothing.test");
-	ok(w.status == 0 && w.nrec == 0 && mail_findings_has(&w.findings,
+	ok(w.status == SPF_STATUS_OK && w.nrec == 0 && mail_findings_has(&w.findings,
 		"spf-missing"), "walk nothing.test: no record");
 	spf_walk_clear(&w);
 	walk(&w, "redir.test");
-	ok(w.status == 0 && w.nrec == 2 && w.lookups == 1 &&
+	ok(w.status == SPF_STATUS_OK && w.nrec == 2 && w.lookups == 1 &&
 		!strcmp(w.rec[1].via, "redirect"), "walk redir.test: redirect "
 		"followed");
 	spf_walk_clear(&w);
 	walk(&w, "bad-inc.test");
-	ok(w.status == 1 && mail_findings_has(&w.findings, "spf-syntax"),
+	ok(w.status == SPF_STATUS_PERMERROR && mail_findings_has(&w.findings, "spf-syntax"),
 		"walk bad-inc.test: an included record's syntax error");
 	spf_walk_clear(&w);
 	walk(&w, "fail.test");
-	ok(w.status == 2 && mail_findings_has(&w.findings, "spf-dns-error"),
+	ok(w.status == SPF_STATUS_TEMPERROR && mail_findings_has(&w.findings, "spf-dns-error"),
 		"walk fail.test: SERVFAIL is a temperror");
 	spf_walk_clear(&w);
 	return tap_done();
