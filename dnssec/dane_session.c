@@ -79,22 +79,6 @@ static void finish(struct dane_session *s, enum dane_verdict v, const char *fmt,
 	slog(s, "  ", "verdict %s: %s", dane_verdict_str(v), text);
 }
 
-static char *name_str(X509_NAME *n)
-{
-	BIO *b = BIO_new(BIO_s_mem());
-	char *p, *s = NULL;
-	if (!b)
-		return NULL;
-	X509_NAME_print_ex(b, n, 0, XN_FLAG_RFC2253);
-	long len = BIO_get_mem_data(b, &p);
-	if (len >= 0 && (s = malloc((size_t)len + 1))) {
-		memcpy(s, p, (size_t)len);
-		s[len] = '\0';
-	}
-	BIO_free(b);
-	return s;
-}
-
 /* The handshake is done: record what was presented and whether OpenSSL's
  * DANE verification accepted it; explain a failure record by record. */
 static void tls_judge(void *arg, SSL *ssl)
@@ -111,13 +95,15 @@ static void tls_judge(void *arg, SSL *ssl)
 	a->chain_len = chain ? sk_X509_num(chain) : 0;
 	slog(s, "  ", "TLS established: %s", a->tls ? a->tls : "?");
 	if (leaf) {
-		a->leaf_subject = name_str(X509_get_subject_name(leaf));
-		a->leaf_issuer = name_str(X509_get_issuer_name(leaf));
+		a->leaf_subject = smtp_session_x509_name(
+			X509_get_subject_name(leaf));
+		a->leaf_issuer = smtp_session_x509_name(
+			X509_get_issuer_name(leaf));
 	}
 	for (int i = 0; i < a->chain_len; i++) {
 		X509 *x = sk_X509_value(chain, i);
-		char *sub = name_str(X509_get_subject_name(x));
-		char *iss = name_str(X509_get_issuer_name(x));
+		char *sub = smtp_session_x509_name(X509_get_subject_name(x));
+		char *iss = smtp_session_x509_name(X509_get_issuer_name(x));
 		slog(s, "  ", "certificate depth %d: subject %s, issuer %s", i,
 			sub ? sub : "?", iss ? iss : "?");
 		free(sub);

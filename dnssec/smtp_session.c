@@ -45,6 +45,22 @@ const char *smtp_session_state_str(enum smtp_session_state st)
 	}
 }
 
+char *smtp_session_x509_name(X509_NAME *n)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	char *p, *s = NULL;
+	if (!b)
+		return NULL;
+	X509_NAME_print_ex(b, n, 0, XN_FLAG_RFC2253);
+	long len = BIO_get_mem_data(b, &p);
+	if (len >= 0 && (s = malloc((size_t)len + 1))) {
+		memcpy(s, p, (size_t)len);
+		s[len] = '\0';
+	}
+	BIO_free(b);
+	return s;
+}
+
 char *smtp_session_ssl_errors(char *buf, size_t len)
 {
 	unsigned long e;

@@ -120,6 +120,10 @@ const struct smtp_session_facts *smtp_session_facts(
  * "no further reason from OpenSSL" when it is empty.  Returns buf. */
 char *smtp_session_ssl_errors(char *buf, size_t len);
 
+/** A certificate's subject or issuer as RFC 2253 text (unescaped: it is
+ * the server's), a new string, or NULL when out of memory. */
+char *smtp_session_x509_name(X509_NAME *n);
+
 /** Free s: only after its done callback, or NULL. */
 void smtp_session_free(struct smtp_session *s);
 

@@ -59,18 +59,14 @@ static void set_err(struct starttls_probe *p, const char *fmt, ...)
 	mail_escape(raw, strlen(raw), p->err, sizeof(p->err));
 }
 
+/* A certificate name into out, escaped (it is the server's text). */
 static void name_str(X509_NAME *n, char *out, size_t len)
 {
-	BIO *b = BIO_new(BIO_s_mem());
-	char *d;
+	char *s = smtp_session_x509_name(n);
 	out[0] = '\0';
-	if (!b)
-		return;
-	X509_NAME_print_ex(b, n, 0, XN_FLAG_RFC2253);
-	long l = BIO_get_mem_data(b, &d);
-	if (l > 0)
-		mail_escape(d, (size_t)l, out, len);
-	BIO_free(b);
+	if (s)
+		mail_escape(s, strlen(s), out, len);
+	free(s);
 }
 
 /* What the main handshake shows: version, cipher, key exchange and the
