@@ -240,7 +240,14 @@ static int read_resume(struct run *r, const char *path)
 	return 0;
 }
 
-int cmd_mail(int argc, char **argv)
+/* What the command line asked for, beyond the run's own settings. */
+struct args {
+	const char *file, *outpath, *resume, *previous;
+	bool json, text, progress;
+};
+
+/* Options into r->o and a.  Returns -1 to go on, or the exit status. */
+static int parse_args(int argc, char **argv, struct run *r, struct args *a)
 {
 	enum { O_JSON = 0x2000, O_TEXT, O_HTTPS, O_CA, O_PSL,
 		O_NOVER, O_RESUME, O_PROGRESS, O_PREVIOUS };
@@ -265,40 +272,32 @@ int cmd_mail(int argc, char **argv)
 		TRUTH_OPTS_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
-	static struct run r;
-	memset(&r, 0, sizeof(r));
-	const char *file = NULL, *outpath = NULL, *resume = NULL;
-	const char *previous = NULL;
-	int want_json = 0, want_text = 0, want_progress = 0;
-	char err[512];
 	long long n;
 	int ch;
-	mail_opts_init(&r.o);
-	r.concurrency = MAIL_CONCURRENCY;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, ":f:o:c:p:t:h", longopts,
 	    NULL)) != -1) {
-		int t = cmd_truth_opt("mail", &r.o.dane.truth, ch, optarg);
+		int t = cmd_truth_opt("mail", &r->o.dane.truth, ch, optarg);
 		if (t == 0)
-			t = cmd_smtp_opt("mail", &r.o.dane, ch, optarg);
+			t = cmd_smtp_opt("mail", &r->o.dane, ch, optarg);
 		if (t < 0)
 			return EXIT_USAGE;
 		/* One --timeout for the SMTP sessions and the HTTPS fetch. */
 		if (t > 0 && ch == 't')
-			r.o.timeout = r.o.dane.timeout;
+			r->o.timeout = r->o.dane.timeout;
 		if (t > 0)
 			continue;
 		switch (ch) {
-		case 'f': file = optarg; break;
-		case 'o': outpath = optarg; break;
-		case O_RESUME: resume = optarg; break;
-		case O_PREVIOUS: previous = optarg; break;
-		case O_JSON: want_json = 1; break;
-		case O_TEXT: want_text = 1; break;
-		case O_PROGRESS: want_progress = 1; break;
-		case O_CA: r.o.ca_file = optarg; break;
-		case O_PSL: r.o.psl_file = optarg; break;
-		case O_NOVER: r.o.no_tls_versions = true; break;
+		case 'f': a->file = optarg; break;
+		case 'o': a->outpath = optarg; break;
+		case O_RESUME: a->resume = optarg; break;
+		case O_PREVIOUS: a->previous = optarg; break;
+		case O_JSON: a->json = true; break;
+		case O_TEXT: a->text = true; break;
+		case O_PROGRESS: a->progress = true; break;
+		case O_CA: r->o.ca_file = optarg; break;
+		case O_PSL: r->o.psl_file = optarg; break;
+		case O_NOVER: r->o.no_tls_versions = true; break;
 		case 'c':
 			if ((n = option_number(optarg, 1, 1024)) < 0) {
 				fprintf(stderr, "resolver-probe mail: "
@@ -306,163 +305,206 @@ int cmd_mail(int argc, char **argv)
 					optarg);
 				return EXIT_USAGE;
 			}
-			r.concurrency = (unsigned)n;
+			r->concurrency = (unsigned)n;
 			break;
 		case O_HTTPS:
 			if (cmd_port_arg("mail", "--https-port", optarg,
-			    &r.o.https_port) < 0)
+			    &r->o.https_port) < 0)
 				return EXIT_USAGE;
 			break;
 		default:
 			return cmd_opt_end(ch, argv, usage);
 		}
 	}
-	r.argv = argv + optind;
-	r.argc = argc - optind;
-	if ((r.argc == 0) == (file == NULL)) {
+	r->argv = argv + optind;
+	r->argc = argc - optind;
+	return -1;
+}
+
+/* The rules between options, and the files they name.  Returns -1 to go
+ * on, or EXIT_USAGE (said why). */
+static int check_args(struct run *r, const struct args *a)
+{
+	char err[512];
+	if ((r->argc == 0) == (a->file == NULL)) {
 		fprintf(stderr, "resolver-probe mail: give DOMAIN... or -f "
 			"FILE\n");
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (want_json && want_text) {
+	if (a->json && a->text) {
 		fprintf(stderr, "resolver-probe mail: --json or --text, not "
 			"both\n");
 		return EXIT_USAGE;
 	}
-	if (resume && outpath) {
+	if (a->resume && a->outpath) {
 		fprintf(stderr, "resolver-probe mail: --resume FILE is the "
 			"output: no -o with it\n");
 		return EXIT_USAGE;
 	}
-	if (want_text && (file || r.argc > 1 || resume)) {
+	if (a->text && (a->file || r->argc > 1 || a->resume)) {
 		fprintf(stderr, "resolver-probe mail: --text is for one "
 			"domain\n");
 		return EXIT_USAGE;
 	}
-	if (truth_opts_check(&r.o.dane.truth, err, sizeof(err)) < 0) {
+	if (truth_opts_check(&r->o.dane.truth, err, sizeof(err)) < 0) {
 		fprintf(stderr, "resolver-probe mail: %s\n", err);
 		return EXIT_USAGE;
 	}
-	if (r.o.ca_file && access(r.o.ca_file, R_OK) < 0) {
+	if (r->o.ca_file && access(r->o.ca_file, R_OK) < 0) {
 		fprintf(stderr, "resolver-probe mail: --ca-file %s: %s\n",
-			r.o.ca_file, strerror(errno));
+			r->o.ca_file, strerror(errno));
 		return EXIT_USAGE;
 	}
-	r.psl = mail_psl_load(r.o.psl_file, err, sizeof(err));
-	if (!r.psl) {
+	return -1;
+}
+
+/* Open what the run reads and writes: the PSL, the domain list, the
+ * previous survey, the resumed or new output.  Returns -1 to go on, or
+ * EXIT_USAGE (said why; run_clear frees what was opened). */
+static int open_files(struct run *r, const struct args *a)
+{
+	char err[512];
+	r->psl = mail_psl_load(r->o.psl_file, err, sizeof(err));
+	if (!r->psl) {
 		fprintf(stderr, "resolver-probe mail: %s\n", err);
 		return EXIT_USAGE;
 	}
-	int status = EXIT_AGREE;
-	if (file) {
-		r.list = strcmp(file, "-") ? fopen(file, "r") : stdin;
-		if (!r.list) {
-			fprintf(stderr, "resolver-probe mail: %s: %s\n", file,
+	if (a->file) {
+		r->list = strcmp(a->file, "-") ? fopen(a->file, "r") : stdin;
+		if (!r->list) {
+			fprintf(stderr, "resolver-probe mail: %s: %s\n", a->file,
 				strerror(errno));
-			mail_psl_free(r.psl);
 			return EXIT_USAGE;
 		}
-		lineread_file(&r.lr, r.list, strcmp(file, "-") ? file :
+		lineread_file(&r->lr, r->list, strcmp(a->file, "-") ? a->file :
 			"(stdin)", MAIL_LIST_LINE_MAX);
 	}
-	if (previous) {
-		FILE *pf = fopen(previous, "r");
-		if (!pf || mail_survey_previous(pf, previous, &r.prev, &r.nprev,
-		    err, sizeof(err)) < 0) {
+	if (a->previous) {
+		FILE *pf = fopen(a->previous, "r");
+		if (!pf || mail_survey_previous(pf, a->previous, &r->prev,
+		    &r->nprev, err, sizeof(err)) < 0) {
 			fprintf(stderr, "resolver-probe mail: %s\n", pf ? err :
 				strerror(errno));
 			if (pf)
 				fclose(pf);
-			status = EXIT_USAGE;
-			goto out;
+			return EXIT_USAGE;
 		}
 		fclose(pf);
 	}
-	if (resume && read_resume(&r, resume) < 0) {
-		status = EXIT_USAGE;
-		goto out;
-	}
-	r.out = stdout;
-	r.out_name = "stdout";
-	if (resume || outpath) {
-		r.out_name = resume ? resume : outpath;
-		r.out = fopen(r.out_name, resume ? "a" : "w");
-		if (!r.out) {
+	if (a->resume && read_resume(r, a->resume) < 0)
+		return EXIT_USAGE;
+	r->out = stdout;
+	r->out_name = "stdout";
+	if (a->resume || a->outpath) {
+		r->out_name = a->resume ? a->resume : a->outpath;
+		r->out = fopen(r->out_name, a->resume ? "a" : "w");
+		if (!r->out) {
 			fprintf(stderr, "resolver-probe mail: %s: %s\n",
-				r.out_name, strerror(errno));
-			status = EXIT_USAGE;
-			goto out;
+				r->out_name, strerror(errno));
+			return EXIT_USAGE;
 		}
 	}
-	r.text = want_text || (!want_json && !file && r.argc == 1 &&
-		!outpath && isatty(STDOUT_FILENO));
-	r.progress = want_progress || (!r.text && isatty(STDERR_FILENO) &&
-		(file || r.argc > 1));
+	return -1;
+}
+
+/* The checks on one loop with the tables they share (the validating
+ * cache, DANE sessions, STARTTLS probes).  Returns -1 when they ran, or
+ * EXIT_INCOMPLETE (said why). */
+static int run_checks(struct run *r)
+{
+	char err[512];
+	int status = -1;
+	if (uv_loop_init(&r->loop) < 0) {
+		fprintf(stderr, "resolver-probe mail: no event loop\n");
+		return EXIT_INCOMPLETE;
+	}
+	r->o.dane.truth.cache = truth_cache_new(&r->loop, &r->o.dane.truth,
+		err, sizeof(err));
+	r->o.probes = mail_probes_new();
+	r->o.dane.sessions = dane_sessions_new();
+	if (!r->o.dane.truth.cache || !r->o.probes || !r->o.dane.sessions) {
+		fprintf(stderr, "resolver-probe mail: %s\n",
+			r->o.dane.truth.cache ? "out of memory" : err);
+		status = EXIT_INCOMPLETE;
+	} else {
+		fill(r);
+		uv_run(&r->loop, UV_RUN_DEFAULT);
+		progress(r, true);
+	}
+	share_free(r->o.probes);
+	share_free(r->o.dane.sessions);
+	truth_cache_free(r->o.dane.truth.cache);
+	r->o.probes = r->o.dane.sessions = NULL;
+	r->o.dane.truth.cache = NULL;
+	uv_run(&r->loop, UV_RUN_DEFAULT);
+	if (uv_loop_close(&r->loop) != 0)
+		fprintf(stderr, "resolver-probe mail: %s:%d: handles left "
+			"open\n", __FILE__, __LINE__);
+	return status;
+}
+
+/* The exit status of a run that went to its end. */
+static int run_status(const struct run *r)
+{
+	if (r->write_failed || r->running || r->list_failed ||
+	    r->counts[MAIL_INCOMPLETE])
+		return EXIT_INCOMPLETE;
+	if (r->counts[MAIL_BROKEN] || r->counts[MAIL_WEAK])
+		return EXIT_FINDING;
+	/* Only bad lines, no domain: nothing was checked. */
+	if (r->bad_lines && r->started == 0)
+		return EXIT_USAGE;
+	return EXIT_AGREE;
+}
+
+/* Close and free what the run holds; a failed close of the output makes
+ * status EXIT_INCOMPLETE.  Returns the status. */
+static int run_clear(struct run *r, int status)
+{
+	json_clear(&r->j);
+	if (r->out && r->out != stdout && fclose(r->out) != 0)
+		status = EXIT_INCOMPLETE;
+	lineread_free(&r->lr);
+	if (r->list && r->list != stdin)
+		fclose(r->list);
+	for (size_t i = 0; i < r->nskip; i++)
+		free(r->skip[i]);
+	free(r->skip);
+	free(r->prev);
+	mail_psl_free(r->psl);
+	return status;
+}
+
+int cmd_mail(int argc, char **argv)
+{
+	static struct run r;
+	struct args a = { 0 };
+	memset(&r, 0, sizeof(r));
+	mail_opts_init(&r.o);
+	r.concurrency = MAIL_CONCURRENCY;
+	int status = parse_args(argc, argv, &r, &a);
+	if (status < 0)
+		status = check_args(&r, &a);
+	if (status >= 0)
+		return status;
 	json_init(&r.j, MAIL_SURVEY_LINE_MAX);
+	if ((status = open_files(&r, &a)) >= 0)
+		return run_clear(&r, status);
+	r.text = a.text || (!a.json && !a.file && r.argc == 1 &&
+		!a.outpath && isatty(STDOUT_FILENO));
+	r.progress = a.progress || (!r.text && isatty(STDERR_FILENO) &&
+		(a.file || r.argc > 1));
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		fprintf(stderr, "resolver-probe mail: libcurl did not "
 			"start\n");
-		status = EXIT_INCOMPLETE;
-		goto out;
+		return run_clear(&r, EXIT_INCOMPLETE);
 	}
-	if (uv_loop_init(&r.loop) < 0) {
-		fprintf(stderr, "resolver-probe mail: no event loop\n");
-		status = EXIT_INCOMPLETE;
-		goto out_curl;
-	}
-	r.o.dane.truth.cache = truth_cache_new(&r.loop, &r.o.dane.truth, err,
-		sizeof(err));
-	if (!r.o.dane.truth.cache) {
-		fprintf(stderr, "resolver-probe mail: %s\n", err);
-		status = EXIT_INCOMPLETE;
-		uv_loop_close(&r.loop);
-		goto out_curl;
-	}
-	r.o.probes = mail_probes_new();
-	r.o.dane.sessions = dane_sessions_new();
-	if (!r.o.probes || !r.o.dane.sessions) {
-		fprintf(stderr, "resolver-probe mail: out of memory\n");
-		status = EXIT_INCOMPLETE;
-		goto out_tables;
-	}
-	fill(&r);
-	uv_run(&r.loop, UV_RUN_DEFAULT);
-	progress(&r, true);
-out_tables:
-	share_free(r.o.probes);
-	share_free(r.o.dane.sessions);
-	truth_cache_free(r.o.dane.truth.cache);
-	r.o.probes = r.o.dane.sessions = NULL;
-	r.o.dane.truth.cache = NULL;
-	uv_run(&r.loop, UV_RUN_DEFAULT);
-	if (uv_loop_close(&r.loop) != 0)
-		fprintf(stderr, "resolver-probe mail: %s:%d: handles left "
-			"open\n", __FILE__, __LINE__);
-	if (r.write_failed || r.running || r.list_failed)
-		status = EXIT_INCOMPLETE;
-	else if (r.counts[MAIL_INCOMPLETE])
-		status = EXIT_INCOMPLETE;
-	else if (r.counts[MAIL_BROKEN] || r.counts[MAIL_WEAK])
-		status = EXIT_FINDING;
-	if (r.bad_lines && status == EXIT_AGREE && r.started == 0)
-		status = EXIT_USAGE;
+	if ((status = run_checks(&r)) < 0)
+		status = run_status(&r);
 	if (r.nskip && !r.text)
-		fprintf(stderr, "resolver-probe mail: %zu domains already in "
-			"%s skipped\n", r.nskip, resume);
-out_curl:
+		fprintf(stderr, "resolver-probe mail: %zu domain%s already in "
+			"%s skipped\n", r.nskip, PLURAL(r.nskip), a.resume);
 	curl_global_cleanup();
-out:
-	json_clear(&r.j);
-	if (r.out && r.out != stdout && fclose(r.out) != 0)
-		status = EXIT_INCOMPLETE;
-	lineread_free(&r.lr);
-	if (r.list && r.list != stdin)
-		fclose(r.list);
-	for (size_t i = 0; i < r.nskip; i++)
-		free(r.skip[i]);
-	free(r.skip);
-	free(r.prev);
-	mail_psl_free(r.psl);
-	return status;
+	return run_clear(&r, status);
 }
