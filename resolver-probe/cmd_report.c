@@ -33,7 +33,8 @@ static void usage(FILE *f)
 "                        and SVG charts, no scripts, no external links)\n"
 "                        to OUT; with '--html -' the page goes to stdout\n"
 "                        instead of the text\n"
-"      --title TEXT      the page title (default: the input file name)\n"
+"      --title TEXT      the page title (default: the input file's name,\n"
+"                        without its folders)\n"
 "      --strict          a malformed line is fatal (default: reported as\n"
 "                        FILE:LINE: reason on stderr, counted, and\n"
 "                        skipped)\n"
@@ -224,7 +225,10 @@ int cmd_report(int argc, char **argv)
 		status = ms.overall[MAIL_PROTECTED] + ms.overall[MAIL_NO_MAIL] ==
 			ms.domains ? EXIT_AGREE : EXIT_FINDING;
 	char deftitle[512];
-	snprintf(deftitle, sizeof(deftitle), "resolver-probe report: %s", name);
+	/* The file's own name: a page shown or sent on needs no path. */
+	const char *base = strrchr(name, '/');
+	snprintf(deftitle, sizeof(deftitle), "resolver-probe report: %s",
+		base && base[1] ? base + 1 : name);
 	if (html && !strcmp(html, "-")) {
 		if ((mail ? mail_summary_html(&ms, stdout, title ? title :
 		    deftitle) : summary_html(s, stdout, title ? title :

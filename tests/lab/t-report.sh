@@ -76,6 +76,9 @@ check "the page has inline SVG charts and CSS" \
 	sh -c "grep -q '<svg' '$tmp/page.html' && grep -q '<style>' '$tmp/page.html'"
 check_fails "the page has no scripts or external links" \
 	grep -Eq '<script|https?:|src=|href=' "$tmp/page.html"
+"$P" report --html "$tmp/page2.html" "$tmp/scan.jsonl" > /dev/null 2>&1
+check "the default title names the file, not its folders" \
+	grep -q '<title>resolver-probe report: scan.jsonl</title>' "$tmp/page2.html"
 check "the title is escaped" grep -q '<title>lab &lt;scan&gt;</title>' \
 	"$tmp/page.html"
 
