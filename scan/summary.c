@@ -263,3 +263,75 @@ bool summary_any_value(const struct summary *s)
 			return true;
 	return false;
 }
+
+/* The parent domain of a name: what follows its first label. */
+static const char *parent_of(const char *name)
+{
+	const char *dot = strchr(name, '.');
+	return dot && dot[1] ? dot + 1 : name;
+}
+
+static int cmp_row(const void *a, const void *b)
+{
+	const struct summary_row *x = a, *y = b;
+	if (x->names != y->names)
+		return x->names < y->names ? 1 : -1;
+	return strcmp(x->parent, y->parent);
+}
+
+struct summary_row *summary_rows(const struct strset *set, bool mx,
+	size_t max, size_t *n, uint64_t *shown)
+{
+	*n = 0;
+	*shown = 0;
+	const struct strent **top = strset_top(set);
+	if (!top)
+		return NULL;
+	struct summary_row *rows = calloc(set->n, sizeof(*rows));
+	struct summary_row *folds = calloc(set->n, sizeof(*folds));
+	size_t nrows = 0, nfolds = 0, k = 0;
+	if (!rows || !folds) {
+		free(rows);
+		free(folds);
+		free(top);
+		return NULL;
+	}
+	for (; k < set->n && top[k]->count > 1; k++)
+		rows[nrows++] = (struct summary_row){ .value = top[k]->s,
+			.count = top[k]->count, .over = top[k]->over };
+	/* The one-offs: a fold per parent (mx), one for all (addresses). */
+	for (size_t i = k; i < set->n; i++) {
+		const char *p = mx ? parent_of(top[i]->s) : "";
+		size_t f = 0;
+		while (f < nfolds && strcmp(folds[f].parent, p))
+			f++;
+		if (f == nfolds) {
+			snprintf(folds[f].parent, sizeof(folds[f].parent), "%s",
+				p);
+			folds[f].value = top[i]->s;
+			folds[f].count = top[i]->count;
+			folds[f].over = top[i]->over;
+			nfolds++;
+		}
+		folds[f].names++;
+	}
+	qsort(folds, nfolds, sizeof(*folds), cmp_row);
+	for (size_t f = 0; f < nfolds; f++) {
+		struct summary_row *r = &rows[nrows++];
+		*r = folds[f];
+		if (r->names == 1) {
+			/* Alone under its parent: the value itself. */
+			r->names = 0;
+			r->parent[0] = '\0';
+		} else
+			r->value = mx ? r->parent : NULL;
+	}
+	if (nrows > max)
+		nrows = max;
+	for (size_t i = 0; i < nrows; i++)
+		*shown += rows[i].names ? rows[i].names : 1;
+	free(folds);
+	free(top);
+	*n = nrows;
+	return rows;
+}

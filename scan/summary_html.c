@@ -69,34 +69,46 @@ static void html_unique(FILE *f, const struct strset *set)
 static void html_top(FILE *f, const char *prov, const char *kind,
 	const struct strset *set)
 {
-	const struct strent **top = strset_top(set);
-	size_t n = set->n < TOP_HTML ? set->n : TOP_HTML;
-	for (size_t k = 0; top && k < n; k++) {
+	size_t n;
+	uint64_t shown;
+	struct summary_row *rows = summary_rows(set, kind[0] == 'M',
+		TOP_HTML, &n, &shown);
+	for (size_t k = 0; rows && k < n; k++) {
 		fputs("<tr><td>", f);
 		esc(f, prov);
 		fprintf(f, "</td><td>%s</td><td>", kind);
-		esc(f, top[k]->s);
-		if (top[k]->over)
+		if (rows[k].names) {
+			/* One row for the one-offs a liar invents. */
+			fprintf(f, "%llu one-off %s",
+				(unsigned long long)rows[k].names,
+				rows[k].value ? "names under " : "addresses");
+			if (rows[k].value)
+				esc(f, rows[k].value);
+			fputs("</td><td>1 each</td></tr>\n", f);
+		} else if (rows[k].over) {
+			esc(f, rows[k].value);
 			fprintf(f, "</td><td class=\"estimated\" title=\"at "
 				"least %llu, at most %llu\">~%llu</td></tr>\n",
-				(unsigned long long)(top[k]->count -
-				top[k]->over),
-				(unsigned long long)top[k]->count,
-				(unsigned long long)top[k]->count);
-		else
+				(unsigned long long)(rows[k].count -
+				rows[k].over),
+				(unsigned long long)rows[k].count,
+				(unsigned long long)rows[k].count);
+		} else {
+			esc(f, rows[k].value);
 			fprintf(f, "</td><td>%llu</td></tr>\n",
-				(unsigned long long)top[k]->count);
+				(unsigned long long)rows[k].count);
+		}
 	}
 	bool est;
 	uint64_t u = strset_unique(set, &est);
-	if (top && u > n) {
+	if (rows && u > shown) {
 		fputs("<tr><td>", f);
 		esc(f, prov);
 		fprintf(f, "</td><td>%s</td><td>(%s%llu more)</td><td></td>"
 			"</tr>\n", kind, est ? "~" : "",
-			(unsigned long long)(u - n));
+			(unsigned long long)(u - shown));
 	}
-	free(top);
+	free(rows);
 }
 
 /* The document's head with its style, the title and the opening cards. */

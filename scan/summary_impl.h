@@ -46,4 +46,24 @@ bool summary_any_estimate(const struct summary *s);
 /* Has any provider of s an invalid value? */
 bool summary_any_value(const struct summary *s);
 
+/* A row of a "most common invalid answers" list: a value and the
+ * resolvers that gave it; or, with names > 0, the names that one resolver
+ * each gave under one parent domain (value: the parent), or the addresses
+ * one resolver each gave (value NULL), folded into one row: a liar that
+ * invents a name per question would fill the list with one-offs. */
+struct summary_row {
+	const char *value;	/* borrowed from the set */
+	char parent[256];	/* a folded row's parent domain */
+	uint64_t count, over;	/* a value's resolvers, as strset keeps */
+	uint64_t names;		/* > 0: the one-offs folded in */
+};
+
+/* The rows of set for a list of at most max: values more than one
+ * resolver gave, most first; then the one-offs, folded by parent domain
+ * (mx) or all in one row (addresses) where two or more fold, largest
+ * first.  *shown says how many distinct values the rows cover.  A new
+ * array of *n rows (free it), NULL when there is none or out of memory. */
+struct summary_row *summary_rows(const struct strset *set, bool mx,
+	size_t max, size_t *n, uint64_t *shown);
+
 #endif

@@ -19,26 +19,38 @@ static void put_safe(FILE *f, const char *v, int width)
 static void print_top(FILE *f, const char *prov, const char *kind,
 	const struct strset *set)
 {
-	const struct strent **top = strset_top(set);
-	size_t n = set->n < TOP_TEXT ? set->n : TOP_TEXT;
-	char buf[32];
-	for (size_t k = 0; top && k < n; k++) {
+	size_t n;
+	uint64_t shown;
+	struct summary_row *rows = summary_rows(set, kind[0] == 'M',
+		TOP_TEXT, &n, &shown);
+	char buf[32], what[300];
+	for (size_t k = 0; rows && k < n; k++) {
 		fputs("  ", f);
 		put_safe(f, prov, 20);
 		fprintf(f, " %-2s  ", kind);
-		put_safe(f, top[k]->s, 40);
+		if (rows[k].names) {
+			/* One row for the one-offs a liar invents. */
+			snprintf(what, sizeof(what), "%llu one-off %s%s",
+				(unsigned long long)rows[k].names, rows[k].value ?
+				"names under " : "addresses", rows[k].value ?
+				rows[k].value : "");
+			put_safe(f, what, 40);
+			fprintf(f, " %10s\n", "1 each");
+			continue;
+		}
+		put_safe(f, rows[k].value, 40);
 		fprintf(f, " %10s\n", summary_num(buf, sizeof(buf),
-			top[k]->count, top[k]->over > 0));
+			rows[k].count, rows[k].over > 0));
 	}
 	bool est;
 	uint64_t u = strset_unique(set, &est);
-	if (top && u > n) {
+	if (rows && u > shown) {
 		fputs("  ", f);
 		put_safe(f, prov, 20);
 		fprintf(f, " %-2s  (%s more)\n", kind,
-			summary_num(buf, sizeof(buf), u - n, est));
+			summary_num(buf, sizeof(buf), u - shown, est));
 	}
-	free(top);
+	free(rows);
 }
 
 /* A sweep's discovery: the targets asked and how many answered; those

@@ -12,6 +12,7 @@
 #include "tests/unit/results.h"
 #include "scan/output.h"
 #include "scan/summary.h"
+#include "scan/summary_impl.h"
 
 static char *print(const struct summary *s, bool html)
 {
@@ -139,15 +140,16 @@ static void test_at_cap(void)
 		"at the cap: the top value from 3 resolvers, exact");
 	char *t = print(fw, false), *tb = print(bw, false);
 	char *h = print(fw, true), *hb = print(bw, true);
-	char cells[128], more[64];
+	char cells[128], more[128];
 	/* Table 7's columns: answered (after the name's padding), then four
 	 * of width 12. */
 	snprintf(cells, sizeof(cells), "%u %12u %12u %12u %12u", n, n, n,
 		SUMMARY_EXACT_MAX, SUMMARY_EXACT_MAX);
-	snprintf(more, sizeof(more), "  gmail.com.           MX  (%u more)\n",
-		SUMMARY_EXACT_MAX - 5);
+	/* The one-off noise names fold into one row, every value shown. */
+	snprintf(more, sizeof(more), "  gmail.com.           MX  %u one-off "
+		"names under noise.example.", SUMMARY_EXACT_MAX - 1);
 	ok(t && row(t, "gmail.com.", cells) && !strchr(t, '~') &&
-		strstr(t, more),
+		strstr(t, more) && !strstr(t, "more)"),
 		"at the cap: printed exactly, no estimate marks");
 	ok(h && !strstr(h, "estimated") && !strchr(h, '~'),
 		"at the cap: HTML has no estimate marks");
@@ -510,5 +512,57 @@ int main(void)
 	test_past_cap();
 	test_long_value();
 	test_judged_once();
+	/* The list of common invalid answers folds the one-offs a liar
+	 * invents (a name per question) into one row per parent. */
+	{
+		struct strset set = { 0 };
+		uint64_t serial = 0;
+		char name[64];
+		for (int r = 0; r < 3; r++)
+			strset_add(&set, "a.lie.example.", ++serial);
+		for (int r = 0; r < 2; r++)
+			strset_add(&set, "b.lie.example.", ++serial);
+		for (int i = 0; i < 20; i++) {
+			snprintf(name, sizeof(name), "mx-%04x.varying.example.",
+				i);
+			strset_add(&set, name, ++serial);
+		}
+		strset_add(&set, "solo.other.example.", ++serial);
+		size_t n;
+		uint64_t shown;
+		struct summary_row *rows = summary_rows(&set, true, 10, &n,
+			&shown);
+		ok(rows && n == 4 && !strcmp(rows[0].value, "a.lie.example.") &&
+			rows[0].count == 3 && rows[0].names == 0 &&
+			!strcmp(rows[1].value, "b.lie.example.") &&
+			rows[1].count == 2, "values given by several resolvers "
+			"first, most first");
+		ok(rows && n == 4 && rows[2].names == 20 &&
+			!strcmp(rows[2].value, "varying.example."),
+			"20 one-off names under varying.example.: one row "
+			"(got %s, %llu)", rows && n > 2 ? rows[2].value : "-",
+			rows && n > 2 ? (unsigned long long)rows[2].names : 0);
+		ok(rows && n == 4 && rows[3].names == 0 &&
+			!strcmp(rows[3].value, "solo.other.example."),
+			"a one-off alone under its parent stays a value");
+		ok(shown == 23, "the rows cover 23 values (got %llu)",
+			(unsigned long long)shown);
+		free(rows);
+		rows = summary_rows(&set, true, 2, &n, &shown);
+		ok(n == 2 && shown == 2, "cut to max rows: 2 rows, 2 values");
+		free(rows);
+		strset_clear(&set);
+		/* Addresses: the one-offs fold into one row, no parent. */
+		strset_add(&set, "192.0.2.1", 1);
+		strset_add(&set, "192.0.2.1", 2);
+		strset_add(&set, "192.0.2.7", 3);
+		strset_add(&set, "198.51.100.9", 4);
+		rows = summary_rows(&set, false, 10, &n, &shown);
+		ok(rows && n == 2 && rows[0].count == 2 && rows[1].names == 2 &&
+			rows[1].value == NULL && shown == 3, "one-off addresses: "
+			"one row");
+		free(rows);
+		strset_clear(&set);
+	}
 	return tap_done();
 }
