@@ -15,11 +15,18 @@ labopts() {
 		--providers "$LAB_PROVIDERS" --truth-timeout 10
 }
 
-# The defaults --help prints are the files found.
+# The defaults --help prints are the files found.  default_path PROGRAM
+# COMMAND OPTION: the path alone on a line after OPTION's (help layout).
+default_path() {
+	"$1" "$2" --help | awk -v o="$3" '
+		index($0, o " ") { on = 1; next }
+		on && /^ +\// { sub(/^ +/, ""); print; exit }
+		on && /^ *-/ { exit }'
+}
 top=$(cd "$LAB_BUILDDIR" && pwd -P)
-got=$("$P" truth --help | sed -n 's/.*--root-hints FILE.*(\(.*\))$/\1/p')
+got=$(default_path "$P" truth --root-hints)
 is "build tree: root hints in its data/" "$got" "$top/data/root.hints"
-got=$("$P" scan --help | sed -n 's/.*--blocklist FILE.*(default \(.*\))$/\1/p')
+got=$(default_path "$P" scan --blocklist)
 is "build tree: blocklist in its data/" "$got" "$top/data/blocklist"
 # query judges a private answer by the IANA registries in data/.
 # shellcheck disable=SC2046
@@ -42,8 +49,7 @@ cp "$LAB_SRCDIR"/data/root.hints "$LAB_SRCDIR"/data/root.key \
 	"$LAB_SRCDIR"/data/iana-ipv4-special-registry.csv \
 	"$LAB_SRCDIR"/data/iana-ipv6-special-registry.csv \
 	"$tmp/root/share/resolver-probe/"
-got=$("$tmp/root/bin/resolver-probe" truth --help |
-	sed -n 's/.*--providers FILE.*(\(.*\))$/\1/p')
+got=$(default_path "$tmp/root/bin/resolver-probe" truth --providers)
 is "copied install: providers beside the program" "$got" \
 	"$tmp/root/share/resolver-probe/providers"
 
