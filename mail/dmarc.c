@@ -128,30 +128,6 @@ static const char *uri_check(const char *s, size_t n)
 	return NULL;
 }
 
-static void uris(struct dmarc_record *r, const char *tag, const char *s,
-	size_t n, struct mail_uris *out)
-{
-	char e[120];
-	size_t i = 0;
-	while (i <= n) {
-		size_t k = i;
-		while (k < n && s[k] != ',')
-			k++;
-		const char *u = s + i;
-		size_t un = k - i;
-		trim(&u, &un);
-		const char *why = uri_check(u, un);
-		if (why)
-			mail_finding_add(&r->findings, MAIL_ERROR,
-				"dmarc-syntax", "%s=%s: %s", tag,
-				ESC(e, u, un), why);
-		else if (mail_uris_add(out, u, un) < 0)
-			mail_finding_add(&r->findings, MAIL_ERROR,
-				"dmarc-syntax", "%s: out of memory", tag);
-		i = k + 1;
-	}
-}
-
 void dmarc_parse(const char *text, size_t len, struct dmarc_record *r)
 {
 	char e1[120], e2[120];
@@ -238,10 +214,12 @@ void dmarc_parse(const char *text, size_t len, struct dmarc_record *r)
 				r->pct = (int)v;
 			break;
 		case 4:
-			uris(r, "rua", val, vn, &r->rua);
+			mail_uris_parse(&r->rua, val, vn, uri_check, &r->findings,
+				"dmarc-syntax", "rua");
 			break;
 		case 5:
-			uris(r, "ruf", val, vn, &r->ruf);
+			mail_uris_parse(&r->ruf, val, vn, uri_check, &r->findings,
+				"dmarc-syntax", "ruf");
 			break;
 		case 6:
 		case 7:

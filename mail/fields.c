@@ -18,6 +18,27 @@ static bool alnum(char c)
 		(c >= '0' && c <= '9');
 }
 
+/* The item of text (len bytes) from *i up to sep or the end, trimmed of
+ * spaces and tabs, into *t and *tn; *i moves past the separator.
+ * Returns whether it was the last item. */
+static bool next_item(const char *text, size_t len, size_t *i, char sep,
+	const char **t, size_t *tn)
+{
+	size_t k = *i;
+	while (k < len && text[k] != sep)
+		k++;
+	*t = text + *i;
+	*tn = k - *i;
+	while (*tn && wsp(**t)) {
+		(*t)++;
+		(*tn)--;
+	}
+	while (*tn && wsp((*t)[*tn - 1]))
+		(*tn)--;
+	*i = k + 1;
+	return k >= len;
+}
+
 size_t mail_fields_split(const char *text, size_t len,
 	struct mail_field *f, size_t max, struct mail_findings *fs,
 	const char *code)
@@ -25,19 +46,9 @@ size_t mail_fields_split(const char *text, size_t len,
 	char e1[120];
 	size_t nf = 0, i = 0;
 	while (i <= len) {
-		size_t k = i;
-		while (k < len && text[k] != ';')
-			k++;
-		const char *t = text + i;
-		size_t tn = k - i;
-		while (tn && wsp(*t)) {
-			t++;
-			tn--;
-		}
-		while (tn && wsp(t[tn - 1]))
-			tn--;
-		bool last = k >= len;
-		i = k + 1;
+		const char *t;
+		size_t tn;
+		bool last = next_item(text, len, &i, ';', &t, &tn);
 		if (tn == 0) {
 			/* Only the end may be empty: "...; " */
 			if (!last)
@@ -104,4 +115,24 @@ void mail_uris_clear(struct mail_uris *u)
 	for (size_t i = 0; i < u->n; i++)
 		free(u->v[i]);
 	u->n = 0;
+}
+
+void mail_uris_parse(struct mail_uris *u, const char *s, size_t n,
+	mail_uri_check_fn check, struct mail_findings *fs, const char *code,
+	const char *tag)
+{
+	char e[120];
+	size_t i = 0;
+	while (i <= n) {
+		const char *v;
+		size_t vn;
+		next_item(s, n, &i, ',', &v, &vn);
+		const char *why = check(v, vn);
+		if (why)
+			mail_finding_add(fs, MAIL_ERROR, code, "%s=%s: %s", tag,
+				ESC(e, v, vn), why);
+		else if (mail_uris_add(u, v, vn) < 0)
+			mail_finding_add(fs, MAIL_ERROR, code, "%s: out of "
+				"memory", tag);
+	}
 }

@@ -42,4 +42,14 @@ int mail_uris_add(struct mail_uris *u, const char *s, size_t len);
 /** Free what u holds; it is empty afterwards. */
 void mail_uris_clear(struct mail_uris *u);
 
+/** Why a report URI is not one the record's grammar allows, or NULL. */
+typedef const char *(*mail_uri_check_fn)(const char *uri, size_t len);
+
+/** Split a tag's value (n bytes) at ',' into URIs, each trimmed of
+ * spaces and tabs and checked: a bad one is a MAIL_ERROR finding with
+ * code ("TAG=URI: why"), a good one kept in u. */
+void mail_uris_parse(struct mail_uris *u, const char *s, size_t n,
+	mail_uri_check_fn check, struct mail_findings *fs, const char *code,
+	const char *tag);
+
 #endif

@@ -68,30 +68,8 @@ void tlsrpt_parse(const char *text, size_t len, struct tlsrpt_record *r)
 			continue;
 		}
 		rua = true;
-		const char *s = f[i].value;
-		size_t n = f[i].vlen, k0 = 0;
-		while (k0 <= n) {
-			size_t k = k0;
-			while (k < n && s[k] != ',')
-				k++;
-			const char *u = s + k0;
-			size_t un = k - k0;
-			while (un && (*u == ' ' || *u == '\t')) {
-				u++;
-				un--;
-			}
-			while (un && (u[un - 1] == ' ' || u[un - 1] == '\t'))
-				un--;
-			const char *why = uri_check(u, un);
-			if (why)
-				mail_finding_add(&r->findings, MAIL_ERROR,
-					"tlsrpt-syntax", "rua=%s: %s",
-					ESC(e1, u, un), why);
-			else if (mail_uris_add(&r->rua, u, un) < 0)
-				mail_finding_add(&r->findings, MAIL_ERROR,
-					"tlsrpt-syntax", "rua: out of memory");
-			k0 = k + 1;
-		}
+		mail_uris_parse(&r->rua, f[i].value, f[i].vlen, uri_check,
+			&r->findings, "tlsrpt-syntax", "rua");
 	}
 	if (!rua)
 		mail_finding_add(&r->findings, MAIL_ERROR, "tlsrpt-syntax",
