@@ -9,7 +9,8 @@ libcore_a_SOURCES += common/json.c common/json.h \
 	common/escape.c common/escape.h \
 	common/dnsname.c common/dnsname.h \
 	common/share.c common/share.h \
-	common/strset.c common/strset.h
+	common/strset.c common/strset.h \
+	common/html.c common/html.h
 UNIT_TESTS += tests/unit/test_json tests/unit/test_rrtext tests/unit/test_addr \
 	tests/unit/test_lineread tests/unit/test_escape tests/unit/test_dnsname
 tests_unit_test_json_SOURCES = tests/unit/test_json.c tests/tap.h

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/x509.h>
+#include "common/html.h"
 #include "resolver-probe/mail_print.h"
 #include "resolver-probe/commands.h"
 
@@ -537,37 +538,25 @@ int mail_summary_print(const struct mail_summary *s, FILE *f)
 	return ferror(f) ? -1 : 0;
 }
 
-static void html_text(FILE *f, const char *t)
-{
-	for (; *t; t++)
-		switch (*t) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		default: fputc(*t, f);
-		}
-}
-
 int mail_summary_html(const struct mail_summary *s, FILE *f,
 	const char *title)
 {
-	static const char *colors[MAIL_SURVEY_VERDICTS] = { "#999", "#c0392b",
-		"#ddd", "#e67e22", "#27ae60" };
+	static const char *const colors[MAIL_SURVEY_VERDICTS] = { "#999",
+		"#c0392b", "#ddd", "#e67e22", "#27ae60" };
 	uint64_t n = s->domains;
-	fputs("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>",
-		f);
-	html_text(f, title);
-	fputs("</title><style>body{font-family:sans-serif;margin:2em}"
-		"table{border-collapse:collapse}td,th{padding:2px 8px;"
-		"text-align:right}td:first-child,th:first-child{text-align:left}"
-		"</style></head><body>\n<h1>", f);
-	html_text(f, title);
-	fprintf(f, "</h1>\n<p>%llu domains", (unsigned long long)n);
+	html_page_head(f, title);
+	fputs("<div class=\"cards\">\n", f);
+	fprintf(f, "<div class=\"card\"><div class=\"big\">%llu</div>"
+		"domains</div>\n", (unsigned long long)n);
+	for (int o = MAIL_SURVEY_OVERALLS - 1; o >= 0; o--)
+		fprintf(f, "<div class=\"card\"><div class=\"big\">%llu</div>"
+			"%s (%.1f%%)</div>\n", (unsigned long long)s->overall[o],
+			mail_survey_overall_names[o], pct(s->overall[o], n));
 	if (s->malformed)
-		fprintf(f, ", %llu malformed lines skipped",
+		fprintf(f, "<div class=\"card\"><div class=\"big\">%llu"
+			"</div>malformed lines skipped</div>\n",
 			(unsigned long long)s->malformed);
-	fputs("</p>\n<h2>Verdicts</h2>\n<table><tr><th>verdict</th>"
+	fputs("</div>\n<h2>Verdicts</h2>\n<table><tr><th>verdict</th>"
 		"<th>domains</th><th>%</th></tr>\n", f);
 	for (int o = MAIL_SURVEY_OVERALLS - 1; o >= 0; o--)
 		fprintf(f, "<tr><td>%s</td><td>%llu</td><td>%.1f</td></tr>\n",
@@ -599,6 +588,13 @@ int mail_summary_html(const struct mail_summary *s, FILE *f,
 		fputs("</svg></td></tr>\n", f);
 	}
 	fputs("</table>\n", f);
+	/* The bars' colours, in their order. */
+	const char *ln[MAIL_SURVEY_VERDICTS], *lc[MAIL_SURVEY_VERDICTS];
+	for (int v = MAIL_SURVEY_VERDICTS - 1, i = 0; v >= 0; v--, i++) {
+		ln[i] = mail_survey_verdict_names[v];
+		lc[i] = colors[v];
+	}
+	html_legend(f, ln, lc, MAIL_SURVEY_VERDICTS);
 	size_t idx[MAIL_SURVEY_CODES];
 	size_t nc = top_codes(s, idx);
 	if (nc) {
@@ -635,6 +631,6 @@ int mail_summary_html(const struct mail_summary *s, FILE *f,
 		fputs("</table>\n", f);
 	}
 	free(top);
-	fputs("</body></html>\n", f);
+	html_page_end(f);
 	return ferror(f) ? -1 : 0;
 }

@@ -3,55 +3,10 @@
 #include "config.h"
 #include <stdio.h>
 #include <stdlib.h>
+#include "common/html.h"
 #include "scan/summary_impl.h"
 
 #define TOP_HTML 10
-
-static void esc(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&#39;", f); break;
-		default:
-			if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
-				fprintf(f, "&#%u;", (unsigned char)*s);
-			else
-				fputc(*s, f);
-		}
-	}
-}
-
-/* A horizontal bar chart: one bar per (label, value), scaled to the
- * largest. */
-static void svg_bars(FILE *f, const char *const *labels,
-	const uint64_t *values, size_t n, const char *color)
-{
-	uint64_t max = 1;
-	for (size_t i = 0; i < n; i++)
-		if (values[i] > max)
-			max = values[i];
-	const int row = 22, left = 170, width = 420;
-	fprintf(f, "<svg role=\"img\" "
-		"width=\"%d\" height=\"%zu\" class=\"chart\">\n",
-		left + width + 90, n * row + 4);
-	for (size_t i = 0; i < n; i++) {
-		double w = (double)width * (double)values[i] / (double)max;
-		int y = (int)i * row + 2;
-		fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">",
-			left - 8, y + 15);
-		esc(f, labels[i]);
-		fprintf(f, "</text><rect x=\"%d\" y=\"%d\" width=\"%.1f\" "
-			"height=\"%d\" fill=\"%s\"/>", left, y, w, row - 6,
-			color);
-		fprintf(f, "<text x=\"%.1f\" y=\"%d\">%llu</text>\n",
-			left + w + 6, y + 15, (unsigned long long)values[i]);
-	}
-	fprintf(f, "</svg>\n");
-}
 
 /* A table cell with a unique count: an estimate is marked as such. */
 static void html_unique(FILE *f, const struct strset *set)
@@ -75,7 +30,7 @@ static void html_top(FILE *f, const char *prov, const char *kind,
 		TOP_HTML, &n, &shown);
 	for (size_t k = 0; rows && k < n; k++) {
 		fputs("<tr><td>", f);
-		esc(f, prov);
+		html_text(f, prov);
 		fprintf(f, "</td><td>%s</td><td>", kind);
 		if (rows[k].names) {
 			/* One row for the one-offs a liar invents. */
@@ -83,10 +38,10 @@ static void html_top(FILE *f, const char *prov, const char *kind,
 				(unsigned long long)rows[k].names,
 				rows[k].value ? "names under " : "addresses");
 			if (rows[k].value)
-				esc(f, rows[k].value);
+				html_text(f, rows[k].value);
 			fputs("</td><td>1 each</td></tr>\n", f);
 		} else if (rows[k].over) {
-			esc(f, rows[k].value);
+			html_text(f, rows[k].value);
 			fprintf(f, "</td><td class=\"estimated\" title=\"at "
 				"least %llu, at most %llu\">~%llu</td></tr>\n",
 				(unsigned long long)(rows[k].count -
@@ -94,7 +49,7 @@ static void html_top(FILE *f, const char *prov, const char *kind,
 				(unsigned long long)rows[k].count,
 				(unsigned long long)rows[k].count);
 		} else {
-			esc(f, rows[k].value);
+			html_text(f, rows[k].value);
 			fprintf(f, "</td><td>%llu</td></tr>\n",
 				(unsigned long long)rows[k].count);
 		}
@@ -103,7 +58,7 @@ static void html_top(FILE *f, const char *prov, const char *kind,
 	uint64_t u = strset_unique(set, &est);
 	if (rows && u > shown) {
 		fputs("<tr><td>", f);
-		esc(f, prov);
+		html_text(f, prov);
 		fprintf(f, "</td><td>%s</td><td>(%s%llu more)</td><td></td>"
 			"</tr>\n", kind, est ? "~" : "",
 			(unsigned long long)(u - shown));
@@ -111,30 +66,11 @@ static void html_top(FILE *f, const char *prov, const char *kind,
 	free(rows);
 }
 
-/* The document's head with its style, the title and the opening cards. */
+/* The page's head and title, and the opening cards. */
 static void html_head(const struct summary *s, FILE *f, const char *title)
 {
-	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
-		"<meta charset=\"utf-8\">\n<title>", f);
-	esc(f, title);
-	fputs("</title>\n<style>\n"
-		"body{font-family:system-ui,sans-serif;margin:2em auto;"
-		"max-width:60em;color:#222;padding:0 1em}\n"
-		"h1{font-size:1.6em}h2{font-size:1.2em;margin-top:2em;"
-		"border-bottom:1px solid #ccc}\n"
-		"table{border-collapse:collapse;margin:1em 0}\n"
-		"th,td{padding:.25em .8em;border-bottom:1px solid #eee;"
-		"text-align:right}\n"
-		"th:first-child,td:first-child{text-align:left}\n"
-		"th{background:#f4f4f4}\n"
-		"tr.lie td:first-child{color:#b00020;font-weight:600}\n"
-		".big{font-size:2em;font-weight:700}\n"
-		".cards{display:flex;gap:1.5em;flex-wrap:wrap}\n"
-		".card{border:1px solid #ddd;border-radius:6px;padding:.8em 1.2em}\n"
-		".chart text{font-size:12px;fill:#333}\n"
-		"</style>\n</head>\n<body>\n<h1>", f);
-	esc(f, title);
-	fputs("</h1>\n<div class=\"cards\">\n", f);
+	html_page_head(f, title);
+	fputs("<div class=\"cards\">\n", f);
 	fprintf(f, "<div class=\"card\"><div class=\"big\">%llu</div>"
 		"resolvers probed</div>\n", (unsigned long long)s->probed);
 	fprintf(f, "<div class=\"card\"><div class=\"big\">%llu</div>"
@@ -187,7 +123,20 @@ static void html_classes(const struct summary *s, FILE *f)
 		labels[c] = summary_class_name(c);
 		values[c] = s->primary[c];
 	}
-	svg_bars(f, labels, values, CLASS_COUNT, "#3b6ea8");
+	html_bars(f, labels, values, CLASS_COUNT, "#3b6ea8", 0,
+		"resolvers whose answers put them in the class (the first "
+		"that applies, in this order)");
+	/* The lies are often slivers beside "correct": again on their own
+	 * scale. */
+	size_t nl = 0;
+	for (int c = 0; c < CLASS_COUNT; c++)
+		if (verdict_class_is_lie(c)) {
+			labels[nl] = summary_class_name(c);
+			values[nl++] = s->primary[c];
+		}
+	fputs("<h3>The lying classes alone</h3>\n", f);
+	html_bars(f, labels, values, nl, "#b00020", 0,
+		"resolvers per lying class, on a scale of their own");
 	fputs("<table>\n<tr><th>class</th><th>resolvers</th><th>% of probed"
 		"</th><th>with this class among others</th></tr>\n", f);
 	for (int c = 0; c < CLASS_COUNT; c++)
@@ -208,7 +157,8 @@ static void html_classes(const struct summary *s, FILE *f)
 		labels[b] = verdict_flag_str(1 << b);
 		values[b] = s->flags[b];
 	}
-	svg_bars(f, labels, values, FLAG_COUNT_BITS, "#8a5fb0");
+	html_bars(f, labels, values, FLAG_COUNT_BITS, "#8a5fb0", 0,
+		"resolvers with the flag (a resolver may have several)");
 }
 
 /* The chart of servers with invalid MX and IP answers per provider. */
@@ -231,7 +181,9 @@ static void html_provider_chart(const struct summary *s,
 			pvv[2 * i] = pv[i]->mx_servers;
 			pvv[2 * i + 1] = pv[i]->ip_servers;
 		}
-		svg_bars(f, pl, pvv, 2 * s->nprovs, "#c0504d");
+		html_bars(f, pl, pvv, 2 * s->nprovs, "#c0504d", 0,
+			"resolvers with an invalid MX answer (MX) or an "
+			"invalid address for the best MX host (IP)");
 	}
 	free(pl);
 	free(pvv);
@@ -251,7 +203,7 @@ static void html_providers(const struct summary *s, const struct prov **pv,
 		"</th></tr>\n", f);
 	for (size_t i = 0; i < s->nprovs; i++) {
 		fputs("<tr><td>", f);
-		esc(f, pv[i]->name);
+		html_text(f, pv[i]->name);
 		fprintf(f, "</td><td>%llu</td><td>%llu</td><td>%llu</td>",
 			(unsigned long long)pv[i]->asked,
 			(unsigned long long)pv[i]->mx_servers,
@@ -296,7 +248,7 @@ int summary_html(const struct summary *s, FILE *f, const char *title)
 	html_classes(s, f);
 	html_providers(s, pv, f);
 	html_tops(s, pv, f);
-	fputs("</body>\n</html>\n", f);
+	html_page_end(f);
 	free(pv);
 	return ferror(f) ? -1 : 0;
 }

@@ -419,6 +419,12 @@ if grep -q '<h2>Adoption per check</h2>' "$OUT/report.html" &&
     grep -q '<td>mta_sts</td>' "$OUT/report.html"; then
 	ok "report --html: the adoption table"
 else not_ok "report --html"; fi
+# The scan page's style, and a legend naming the bars' colours.
+check "report --html: the survey page has the scan page's style" \
+	grep -q '\.cards{display:grid' "$OUT/report.html"
+check "report --html: the stacked bars have a legend of the five verdicts" \
+	sh -c "grep 'class=\"legend\"' '$OUT/report.html' | grep 'pass' |
+	grep 'warn' | grep 'none' | grep 'fail' | grep -q 'error'"
 
 # --- --previous across MTA-STS id switches (sts-idchange.email).
 M=$LAB_DIR/mail

@@ -76,6 +76,12 @@ check "the page has inline SVG charts and CSS" \
 	sh -c "grep -q '<svg' '$tmp/page.html' && grep -q '<style>' '$tmp/page.html'"
 check_fails "the page has no scripts or external links" \
 	grep -Eq '<script|https?:|src=|href=' "$tmp/page.html"
+is "every chart has its legend" \
+	"$(grep -c '<svg' "$tmp/page.html")" "$(grep -c 'class="legend"' "$tmp/page.html")"
+check "the lying classes get a chart on their own scale" \
+	grep -q '<h3>The lying classes alone</h3>' "$tmp/page.html"
+check "the cards fill their rows evenly (a grid)" \
+	grep -q '\.cards{display:grid' "$tmp/page.html"
 "$P" report --html "$tmp/page2.html" "$tmp/scan.jsonl" > /dev/null 2>&1
 check "the default title names the file, not its folders" \
 	grep -q '<title>resolver-probe report: scan.jsonl</title>' "$tmp/page2.html"
