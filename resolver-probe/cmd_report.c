@@ -104,6 +104,10 @@ static int read_lines(FILE *in, const char *name, bool strict,
 		(*known)++;
 		if (rs == READBACK_HEADER)
 			continue;
+		if (rs == READBACK_FOLLOW) {
+			summary_add_follow(s, rb.follow_verdict);
+			continue;
+		}
 		if (rs == READBACK_SWEEP) {
 			size_t i = 0;
 			while (i < nsw && strcmp(order[i], rb.sweep.order))

@@ -28,6 +28,8 @@
 #include "scan/summary.h"
 #include "scan/resume.h"
 #include "scan/readback.h"
+#include "scan/follow.h"
+#include "scan/follow_run.h"
 #include "common/escape.h"
 #include "validator/truth.h"
 #include "validator/verdict.h"
@@ -45,8 +47,15 @@ enum {
 	OPT_STRICT, OPT_RATE, OPT_INFLIGHT, OPT_TIMEOUT, OPT_RETRIES, OPT_X20,
 	OPT_IPV6, OPT_QUERIES, OPT_SOCKETS, OPT_CONFIRM, OPT_NO_CONFIRM,
 	OPT_RESUME, OPT_PORT, OPT_NO_DISCOVERY, OPT_DISCOVERY_NAME,
-	OPT_OUTPUT_SILENT, OPT_CHECKPOINT
+	OPT_OUTPUT_SILENT, OPT_CHECKPOINT, OPT_FOLLOW, OPT_FOLLOW_RATE,
+	OPT_FOLLOW_TIMEOUT, OPT_CA_FILE
 };
+
+/* --follow-smtp's defaults: polite, as each session is a stranger's mail
+ * server. */
+#define FOLLOW_DEFAULT_RATE 10
+#define FOLLOW_DEFAULT_TIMEOUT 10
+#define FOLLOW_CONCURRENCY 32
 
 /* A sweep record every this often: a crash loses at most this much of
  * discovery, plus a timeout. */
@@ -120,13 +129,27 @@ static void usage(FILE *f)
 "      --queries LIST    a fixed plan instead of the truth: NAME/TYPE,...\n"
 "                        ('*.ZONE/TYPE' asks a random name under ZONE);\n"
 "                        results are written unjudged (benchmarks, ad hoc)\n"
+"follow-up (off by default: it contacts mail servers, not resolvers):\n"
+"      --follow-smtp     after the scan, one SMTP session (STARTTLS, the\n"
+"                        certificate checked against the provider's true\n"
+"                        MX host) at each address a lie gave, if the\n"
+"                        blocklist allows; a {\"follow\":...} line each:\n"
+"                        unreachable, not-smtp, smtp-no-starttls,\n"
+"                        smtp-starttls or imposter (a certificate valid\n"
+"                        for the true MX host)\n"
+"      --follow-rate N   sessions started a second (default %u)\n"
+"      --follow-timeout SEC\n"
+"                        seconds per session (default %u)\n"
+"      --ca-file FILE    trust anchors for those certificates (default:\n"
+"                        the system store)\n"
 "  -h, --help            this help\n"
 "      --version         print the version and exit\n",
 		blocklist_default_path(), SCAN_DEFAULT_CHECKPOINT_MS / 1000.0,
 		SCAN_DEFAULT_RATE, SCAN_RATE_FREE_MAX,
 		SCAN_DEFAULT_INFLIGHT,
 		SCAN_DEFAULT_TIMEOUT_MS / 1000.0, SCAN_DEFAULT_RETRIES,
-		SCAN_DEFAULT_SOCKETS, SCAN_DEFAULT_CONFIRM_MS / 1000.0);
+		SCAN_DEFAULT_SOCKETS, SCAN_DEFAULT_CONFIRM_MS / 1000.0,
+		FOLLOW_DEFAULT_RATE, FOLLOW_DEFAULT_TIMEOUT);
 	truth_opts_usage(f);
 	fprintf(f,
 "\n"
@@ -189,6 +212,9 @@ struct run {
 				 * with --resume, those its file names) */
 	bool left_new;		/* this truth leaves out one the file does not
 				 * name */
+	struct follow_set follow;	/* --follow-smtp: the lies' addresses */
+	bool follow_on;
+	struct follow_run *frun;
 };
 
 /* What the command line asked for. */
@@ -199,6 +225,9 @@ struct args {
 	enum output_format fmt;
 	uint64_t seed;
 	bool have_seed, strict, ipv6, no_confirm, have_rate;
+	bool follow;
+	unsigned follow_rate, follow_timeout;
+	const char *ca_file;
 	unsigned shards, shard;
 	char **targets;		/* TARGET arguments */
 	int ntargets;
@@ -364,6 +393,10 @@ static int result(void *ctx, struct observation *o)
 	struct summary_record rec;
 	if (summary_record_from_scan(&rec, o, v, r->truth) == 0) {
 		summary_add(r->sum, &rec);
+		if (r->follow_on && follow_set_add(&r->follow, &rec,
+		    r->truth) < 0)
+			fprintf(stderr, "resolver-probe scan: --follow-smtp: "
+				"out of memory\n");
 		summary_record_clear(&rec);
 	}
 	if (v && v->class != CLASS_CORRECT)
@@ -458,6 +491,11 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{ "queries", required_argument, NULL, OPT_QUERIES },
 		{ "confirm-delay", required_argument, NULL, OPT_CONFIRM },
 		{ "no-confirm", no_argument, NULL, OPT_NO_CONFIRM },
+		{ "follow-smtp", no_argument, NULL, OPT_FOLLOW },
+		{ "follow-rate", required_argument, NULL, OPT_FOLLOW_RATE },
+		{ "follow-timeout", required_argument, NULL,
+			OPT_FOLLOW_TIMEOUT },
+		{ "ca-file", required_argument, NULL, OPT_CA_FILE },
 		{ "resume", required_argument, NULL, OPT_RESUME },
 		{ "port", required_argument, NULL, OPT_PORT },
 		{ "no-discovery", no_argument, NULL, OPT_NO_DISCOVERY },
@@ -561,6 +599,22 @@ static int parse_args(int argc, char **argv, struct args *a)
 		case OPT_NO_CONFIRM:
 			a->no_confirm = true;
 			break;
+		case OPT_FOLLOW:
+			a->follow = true;
+			break;
+		case OPT_FOLLOW_RATE:
+			if ((v = option_number(optarg, 1, 1000)) < 0)
+				goto bad;
+			a->follow_rate = (unsigned)v;
+			break;
+		case OPT_FOLLOW_TIMEOUT:
+			if ((v = option_number(optarg, 1, 300)) < 0)
+				goto bad;
+			a->follow_timeout = (unsigned)v;
+			break;
+		case OPT_CA_FILE:
+			a->ca_file = optarg;
+			break;
 		case OPT_RESUME:
 			a->resume = optarg;
 			break;
@@ -625,6 +679,27 @@ static int check_args(struct args *a)
 			a->ofile);
 		return EXIT_USAGE;
 	}
+	if (a->follow && (a->fmt != OUTPUT_JSONL || a->queries)) {
+		fprintf(stderr, "resolver-probe scan: --follow-smtp follows "
+			"judged lies into JSON Lines: not with %s\n",
+			a->queries ? "--queries" : "--format csv");
+		return EXIT_USAGE;
+	}
+	if ((a->follow_rate || a->follow_timeout || a->ca_file) &&
+	    !a->follow) {
+		fprintf(stderr, "resolver-probe scan: --follow-rate, "
+			"--follow-timeout and --ca-file go with --follow-smtp\n");
+		return EXIT_USAGE;
+	}
+	if (a->ca_file && access(a->ca_file, R_OK) < 0) {
+		fprintf(stderr, "resolver-probe scan: --ca-file %s: %s\n",
+			a->ca_file, strerror(errno));
+		return EXIT_USAGE;
+	}
+	if (!a->follow_rate)
+		a->follow_rate = FOLLOW_DEFAULT_RATE;
+	if (!a->follow_timeout)
+		a->follow_timeout = FOLLOW_DEFAULT_TIMEOUT;
 	if (a->resume)
 		a->ofile = a->resume;
 	if (!a->blfile)
@@ -939,6 +1014,7 @@ static int make_plan(struct run *r, const struct args *a)
 		return EXIT_INCOMPLETE;
 	}
 	r->judged = true;
+	r->follow_on = a->follow;
 	r->vctx.truth = r->truth;
 	r->vctx.special = &r->special;
 	return -1;
@@ -992,6 +1068,75 @@ static int open_output(struct run *r, const struct args *a)
 
 /* Run the scan on the loop until every target is done or it is stopped.
  * Returns -1 when it ran, else the exit status. */
+/* A destination's session ended: its line, and the summary's count. */
+static void on_followed(const struct follow_dest *d,
+	const struct starttls_result *res, void *arg)
+{
+	struct run *r = arg;
+	if (!r->write_error) {
+		errno = 0;
+		if (output_follow(&r->out, d, res, NULL) < 0)
+			write_failed(r, errno);
+		else if (r->regular)
+			r->good = r->start + (off_t)r->out.bytes;
+	}
+	summary_add_follow(r->sum, follow_judge(res));
+}
+
+/* --follow-smtp, once the scan is over: one SMTP session at each address
+ * the lies gave that the blocklist allows, paced; a line for each (those
+ * the blocklist keeps out too). */
+static void follow_lies(struct run *r, const struct args *a)
+{
+	const struct scan_stats *st = scan_stats(r->scan);
+	if (!r->follow_on || st->interrupted || r->write_error)
+		return;
+	const struct follow_dest **go = malloc((r->follow.n ? r->follow.n :
+		1) * sizeof(*go));
+	if (!go) {
+		fprintf(stderr, "resolver-probe scan: --follow-smtp: out of "
+			"memory\n");
+		return;
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < r->follow.n; i++) {
+		const struct follow_dest *d = &r->follow.v[i];
+		struct prefix p;
+		char err[64];
+		if (prefix_parse(d->addr, &p, err, sizeof(err)) == 0 &&
+		    blocklist_find(&r->bl, &p)) {
+			if (!r->write_error && output_follow(&r->out, d, NULL,
+			    "blocklist") < 0)
+				write_failed(r, errno);
+			summary_add_follow(r->sum, -1);
+			continue;
+		}
+		go[n++] = d;
+	}
+	if (r->follow.over)
+		fprintf(stderr, "resolver-probe scan: --follow-smtp: %llu "
+			"lies past the first %d addresses are not followed\n",
+			(unsigned long long)r->follow.over, FOLLOW_MAX);
+	if (!a->so.quiet)
+		fprintf(stderr, "resolver-probe scan: following the lies: %zu "
+			"address%s, %u session%s a second, one each\n", n,
+			PLURAL_ES(n), a->follow_rate, PLURAL(a->follow_rate));
+	struct follow_run_opts fo = { .rate = a->follow_rate, .concurrency =
+		FOLLOW_CONCURRENCY, .timeout = a->follow_timeout, .port = 25,
+		.helo = "localhost", .ca_file = a->ca_file };
+	char err[200];
+	r->frun = follow_run_start(r->loop, go, n, &fo, on_followed, r, err,
+		sizeof(err));
+	if (!r->frun)
+		fprintf(stderr, "resolver-probe scan: --follow-smtp: %s\n",
+			err);
+	else
+		uv_run(r->loop, UV_RUN_DEFAULT);
+	follow_run_free(r->frun);
+	r->frun = NULL;
+	free(go);
+}
+
 static int run_scan(struct run *r, struct args *a)
 {
 	char err[512];
@@ -1015,6 +1160,7 @@ static int run_scan(struct run *r, struct args *a)
 		return EXIT_INCOMPLETE;
 	}
 	uv_run(r->loop, UV_RUN_DEFAULT);
+	follow_lies(r, a);
 	return -1;
 }
 
@@ -1074,6 +1220,7 @@ static void run_clear(struct run *r)
 	special_registry_clear(&r->special);
 	targets_free(r->targets);
 	blocklist_clear(&r->bl);
+	follow_set_clear(&r->follow);
 	done_set_clear(&r->done);
 	done_set_clear(&r->rs.silent);
 	sweep_record_clear(&r->cp);
@@ -1112,6 +1259,7 @@ int cmd_scan(int argc, char **argv)
 	uv_loop_init(&loop);
 	r.loop = &loop;
 	blocklist_init(&r.bl);
+	follow_set_init(&r.follow);
 	done_set_init(&r.done);
 	status = EXIT_USAGE;
 	if (load_targets(&r, &a) < 0)

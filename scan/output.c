@@ -380,6 +380,55 @@ int output_sweep(struct output *out, const struct sweep_record *w)
 	return 0;
 }
 
+int output_follow(struct output *out, const struct follow_dest *d,
+	const struct starttls_result *r, const char *why)
+{
+	if (out->fmt != OUTPUT_JSONL)
+		return 0;
+	struct json *j = &out->j;
+	json_reset(j);
+	json_obj_open(j, NULL);
+	json_obj_open(j, "follow");
+	json_str(j, "address", d->addr);
+	json_str(j, "provider", d->provider);
+	json_str(j, "true_mx", d->true_mx[0] ? d->true_mx : NULL);
+	json_int(j, "resolvers", (long long)d->resolvers);
+	json_bool(j, "followed", r != NULL);
+	if (!r) {
+		json_str(j, "why", why);
+	} else {
+		json_str(j, "verdict", follow_verdict_str(follow_judge(r)));
+		json_bool(j, "connected", r->tcp);
+		json_bool(j, "greeted", r->connected);
+		json_bool(j, "ehlo_answered", r->ehlo);
+		json_bool(j, "starttls", r->offered);
+		json_bool(j, "handshake", r->handshake);
+		json_str(j, "tls", r->tls[0] ? r->tls : NULL);
+		json_str(j, "error", r->error[0] ? r->error : NULL);
+		if (r->cert) {
+			json_obj_open(j, "certificate");
+			json_str(j, "subject", r->subject);
+			json_str(j, "issuer", r->issuer);
+			json_str(j, "verify", r->verify == 0 ? "ok" :
+				r->verify_str);
+			json_bool(j, "valid_for_true_mx", r->name_ok);
+			json_bool(j, "self_signed", r->self_signed);
+			json_bool(j, "expired", r->expired);
+			json_obj_close(j);
+		} else
+			json_null(j, "certificate");
+	}
+	json_obj_close(j);
+	json_obj_close(j);
+	if (j->err)
+		return 1;
+	if (json_write_line(j, out->f) < 0)
+		return -1;
+	out->bytes += j->len;
+	out->lines++;
+	return 0;
+}
+
 int output_write(struct output *out, const struct observation *o,
 	const struct verdict *v, const struct truth *truth)
 {

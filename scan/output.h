@@ -13,6 +13,7 @@
 #include "common/json.h"
 #include "validator/observation.h"
 #include "scan/sweep.h"
+#include "scan/follow.h"
 #include "validator/verdict.h"
 #include "validator/truth.h"
 
@@ -83,6 +84,13 @@ int output_header(struct output *out, const struct truth *truth);
  * when the record would exceed OUTPUT_LINE_MAX (not written), or -1 on a
  * write error. */
 int output_sweep(struct output *out, const struct sweep_record *w);
+
+/** Write a follow record (JSON Lines only; scan --follow-smtp):
+ * {"follow":{...}} for destination d, with what the session found (r)
+ * and its verdict, or, r NULL, "followed":false and why.  Returns as
+ * output_sweep. */
+int output_follow(struct output *out, const struct follow_dest *d,
+	const struct starttls_result *r, const char *why);
 
 /** Format one result and write it in one fwrite.  A result over
  * OUTPUT_LINE_MAX is written as a short object (or row) with the resolver,

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <json-c/json.h>
 #include "scan/readback.h"
+#include "scan/follow.h"
 #include "common/escape.h"
 
 int left_out_add(struct left_out *l, const char *provider, const char *why)
@@ -110,6 +111,40 @@ static bool count_of(json_object *o, const char *key, uint64_t *out)
 		return false;
 	*out = (uint64_t)n;
 	return true;
+}
+
+/* A follow record ({"follow":{...}}, output_follow).  Returns 1 when line
+ * is one (its verdict in rb->follow_verdict), 0 when it is not, -1 when it
+ * is one but malformed (rb->why set). */
+static int follow(struct readback *rb, const char *line, size_t len)
+{
+	static const char key[] = "{\"follow\":";
+	if (len < sizeof(key) - 1 || memcmp(line, key, sizeof(key) - 1))
+		return 0;
+	json_tokener *tok = json_tokener_new();
+	json_object *root = tok ? json_tokener_parse_ex(tok, line, (int)len) :
+		NULL;
+	json_object *o, *v;
+	int rc = -1;
+	snprintf(rb->why, sizeof(rb->why), "not a follow record");
+	if (root && json_tokener_get_error(tok) == json_tokener_success &&
+	    json_object_object_get_ex(root, "follow", &o) &&
+	    json_object_is_type(o, json_type_object) &&
+	    json_object_object_get_ex(o, "followed", &v) &&
+	    json_object_is_type(v, json_type_boolean)) {
+		if (!json_object_get_boolean(v)) {
+			rb->follow_verdict = -1;
+			rc = 1;
+		} else if (json_object_object_get_ex(o, "verdict", &v) &&
+		    json_object_is_type(v, json_type_string) &&
+		    (rb->follow_verdict = follow_verdict_parse(
+		    json_object_get_string(v))) >= 0)
+			rc = 1;
+	}
+	json_object_put(root);
+	if (tok)
+		json_tokener_free(tok);
+	return rc;
 }
 
 /* A sweep record ({"sweep":{...}}, output_sweep).  Returns 1 when line is
@@ -320,6 +355,11 @@ enum readback_status readback_next(struct readback *rb)
 		h = sweep(rb, line, len);
 		if (h > 0)
 			return READBACK_SWEEP;
+		if (h < 0)
+			return bad(rb);
+		h = follow(rb, line, len);
+		if (h > 0)
+			return READBACK_FOLLOW;
 		if (h < 0)
 			return bad(rb);
 		char why[256];

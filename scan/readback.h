@@ -42,6 +42,8 @@ enum readback_status {
 	READBACK_OTHER = 4,	/* a line of another kind of file (see
 				 * divert), unparsed in rb->lr.line */
 	READBACK_SWEEP = 5,	/* a sweep record in rb->sweep */
+	READBACK_FOLLOW = 6,	/* a follow record (scan --follow-smtp):
+				 * its verdict in rb->follow_verdict */
 	READBACK_EOF = 0,
 	READBACK_ERROR = -1,	/* a read error, out of memory, a CSV file:
 				 * rb->err; do not read on */
@@ -60,6 +62,8 @@ struct readback {
 	struct left_out left;	/* header records read so far, owned */
 	struct sweep_record sweep;	/* after READBACK_SWEEP; its pending
 					 * list is rb's until the next one */
+	int follow_verdict;	/* after READBACK_FOLLOW: an enum
+				 * follow_verdict, or -1 not followed */
 	uint64_t good_len;	/* bytes up to the end of the last complete
 				 * line */
 	uint64_t torn;		/* bytes of a last line without newline */

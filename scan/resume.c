@@ -123,7 +123,7 @@ int resume_read(FILE *in, const char *name, struct done_set *d,
 				name, no, rb.why);
 			goto out;
 		}
-		if (rs == READBACK_HEADER)
+		if (rs == READBACK_HEADER || rs == READBACK_FOLLOW)
 			continue;
 		if (rs == READBACK_SWEEP) {
 			if (sweep && sweep_record_copy(sweep, &rb.sweep) < 0) {

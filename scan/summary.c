@@ -335,3 +335,12 @@ struct summary_row *summary_rows(const struct strset *set, bool mx,
 	*n = nrows;
 	return rows;
 }
+
+void summary_add_follow(struct summary *s, int verdict)
+{
+	s->have_follow = true;
+	if (verdict < 0 || verdict >= FOLLOW_VERDICTS)
+		s->follow_blocked++;
+	else
+		s->follow[verdict]++;
+}

@@ -71,6 +71,10 @@ struct summary_sweep {
  * the total is over when each is). */
 void summary_add_sweep(struct summary *s, const struct summary_sweep *w);
 
+/** Count one destination of the lies (scan --follow-smtp): its verdict
+ * (enum follow_verdict), or -1 when the blocklist kept it out. */
+void summary_add_follow(struct summary *s, int verdict);
+
 /** The transparent forwarders counted, and the distinct addresses that
  * answered for them into *behind (*estimated past the set's cap). */
 uint64_t summary_forwarders(const struct summary *s, uint64_t *behind,

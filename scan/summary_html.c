@@ -239,6 +239,27 @@ static void html_tops(const struct summary *s, const struct prov **pv,
 			SUMMARY_EXACT_MAX);
 }
 
+/* Where the lies lead: the destinations by verdict. */
+static void html_follow(const struct summary *s, FILE *f)
+{
+	if (!s->have_follow)
+		return;
+	const char *labels[FOLLOW_VERDICTS];
+	uint64_t values[FOLLOW_VERDICTS];
+	for (int v = 0; v < FOLLOW_VERDICTS; v++) {
+		labels[v] = follow_verdict_str(FOLLOW_VERDICTS - 1 - v);
+		values[v] = s->follow[FOLLOW_VERDICTS - 1 - v];
+	}
+	fputs("<h2>Where the lies lead</h2>\n", f);
+	html_bars(f, labels, values, FOLLOW_VERDICTS, "#b00020", 0,
+		"addresses a lie gave, by what one SMTP session found there "
+		"(imposter: a certificate valid for the provider's true MX "
+		"host)");
+	if (s->follow_blocked)
+		fprintf(f, "<p>%llu more kept out by the blocklist.</p>\n",
+			(unsigned long long)s->follow_blocked);
+}
+
 int summary_html(const struct summary *s, FILE *f, const char *title)
 {
 	const struct prov **pv = summary_sorted_provs(s);
@@ -248,6 +269,7 @@ int summary_html(const struct summary *s, FILE *f, const char *title)
 	html_classes(s, f);
 	html_providers(s, pv, f);
 	html_tops(s, pv, f);
+	html_follow(s, f);
 	html_page_end(f);
 	free(pv);
 	return ferror(f) ? -1 : 0;

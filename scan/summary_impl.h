@@ -4,6 +4,7 @@
 #ifndef SCAN_SUMMARY_IMPL_H
 #define SCAN_SUMMARY_IMPL_H
 #include "scan/summary.h"
+#include "scan/follow.h"
 
 struct prov {
 	char *name;
@@ -24,6 +25,11 @@ struct summary {
 	uint64_t serial;		/* records counted: strset's serial */
 	struct summary_sweep sweep;	/* discovery's counts, added up */
 	bool have_sweep;
+	/* --follow-smtp: the lies' destinations by verdict, and those the
+	 * blocklist kept out. */
+	uint64_t follow[FOLLOW_VERDICTS];
+	uint64_t follow_blocked;
+	bool have_follow;
 };
 
 /* A class's name, "unjudged" for anything else. */

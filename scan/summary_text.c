@@ -182,6 +182,27 @@ static void print_tops(const struct summary *s, const struct prov **pv,
 			SUMMARY_EXACT_MAX);
 }
 
+/* Where the lies lead: the destinations by verdict. */
+static void print_follow(const struct summary *s, FILE *f)
+{
+	if (!s->have_follow)
+		return;
+	uint64_t n = 0;
+	for (int v = 0; v < FOLLOW_VERDICTS; v++)
+		n += s->follow[v];
+	fprintf(f, "\nWhere the lies lead (one SMTP session per address a "
+		"lie gave)\n");
+	fprintf(f, "  %-28s %12llu\n", "addresses followed",
+		(unsigned long long)n);
+	if (s->follow_blocked)
+		fprintf(f, "  %-28s %12llu\n", "kept out by the blocklist",
+			(unsigned long long)s->follow_blocked);
+	for (int v = FOLLOW_VERDICTS - 1; v >= 0; v--)
+		fprintf(f, "  %-28s %12llu %7.2f%% of followed\n",
+			follow_verdict_str(v), (unsigned long long)s->follow[v],
+			summary_pct(s->follow[v], n));
+}
+
 int summary_print(const struct summary *s, FILE *f)
 {
 	const struct prov **pv = summary_sorted_provs(s);
@@ -191,6 +212,7 @@ int summary_print(const struct summary *s, FILE *f)
 	print_classes(s, f);
 	print_providers(s, pv, f);
 	print_tops(s, pv, f);
+	print_follow(s, f);
 	free(pv);
 	return ferror(f) ? -1 : 0;
 }

@@ -71,6 +71,7 @@ static void readback_fuzz(const uint8_t *data, size_t size)
 		while ((st = readback_next(&rb)) != READBACK_EOF &&
 		    st != READBACK_ERROR && st != READBACK_TORN) {
 			expect(st == READBACK_RECORD || st == READBACK_HEADER ||
+				st == READBACK_SWEEP || st == READBACK_FOLLOW ||
 				st == READBACK_BAD, "a documented status");
 			expect(st != READBACK_BAD || rb.err[0], "a reason");
 			if (st == READBACK_RECORD)

@@ -30,6 +30,7 @@ EXTRA_DIST += tests/lab/README.md tests/lab/run tests/lab/check \
 	tests/lab/t-resume.sh tests/lab/t-scan.sh tests/lab/t-truth.sh \
 	tests/lab/t-datafile.sh tests/lab/t-mail-lab.sh tests/lab/t-mail.sh \
 	tests/lab/t-mail-survey.sh tests/lab/t-mail-hostile.sh tests/lab/t-cli.sh \
+	tests/lab/t-follow.sh \
 	tests/lab/t-offline.sh \
 	tests/lab/hostile-mail \
 	tests/lab/mail-manifest \

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "scan/readback.h"
+#include "scan/follow.h"
 #include "scan/summary.h"
 #include "scan/output.h"
 #include "tests/tap.h"
@@ -34,7 +35,8 @@ static const char *statuses(const char *text, size_t len, bool lenient,
 	while ((st = readback_next(rb)) != READBACK_EOF && n + 1 < sizeof(out)) {
 		out[n++] = st == READBACK_RECORD ? 'R' : st == READBACK_HEADER ?
 			'H' : st == READBACK_TORN ? 'T' : st == READBACK_BAD ?
-			'B' : st == READBACK_SWEEP ? 'S' : 'E';
+			'B' : st == READBACK_SWEEP ? 'S' : st == READBACK_FOLLOW ?
+			'F' : 'E';
 		if (st == READBACK_RECORD) {
 			if (sum)
 				summary_add(sum, &rb->rec);
@@ -67,6 +69,33 @@ int main(void)
 	ok(!strcmp(s, "HRRB"), "lenient: blank skipped, the torn line read "
 		"(and bad): %s", s);
 	readback_free(&rb);
+
+	/* Follow records (scan --follow-smtp): their verdict, or -1. */
+	static const char tf[] = REC("192.0.2.1")
+		"{\"follow\":{\"address\":\"127.0.0.1\",\"followed\":true,"
+		"\"verdict\":\"imposter\"}}\n"
+		"{\"follow\":{\"address\":\"10.0.0.1\",\"followed\":false,"
+		"\"why\":\"blocklist\"}}\n"
+		"{\"follow\":{\"followed\":true,\"verdict\":\"bogus\"}}\n";
+	s = statuses(tf, sizeof(tf) - 1, true, 1u << 20, &rb, NULL);
+	ok(!strcmp(s, "RFFB"), "follow records read, a bad verdict is a bad "
+		"line: %s", s);
+	readback_free(&rb);
+	{
+		FILE *f = fmemopen((void *)tf, sizeof(tf) - 1, "r");
+		readback_file(&rb, f, "t.jsonl", true, 1u << 20);
+		enum readback_status st = readback_next(&rb);
+		if (st == READBACK_RECORD)
+			summary_record_clear(&rb.rec);
+		st = readback_next(&rb);
+		int v1 = rb.follow_verdict;
+		readback_next(&rb);
+		ok(st == READBACK_FOLLOW && v1 == FOLLOW_IMPOSTER &&
+			rb.follow_verdict == -1, "the verdicts: imposter, then "
+			"not followed (%d, %d)", v1, rb.follow_verdict);
+		readback_free(&rb);
+		fclose(f);
+	}
 
 	static const char t2[] = REC("192.0.2.1") REC("192.0.2.2");
 	s = statuses(t2, sizeof(t2) - 1, true, 200, &rb, NULL);
