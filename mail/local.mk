@@ -4,7 +4,7 @@ libcore_a_SOURCES += mail/finding.c mail/finding.h mail/fields.c \
 	mail/fields.h mail/spf.c mail/spf.h mail/dmarc.c mail/dmarc.h \
 	mail/tlsrpt.c mail/tlsrpt.h mail/mtasts.c mail/mtasts.h \
 	mail/survey.c mail/survey.h mail/result.h mail/judge.c mail/judge.h \
-	mail/starttls_result.h \
+	mail/starttls_result.h mail/starttls_result.c \
 	mail/domainlist.c mail/domainlist.h
 UNIT_TESTS += tests/unit/test_finding tests/unit/test_spf \
 	tests/unit/test_dmarc tests/unit/test_tlsrpt tests/unit/test_mtasts \

@@ -16,15 +16,8 @@
 #define READ_MAX (4 * 1024 * 1024)
 #define CERT_LIST_MAX (100 * 1024)
 
-static const char *version_names[] = { "TLSv1", "TLSv1.1", "TLSv1.2",
-	"TLSv1.3" };
 static const int version_codes[] = { TLS1_VERSION, TLS1_1_VERSION,
 	TLS1_2_VERSION, TLS1_3_VERSION };
-
-const char *starttls_version_str(int v)
-{
-	return v >= 0 && v < STARTTLS_NVERSIONS ? version_names[v] : "?";
-}
 
 /* The attempts, in order: the main handshake (any version), each version
  * alone, then DHE suites only. */

@@ -14,9 +14,6 @@
 #include <openssl/ssl.h>
 #include "mail/starttls_result.h"
 
-/** "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3". */
-const char *starttls_version_str(int v);
-
 struct starttls_probe;
 
 typedef void (*starttls_done_cb)(struct starttls_probe *p, void *arg);

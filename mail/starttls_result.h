@@ -5,6 +5,8 @@
 #define MAIL_STARTTLS_RESULT_H
 #include <stdbool.h>
 
+struct json;
+
 enum { STARTTLS_TLS10, STARTTLS_TLS11, STARTTLS_TLS12, STARTTLS_TLS13,
 	STARTTLS_NVERSIONS };
 
@@ -37,5 +39,14 @@ struct starttls_result {
 	char subject[300], issuer[300], not_after[40];
 	int chain_len;
 };
+
+/** "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3". */
+const char *starttls_version_str(int v);
+
+/** r's facts as members of the JSON object open in j: connected,
+ * greeted, ehlo_answered, starttls, handshake, error, tls, versions,
+ * key_exchange, dh_bits and certificate (the one record a mail check
+ * and a scan's follow-up both write). */
+void starttls_result_json(struct json *j, const struct starttls_result *r);
 
 #endif

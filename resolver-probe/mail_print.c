@@ -216,40 +216,7 @@ static void json_starttls(struct json *j, const struct mail_result *r)
 		json_obj_open(j, NULL);
 		json_str(j, "host", p->host);
 		json_str(j, "address", p->addr);
-		json_bool(j, "connected", p->tcp);
-		json_bool(j, "greeted", p->connected);
-		json_bool(j, "ehlo_answered", p->ehlo);
-		json_bool(j, "starttls", p->offered);
-		json_bool(j, "handshake", p->handshake);
-		json_str(j, "error", p->error[0] ? p->error : NULL);
-		json_str(j, "tls", p->tls[0] ? p->tls : NULL);
-		json_obj_open(j, "versions");
-		/* null: not tried, or tried and left unknown. */
-		for (int v = 0; v < STARTTLS_NVERSIONS; v++)
-			if (p->tried[v] && !p->unknown[v])
-				json_bool(j, starttls_version_str(v),
-					p->accepted[v]);
-			else
-				json_null(j, starttls_version_str(v));
-		json_obj_close(j);
-		json_str(j, "key_exchange", p->kx[0] ? p->kx : NULL);
-		if (p->dh_bits > 0)
-			json_int(j, "dh_bits", p->dh_bits);
-		else
-			json_null(j, "dh_bits");
-		if (p->cert) {
-			json_obj_open(j, "certificate");
-			json_str(j, "subject", p->subject);
-			json_str(j, "issuer", p->issuer);
-			json_str(j, "not_after", p->not_after);
-			json_int(j, "chain_length", p->chain_len);
-			json_str(j, "verify", p->verify ? p->verify_str : "ok");
-			json_bool(j, "name_matches", p->name_ok);
-			json_bool(j, "expired", p->expired);
-			json_bool(j, "self_signed", p->self_signed);
-			json_obj_close(j);
-		} else
-			json_null(j, "certificate");
+		starttls_result_json(j, p);
 		json_obj_close(j);
 	}
 	json_arr_close(j);

@@ -398,25 +398,8 @@ int output_follow(struct output *out, const struct follow_dest *d,
 		json_str(j, "why", why);
 	} else {
 		json_str(j, "verdict", follow_verdict_str(follow_judge(r)));
-		json_bool(j, "connected", r->tcp);
-		json_bool(j, "greeted", r->connected);
-		json_bool(j, "ehlo_answered", r->ehlo);
-		json_bool(j, "starttls", r->offered);
-		json_bool(j, "handshake", r->handshake);
-		json_str(j, "tls", r->tls[0] ? r->tls : NULL);
-		json_str(j, "error", r->error[0] ? r->error : NULL);
-		if (r->cert) {
-			json_obj_open(j, "certificate");
-			json_str(j, "subject", r->subject);
-			json_str(j, "issuer", r->issuer);
-			json_str(j, "verify", r->verify == 0 ? "ok" :
-				r->verify_str);
-			json_bool(j, "valid_for_true_mx", r->name_ok);
-			json_bool(j, "self_signed", r->self_signed);
-			json_bool(j, "expired", r->expired);
-			json_obj_close(j);
-		} else
-			json_null(j, "certificate");
+		/* The certificate's name_matches is against true_mx. */
+		starttls_result_json(j, r);
 	}
 	json_obj_close(j);
 	json_obj_close(j);

@@ -43,7 +43,7 @@ is "one SMTP session at the imposter for every lie that led there" \
 pyck "four destinations, one line each" "$T/f.jsonl" \
 	'sorted(o["follow"]["address"] for o in A if "follow" in o) == ["10.0.0.25", "127.0.0.1", "192.168.1.25", "45.33.32.156"]'
 pyck "127.0.0.1: an imposter, its certificate valid for the true MX host" "$T/f.jsonl" \
-	'[(o["follow"]["verdict"], o["follow"]["certificate"]["valid_for_true_mx"], o["follow"]["certificate"]["verify"], o["follow"]["tls"][:7]) for o in A if o.get("follow", {}).get("address") == "127.0.0.1"] == [("imposter", True, "ok", "TLSv1.3")]'
+	'[(o["follow"]["verdict"], o["follow"]["certificate"]["name_matches"], o["follow"]["certificate"]["verify"], o["follow"]["tls"][:7]) for o in A if o.get("follow", {}).get("address") == "127.0.0.1"] == [("imposter", True, "ok", "TLSv1.3")]'
 pyck "127.0.0.1: checked against the provider's true best MX host" "$T/f.jsonl" \
 	'[(o["follow"]["provider"], o["follow"]["true_mx"]) for o in A if o.get("follow", {}).get("address") == "127.0.0.1"][0] in [("gmail.com.", "gmail-smtp-in.l.google.com"), ("yahoo.com.", "mta5.am0.yahoodns.net")]'
 pyck "45.33.32.156: unreachable, the reason said" "$T/f.jsonl" \
