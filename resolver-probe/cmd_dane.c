@@ -270,6 +270,9 @@ int cmd_dane(int argc, char **argv)
 		uv_loop_close(&loop);
 		return EXIT_USAGE;
 	}
+	cmd_waiting("dane", "looking up the MX, addresses and TLSA records "
+		"with validation (given up after %d s), then one SMTP session "
+		"per address (%u s each)", o.truth.timeout, o.timeout);
 	uv_run(&loop, UV_RUN_DEFAULT);
 	int rc;
 	if (!done) {

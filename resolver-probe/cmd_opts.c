@@ -3,6 +3,8 @@
  * every option switch ends with (commands.h). */
 #include "config.h"
 #include <stdio.h>
+#include <stdarg.h>
+#include <unistd.h>
 #include <string.h>
 #include <getopt.h>
 #include "resolver-probe/commands.h"
@@ -80,4 +82,16 @@ int cmd_opt_end(int opt, char **argv, void (*usage)(FILE *f))
 			argv[0], optopt > 0 && optopt < 128 ? shortopt : arg);
 	fprintf(stderr, "Try 'resolver-probe %s --help'.\n", argv[0]);
 	return EXIT_USAGE;
+}
+
+void cmd_waiting(const char *cmd, const char *fmt, ...)
+{
+	if (!isatty(STDERR_FILENO))
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "resolver-probe %s: ", cmd);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
 }

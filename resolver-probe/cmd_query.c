@@ -625,6 +625,11 @@ int cmd_query(int argc, char **argv)
 	else if (status < 0)
 		st.q.scan_done = true;
 	if (status < 0) {
+		cmd_waiting("query", "%s%s%s the validated truth from the root "
+			"hints (given up after %d s)", a.resolver_str ?
+			"asking " : "", a.resolver_str ? a.resolver_str : "",
+			a.resolver_str ? " and resolving" : "resolving",
+			a.topts.timeout);
 		uv_run(&st.loop, UV_RUN_DEFAULT);
 		struct truth_answer *ta = st.q.truth_done ?
 			truth_find(st.t, a.qname, a.qtype) : NULL;

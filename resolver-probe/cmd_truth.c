@@ -244,6 +244,9 @@ int cmd_truth(int argc, char **argv)
 			goto out;
 		}
 	}
+	cmd_waiting("truth", "resolving from the root hints with validation "
+		"(%d round%s, each given up after %d s)", o.rounds,
+		PLURAL(o.rounds), o.timeout);
 	uv_run(&loop, UV_RUN_DEFAULT);
 	if (!c.done || truth_run_status(run, err, sizeof(err)) < 0) {
 		fprintf(stderr, "resolver-probe truth: %s\n",

@@ -54,6 +54,12 @@ int cmd_smtp_opt(const char *cmd, struct dane_opts *o, int opt,
 int cmd_port_arg(const char *cmd, const char *name, const char *arg,
 	unsigned *port);
 
+/** On a terminal only: a line on stderr saying what the command waits
+ * for ("resolver-probe CMD: WHAT"), so that a slow network is not
+ * mistaken for a hang; printf-style. */
+void cmd_waiting(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* The plural ending of a count's noun: "1 target", "2 targets";
  * "1 address", "2 addresses". */
 #define PLURAL(n) ((n) == 1 ? "" : "s")

@@ -3,6 +3,7 @@
 #include "config.h"
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "common/html.h"
 #include "scan/summary_impl.h"
 
@@ -19,6 +20,25 @@ static void html_unique(FILE *f, const struct strset *set)
 			(unsigned long long)u);
 	else
 		fprintf(f, "<td>%llu</td>", (unsigned long long)u);
+}
+
+/* The values a folded row stands for (one-offs under parent; parent NULL:
+ * every one-off), behind a <details> the reader opens. */
+static void html_folded(FILE *f, const struct strset *set,
+	const char *parent)
+{
+	size_t plen = parent ? strlen(parent) : 0;
+	fputs("<details><summary>the list</summary>", f);
+	for (size_t i = 0; i < set->n; i++) {
+		const struct strent *e = &set->v[i];
+		const char *dot = strchr(e->s, '.');
+		if (e->count != 1 || (parent && (!dot ||
+		    strncmp(dot + 1, parent, plen) || dot[1 + plen])))
+			continue;
+		html_text(f, e->s);
+		fputs("<br>", f);
+	}
+	fputs("</details>", f);
 }
 
 static void html_top(FILE *f, const char *prov, const char *kind,
@@ -39,6 +59,7 @@ static void html_top(FILE *f, const char *prov, const char *kind,
 				rows[k].value ? "names under " : "addresses");
 			if (rows[k].value)
 				html_text(f, rows[k].value);
+			html_folded(f, set, rows[k].value);
 			fputs("</td><td>1 each</td></tr>\n", f);
 		} else if (rows[k].over) {
 			html_text(f, rows[k].value);

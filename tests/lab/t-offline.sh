@@ -43,4 +43,21 @@ has "dane: MX failed, not insecure" "$(cat "$T/out")" '^dane: valid.email. MX fa
 run "mail" mail $A --json valid.email
 pyck "mail: incomplete, every lookup failed, none insecure" "$T/out" \
 	'all(o["verdict"] == "incomplete" and all(l["status"] == "failed" for l in o["checks"]["dnssec"]["lookups"]) for o in A)'
+# On a terminal (script(1) gives one), a command that waits says for
+# what; into a file or a pipe it says nothing of the kind.
+if command -v script > /dev/null; then
+	for c in truth "dane valid.email" "query @127.0.1.1 gmail.com MX"; do
+		w=${c%% *}
+		# shellcheck disable=SC2086
+		script -qec "'$P' $c $A" /dev/null > "$T/tty.out" 2>&1
+		has "$w on a terminal: says what it waits for" \
+			"$(cat "$T/tty.out")" "^resolver-probe $w: .*given up after 20 s"
+		# shellcheck disable=SC2086
+		"$P" $c $A > /dev/null 2> "$T/notty.err"
+		hasnt "$w not on a terminal: no such line" \
+			"$(cat "$T/notty.err")" 'given up after'
+	done
+else
+	skip "waiting lines on a terminal" "script(1) is not installed"
+fi
 tap_done

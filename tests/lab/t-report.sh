@@ -80,6 +80,12 @@ is "every chart has its legend" \
 	"$(grep -c '<svg' "$tmp/page.html")" "$(grep -c 'class="legend"' "$tmp/page.html")"
 check "the lying classes get a chart on their own scale" \
 	grep -q '<h3>The lying classes alone</h3>' "$tmp/page.html"
+if grep -q 'one-off names under' "$tmp/page.html"; then
+	check "folded one-offs: the list behind a <details>" \
+		grep -q '<details><summary>the list</summary>mx-' "$tmp/page.html"
+else
+	skip "folded one-offs: the list behind a <details>" "no liar invented names"
+fi
 check "the cards fill their rows evenly (a grid)" \
 	grep -q '\.cards{display:grid' "$tmp/page.html"
 "$P" report --html "$tmp/page2.html" "$tmp/scan.jsonl" > /dev/null 2>&1
