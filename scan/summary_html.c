@@ -23,14 +23,16 @@ static void html_unique(FILE *f, const struct strset *set)
 }
 
 /* The values a folded row stands for (one-offs under parent; parent NULL:
- * every one-off), behind a <details> the reader opens. */
+ * every one-off), behind a <details> the reader opens; in value order,
+ * so that the page does not depend on the order the records came in. */
 static void html_folded(FILE *f, const struct strset *set,
 	const char *parent)
 {
 	size_t plen = parent ? strlen(parent) : 0;
+	const struct strent **top = strset_top(set);
 	fputs("<details><summary>the list</summary>", f);
-	for (size_t i = 0; i < set->n; i++) {
-		const struct strent *e = &set->v[i];
+	for (size_t i = 0; top && i < set->n; i++) {
+		const struct strent *e = top[i];
 		const char *dot = strchr(e->s, '.');
 		if (e->count != 1 || (parent && (!dot ||
 		    strncmp(dot + 1, parent, plen) || dot[1 + plen])))
@@ -39,6 +41,7 @@ static void html_folded(FILE *f, const struct strset *set,
 		fputs("<br>", f);
 	}
 	fputs("</details>", f);
+	free(top);
 }
 
 static void html_top(FILE *f, const char *prov, const char *kind,
