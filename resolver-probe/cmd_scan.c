@@ -1068,19 +1068,26 @@ static int open_output(struct run *r, const struct args *a)
 
 /* Run the scan on the loop until every target is done or it is stopped.
  * Returns -1 when it ran, else the exit status. */
-/* A destination's session ended: its line, and the summary's count. */
-static void on_followed(const struct follow_dest *d,
-	const struct starttls_result *res, void *arg)
+/* A destination's line (res NULL: not followed, and why) and the
+ * summary's count; a regular file's good length moves past the line. */
+static void write_follow(struct run *r, const struct follow_dest *d,
+	const struct starttls_result *res, const char *why)
 {
-	struct run *r = arg;
 	if (!r->write_error) {
 		errno = 0;
-		if (output_follow(&r->out, d, res, NULL) < 0)
+		if (output_follow(&r->out, d, res, why) < 0)
 			write_failed(r, errno);
 		else if (r->regular)
 			r->good = r->start + (off_t)r->out.bytes;
 	}
-	summary_add_follow(r->sum, follow_judge(res));
+	summary_add_follow(r->sum, res ? (int)follow_judge(res) : -1);
+}
+
+/* A destination's session ended. */
+static void on_followed(const struct follow_dest *d,
+	const struct starttls_result *res, void *arg)
+{
+	write_follow(arg, d, res, NULL);
 }
 
 /* --follow-smtp, once the scan is over: one SMTP session at each address
@@ -1105,10 +1112,7 @@ static void follow_lies(struct run *r, const struct args *a)
 		char err[64];
 		if (prefix_parse(d->addr, &p, err, sizeof(err)) == 0 &&
 		    blocklist_find(&r->bl, &p)) {
-			if (!r->write_error && output_follow(&r->out, d, NULL,
-			    "blocklist") < 0)
-				write_failed(r, errno);
-			summary_add_follow(r->sum, -1);
+			write_follow(r, d, NULL, "blocklist");
 			continue;
 		}
 		go[n++] = d;
