@@ -28,9 +28,35 @@ void mail_opts_init(struct mail_opts *o)
 	o->timeout = 30;
 }
 
+/* A finished probe as the table keeps it: the table and every check
+ * whose MX uses it hold a reference, so a domain's result points at the
+ * facts instead of carrying a copy. */
+struct probe_value {
+	unsigned refs;
+	struct starttls_result r;
+};
+
+static struct probe_value *probe_value_new(void)
+{
+	struct probe_value *v = calloc(1, sizeof(*v));
+	if (v) {
+		v->refs = 1;
+		v->r.dh_bits = -1;
+		v->r.main_version = -1;
+	}
+	return v;
+}
+
+static void probe_value_release(void *p)
+{
+	struct probe_value *v = p;
+	if (v && --v->refs == 0)
+		free(v);
+}
+
 struct share *mail_probes_new(void)
 {
-	return share_new(MAIL_PROBES_KEPT, NULL);
+	return share_new(MAIL_PROBES_KEPT, probe_value_release);
 }
 
 void *mail_psl_load(const char *file, char *err, size_t errlen)
@@ -58,6 +84,7 @@ struct mail_check;
 struct probe_wait {
 	struct mail_check *c;
 	size_t i;
+	const char *host, *addr;	/* in the check's DANE result */
 };
 
 struct mail_check {
@@ -83,9 +110,10 @@ struct mail_check {
 	int curl_handles;	/* uv handles the fetch has open */
 	struct share *probes;	/* o.probes, or own_probes */
 	struct share *own_probes;
-	/* One per MX address probed (res.probes points into it), allocated
-	 * when the probes start: most domains have one or two. */
-	struct starttls_result *results;
+	/* One reference per MX address probed (res.probes points into
+	 * them), allocated when the probes start: most domains have one or
+	 * two. */
+	struct probe_value **held;
 	struct probe_wait *waits;
 	size_t probes_left;
 	struct mail_result res;
@@ -472,16 +500,33 @@ struct probe_job {
 	struct share_entry *entry;
 };
 
+/* The result of a probe that could not start: not connected, and why. */
+static struct probe_value *probe_not_started(const char *host,
+	const char *addr, const char *why)
+{
+	struct probe_value *v = probe_value_new();
+	if (!v)
+		return NULL;
+	snprintf(v->r.host, sizeof(v->r.host), "%s", host);
+	snprintf(v->r.addr, sizeof(v->r.addr), "%s", addr);
+	snprintf(v->r.error, sizeof(v->r.error), "%s", why);
+	return v;
+}
+
 static void on_probe_result(const void *value, void *arg)
 {
 	struct probe_wait *w = arg;
 	struct mail_check *c = w->c;
-	struct starttls_result *mine = &c->results[w->i];
-	if (value)
-		*mine = *(const struct starttls_result *)value;
+	/* What a probe that could not be made or kept says. */
+	static struct starttls_result no_memory = {
+		.error = "out of memory", .dh_bits = -1, .main_version = -1 };
+	struct probe_value *v = (struct probe_value *)value;
+	if (v)
+		v->refs++;
 	else
-		snprintf(mine->error, sizeof(mine->error), "%s:%d: out of "
-			"memory", __FILE__, __LINE__);
+		v = probe_not_started(w->host, w->addr, "out of memory");
+	c->held[w->i] = v;
+	c->res.probes[w->i] = v ? &v->r : &no_memory;
 	c->probes_left--;
 	c->open--;
 	maybe_finish(c);
@@ -490,27 +535,12 @@ static void on_probe_result(const void *value, void *arg)
 static void on_probe_done(struct starttls_probe *p, void *arg)
 {
 	struct probe_job *j = arg;
-	struct starttls_result *copy = malloc(sizeof(*copy));
-	if (copy)
-		*copy = *starttls_probe_result(p);
+	struct probe_value *v = probe_value_new();
+	if (v)
+		v->r = *starttls_probe_result(p);
 	starttls_probe_free(p);
-	share_put(j->share, j->entry, copy);
+	share_put(j->share, j->entry, v);
 	free(j);
-}
-
-/* The result of a probe that could not start: not connected, and why. */
-static struct starttls_result *probe_not_started(const char *host,
-	const char *addr, const char *why)
-{
-	struct starttls_result *r = calloc(1, sizeof(*r));
-	if (!r)
-		return NULL;
-	snprintf(r->host, sizeof(r->host), "%s", host);
-	snprintf(r->addr, sizeof(r->addr), "%s", addr);
-	snprintf(r->error, sizeof(r->error), "%s", why);
-	r->dh_bits = -1;
-	r->main_version = -1;
-	return r;
 }
 
 static void start_probes(struct mail_check *c)
@@ -526,9 +556,9 @@ static void start_probes(struct mail_check *c)
 		n += r->hosts[h].naddrs;
 	if (n > MAIL_PROBES_MAX)
 		n = MAIL_PROBES_MAX;
-	c->results = calloc(n ? n : 1, sizeof(*c->results));
+	c->held = calloc(n ? n : 1, sizeof(*c->held));
 	c->waits = calloc(n ? n : 1, sizeof(*c->waits));
-	if (!c->results || !c->waits) {
+	if (!c->held || !c->waits) {
 		mail_finding_add(&c->res.items[MAIL_STARTTLS].findings,
 			MAIL_ERROR, "starttls-not-probed", "%s:%d: out of "
 			"memory", __FILE__, __LINE__);
@@ -553,11 +583,8 @@ static void start_probes(struct mail_check *c)
 			char key[400];
 			w->c = c;
 			w->i = k;
-			c->res.probes[k] = &c->results[k];
-			snprintf(c->results[k].host, sizeof(c->results[k].host),
-				"%s", host);
-			snprintf(c->results[k].addr, sizeof(c->results[k].addr),
-				"%s", addr);
+			w->host = host;
+			w->addr = addr;
 			snprintf(key, sizeof(key), "%u %s %s", so.port, host,
 				addr);
 			c->probes_left++;
@@ -762,8 +789,7 @@ struct mail_check *mail_check_start(uv_loop_t *loop, const char *domain,
 		/* The DANE check runs on; free it only after its callback. */
 		truth_run_free(c->run);
 		c->run = NULL;
-		snprintf(c->res.overall_detail, sizeof(c->res.overall_detail), "%s",
-			err);
+		mail_result_set_detail(&c->res, err);
 		return c;
 	}
 	c->open++;
@@ -811,7 +837,9 @@ void mail_check_free(struct mail_check *c)
 	truth_run_free(c->sts_run);
 	dane_check_free(c->dane);
 	share_free(c->own_probes);
-	free(c->results);
+	for (size_t i = 0; c->held && i < c->res.nprobes; i++)
+		probe_value_release(c->held[i]);
+	free(c->held);
 	free(c->waits);
 	spf_walk_clear(&c->res.spf);
 	mail_result_clear_findings(&c->res);

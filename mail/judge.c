@@ -42,10 +42,13 @@ static void item(struct mail_result *r, enum mail_kind k,
 	struct mail_item *it = &r->items[k];
 	it->verdict = v;
 	snprintf(it->code, sizeof(it->code), "%s", code);
+	char d[MAIL_DETAIL_MAX];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(it->detail, sizeof(it->detail), fmt, ap);
+	vsnprintf(d, sizeof(d), fmt, ap);
 	va_end(ap);
+	free(it->detail);
+	it->detail = strdup(d);
 }
 
 static bool lookup_failed(const struct mail_found *f)
@@ -662,24 +665,40 @@ void mail_judge(struct mail_result *r)
 		(no_mail ? MAIL_NO_MAIL : MAIL_PROTECTED) : MAIL_WEAK;
 	snprintf(r->overall_code, sizeof(r->overall_code), "%s",
 		which >= 0 ? r->items[which].code : no_mail ? "no-mail" : "ok");
+	char d[MAIL_DETAIL_MAX];
 	if (which < 0 && no_mail)
-		snprintf(r->overall_detail, sizeof(r->overall_detail),
-			"null MX (RFC 7505): the domain takes no mail; SPF and "
-			"DMARC guard its name");
+		snprintf(d, sizeof(d), "null MX (RFC 7505): the domain takes "
+			"no mail; SPF and DMARC guard its name");
 	else if (which < 0)
-		snprintf(r->overall_detail, sizeof(r->overall_detail),
-			"every check passed");
+		snprintf(d, sizeof(d), "every check passed");
 	else
-		snprintf(r->overall_detail, sizeof(r->overall_detail),
-			"%s %s: %s", mail_kind_str(which),
-			mail_verdict_str(worst), r->items[which].detail);
+		snprintf(d, sizeof(d), "%s %s: %s", mail_kind_str(which),
+			mail_verdict_str(worst), mail_item_detail(
+			&r->items[which]));
+	mail_result_set_detail(r, d);
+}
+
+void mail_result_set_detail(struct mail_result *r, const char *detail)
+{
+	free(r->overall_detail);
+	r->overall_detail = strdup(detail);
+}
+
+const char *mail_item_detail(const struct mail_item *it)
+{
+	return it->detail ? it->detail : "";
 }
 
 
 void mail_result_clear_findings(struct mail_result *r)
 {
-	for (int k = 0; k < MAIL_KIND_COUNT; k++)
+	for (int k = 0; k < MAIL_KIND_COUNT; k++) {
 		mail_findings_clear(&r->items[k].findings);
+		free(r->items[k].detail);
+		r->items[k].detail = NULL;
+	}
+	free(r->overall_detail);
+	r->overall_detail = NULL;
 	dmarc_record_clear(&r->dmarc);
 	tlsrpt_record_clear(&r->tlsrpt);
 	mtasts_txt_clear(&r->sts);

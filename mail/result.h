@@ -50,12 +50,16 @@ enum mail_kind { MAIL_DNSSEC, MAIL_DANE, MAIL_MTASTS, MAIL_TLSRPT,
 /** "dnssec", "dane", "mta_sts", "tls_rpt", "spf", "dmarc", "starttls". */
 const char *mail_kind_str(enum mail_kind k);
 
+/** Bytes of a detail sentence, at most, with its NUL. */
+#define MAIL_DETAIL_MAX 400
+
 /** One check's verdict and why. */
 struct mail_item {
 	enum mail_verdict verdict;
 	char code[48];			/* what decided it: "spf-plus-all",
 					   "mtasts-ok", a DANE verdict, ... */
-	char detail[400];		/* one sentence, escaped */
+	char *detail;			/* one sentence, escaped (owned;
+					   NULL before the judge) */
 	struct mail_findings findings;	/* the engine's own findings */
 };
 
@@ -128,11 +132,19 @@ struct mail_result {
 	struct mail_item items[MAIL_KIND_COUNT];
 	enum mail_overall overall;
 	char overall_code[48];	/* the deciding check's code, "ok" */
-	char overall_detail[400];
+	char *overall_detail;	/* owned; NULL before the judge */
 };
 
-/** Free the findings r's parses and items hold (the check frees the rest
- * it owns: the truth, the SPF walk, record texts, the policy body). */
+/** it's detail, "" before the judge (or when out of memory). */
+const char *mail_item_detail(const struct mail_item *it);
+
+/** Set r's overall detail to a copy of detail (at most MAIL_DETAIL_MAX
+ * bytes were formatted; the copy is sized to it). */
+void mail_result_set_detail(struct mail_result *r, const char *detail);
+
+/** Free the findings r's parses and items hold, and the details (the
+ * check frees the rest it owns: the truth, the SPF walk, record texts,
+ * the policy body). */
 void mail_result_clear_findings(struct mail_result *r);
 
 #endif

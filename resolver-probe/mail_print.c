@@ -43,7 +43,7 @@ static void json_item_head(struct json *j, const struct mail_result *r,
 	json_obj_open(j, mail_kind_str(k));
 	json_str(j, "verdict", mail_verdict_str(r->items[k].verdict));
 	json_str(j, "code", r->items[k].code);
-	json_str(j, "detail", r->items[k].detail);
+	json_str(j, "detail", mail_item_detail(&r->items[k]));
 }
 
 static void json_found(struct json *j, const struct mail_found *f)
@@ -232,7 +232,7 @@ void mail_result_json(struct json *j, const struct mail_result *r)
 	json_str(j, "kind", "mail");
 	json_str(j, "verdict", mail_overall_str(r->overall));
 	json_str(j, "code", r->overall_code);
-	json_str(j, "detail", r->overall_detail);
+	json_str(j, "detail", r->overall_detail ? r->overall_detail : "");
 	json_obj_open(j, "checks");
 
 	json_item_head(j, r, MAIL_DNSSEC);
@@ -322,7 +322,7 @@ void mail_result_print(FILE *f, const struct mail_result *r)
 	for (int k = 0; k < MAIL_KIND_COUNT; k++) {
 		const struct mail_item *it = &r->items[k];
 		fprintf(f, "%-8s %-5s %s: %s\n", mail_kind_str(k),
-			mail_verdict_str(it->verdict), it->code, it->detail);
+			mail_verdict_str(it->verdict), it->code, mail_item_detail(it));
 		switch (k) {
 		case MAIL_DANE:
 			fprintf(f, "  MX %s (%s)\n", d->domain,
@@ -416,7 +416,7 @@ void mail_result_print(FILE *f, const struct mail_result *r)
 		print_findings(f, "  ", &it->findings);
 	}
 	fprintf(f, "%s %s: %s\n", r->domain, mail_overall_str(r->overall),
-		r->overall_detail);
+		r->overall_detail ? r->overall_detail : "");
 }
 
 static double pct(uint64_t n, uint64_t d)
