@@ -2,6 +2,7 @@
  * DANE/TLSA the way an RFC 7672 sender would, and print what it saw in
  * posttls-finger's reading order (or JSON). */
 #include "config.h"
+#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -9,13 +10,17 @@
 #include <string.h>
 #include <uv.h>
 #include "resolver-probe/commands.h"
+#include "resolver-probe/domains.h"
 #include "common/json.h"
+#include "common/options.h"
+#include "common/share.h"
 #include "common/dnsname.h"
 #include "dnssec/dane.h"
 #include "dnssec/truth_resolve.h"
 #include "dnssec/truth_opts.h"
 
 #define DANE_JSON_MAX (4u << 20)
+#define DANE_CONCURRENCY 256
 
 int dane_verdict_exit(enum dane_verdict v)
 {
@@ -35,16 +40,24 @@ int dane_verdict_exit(enum dane_verdict v)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: resolver-probe dane [OPTIONS] DOMAIN\n\n"
-		"Check DOMAIN as an RFC 7672 (DANE for SMTP) sender would: validated\n"
-		"MX, A/AAAA and TLSA lookups, then for each address of an MX host\n"
-		"with TLSA records: banner, EHLO, STARTTLS, a TLS handshake (SNI the\n"
-		"TLSA base domain) and the certificate chain matched against the\n"
-		"TLSA records (DANE-EE(3) and DANE-TA(2); PKIX usages are unusable).\n\n"
+		"usage: resolver-probe dane [OPTIONS] DOMAIN...\n"
+		"       resolver-probe dane [OPTIONS] -f FILE\n\n"
+		"Check each DOMAIN as an RFC 7672 (DANE for SMTP) sender would:\n"
+		"validated MX, A/AAAA and TLSA lookups, then for each address of an\n"
+		"MX host with TLSA records: banner, EHLO, STARTTLS, a TLS handshake\n"
+		"(SNI the TLSA base domain) and the certificate chain matched against\n"
+		"the TLSA records (DANE-EE(3) and DANE-TA(2); PKIX usages are\n"
+		"unusable).  Many domains share one validating cache, and each mail\n"
+		"server address is visited once.\n\n"
+		"  -f, --file FILE       domains, one a line ('#' comments; - for stdin)\n"
+		"  -o, --output FILE     write the results to FILE (default stdout)\n"
+		"  -c, --concurrency N   domains checked at once (default 256)\n"
 		"  -p, --port N          SMTP port (default 25; TLSA at _N._tcp)\n"
 		"  -t, --timeout S       seconds for each SMTP session (default 30)\n"
 		"      --helo NAME       the EHLO name (default localhost)\n"
-		"      --json            one JSON document instead of text\n"
+		"      --json            JSON Lines, one line a domain (the default\n"
+		"                        for more than one domain)\n"
+		"      --text            the text layout (the default for one)\n"
 		"  -h, --help            this help\n"
 		"      --version         print the version and exit\n");
 	truth_opts_usage(f);
@@ -52,17 +65,24 @@ static void usage(FILE *f)
 		"starttls-stripped,\ndane-insecure, bogus, unreachable, "
 		"dns-error; one per address, host and\nthe domain (the last "
 		"line: DOMAIN VERDICT: why).\n"
-		"exit status: 0 every host with DANE verified (or DANE does not "
-		"apply),\n1 a failure (bogus, dane-fail, no STARTTLS, "
-		"stripped), 2 usage,\n3 could not complete (unreachable, DNS "
-		"error).\n");
+		"exit status: 0 every host of every domain with DANE verified (or\n"
+		"DANE does not apply), 1 a failure (bogus, dane-fail, no STARTTLS,\n"
+		"stripped), 2 usage, 3 could not complete (unreachable, DNS error).\n");
 }
 
-static void on_done(struct dane_check *c, void *arg)
-{
-	(void)c;
-	*(bool *)arg = true;
-}
+/* The run: domains from the arguments or a file, a few at a time, on one
+ * loop with the shared validating cache and session table. */
+struct run {
+	uv_loop_t loop;
+	struct dane_opts o;
+	struct domains domains;
+	FILE *out;
+	const char *out_name;
+	bool json, write_failed;
+	unsigned concurrency, running;
+	unsigned long started, done;
+	unsigned long by_exit[EXIT_INCOMPLETE + 1];	/* domains per status */
+};
 
 static void print_text(FILE *f, const struct dane_result *r)
 {
@@ -215,84 +235,208 @@ static int print_json(FILE *f, const struct dane_result *r)
 	return rc;
 }
 
-int cmd_dane(int argc, char **argv)
+static void fill(struct run *r);
+
+static void on_done(struct dane_check *c, void *arg)
 {
+	struct run *r = arg;
+	const struct dane_result *res = dane_check_result(c);
+	int rc = 0;
+	if (r->json)
+		rc = print_json(r->out, res);
+	else
+		print_text(r->out, res);
+	if ((rc < 0 || fflush(r->out) != 0 || ferror(r->out)) &&
+	    !r->write_failed) {
+		fprintf(stderr, "resolver-probe dane: write to %s failed\n",
+			r->out_name);
+		r->write_failed = true;
+	}
+	r->by_exit[dane_verdict_exit(res->verdict)]++;
+	r->done++;
+	r->running--;
+	dane_check_free(c);
+	fill(r);
+}
+
+/* Start checks until concurrency is reached or the domains run out. */
+static void fill(struct run *r)
+{
+	while (!r->write_failed && r->running < r->concurrency) {
+		char domain[300], err[512];
+		if (domains_next(&r->domains, domain, sizeof(domain)) < 0)
+			return;
+		struct dane_check *c = dane_check_start(&r->loop, domain, &r->o,
+			on_done, r, err, sizeof(err));
+		if (!c) {
+			fprintf(stderr, "resolver-probe dane: %s\n", err);
+			r->domains.bad++;
+			continue;
+		}
+		r->started++;
+		r->running++;
+	}
+}
+
+/* Options into r; the list and output files into *file and *outpath.
+ * Returns -1 to go on, or the exit status. */
+static int parse_args(int argc, char **argv, struct run *r,
+	const char **file, const char **outpath)
+{
+	enum { O_JSON = 0x2000, O_TEXT };
 	static const struct option longopts[] = {
+		{ "file", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "concurrency", required_argument, NULL, 'c' },
 		{ "port", required_argument, NULL, 'p' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "helo", required_argument, NULL, CMD_OPT_HELO },
-		{ "json", no_argument, NULL, 'j' },
+		{ "json", no_argument, NULL, O_JSON },
+		{ "text", no_argument, NULL, O_TEXT },
 		{ "help", no_argument, NULL, 'h' },
 		CMD_VERSION_LONGOPT,
 		TRUTH_OPTS_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
-	struct dane_opts o;
-	bool json = false;
+	bool json = false, text = false;
 	char err[512];
+	long n;
 	int ch;
 
-	dane_opts_init(&o);
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, ":p:t:h", longopts, NULL)) != -1) {
-		int t = cmd_truth_opt("dane", &o.truth, ch, optarg);
+	while ((ch = getopt_long(argc, argv, ":f:o:c:p:t:h", longopts,
+	    NULL)) != -1) {
+		int t = cmd_truth_opt("dane", &r->o.truth, ch, optarg);
 		if (t == 0)
-			t = cmd_smtp_opt("dane", &o, ch, optarg);
+			t = cmd_smtp_opt("dane", &r->o, ch, optarg);
 		if (t < 0)
 			return EXIT_USAGE;
 		if (t > 0)
 			continue;
 		switch (ch) {
-		case 'j':
-			json = true;
+		case 'f': *file = optarg; break;
+		case 'o': *outpath = optarg; break;
+		case O_JSON: json = true; break;
+		case O_TEXT: text = true; break;
+		case 'c':
+			if ((n = option_number(optarg, 1, 1024)) < 0) {
+				fprintf(stderr, "resolver-probe dane: "
+					"--concurrency: want 1..1024: \"%s\"\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			r->concurrency = (unsigned)n;
 			break;
 		default:
 			return cmd_opt_end(ch, argv, usage);
 		}
 	}
-	if (optind != argc - 1) {
+	int ndomains = argc - optind;
+	if ((ndomains == 0) == (*file == NULL)) {
+		fprintf(stderr, "resolver-probe dane: give DOMAIN... or -f "
+			"FILE\n");
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	if (json && text) {
+		fprintf(stderr, "resolver-probe dane: --json or --text, not "
+			"both\n");
+		return EXIT_USAGE;
+	}
+	if (truth_opts_check(&r->o.truth, err, sizeof(err)) < 0) {
+		fprintf(stderr, "resolver-probe dane: %s\n", err);
+		return EXIT_USAGE;
+	}
+	r->json = json || (!text && (*file || ndomains > 1));
+	if (domains_open(&r->domains, "dane", argv + optind, ndomains, *file,
+	    err, sizeof(err)) < 0) {
+		fprintf(stderr, "resolver-probe dane: %s\n", err);
+		return EXIT_USAGE;
+	}
+	return -1;
+}
 
-	uv_loop_t loop;
-	if (uv_loop_init(&loop) < 0) {
+/* The exit status of a run that went to its end: the worst domain's. */
+static int run_status(const struct run *r)
+{
+	if (r->write_failed || r->running || r->domains.failed ||
+	    r->by_exit[EXIT_INCOMPLETE])
+		return EXIT_INCOMPLETE;
+	if (r->by_exit[EXIT_FINDING])
+		return EXIT_FINDING;
+	/* Only bad names, no domain: nothing was checked. */
+	if (r->domains.bad && r->started == 0)
+		return EXIT_USAGE;
+	return EXIT_AGREE;
+}
+
+/* The checks on one loop with the tables they share.  Returns the exit
+ * status. */
+static int run_checks(struct run *r)
+{
+	char err[512];
+	int status;
+	if (uv_loop_init(&r->loop) < 0) {
 		fprintf(stderr, "resolver-probe dane: %s:%d: no event loop\n",
 			__FILE__, __LINE__);
 		return EXIT_INCOMPLETE;
 	}
-	bool done = false;
-	struct dane_check *c = dane_check_start(&loop, argv[optind], &o,
-		on_done, &done, err, sizeof(err));
-	if (!c) {
-		fprintf(stderr, "resolver-probe dane: %s\n", err);
-		uv_run(&loop, UV_RUN_DEFAULT);
-		uv_loop_close(&loop);
+	r->o.truth.cache = truth_cache_new(&r->loop, &r->o.truth, err,
+		sizeof(err));
+	r->o.sessions = dane_sessions_new();
+	if (!r->o.truth.cache || !r->o.sessions) {
+		fprintf(stderr, "resolver-probe dane: %s\n",
+			r->o.truth.cache ? "out of memory" : err);
+		status = EXIT_INCOMPLETE;
+	} else {
+		if (r->domains.argc == 1 && !r->domains.list)
+			cmd_waiting("dane", "looking up the MX, addresses and "
+				"TLSA records with validation (given up after "
+				"%d s), then one SMTP session per address (%u s "
+				"each)", r->o.truth.timeout, r->o.timeout);
+		fill(r);
+		uv_run(&r->loop, UV_RUN_DEFAULT);
+		status = run_status(r);
+	}
+	share_free(r->o.sessions);
+	truth_cache_free(r->o.truth.cache);
+	r->o.sessions = NULL;
+	r->o.truth.cache = NULL;
+	uv_run(&r->loop, UV_RUN_DEFAULT);
+	if (uv_loop_close(&r->loop) != 0)
+		fprintf(stderr, "resolver-probe dane: %s:%d: handles left "
+			"open\n", __FILE__, __LINE__);
+	return status;
+}
+
+int cmd_dane(int argc, char **argv)
+{
+	static struct run r;
+	const char *file = NULL, *outpath = NULL;
+	memset(&r, 0, sizeof(r));
+	dane_opts_init(&r.o);
+	r.concurrency = DANE_CONCURRENCY;
+	int status = parse_args(argc, argv, &r, &file, &outpath);
+	if (status >= 0) {
+		domains_close(&r.domains);
+		return status;
+	}
+	r.out = stdout;
+	r.out_name = "stdout";
+	if (outpath && !(r.out = fopen(outpath, "w"))) {
+		fprintf(stderr, "resolver-probe dane: %s: %s\n", outpath,
+			strerror(errno));
+		domains_close(&r.domains);
 		return EXIT_USAGE;
 	}
-	cmd_waiting("dane", "looking up the MX, addresses and TLSA records "
-		"with validation (given up after %d s), then one SMTP session "
-		"per address (%u s each)", o.truth.timeout, o.timeout);
-	uv_run(&loop, UV_RUN_DEFAULT);
-	int rc;
-	if (!done) {
-		fprintf(stderr, "resolver-probe dane: %s:%d: the check did not "
-			"finish\n", __FILE__, __LINE__);
-		rc = EXIT_INCOMPLETE;
-	} else {
-		const struct dane_result *r = dane_check_result(c);
-		if (json) {
-			if (print_json(stdout, r) < 0)
-				fprintf(stderr, "resolver-probe dane: JSON "
-					"output failed\n");
-		} else
-			print_text(stdout, r);
-		rc = dane_verdict_exit(r->verdict);
+	if (outpath)
+		r.out_name = outpath;
+	status = run_checks(&r);
+	if (r.out != stdout && fclose(r.out) != 0) {
+		fprintf(stderr, "resolver-probe dane: %s: %s\n", outpath,
+			strerror(errno));
+		status = EXIT_INCOMPLETE;
 	}
-	dane_check_free(c);
-	uv_run(&loop, UV_RUN_DEFAULT);
-	if (uv_loop_close(&loop) != 0)
-		fprintf(stderr, "resolver-probe dane: %s:%d: handles left open\n",
-			__FILE__, __LINE__);
-	return rc;
+	domains_close(&r.domains);
+	return status;
 }

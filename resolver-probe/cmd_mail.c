@@ -13,6 +13,7 @@
 #include <curl/curl.h>
 #include <uv.h>
 #include "resolver-probe/commands.h"
+#include "resolver-probe/domains.h"
 #include "common/options.h"
 #include "common/json.h"
 #include "common/share.h"
@@ -20,7 +21,6 @@
 #include "dnssec/truth_opts.h"
 #include "dnssec/truth_resolve.h"
 #include "mail/check.h"
-#include "mail/domainlist.h"
 #include "mail/survey.h"
 
 /* Domains checked at once by default: a survey's lookups wait on the
@@ -81,16 +81,14 @@ struct run {
 	uv_loop_t loop;
 	struct mail_opts o;
 	void *psl;
-	char **argv;
-	int argc, argi;
-	FILE *list;
-	struct lineread lr;	/* reads list */
-	bool list_eof, list_failed;
+	char **argv;		/* the DOMAIN arguments */
+	int argc;
+	struct domains domains;
 	FILE *out;
 	const char *out_name;
 	bool text;
 	unsigned concurrency, running;
-	unsigned long started, done, bad_lines;
+	unsigned long started, done;
 	unsigned long counts[MAIL_OVERALL_COUNT];
 	bool write_failed, progress;
 	char **skip;		/* --resume: domains already done, sorted */
@@ -99,44 +97,6 @@ struct run {
 	size_t nprev;
 	struct json j;
 };
-
-static bool skipped(const struct run *r, const char *domain)
-{
-	return mail_survey_has(r->skip, r->nskip, domain);
-}
-
-/* The next domain: from argv, else the next good line of the list
- * (bad lines reported as FILE:LINE: reason; a read error ends the list and
- * fails the run).  Returns 0, or -1 at the end. */
-static int next_domain(struct run *r, char *out, size_t outlen)
-{
-	while (r->argi < r->argc) {
-		snprintf(out, outlen, "%s", r->argv[r->argi++]);
-		if (!skipped(r, out))
-			return 0;
-	}
-	while (r->list && !r->list_eof) {
-		char err[512];
-		enum mail_list_status ls = mail_list_next(&r->lr, out, outlen,
-			err, sizeof(err));
-		if (ls == MAIL_LIST_DOMAIN) {
-			if (skipped(r, out))
-				continue;
-			return 0;
-		}
-		if (ls == MAIL_LIST_BAD) {
-			fprintf(stderr, "%s\n", err);
-			r->bad_lines++;
-			continue;
-		}
-		if (ls == MAIL_LIST_ERROR) {
-			fprintf(stderr, "resolver-probe mail: %s\n", err);
-			r->list_failed = true;
-		}
-		r->list_eof = true;
-	}
-	return -1;
-}
 
 /* The status line: domains, then what was shared: mail servers probed
  * once for every domain that uses them, and the validating cache's
@@ -193,13 +153,13 @@ static void fill(struct run *r)
 {
 	while (!r->write_failed && r->running < r->concurrency) {
 		char domain[300], err[512];
-		if (next_domain(r, domain, sizeof(domain)) < 0)
+		if (domains_next(&r->domains, domain, sizeof(domain)) < 0)
 			return;
 		struct mail_check *c = mail_check_start(&r->loop, domain,
 			&r->o, r->psl, on_done, r, err, sizeof(err));
 		if (!c) {
 			fprintf(stderr, "resolver-probe mail: %s\n", err);
-			r->bad_lines++;
+			r->domains.bad++;
 			continue;
 		}
 		const struct mail_previous *p = mail_previous_find(r->prev,
@@ -370,15 +330,10 @@ static int open_files(struct run *r, const struct args *a)
 		fprintf(stderr, "resolver-probe mail: %s\n", err);
 		return EXIT_USAGE;
 	}
-	if (a->file) {
-		r->list = strcmp(a->file, "-") ? fopen(a->file, "r") : stdin;
-		if (!r->list) {
-			fprintf(stderr, "resolver-probe mail: %s: %s\n", a->file,
-				strerror(errno));
-			return EXIT_USAGE;
-		}
-		lineread_file(&r->lr, r->list, strcmp(a->file, "-") ? a->file :
-			"(stdin)", MAIL_LIST_LINE_MAX);
+	if (domains_open(&r->domains, "mail", r->argv, r->argc, a->file, err,
+	    sizeof(err)) < 0) {
+		fprintf(stderr, "resolver-probe mail: %s\n", err);
+		return EXIT_USAGE;
 	}
 	if (a->previous) {
 		FILE *pf = fopen(a->previous, "r");
@@ -394,6 +349,8 @@ static int open_files(struct run *r, const struct args *a)
 	}
 	if (a->resume && read_resume(r, a->resume) < 0)
 		return EXIT_USAGE;
+	r->domains.skip = r->skip;
+	r->domains.nskip = r->nskip;
 	r->out = stdout;
 	r->out_name = "stdout";
 	if (a->resume || a->outpath) {
@@ -447,13 +404,13 @@ static int run_checks(struct run *r)
 /* The exit status of a run that went to its end. */
 static int run_status(const struct run *r)
 {
-	if (r->write_failed || r->running || r->list_failed ||
+	if (r->write_failed || r->running || r->domains.failed ||
 	    r->counts[MAIL_INCOMPLETE])
 		return EXIT_INCOMPLETE;
 	if (r->counts[MAIL_BROKEN] || r->counts[MAIL_WEAK])
 		return EXIT_FINDING;
 	/* Only bad lines, no domain: nothing was checked. */
-	if (r->bad_lines && r->started == 0)
+	if (r->domains.bad && r->started == 0)
 		return EXIT_USAGE;
 	return EXIT_AGREE;
 }
@@ -465,9 +422,7 @@ static int run_clear(struct run *r, int status)
 	json_clear(&r->j);
 	if (r->out && r->out != stdout && fclose(r->out) != 0)
 		status = EXIT_INCOMPLETE;
-	lineread_free(&r->lr);
-	if (r->list && r->list != stdin)
-		fclose(r->list);
+	domains_close(&r->domains);
 	for (size_t i = 0; i < r->nskip; i++)
 		free(r->skip[i]);
 	free(r->skip);

@@ -13,7 +13,7 @@ static const struct command {
 	{ "scan", cmd_scan, "probe many resolvers for falsified mail answers" },
 	{ "query", cmd_query, "ask one resolver one question and judge the reply" },
 	{ "truth", cmd_truth, "print the DNSSEC-validated ground truth" },
-	{ "dane", cmd_dane, "check a mail domain's DNSSEC and DANE/TLSA" },
+	{ "dane", cmd_dane, "check mail domains' DNSSEC and DANE/TLSA" },
 	{ "report", cmd_report, "summarise a saved scan (JSON Lines)" },
 	{ "mail", cmd_mail, "check the mail transport security of domains" },
 };

@@ -56,6 +56,52 @@ while read -r dom verdict; do
 	fi
 done < "$OUT/cases"
 
+# Every case in one run (-f, shared cache and sessions): JSON Lines, one a
+# domain, each with the verdict it gets alone; the exit status is the
+# worst domain's; a bad line is reported and the rest still checked.
+{ echo "# the DANE cases"; cut -d' ' -f1 "$OUT/cases"; echo "bad..line"; } \
+	> "$OUT/list"
+dane -f "$OUT/list" -c 64 -o "$OUT/survey.jsonl" 2> "$OUT/survey.err"
+st=$?
+want=0
+while read -r dom verdict; do
+	w=$(want_exit "$verdict")
+	[ "$w" = 3 ] && want=3
+	[ "$w" = 1 ] && [ $want = 0 ] && want=1
+done < "$OUT/cases"
+is "one run of every case: the worst exit status" "$st" "$want"
+if python3 - "$OUT/cases" "$OUT/survey.jsonl" <<'PY'
+import json, sys
+want = dict(l.split() for l in open(sys.argv[1]) if l.strip())
+got = {}
+for line in open(sys.argv[2]):
+    d = json.loads(line)
+    assert d["domain"].rstrip(".") not in got, "twice: " + d["domain"]
+    got[d["domain"].rstrip(".")] = d["verdict"]
+bad = {k: (v, got.get(k)) for k, v in want.items() if got.get(k) != v}
+assert not bad and len(got) == len(want), (bad, len(got), len(want))
+PY
+then ok "one run of every case: one line each, the verdict of each alone"
+else not_ok "one run of every case"; diag "$(head -c 3000 "$OUT/survey.jsonl")"; fi
+has "a bad line in the list is named" "$(cat "$OUT/survey.err")" \
+	"list:[0-9]*: .*bad..line"
+dane ee-spki.dane.net ta.dane.net > "$OUT/two" 2>&1
+is "two domains: exit 0" "$?" 0
+is "two domains: JSON Lines by default" "$(python3 -c '
+import json, sys
+print(" ".join(sorted(json.loads(l)["verdict"] for l in open(sys.argv[1]))))
+' "$OUT/two" 2>&1)" "dane-valid dane-valid"
+dane --text ee-spki.dane.net ta.dane.net > "$OUT/two.txt" 2>&1
+is "two domains with --text: a last line each" \
+	"$(grep -c '^[a-z-]*\.dane\.net\.* dane-valid:' "$OUT/two.txt")" 2
+dane -f "$OUT/nonexistent" > /dev/null 2> "$OUT/nofile.err"
+is "a missing list: exit 2" "$?" 2
+has "a missing list: named" "$(cat "$OUT/nofile.err")" "nonexistent: No such file"
+dane -f "$OUT/list" ee-spki.dane.net > /dev/null 2>&1
+is "DOMAIN and -f together: exit 2" "$?" 2
+dane -c 0 ee-spki.dane.net > /dev/null 2>&1
+is "-c 0: exit 2" "$?" 2
+
 # The reasons a user reads for the awkward cases.
 # reason DOMAIN WHAT PATTERN: the check of DOMAIN said so.
 reason() { has "$2" "$(cat "$OUT/$1.txt")" "$3"; }
