@@ -70,6 +70,12 @@ int prefix_parse(const char *text, struct prefix *p, char *err, size_t errlen)
 	return 0;
 }
 
+bool addr_same(const struct prefix *a, const struct prefix *b)
+{
+	return a->family == b->family && !memcmp(a->addr, b->addr,
+		a->family == AF_INET6 ? 16 : 4);
+}
+
 bool prefix_contains(const struct prefix *p, const struct prefix *a)
 {
 	if (p->family != a->family || a->len < p->len)

@@ -23,6 +23,9 @@ int prefix_parse(const char *text, struct prefix *p, char *err, size_t errlen);
 /** Is address a (full length) inside prefix p?  Families must match. */
 bool prefix_contains(const struct prefix *p, const struct prefix *a);
 
+/** Are a and b the same address (family and bytes; lengths ignored)? */
+bool addr_same(const struct prefix *a, const struct prefix *b);
+
 /** An IPv4 address in dotted decimal, as inet_ntop writes it, at out
  * (16 bytes of room) with a NUL; returns the end (the NUL).  Without
  * inet_ntop's sprintf: a scan prints millions. */

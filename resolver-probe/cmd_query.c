@@ -484,6 +484,12 @@ static int start_truth(const struct qargs *a, struct qstate *st)
 	return -1;
 }
 
+static void on_scan_note(void *ctx, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "resolver-probe query: %s\n", msg);
+}
+
 /* Send the question to the resolver through the scan engine (a plan of
  * one).  Returns -1 to go on, or the exit status (message printed). */
 static int start_question(struct qargs *a, struct qstate *st)
@@ -504,6 +510,7 @@ static int start_question(struct qargs *a, struct qstate *st)
 	a->so.next_target = next_target;
 	a->so.result = on_result;
 	a->so.done = on_scan_done;
+	a->so.note = on_scan_note;
 	a->so.ctx = &st->q;
 	a->so.total = 1;
 	if (!(st->scan = scan_new(&st->loop, &a->so, err, sizeof(err))) ||

@@ -433,6 +433,12 @@ static void close_signals(struct run *r)
 		uv_close((uv_handle_t *)&r->trim_timer, NULL);
 }
 
+static void scan_note(void *ctx, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "resolver-probe scan: %s\n", msg);
+}
+
 static void scan_done(void *ctx)
 {
 	struct run *r = ctx;
@@ -1154,6 +1160,7 @@ static int run_scan(struct run *r, struct args *a)
 	so->confirm = r->judged && !a->no_confirm ? confirm : NULL;
 	so->result = result;
 	so->done = scan_done;
+	so->note = scan_note;
 	so->ctx = r;
 	if (!(r->scan = scan_new(r->loop, so, err, sizeof(err)))) {
 		fprintf(stderr, "resolver-probe scan: %s\n", err);

@@ -1,6 +1,8 @@
 /* scan.c: the scan engine (see scan.h).  The pure parts (query wire
- * format, reply matching, the in-flight table, the token bucket, the plan)
- * live in match.c, ratelimit.c and plan.c; this file is the libuv edge. */
+ * format, reply matching, the in-flight table, the token bucket, the plan,
+ * discovery's keyed question, answered set, queue, ring and trail) live in
+ * match.c, ratelimit.c, plan.c and discovery.c; this file is the libuv
+ * edge. */
 #define _GNU_SOURCE	/* sendmmsg */
 #include "config.h"
 #include <errno.h>
@@ -10,11 +12,11 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 #include <openssl/rand.h>
-#include <openssl/evp.h>
-#include <openssl/core_names.h>
+#include <openssl/crypto.h>
 #include <ldns/ldns.h>
 #include "scan/scan.h"
 #include "scan/match.h"
+#include "scan/discovery.h"
 #include "scan/ratelimit.h"
 
 #define MS 1000000ull
@@ -31,21 +33,9 @@
 /* Discovery questions with libuv at once (each send needs its request and
  * bytes until libuv is done with them): enough for sendmmsg batches. */
 #define DISC_SLOTS 2048
-/* The last discovery questions, kept only to attribute a reply from
- * another address (a transparent forwarder's upstream) to the target
- * asked: a reply from the target itself validates by the HMAC alone. */
-#define DISC_RING 65536
-/* Its hash buckets, by id: few enough to stay in cache while the sending
- * touches one per question (chains of 4 on average, walked only for a
- * reply that is not its target's own). */
-#define DISC_BUCKETS 16384
 /* Positions of discovery kept for checkpoints: one every timeout / 32
  * (at least 100 ms), so the newest a timeout old is at most that stale. */
 #define DISC_SNAPS 64
-/* Chunks of the order whose last question's time a pass keeps for the
- * next (trail_note): 128 KiB a pass, however many the targets. */
-#define DISC_TRAIL 16384
-
 enum qstate {
 	Q_IDLE = 0,	/* not started, or finished */
 	Q_QUEUED,	/* waiting for a token in the send queue */
@@ -179,15 +169,6 @@ struct scan {
 /* Discovery's state: nothing per silent target.  Sizes are fixed at start
  * but for the found set and the queue, which grow with the targets that
  * answered. */
-/* When a pass asked its targets, coarsely: per chunk of g positions of the
- * order, the time its last question left.  The next pass asks a target no
- * sooner than a timeout after that, so no target is asked again before its
- * last question's time is up, however much faster the next pass goes (it
- * skips those that answered). */
-struct disc_trail {
-	uint64_t t[DISC_TRAIL];
-	uint64_t g;			/* positions a chunk, a power of 2 */
-};
 
 enum disc_phase {
 	D_SENDING,	/* a pass over the targets */
@@ -204,24 +185,9 @@ struct disc_send {
 	uint8_t wire[MATCH_QUERY_MAX];
 };
 
-/* Entries are named by their sequence number (1 + their ring_pos); a
- * bucket's chain runs from the newest to older ones, and ends at one the
- * ring has since overwritten: entries leave the ring oldest first, so a
- * chain never needs unlinking (which cost a cache miss or two per
- * question). */
-struct disc_ring {
-	struct prefix target;
-	uint64_t seq;			/* 0: never used */
-	uint64_t next;			/* the bucket's next older entry */
-	uint32_t key;			/* socket << 16 | id */
-	uint8_t try;
-};
 
 struct disc {
-	EVP_MAC *mac;
-	EVP_MAC_CTX *mctx;		/* keyed with the scan's secret */
-	uint8_t tmpl[MATCH_QUERY_MAX];	/* the question, id 0 */
-	uint16_t tmpl_len;
+	struct disc_key key;		/* keyed with the scan's secret */
 	char name[LDNS_MAX_DOMAINLEN + 8];	/* as the plan spells names */
 	uint16_t qtype;
 	enum disc_phase phase;
@@ -230,18 +196,10 @@ struct disc {
 	bool have_pending;		/* pending: pulled, waiting for a token */
 	struct prefix pending;
 	struct disc_send *slots, *free_slots;
-	struct disc_ring *ring;
-	uint64_t *bucket;		/* DISC_BUCKETS heads (seq, 0: none) */
-	uint64_t ring_pos;
-	/* The targets that answered (found_has): IPv6, IPv4. */
-	struct prefix *found;
-	size_t found_n, found_cap;
-	uint32_t *found4;
-	size_t found4_n, found4_cap;
-	bool found_zero;
-	/* The queue to the plan: a ring that grows. */
-	struct prefix *iq;
-	size_t iq_head, iq_len, iq_cap, iq_pause;
+	struct disc_sent sent;		/* for forwarders' replies */
+	struct disc_seen seen;		/* the targets that answered */
+	struct disc_queue iq;		/* to the plan */
+	size_t iq_pause;		/* sending pauses at this length */
 	/* Checkpoints: where discovery was (a ring of snapshots), the targets
 	 * that answered but were dropped unwritten (a stop, no socket), the
 	 * list handed to the callback, and when a first stop may end. */
@@ -714,6 +672,25 @@ static int open_family(struct scan *s, unsigned fam, char *err,
 
 /* --- discovery ------------------------------------------------------------ */
 
+/* Open the sockets of a family on its first target.  Returns false when
+ * they cannot be opened (said once, through o.note): its targets are
+ * skipped. */
+static bool family_ready(struct scan *s, int family)
+{
+	unsigned fam = (unsigned)family_index(family);
+	if (!s->family_open[fam] && !s->family_failed[fam]) {
+		char err[160], msg[220];
+		if (open_family(s, fam, err, sizeof(err)) < 0) {
+			s->family_failed[fam] = true;
+			snprintf(msg, sizeof(msg), "%s targets skipped: %s",
+				fam ? "IPv6" : "IPv4", err);
+			if (s->o.note)
+				s->o.note(s->o.ctx, msg);
+		}
+	}
+	return !s->family_failed[fam];
+}
+
 static void on_rate_timer(uv_timer_t *t);
 
 /* Wait for the rate limit's next token (the timer pumps again). */
@@ -726,213 +703,15 @@ static void rate_wait(struct scan *s, uint64_t now)
 	}
 }
 
-static size_t prefix_hash(const struct prefix *p)
-{
-	size_t n = p->family == AF_INET6 ? 16 : 4;
-	uint64_t h = 1469598103934665603ull ^ (uint64_t)p->family;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ p->addr[i]) * 1099511628211ull;
-	return (size_t)(h ^ h >> 29);
-}
-
-static bool prefix_same(const struct prefix *a, const struct prefix *b)
-{
-	return a->family == b->family && !memcmp(a->addr, b->addr,
-		a->family == AF_INET6 ? 16 : 4);
-}
-
-/* The targets that answered: IPv4 ones as their 4 bytes (a sweep of the
- * IPv4 space finds millions), IPv6 ones whole; open addressing, at most
- * half full.  Key 0 marks an empty IPv4 slot (0.0.0.0 has its own flag),
- * family 0 an empty IPv6 one. */
-static uint32_t v4key(const struct prefix *t)
-{
-	return (uint32_t)t->addr[0] << 24 | (uint32_t)t->addr[1] << 16 |
-		(uint32_t)t->addr[2] << 8 | t->addr[3];
-}
-
-static size_t v4hash(uint32_t k)
-{
-	uint64_t h = (uint64_t)k * 0x9e3779b97f4a7c15ull;
-	return (size_t)(h >> 29);
-}
-
-static bool found_has(const struct disc *d, const struct prefix *t)
-{
-	if (t->family != AF_INET6) {
-		uint32_t k = v4key(t);
-		if (!k)
-			return d->found_zero;
-		if (!d->found4_cap)
-			return false;
-		size_t mask = d->found4_cap - 1;
-		for (size_t i = v4hash(k) & mask; d->found4[i];
-		     i = (i + 1) & mask)
-			if (d->found4[i] == k)
-				return true;
-		return false;
-	}
-	if (!d->found_cap)
-		return false;
-	size_t mask = d->found_cap - 1;
-	for (size_t i = prefix_hash(t) & mask; d->found[i].family;
-	     i = (i + 1) & mask)
-		if (prefix_same(&d->found[i], t))
-			return true;
-	return false;
-}
-
-static int found4_add(struct disc *d, uint32_t k)
-{
-	if (2 * (d->found4_n + 1) > d->found4_cap) {
-		size_t cap = d->found4_cap ? 2 * d->found4_cap : 1024;
-		uint32_t *n = calloc(cap, sizeof(*n));
-		if (!n)
-			return -1;
-		for (size_t j = 0; j < d->found4_cap; j++) {
-			if (!d->found4[j])
-				continue;
-			size_t i = v4hash(d->found4[j]) & (cap - 1);
-			while (n[i])
-				i = (i + 1) & (cap - 1);
-			n[i] = d->found4[j];
-		}
-		free(d->found4);
-		d->found4 = n;
-		d->found4_cap = cap;
-	}
-	size_t mask = d->found4_cap - 1, i = v4hash(k) & mask;
-	while (d->found4[i])
-		i = (i + 1) & mask;
-	d->found4[i] = k;
-	d->found4_n++;
-	return 0;
-}
-
-/* Add t (not yet in the set).  Returns 0, or -1 out of memory. */
-static int found_add(struct disc *d, const struct prefix *t)
-{
-	if (t->family != AF_INET6) {
-		uint32_t k = v4key(t);
-		if (!k) {
-			d->found_zero = true;
-			return 0;
-		}
-		return found4_add(d, k);
-	}
-	if (2 * (d->found_n + 1) > d->found_cap) {
-		size_t cap = d->found_cap ? 2 * d->found_cap : 1024;
-		struct prefix *n = calloc(cap, sizeof(*n));
-		if (!n)
-			return -1;
-		for (size_t j = 0; j < d->found_cap; j++) {
-			if (!d->found[j].family)
-				continue;
-			size_t i = prefix_hash(&d->found[j]) & (cap - 1);
-			while (n[i].family)
-				i = (i + 1) & (cap - 1);
-			n[i] = d->found[j];
-		}
-		free(d->found);
-		d->found = n;
-		d->found_cap = cap;
-	}
-	size_t mask = d->found_cap - 1, i = prefix_hash(t) & mask;
-	while (d->found[i].family)
-		i = (i + 1) & mask;
-	d->found[i] = *t;
-	d->found_n++;
-	return 0;
-}
-
-static int iq_push(struct disc *d, const struct prefix *t)
-{
-	if (d->iq_len == d->iq_cap) {
-		size_t cap = d->iq_cap ? 2 * d->iq_cap : 256;
-		struct prefix *n = malloc(cap * sizeof(*n));
-		if (!n)
-			return -1;
-		for (size_t i = 0; i < d->iq_len; i++)
-			n[i] = d->iq[(d->iq_head + i) % d->iq_cap];
-		free(d->iq);
-		d->iq = n;
-		d->iq_cap = cap;
-		d->iq_head = 0;
-	}
-	d->iq[(d->iq_head + d->iq_len) % d->iq_cap] = *t;
-	d->iq_len++;
-	return 0;
-}
-
-static bool iq_pop(struct disc *d, struct prefix *out)
-{
-	if (!d->iq_len)
-		return false;
-	*out = d->iq[d->iq_head];
-	d->iq_head = (d->iq_head + 1) % d->iq_cap;
-	d->iq_len--;
-	return true;
-}
-
-/* The question to target t at try: its wire (id and 0x20 case set), the
- * socket it leaves from and its id, all from HMAC-SHA256(secret, family,
- * address, try).  Returns 0, or -1 when the MAC failed. */
-static int disc_question(struct scan *s, const struct prefix *t,
-	unsigned try, uint8_t *wire, uint16_t *len, uint16_t *sock,
-	uint16_t *id)
-{
-	struct disc *d = s->d;
-	uint8_t in[18], mac[32];
-	size_t maclen = 0;
-	in[0] = t->family == AF_INET6 ? 6 : 4;
-	memset(in + 1, 0, 16);
-	memcpy(in + 1, t->addr, t->family == AF_INET6 ? 16 : 4);
-	in[17] = (uint8_t)try;
-	/* A NULL key keeps the one set at start: only the message changes. */
-	if (EVP_MAC_init(d->mctx, NULL, 0, NULL) != 1 ||
-	    EVP_MAC_update(d->mctx, in, sizeof(in)) != 1 ||
-	    EVP_MAC_final(d->mctx, mac, &maclen, sizeof(mac)) != 1 ||
-	    maclen < 12)
-		return -1;
-	*id = (uint16_t)(mac[0] << 8 | mac[1]);
-	*sock = (uint16_t)((unsigned)family_index(t->family) * s->o.sockets +
-		mac[2] % s->o.sockets);
-	memcpy(wire, d->tmpl, d->tmpl_len);
-	*len = d->tmpl_len;
-	match_set_id(wire, *id);
-	match_0x20(wire, *len, mac + 4, 8);
-	return 0;
-}
-
-static void ring_add(struct disc *d, const struct prefix *t, unsigned try,
-	uint16_t sock, uint16_t id)
-{
-	uint64_t seq = ++d->ring_pos;
-	struct disc_ring *e = &d->ring[(seq - 1) % DISC_RING];
-	e->target = *t;
-	e->try = (uint8_t)try;
-	e->key = (uint32_t)sock << 16 | id;
-	e->seq = seq;
-	e->next = d->bucket[e->key % DISC_BUCKETS];
-	d->bucket[e->key % DISC_BUCKETS] = seq;
-}
-
-/* The ring's entry seq, or NULL when it was never there or is gone. */
-static struct disc_ring *ring_at(struct disc *d, uint64_t seq)
-{
-	struct disc_ring *e = &d->ring[(seq - 1) % DISC_RING];
-	return seq && e->seq == seq ? e : NULL;
-}
-
 /* Target t answered its discovery question: queue it for the plan, once. */
 static void disc_found(struct scan *s, const struct prefix *t)
 {
 	struct disc *d = s->d;
-	if (found_has(d, t)) {
+	if (disc_seen_has(&d->seen, t)) {
 		s->st.disc_late++;
 		return;
 	}
-	if (found_add(d, t) < 0 || iq_push(d, t) < 0) {
+	if (disc_seen_add(&d->seen, t) < 0 || disc_queue_push(&d->iq, t) < 0) {
 		s->st.failed = true;
 		scan_stop(s);
 		return;
@@ -984,7 +763,8 @@ static bool disc_reply(struct scan *s, unsigned sock, const uint8_t *pkt,
 	if (sockaddr_port(from) != (s->o.port ? s->o.port : 53))
 		return false;
 	for (unsigned k = 0; k <= s->o.retries; k++) {
-		if (disc_question(s, &t, k, wire, &wlen, &wsock, &wid) < 0)
+		if (disc_key_question(&d->key, &t, k, wire, &wlen, &wsock,
+		    &wid) < 0)
 			return false;
 		if (wsock != sock || wid != rid)
 			continue;
@@ -997,11 +777,12 @@ static bool disc_reply(struct scan *s, unsigned sock, const uint8_t *pkt,
 		}
 	}
 	uint32_t key = (uint32_t)sock << 16 | rid;
-	for (struct disc_ring *e = ring_at(d, d->bucket[key % DISC_BUCKETS]); e;
-	     e = ring_at(d, e->next)) {
-		if (e->key != key || prefix_same(&e->target, &t))
+	for (const struct disc_sent_entry *e = disc_sent_newest(&d->sent,
+	     (uint16_t)sock, rid); e; e = disc_sent_older(&d->sent, e)) {
+		if (e->key != key || addr_same(&e->target, &t))
 			continue;
-		if (disc_question(s, &e->target, e->try, wire, &wlen, &wsock,
+		if (disc_key_question(&d->key, &e->target, e->try, wire, &wlen,
+		    &wsock,
 		    &wid) < 0)
 			return false;
 		if (wsock == sock && wid == rid &&
@@ -1093,7 +874,8 @@ static void disc_send(struct scan *s, const struct prefix *t, uint64_t now)
 	struct disc *d = s->d;
 	struct disc_send *ds = d->free_slots;
 	uint16_t sock, id;
-	if (disc_question(s, t, s->st.disc_pass, ds->wire, &ds->len, &sock,
+	if (disc_key_question(&d->key, t, s->st.disc_pass, ds->wire, &ds->len,
+	    &sock,
 	    &id) < 0) {
 		s->st.send_errors++;
 		return;
@@ -1112,7 +894,7 @@ static void disc_send(struct scan *s, const struct prefix *t, uint64_t now)
 		a4->sin_port = port;
 		memcpy(&a4->sin_addr, t->addr, 4);
 	}
-	ring_add(d, t, s->st.disc_pass, sock, id);
+	disc_sent_add(&d->sent, t, s->st.disc_pass, sock, id);
 	d->last_send_ns = now;
 	s->st.sent++;
 	s->st.disc_sent++;
@@ -1203,7 +985,7 @@ static void disc_snapshot(struct scan *s, uint64_t now)
 static long disc_pending(struct scan *s)
 {
 	struct disc *d = s->d;
-	size_t want = d->iq_len + d->lost_n + (size_t)s->active;
+	size_t want = d->iq.len + d->lost_n + (size_t)s->active;
 	if (want > d->cp_cap) {
 		struct prefix *n = realloc(d->cp, want * sizeof(*n));
 		if (!n)
@@ -1212,8 +994,8 @@ static long disc_pending(struct scan *s)
 		d->cp_cap = want;
 	}
 	size_t n = 0;
-	for (size_t i = 0; i < d->iq_len; i++)
-		d->cp[n++] = d->iq[(d->iq_head + i) % d->iq_cap];
+	for (size_t i = 0; i < d->iq.len; i++)
+		d->cp[n++] = *disc_queue_at(&d->iq, i);
 	for (size_t i = 0; i < d->lost_n; i++)
 		d->cp[n++] = d->lost[i];
 	for (size_t b = 0; b <= s->hmask && n < want; b++)
@@ -1262,30 +1044,6 @@ static void disc_checkpoint(struct scan *s, uint64_t now, bool final)
 	}
 }
 
-static void trail_note(struct disc_trail *tr, uint64_t p, uint64_t now)
-{
-	if (!tr->g)
-		tr->g = 1;
-	while (p / tr->g >= DISC_TRAIL) {
-		for (size_t i = 0; i < DISC_TRAIL / 2; i++)
-			tr->t[i] = tr->t[2 * i] > tr->t[2 * i + 1] ?
-				tr->t[2 * i] : tr->t[2 * i + 1];
-		memset(tr->t + DISC_TRAIL / 2, 0,
-			DISC_TRAIL / 2 * sizeof(*tr->t));
-		tr->g *= 2;
-	}
-	if (tr->t[p / tr->g] < now)
-		tr->t[p / tr->g] = now;
-}
-
-/* When position p's chunk last asked in the pass kept in tr; 0: never. */
-static uint64_t trail_time(const struct disc_trail *tr, uint64_t p)
-{
-	if (!tr->g || p / tr->g >= DISC_TRAIL)
-		return 0;
-	return tr->t[p / tr->g];
-}
-
 /* One step of discovery: a question sent, a target skipped or handed out
  * as silent, or a pass begun or ended.  Returns false when nothing can be
  * done now (paused, rate limited, waiting, or over). */
@@ -1324,7 +1082,7 @@ static bool disc_step(struct scan *s, uint64_t now)
 	case D_SENDING:
 		break;
 	}
-	if (d->phase == D_SENDING && (d->iq_len >= d->iq_pause ||
+	if (d->phase == D_SENDING && (d->iq.len >= d->iq_pause ||
 	    !d->free_slots))
 		return false;	/* the plan's queue is full; libuv is busy */
 	struct prefix t;
@@ -1344,7 +1102,7 @@ static bool disc_step(struct scan *s, uint64_t now)
 			}
 			/* The next pass starts a timeout after this one did
 			 * (and holds back each target until a timeout after the
-			 * pass before asked it: trail_note); the end waits a
+			 * pass before asked it: disc_trail_note); the end waits a
 			 * timeout after the last question. */
 			uint64_t to = s->o.timeout_ms * MS;
 			bool more = s->st.disc_pass < s->o.retries &&
@@ -1358,7 +1116,7 @@ static bool disc_step(struct scan *s, uint64_t now)
 		}
 		d->pos++;
 		d->tpos = (s->o.position ? s->o.position(s->o.ctx) : d->pos) - 1;
-		if (found_has(d, &t))
+		if (disc_seen_has(&d->seen, &t))
 			return true;
 		if (d->phase == D_SILENT) {
 			disc_silent(s, &t);
@@ -1368,23 +1126,14 @@ static bool disc_step(struct scan *s, uint64_t now)
 			s->st.targets++;
 			s->st.probed++;
 		}
-		unsigned fam = (unsigned)family_index(t.family);
-		if (!s->family_open[fam] && !s->family_failed[fam]) {
-			char err[160];
-			if (open_family(s, fam, err, sizeof(err)) < 0) {
-				s->family_failed[fam] = true;
-				fprintf(stderr, "resolver-probe scan: %s targets "
-					"skipped: %s\n", fam ? "IPv6" : "IPv4",
-					err);
-			}
-		}
-		if (s->family_failed[fam]) {
+		if (!family_ready(s, t.family)) {
 			if (s->st.disc_pass == 0)
 				s->st.abandoned++;
 			return true;
 		}
 	}
-	uint64_t asked = trail_time(&d->trail[d->trail_cur ^ 1], d->tpos);
+	uint64_t asked = disc_trail_time(&d->trail[d->trail_cur ^ 1],
+		d->tpos);
 	bool early = asked && now < asked + s->o.timeout_ms * MS;
 	if (early || ratelimit_take(&s->rl, now, 1) == 0) {
 		/* Too soon after the pass before (the tick looks again), or
@@ -1396,7 +1145,7 @@ static bool disc_step(struct scan *s, uint64_t now)
 		return false;
 	}
 	d->have_pending = false;
-	trail_note(&d->trail[d->trail_cur], d->tpos, now);
+	disc_trail_note(&d->trail[d->trail_cur], d->tpos, now);
 	disc_send(s, &t, now);
 	return true;
 }
@@ -1438,28 +1187,18 @@ static int disc_new(struct scan *s, char *err, size_t errlen)
 		memmove(d->name, name, nl + 1);
 	if (nl && d->name[nl - 1] != '.')
 		memcpy(d->name + nl, ".", 2);
-	int n = match_build_query(d->tmpl, sizeof(d->tmpl), 0, d->name,
-		d->qtype, !s->o.no_dnssec, err, errlen);
-	if (n < 0)
-		return -1;
-	d->tmpl_len = (uint16_t)n;
 	uint8_t key[32];
-	OSSL_PARAM params[] = {
-		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-			(char *)"SHA256", 0),
-		OSSL_PARAM_construct_end()
-	};
-	if (RAND_bytes(key, sizeof(key)) != 1 ||
-	    !(d->mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) ||
-	    !(d->mctx = EVP_MAC_CTX_new(d->mac)) ||
-	    EVP_MAC_init(d->mctx, key, sizeof(key), params) != 1) {
-		snprintf(err, errlen, "discovery: cannot key HMAC-SHA256");
+	if (RAND_bytes(key, sizeof(key)) != 1) {
+		snprintf(err, errlen, "discovery: no random key");
 		return -1;
 	}
+	int rc = disc_key_init(&d->key, key, d->name, d->qtype,
+		!s->o.no_dnssec, s->o.sockets, err, errlen);
+	OPENSSL_cleanse(key, sizeof(key));
+	if (rc < 0)
+		return -1;
 	d->slots = calloc(DISC_SLOTS, sizeof(*d->slots));
-	d->ring = calloc(DISC_RING, sizeof(*d->ring));
-	d->bucket = calloc(DISC_BUCKETS, sizeof(*d->bucket));
-	if (!d->slots || !d->ring || !d->bucket)
+	if (!d->slots || disc_sent_init(&d->sent) < 0)
 		goto oom;
 	for (size_t i = 0; i < DISC_SLOTS; i++) {
 		d->slots[i].next = d->free_slots;
@@ -1478,9 +1217,9 @@ static int disc_new(struct scan *s, char *err, size_t errlen)
 	/* Targets a resumed sweep found before: asked the plan first, and
 	 * never counted as answering again. */
 	for (size_t i = 0; i < s->o.nfound; i++)
-		if (!found_has(d, &s->o.found[i]) &&
-		    (found_add(d, &s->o.found[i]) < 0 ||
-		    iq_push(d, &s->o.found[i]) < 0))
+		if (!disc_seen_has(&d->seen, &s->o.found[i]) &&
+		    (disc_seen_add(&d->seen, &s->o.found[i]) < 0 ||
+		    disc_queue_push(&d->iq, &s->o.found[i]) < 0))
 			goto oom;
 	return 0;
 oom:
@@ -1492,14 +1231,11 @@ static void disc_free(struct disc *d)
 {
 	if (!d)
 		return;
-	EVP_MAC_CTX_free(d->mctx);
-	EVP_MAC_free(d->mac);
+	disc_key_free(&d->key);
 	free(d->slots);
-	free(d->ring);
-	free(d->bucket);
-	free(d->found);
-	free(d->found4);
-	free(d->iq);
+	disc_sent_free(&d->sent);
+	disc_seen_free(&d->seen);
+	disc_queue_free(&d->iq);
 	free(d->lost);
 	free(d->cp);
 	free(d);
@@ -1532,7 +1268,7 @@ static bool admit(struct scan *s, uint64_t now)
 	struct prefix t;
 	if (s->d) {
 		/* Discovery feeds the window with the targets that answered. */
-		if (!iq_pop(s->d, &t)) {
+		if (!disc_queue_pop(&s->d->iq, &t)) {
 			if (s->d->phase == D_DONE)
 				s->targets_done = true;
 			return false;
@@ -1549,16 +1285,7 @@ static bool admit(struct scan *s, uint64_t now)
 		}
 		s->st.targets++;
 	}
-	unsigned fam = (unsigned)family_index(t.family);
-	if (!s->family_open[fam] && !s->family_failed[fam]) {
-		char err[160];
-		if (open_family(s, fam, err, sizeof(err)) < 0) {
-			s->family_failed[fam] = true;
-			fprintf(stderr, "resolver-probe scan: %s targets skipped: "
-				"%s\n", fam ? "IPv6" : "IPv4", err);
-		}
-	}
-	if (s->family_failed[fam]) {
+	if (!family_ready(s, t.family)) {
 		s->st.abandoned++;
 		if (s->d)
 			disc_lost(s, &t);
@@ -1911,7 +1638,7 @@ static bool forwarded(struct scan *s, struct query *q, const uint8_t *pkt,
 		return false;
 	struct prefix a;
 	sockaddr_prefix(from, &a);
-	if (q->fwd_reply && prefix_same(&q->fwd_from, &a) &&
+	if (q->fwd_reply && addr_same(&q->fwd_from, &a) &&
 	    q->fwd_n < q->tries) {
 		/* The forwarder relayed a retry too: its reply is owed. */
 		q->fwd_n++;
@@ -1920,7 +1647,7 @@ static bool forwarded(struct scan *s, struct query *q, const uint8_t *pkt,
 	}
 	ldns_pkt *p = NULL;
 	if (q->fwd_ambiguous || (q->fwd_reply &&
-	    prefix_same(&q->fwd_from, &a)) ||
+	    addr_same(&q->fwd_from, &a)) ||
 	    ldns_wire2pkt(&p, pkt, len) != LDNS_STATUS_OK) {
 		/* Given up on, a repeat of the held one, or garbled. */
 		s->st.unsolicited++;
@@ -2114,7 +1841,7 @@ static void print_progress(const struct scan *s, FILE *f, uint64_t now,
 			"%llu, answered %llu, queued %zu%s",
 			s->st.disc_pass + 1, s->o.rewind ? s->o.retries + 1 : 1,
 			(unsigned long long)s->st.probed,
-			(unsigned long long)s->st.answered, s->d->iq_len,
+			(unsigned long long)s->st.answered, s->d->iq.len,
 			s->d->phase >= D_SILENT ? " (over)" : "");
 	if (final)
 		fprintf(f, "%s; sent: %llu (%s avg); recv: %llu (%s avg); "
@@ -2184,7 +1911,7 @@ static void maybe_finish(struct scan *s)
 		if (s->stopping) {
 			/* Those that answered but were not asked the plan
 			 * are not written: a resumed sweep asks them. */
-			s->st.abandoned += s->d->iq_len;
+			s->st.abandoned += s->d->iq.len;
 		}
 		disc_checkpoint(s, now, true);
 	}

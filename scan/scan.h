@@ -118,6 +118,10 @@ struct scan_opts {
 	int (*result)(void *ctx, struct observation *o);
 	/** The scan is over and its handles are closed (the loop may end). */
 	void (*done)(void *ctx);
+	/** Something the user should know now, one line without a newline
+	 * (the targets of a family that cannot be asked, and why).  NULL:
+	 * not said. */
+	void (*note)(void *ctx, const char *msg);
 	void *ctx;
 };
 
