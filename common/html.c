@@ -31,7 +31,11 @@ void html_page_head(FILE *f, const char *title)
 		"max-width:60em;color:#222;padding:0 1em}\n"
 		"h1{font-size:1.6em}h2{font-size:1.2em;margin-top:2em;"
 		"border-bottom:1px solid #ccc}\n"
-		"table{border-collapse:collapse;margin:1em 0}\n"
+		/* On a narrow screen a wide table scrolls on its own and a
+		 * chart shrinks, instead of the page cutting them off. */
+		"table{border-collapse:collapse;margin:1em 0;display:block;"
+		"overflow-x:auto;max-width:100%}\n"
+		"svg{max-width:100%;height:auto}\n"
 		"th,td{padding:.25em .8em;border-bottom:1px solid #eee;"
 		"text-align:right}\n"
 		"th:first-child,td:first-child{text-align:left}\n"
@@ -66,7 +70,8 @@ void html_bars(FILE *f, const char *const *labels, const uint64_t *values,
 		max = 1;
 	const int row = 22, left = 170, width = 420;
 	fprintf(f, "<svg role=\"img\" width=\"%d\" height=\"%zu\" "
-		"class=\"chart\">\n", left + width + 90, n * row + 4);
+		"viewBox=\"0 0 %d %zu\" class=\"chart\">\n", left + width + 90,
+		n * row + 4, left + width + 90, n * row + 4);
 	for (size_t i = 0; i < n; i++) {
 		double w = (double)width * (double)values[i] / (double)max;
 		int y = (int)i * row + 2;

@@ -540,7 +540,8 @@ int mail_summary_html(const struct mail_summary *s, FILE *f,
 			fprintf(f, "<td>%llu</td>",
 				(unsigned long long)s->checks[k][v]);
 		/* A stacked bar, pass first. */
-		fputs("<td><svg width=\"300\" height=\"14\" role=\"img\">", f);
+		fputs("<td><svg width=\"300\" height=\"14\" "
+			"viewBox=\"0 0 300 14\" role=\"img\">", f);
 		double x = 0;
 		for (int v = MAIL_SURVEY_VERDICTS - 1; v >= 0; v--) {
 			double w = n ? 300.0 * (double)s->checks[k][v] /
