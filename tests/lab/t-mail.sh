@@ -425,6 +425,7 @@ check "report --html: the survey page has the scan page's style" \
 check "report --html: the stacked bars have a legend of the five verdicts" \
 	sh -c "grep 'class=\"legend\"' '$OUT/report.html' | grep 'pass' |
 	grep 'warn' | grep 'none' | grep 'fail' | grep -q 'error'"
+fits_narrow "report --html of a survey fits a narrow window" "$OUT/report.html"
 
 # --- --previous across MTA-STS id switches (sts-idchange.email).
 M=$LAB_DIR/mail

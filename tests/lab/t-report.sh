@@ -88,6 +88,7 @@ else
 fi
 check "the cards fill their rows evenly (a grid)" \
 	grep -q '\.cards{display:grid' "$tmp/page.html"
+fits_narrow "--html: the page fits a narrow window" "$tmp/page.html"
 "$P" report --html "$tmp/page2.html" "$tmp/scan.jsonl" > /dev/null 2>&1
 check "the default title names the file, not its folders" \
 	grep -q '<title>resolver-probe report: scan.jsonl</title>' "$tmp/page2.html"

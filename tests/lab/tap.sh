@@ -224,3 +224,29 @@ tap_done() {
 	printf '1..%d\n' "$tap_n"
 	[ "$tap_failed" -eq 0 ]
 }
+
+# fits_narrow DESC PAGE: PAGE, opened in headless Chromium in a window as
+# narrow as it allows (500 px), is no wider than the window: charts shrink
+# and wide tables scroll inside the page.  A copy of the page gets a
+# script that writes the widths into its title.  Skipped without chromium
+# (.ci/run installs it).
+fits_narrow() {
+	if ! command -v chromium > /dev/null 2>&1; then
+		skip "$1" "chromium is not installed"
+		return
+	fi
+	_fn=$(mktemp -d)
+	sed 's|</body>|<script>document.title = "widths " + document.documentElement.scrollWidth + " " + innerWidth;</script></body>|' \
+		"$2" > "$_fn/page.html"
+	_w=$(HOME=$_fn timeout 60 chromium --headless=new --no-sandbox \
+		--disable-gpu --disable-dev-shm-usage --user-data-dir="$_fn/u" \
+		--window-size=420,1000 --dump-dom "file://$_fn/page.html" \
+		2> "$_fn/err" | sed -n 's|.*<title>widths \([0-9]*\) \([0-9]*\)</title>.*|\1 \2|p')
+	case $_w in
+	"") not_ok "$1"; diag "chromium gave no widths:"; diag "$(tail -n 5 "$_fn/err")";;
+	*)	set -- "$1" $_w
+		if [ "$2" -le "$3" ]; then ok "$1 ($2 of $3 px)"
+		else not_ok "$1"; diag "the page is $2 px wide in a $3 px window"; fi;;
+	esac
+	rm -rf "$_fn"
+}
