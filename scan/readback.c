@@ -113,24 +113,48 @@ static bool count_of(json_object *o, const char *key, uint64_t *out)
 	return true;
 }
 
+/* A record line {"KEY":VALUE,...}: whether line starts so (*is), and
+ * then the whole line parsed, with VALUE in *value when it has the given
+ * type.  Returns the root (json_object_put frees it, and *value with it),
+ * or NULL when line is not such a record, does not parse or VALUE has
+ * another type. */
+static json_object *record_of(const char *line, size_t len, const char *key,
+	json_type type, json_object **value, bool *is)
+{
+	char head[64];
+	int n = snprintf(head, sizeof(head), "{\"%s\":", key);
+	*is = n > 0 && len >= (size_t)n && !memcmp(line, head, (size_t)n);
+	if (!*is)
+		return NULL;
+	json_tokener *tok = json_tokener_new();
+	json_object *root = tok ? json_tokener_parse_ex(tok, line, (int)len) :
+		NULL;
+	bool whole = root && json_tokener_get_error(tok) ==
+		json_tokener_success;
+	if (tok)
+		json_tokener_free(tok);
+	if (!whole || !json_object_object_get_ex(root, key, value) ||
+	    !json_object_is_type(*value, type)) {
+		json_object_put(root);
+		return NULL;
+	}
+	return root;
+}
+
 /* A follow record ({"follow":{...}}, output_follow).  Returns 1 when line
  * is one (its verdict in rb->follow_verdict), 0 when it is not, -1 when it
  * is one but malformed (rb->why set). */
 static int follow(struct readback *rb, const char *line, size_t len)
 {
-	static const char key[] = "{\"follow\":";
-	if (len < sizeof(key) - 1 || memcmp(line, key, sizeof(key) - 1))
-		return 0;
-	json_tokener *tok = json_tokener_new();
-	json_object *root = tok ? json_tokener_parse_ex(tok, line, (int)len) :
-		NULL;
 	json_object *o, *v;
+	bool is;
+	json_object *root = record_of(line, len, "follow", json_type_object,
+		&o, &is);
+	if (!is)
+		return 0;
 	int rc = -1;
 	snprintf(rb->why, sizeof(rb->why), "not a follow record");
-	if (root && json_tokener_get_error(tok) == json_tokener_success &&
-	    json_object_object_get_ex(root, "follow", &o) &&
-	    json_object_is_type(o, json_type_object) &&
-	    json_object_object_get_ex(o, "followed", &v) &&
+	if (root && json_object_object_get_ex(o, "followed", &v) &&
 	    json_object_is_type(v, json_type_boolean)) {
 		if (!json_object_get_boolean(v)) {
 			rb->follow_verdict = -1;
@@ -142,8 +166,6 @@ static int follow(struct readback *rb, const char *line, size_t len)
 			rc = 1;
 	}
 	json_object_put(root);
-	if (tok)
-		json_tokener_free(tok);
 	return rc;
 }
 
@@ -152,22 +174,18 @@ static int follow(struct readback *rb, const char *line, size_t len)
  * out of memory (rb->why set). */
 static int sweep(struct readback *rb, const char *line, size_t len)
 {
-	static const char key[] = "{\"sweep\":";
-	if (len < sizeof(key) - 1 || memcmp(line, key, sizeof(key) - 1))
+	json_object *o, *v, *arr;
+	bool is;
+	json_object *root = record_of(line, len, "sweep", json_type_object, &o,
+		&is);
+	if (!is)
 		return 0;
 	sweep_record_clear(&rb->sweep);
 	struct sweep_record *w = &rb->sweep;
-	json_tokener *tok = json_tokener_new();
-	json_object *root = tok ? json_tokener_parse_ex(tok, line, (int)len) :
-		NULL;
-	json_object *o, *v, *arr;
 	uint64_t shard = 0, shards = 0, pass = 0;
 	int rc = -1;
 	snprintf(rb->why, sizeof(rb->why), "not a sweep record");
-	if (!root || json_tokener_get_error(tok) != json_tokener_success ||
-	    !json_object_object_get_ex(root, "sweep", &o) ||
-	    !json_object_is_type(o, json_type_object) ||
-	    !json_object_object_get_ex(o, "order", &v) ||
+	if (!root || !json_object_object_get_ex(o, "order", &v) ||
 	    !json_object_is_type(v, json_type_string) ||
 	    strlen(json_object_get_string(v)) != sizeof(w->order) - 1 ||
 	    !count_of(o, "seed", &w->seed) || !count_of(o, "shard", &shard) ||
@@ -213,8 +231,6 @@ out:
 	if (rc < 0)
 		sweep_record_clear(w);
 	json_object_put(root);
-	if (tok)
-		json_tokener_free(tok);
 	return rc;
 }
 
@@ -223,17 +239,14 @@ out:
  * when it is one but malformed or out of memory (rb->err set). */
 static int header(struct readback *rb, const char *line, size_t len)
 {
-	static const char key[] = "{\"providers_left_out\":";
-	if (len < sizeof(key) - 1 || memcmp(line, key, sizeof(key) - 1))
-		return 0;
-	json_tokener *tok = json_tokener_new();
-	json_object *o = tok ? json_tokener_parse_ex(tok, line, (int)len) :
-		NULL;
-	int rc = -1;
 	json_object *arr;
-	if (!o || json_tokener_get_error(tok) != json_tokener_success ||
-	    !json_object_object_get_ex(o, "providers_left_out", &arr) ||
-	    !json_object_is_type(arr, json_type_array)) {
+	bool is;
+	json_object *o = record_of(line, len, "providers_left_out",
+		json_type_array, &arr, &is);
+	if (!is)
+		return 0;
+	int rc = -1;
+	if (!o) {
 		snprintf(rb->why, sizeof(rb->why), "not a header record");
 		goto out;
 	}
@@ -256,8 +269,6 @@ static int header(struct readback *rb, const char *line, size_t len)
 	rc = 1;
 out:
 	json_object_put(o);
-	if (tok)
-		json_tokener_free(tok);
 	return rc;
 }
 
