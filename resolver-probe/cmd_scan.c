@@ -214,6 +214,8 @@ struct run {
 				 * name */
 	struct follow_set follow;	/* --follow-smtp: the lies' addresses */
 	bool follow_on;
+	bool follow_stopped;	/* a signal stopped the follow-up */
+	unsigned follow_timeout;
 	struct follow_run *frun;
 };
 
@@ -443,13 +445,25 @@ static void scan_done(void *ctx)
 {
 	struct run *r = ctx;
 	r->scan_done = true;
-	close_signals(r);
+	/* The follow-up of the lies comes next: a signal stops it too. */
+	if (!r->follow_on || scan_stats(r->scan)->interrupted ||
+	    r->write_error)
+		close_signals(r);
 }
 
 static void on_signal(uv_signal_t *h, int signum)
 {
 	struct run *r = h->data;
 	const char *what = signum == SIGINT ? "interrupt" : "terminated";
+	if (r->frun) {
+		if (!r->follow_stopped)
+			fprintf(stderr, "resolver-probe scan: %s: no more SMTP "
+				"sessions (those under way end within %u s)\n",
+				what, r->follow_timeout);
+		r->follow_stopped = true;
+		follow_run_stop(r->frun);
+		return;
+	}
 	/* Said once each: the first stop waits, the second gives up. */
 	if (r->signals == 0)
 		fprintf(stderr, "resolver-probe scan: %s: stopping (waiting up "
@@ -1021,6 +1035,7 @@ static int make_plan(struct run *r, const struct args *a)
 	}
 	r->judged = true;
 	r->follow_on = a->follow;
+	r->follow_timeout = a->follow_timeout;
 	r->vctx.truth = r->truth;
 	r->vctx.special = &r->special;
 	return -1;
@@ -1142,6 +1157,12 @@ static void follow_lies(struct run *r, const struct args *a)
 			err);
 	else
 		uv_run(r->loop, UV_RUN_DEFAULT);
+	if (r->frun && r->follow_stopped)
+		fprintf(stderr, "resolver-probe scan: --follow-smtp: %zu "
+			"address%s not followed (stopped)\n",
+			follow_run_left(r->frun),
+			PLURAL_ES(follow_run_left(r->frun)));
+	close_signals(r);
 	follow_run_free(r->frun);
 	r->frun = NULL;
 	free(go);
@@ -1207,7 +1228,8 @@ static int finish(struct run *r, const struct args *a)
 		scan_print_stats(r->scan, stderr);
 	summary_print(r->sum, stderr);
 	left_out_print(&r->left, stderr);
-	if (st->interrupted || st->failed || r->write_error || st->abandoned)
+	if (st->interrupted || st->failed || r->write_error || st->abandoned ||
+	    r->follow_stopped)
 		return EXIT_INCOMPLETE;
 	return r->findings ? EXIT_FINDING : EXIT_AGREE;
 }

@@ -81,6 +81,34 @@ st=$?
 check "--resume over follow lines: accepted" sh -c "[ $st -le 1 ]"
 hasnt "--resume over follow lines: none is refused" "$(cat "$T/r.err")" 'not a scan result'
 
+# An interrupt in the follow-up: no more sessions, the lines written are
+# whole, exit 3.  At one session a second the second address waits a
+# second: the interrupt comes once the follow-up has begun.
+# The program itself in the background (a background shell function
+# would get the signal, and ignore it).
+"$P" scan --root-hints "$LAB_ROOT_HINTS" --trust-anchor "$LAB_TRUST_ANCHOR" \
+	--providers "$LAB_PROVIDERS" --blocklist "$LAB_BLOCKLIST" --rounds 1 \
+	--no-discovery --timeout 1 --retries 1 --confirm-delay 0.2 \
+	--follow-smtp --follow-rate 1 --follow-timeout 5 \
+	--ca-file "$LAB_CA_FILE" -o "$T/i.jsonl" \
+	127.0.2.1 127.0.2.2 127.0.2.3 127.0.2.4 127.0.1.1 2> "$T/i.err" &
+pid=$!
+wait_for 60 grep -q 'following the lies' "$T/i.err"
+kill -INT $pid
+# Bounded: the follow-up ends within the session timeout.
+( sleep 30; kill -9 $pid 2> /dev/null ) &
+watchdog=$!
+wait $pid
+st=$?
+kill $watchdog 2> /dev/null
+is "SIGINT in the follow-up: exit 3" "$st" 3
+has "SIGINT in the follow-up: said" "$(cat "$T/i.err")" \
+	'interrupt: no more SMTP sessions'
+has "SIGINT in the follow-up: what was not followed is counted" \
+	"$(cat "$T/i.err")" 'address.* not followed (stopped)'
+pyck "SIGINT in the follow-up: every line whole" "$T/i.jsonl" \
+	'len(A) > 0'
+
 # Mistakes: one line, exit 2.
 "$P" scan --follow-smtp --format csv 127.0.2.1 > /dev/null 2> "$T/e1"
 is "--follow-smtp with --format csv: exit 2" "$?" 2
