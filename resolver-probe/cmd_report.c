@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include "resolver-probe/commands.h"
+#include "resolver-probe/report_diff.h"
 #include "scan/output.h"
 #include "scan/summary.h"
 #include "mail/survey.h"
@@ -18,6 +19,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "usage: resolver-probe report [OPTIONS] FILE.jsonl\n"
+"       resolver-probe report --diff [OPTIONS] OLD.jsonl NEW.jsonl\n"
 "\n"
 "Summarise a saved scan (the JSON Lines 'scan' writes; - reads stdin) in\n"
 "the shape of the paper's tables: resolvers probed and responsive, any\n"
@@ -28,7 +30,13 @@ static void usage(FILE *f)
 "line and summarised as adoption tables: domains per verdict, per check\n"
 "how many pass, warn, lack it, fail or could not be checked, and the\n"
 "most common reasons a check fell short (its code).\n"
+"With --diff, two saved scans are compared: resolvers that began lying,\n"
+"stopped lying or changed lying class, liars in only one of them, and\n"
+"the addresses the lies led to that appeared or went away.\n"
 "\n"
+"      --diff            compare OLD.jsonl with NEW.jsonl\n"
+"      --json            with --diff: JSON Lines, one line a change, then\n"
+"                        the counts (the text lists 50 of each kind)\n"
 "      --html OUT        also write a self-contained HTML page (inline CSS\n"
 "                        and SVG charts, no scripts, no external links)\n"
 "                        to OUT; with '--html -' the page goes to stdout\n"
@@ -44,7 +52,9 @@ static void usage(FILE *f)
 "exit status: 0 no invalid answer (a scan) or every domain protected or\n"
 "no-mail (a survey), 1 some resolver gave an invalid answer or some\n"
 "domain fell short, 2 usage error, unreadable file, a file with no scan\n"
-"or survey record, or (with --strict) a malformed line.\n");
+"or survey record, or (with --strict) a malformed line.  With --diff: 0\n"
+"no new lie, 1 a resolver began lying or changed lying class, a new\n"
+"liar, or a lie destination that appeared.\n");
 }
 
 /* Read every line of in into s, and the providers the scan left out into
@@ -165,12 +175,14 @@ int cmd_report(int argc, char **argv)
 		{ "html", required_argument, NULL, 'H' },
 		{ "title", required_argument, NULL, 'T' },
 		{ "strict", no_argument, NULL, 'S' },
+		{ "diff", no_argument, NULL, 'D' },
+		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
 		CMD_VERSION_LONGOPT,
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *html = NULL, *title = NULL;
-	bool strict = false;
+	bool strict = false, diff = false, json = false;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
@@ -178,9 +190,26 @@ int cmd_report(int argc, char **argv)
 		case 'H': html = optarg; break;
 		case 'T': title = optarg; break;
 		case 'S': strict = true; break;
+		case 'D': diff = true; break;
+		case 'J': json = true; break;
 		default:
 			return cmd_opt_end(c, argv, usage);
 		}
+	}
+	if (json && !diff) {
+		fprintf(stderr, "resolver-probe report: --json is for --diff\n");
+		return EXIT_USAGE;
+	}
+	if (diff) {
+		if (optind != argc - 2) {
+			fprintf(stderr, "resolver-probe report: --diff: give "
+				"OLD.jsonl and NEW.jsonl\n");
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+		struct report_diff_opts o = { .json = json, .html = html,
+			.title = title, .strict = strict };
+		return report_diff(argv[optind], argv[optind + 1], &o);
 	}
 	if (optind != argc - 1) {
 		fprintf(stderr, "resolver-probe report: give one FILE.jsonl "

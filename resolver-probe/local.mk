@@ -3,6 +3,7 @@
 libcli_a_SOURCES = resolver-probe/commands.h resolver-probe/cmd_opts.c \
 	resolver-probe/cmd_scan.c resolver-probe/cmd_query.c \
 	resolver-probe/cmd_report.c resolver-probe/cmd_truth.c \
+	resolver-probe/report_diff.c resolver-probe/report_diff.h \
 	resolver-probe/cmd_dane.c resolver-probe/domains.c resolver-probe/domains.h \
 	resolver-probe/truth_print.c resolver-probe/truth_print.h \
 	resolver-probe/cmd_mail.c resolver-probe/mail_print.c \

@@ -14,14 +14,17 @@ libcore_a_SOURCES += scan/plan.c scan/plan.h \
 	scan/resume.c scan/resume.h \
 	scan/readback.c scan/readback.h scan/sweep.h \
 	scan/follow.c scan/follow.h \
-	scan/discovery.c scan/discovery.h
+	scan/discovery.c scan/discovery.h \
+	scan/diff.c scan/diff.h
 libprobe_a_SOURCES += scan/scan.c scan/scan.h \
 	scan/follow_run.c scan/follow_run.h
 UNIT_TESTS += tests/unit/test_match tests/unit/test_ratelimit \
 	tests/unit/test_plan tests/unit/test_targets tests/unit/test_permute \
 	tests/unit/test_output tests/unit/test_summary tests/unit/test_resume \
 	tests/unit/test_readback tests/unit/test_follow \
-	tests/unit/test_discovery
+	tests/unit/test_discovery tests/unit/test_diff
+tests_unit_test_diff_SOURCES = tests/unit/test_diff.c tests/tap.h
+tests_unit_test_diff_LDADD = libcore.a $(DEPS_LIBS)
 tests_unit_test_discovery_SOURCES = tests/unit/test_discovery.c tests/tap.h
 tests_unit_test_discovery_LDADD = libcore.a $(DEPS_LIBS)
 tests_unit_test_follow_SOURCES = tests/unit/test_follow.c tests/tap.h

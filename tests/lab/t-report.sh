@@ -89,6 +89,61 @@ fi
 check "the cards fill their rows evenly (a grid)" \
 	grep -q '\.cards{display:grid' "$tmp/page.html"
 fits_narrow "--html: the page fits a narrow window" "$tmp/page.html"
+
+# --- report --diff: the scan against a copy where one resolver began
+# lying, one lie changed class and one liar went away.
+python3 - "$tmp/scan.jsonl" "$tmp/new.jsonl" "$tmp/want" <<'PY'
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+recs = [o for o in lines if "resolver" in o]
+began = next(o for o in recs if o["class"] == "correct")
+changed = next(o for o in recs if o["class"] == "loopback")
+gone = next(o for o in recs if o["class"] == "static")
+want = [("began-lying", began["resolver"], "correct", "falsified"),
+        ("changed-lie", changed["resolver"], "loopback", "bitflip"),
+        ("gone-liar", gone["resolver"], "static", None)]
+began["class"] = "falsified"
+changed["class"] = "bitflip"
+with open(sys.argv[2], "w") as f:
+    for o in lines:
+        if o is not gone:
+            f.write(json.dumps(o) + "\n")
+with open(sys.argv[3], "w") as f:
+    json.dump(sorted(want, key=lambda w: w[0]), f)
+PY
+"$P" report --diff "$tmp/scan.jsonl" "$tmp/new.jsonl" > "$tmp/diff.txt" \
+	2> "$tmp/diff.err"
+is "--diff: a resolver began lying: exit 1" "$?" 1
+has "--diff: the text counts it" "$(cat "$tmp/diff.txt")" \
+	'^  began lying  *1$'
+has "--diff: and names it" "$(cat "$tmp/diff.txt")" \
+	'correct -> falsified'
+"$P" report --diff --json "$tmp/scan.jsonl" "$tmp/new.jsonl" \
+	> "$tmp/diff.jsonl" 2>> "$tmp/diff.err"
+check "--diff --json: exactly the three changes made" python3 -c '
+import json, sys
+L = [json.loads(l) for l in open(sys.argv[1])]
+got = sorted((o["diff"], o["resolver"], o["old"], o["new"]) for o in L
+             if "resolver" in o)
+want = [tuple(w) for w in json.load(open(sys.argv[2]))]
+assert got == want, (got, want)
+s = L[-1]["diff_summary"]
+assert s["began-lying"] == 1 and s["changed-lie"] == 1 and s["gone-liar"] == 1
+assert s["only_old"] == 1 and s["only_new"] == 0
+' "$tmp/diff.jsonl" "$tmp/want"
+"$P" report --diff --html "$tmp/diff.html" "$tmp/scan.jsonl" \
+	"$tmp/new.jsonl" > /dev/null 2>&1
+check "--diff --html: a page with the changes" \
+	grep -q '<h2>began lying</h2>' "$tmp/diff.html"
+fits_narrow "--diff --html: the page fits a narrow window" "$tmp/diff.html"
+"$P" report --diff "$tmp/scan.jsonl" "$tmp/scan.jsonl" > "$tmp/same.txt" 2>&1
+is "--diff of a scan with itself: exit 0" "$?" 0
+has "--diff of a scan with itself: nothing began lying" \
+	"$(cat "$tmp/same.txt")" '^  began lying  *0$'
+"$P" report --diff "$tmp/scan.jsonl" > /dev/null 2>&1
+is "--diff with one file: exit 2" "$?" 2
+"$P" report --json "$tmp/scan.jsonl" > /dev/null 2>&1
+is "--json without --diff: exit 2" "$?" 2
 "$P" report --html "$tmp/page2.html" "$tmp/scan.jsonl" > /dev/null 2>&1
 check "the default title names the file, not its folders" \
 	grep -q '<title>resolver-probe report: scan.jsonl</title>' "$tmp/page2.html"
