@@ -80,7 +80,7 @@ struct run {
 	const char *out_name;
 	bool json, write_failed;
 	unsigned concurrency, running;
-	unsigned long started, done;
+	unsigned long done;
 	unsigned long by_exit[EXIT_INCOMPLETE + 1];	/* domains per status */
 };
 
@@ -259,23 +259,19 @@ static void on_done(struct dane_check *c, void *arg)
 	fill(r);
 }
 
+static int start_one(const char *domain, void *arg, char *err,
+	size_t errlen)
+{
+	struct run *r = arg;
+	return dane_check_start(&r->loop, domain, &r->o, on_done, r, err,
+		errlen) ? 0 : -1;
+}
+
 /* Start checks until concurrency is reached or the domains run out. */
 static void fill(struct run *r)
 {
-	while (!r->write_failed && r->running < r->concurrency) {
-		char domain[300], err[512];
-		if (domains_next(&r->domains, domain, sizeof(domain)) < 0)
-			return;
-		struct dane_check *c = dane_check_start(&r->loop, domain, &r->o,
-			on_done, r, err, sizeof(err));
-		if (!c) {
-			fprintf(stderr, "resolver-probe dane: %s\n", err);
-			r->domains.bad++;
-			continue;
-		}
-		r->started++;
-		r->running++;
-	}
+	domains_start(&r->domains, &r->running, r->write_failed ? 0 :
+		r->concurrency, start_one, r);
 }
 
 /* Options into r; the list and output files into *file and *outpath.
@@ -365,7 +361,7 @@ static int run_status(const struct run *r)
 	if (r->by_exit[EXIT_FINDING])
 		return EXIT_FINDING;
 	/* Only bad names, no domain: nothing was checked. */
-	if (r->domains.bad && r->started == 0)
+	if (r->domains.bad && r->domains.started == 0)
 		return EXIT_USAGE;
 	return EXIT_AGREE;
 }

@@ -88,7 +88,7 @@ struct run {
 	const char *out_name;
 	bool text;
 	unsigned concurrency, running;
-	unsigned long started, done;
+	unsigned long done;
 	unsigned long counts[MAIL_OVERALL_COUNT];
 	bool write_failed, progress;
 	char **skip;		/* --resume: domains already done, sorted */
@@ -148,27 +148,26 @@ static void on_done(struct mail_check *c, void *arg)
 	fill(r);
 }
 
+static int start_one(const char *domain, void *arg, char *err,
+	size_t errlen)
+{
+	struct run *r = arg;
+	struct mail_check *c = mail_check_start(&r->loop, domain, &r->o,
+		r->psl, on_done, r, err, errlen);
+	if (!c)
+		return -1;
+	const struct mail_previous *p = mail_previous_find(r->prev, r->nprev,
+		mail_check_result(c)->domain);
+	if (p)
+		mail_check_set_previous(c, p->id, p->sha256);
+	return 0;
+}
+
 /* Start checks until concurrency is reached or the domains run out. */
 static void fill(struct run *r)
 {
-	while (!r->write_failed && r->running < r->concurrency) {
-		char domain[300], err[512];
-		if (domains_next(&r->domains, domain, sizeof(domain)) < 0)
-			return;
-		struct mail_check *c = mail_check_start(&r->loop, domain,
-			&r->o, r->psl, on_done, r, err, sizeof(err));
-		if (!c) {
-			fprintf(stderr, "resolver-probe mail: %s\n", err);
-			r->domains.bad++;
-			continue;
-		}
-		const struct mail_previous *p = mail_previous_find(r->prev,
-			r->nprev, mail_check_result(c)->domain);
-		if (p)
-			mail_check_set_previous(c, p->id, p->sha256);
-		r->started++;
-		r->running++;
-	}
+	domains_start(&r->domains, &r->running, r->write_failed ? 0 :
+		r->concurrency, start_one, r);
 }
 
 /* --resume: the domains of FILE's complete lines; a torn last line is
@@ -410,7 +409,7 @@ static int run_status(const struct run *r)
 	if (r->counts[MAIL_BROKEN] || r->counts[MAIL_WEAK])
 		return EXIT_FINDING;
 	/* Only bad lines, no domain: nothing was checked. */
-	if (r->domains.bad && r->started == 0)
+	if (r->domains.bad && r->domains.started == 0)
 		return EXIT_USAGE;
 	return EXIT_AGREE;
 }

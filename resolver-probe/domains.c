@@ -63,6 +63,24 @@ int domains_next(struct domains *d, char *out, size_t outlen)
 	return -1;
 }
 
+void domains_start(struct domains *d, unsigned *running, unsigned max,
+	int (*start)(const char *domain, void *arg, char *err, size_t errlen),
+	void *arg)
+{
+	while (*running < max) {
+		char domain[300], err[512];
+		if (domains_next(d, domain, sizeof(domain)) < 0)
+			return;
+		if (start(domain, arg, err, sizeof(err)) < 0) {
+			fprintf(stderr, "resolver-probe %s: %s\n", d->cmd, err);
+			d->bad++;
+			continue;
+		}
+		d->started++;
+		(*running)++;
+	}
+}
+
 bool domains_more(const struct domains *d)
 {
 	return d->argi < d->argc || !d->eof;

@@ -19,7 +19,8 @@ struct domains {
 	bool failed;		/* a read error ended it */
 	char *const *skip;	/* sorted domains to leave out (borrowed) */
 	size_t nskip;
-	unsigned long bad;	/* bad lines reported */
+	unsigned long bad;	/* bad lines and names reported */
+	unsigned long started;	/* checks started (domains_start) */
 };
 
 /** Start d on argv[0..argc) and, when file is set, the list in file ("-"
@@ -31,6 +32,14 @@ int domains_open(struct domains *d, const char *cmd, char **argv, int argc,
 /** The next domain into out (outlen bytes; 300 are enough).  Returns 0,
  * or -1 when there is none left. */
 int domains_next(struct domains *d, char *out, size_t outlen);
+
+/** Start checks while fewer than max run and domains are left.
+ * start(domain, arg, err, errlen) returns 0 when its check runs (then
+ * *running and d->started grow), or -1 when the domain cannot be checked:
+ * err is printed as "resolver-probe CMD: err" and counted as bad. */
+void domains_start(struct domains *d, unsigned *running, unsigned max,
+	int (*start)(const char *domain, void *arg, char *err, size_t errlen),
+	void *arg);
 
 /** Whether domains_next may still give one. */
 bool domains_more(const struct domains *d);
