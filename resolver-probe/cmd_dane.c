@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <uv.h>
 #include "resolver-probe/commands.h"
 #include "resolver-probe/domains.h"
@@ -58,6 +59,8 @@ static void usage(FILE *f)
 		"      --json            JSON Lines, one line a domain (the default\n"
 		"                        for more than one domain)\n"
 		"      --text            the text layout (the default for one)\n"
+		"      --progress        a progress line on stderr (default when stderr\n"
+		"                        is a terminal and there are many domains)\n"
 		"  -h, --help            this help\n"
 		"      --version         print the version and exit\n");
 	truth_opts_usage(f);
@@ -78,7 +81,7 @@ struct run {
 	struct domains domains;
 	FILE *out;
 	const char *out_name;
-	bool json, write_failed;
+	bool json, write_failed, progress;
 	unsigned concurrency, running;
 	unsigned long done;
 	unsigned long by_exit[EXIT_INCOMPLETE + 1];	/* domains per status */
@@ -237,6 +240,27 @@ static int print_json(FILE *f, const struct dane_result *r)
 
 static void fill(struct run *r);
 
+/* The status line: domains by exit status, then what was shared: SMTP
+ * sessions made once for every domain whose MX uses the address, and the
+ * validating cache's lookups. */
+static void progress(const struct run *r, bool last)
+{
+	struct share_stats ss = { 0 };
+	struct truth_cache_stats ts = { 0 };
+	if (!r->progress)
+		return;
+	if (r->o.sessions)
+		share_stats(r->o.sessions, &ss);
+	if (r->o.truth.cache)
+		truth_cache_stats(r->o.truth.cache, &ts);
+	fprintf(stderr, "\r%lu done, %u running: %lu verified or not "
+		"applicable, %lu failing, %lu incomplete; %lu SMTP sessions for "
+		"%lu; %lu lookups, %lu retried, %lu failed%s", r->done,
+		r->running, r->by_exit[EXIT_AGREE], r->by_exit[EXIT_FINDING],
+		r->by_exit[EXIT_INCOMPLETE], ss.made, ss.made + ss.shared,
+		ts.asked, ts.retried, ts.failed, last ? "\n" : "");
+}
+
 static void on_done(struct dane_check *c, void *arg)
 {
 	struct run *r = arg;
@@ -256,6 +280,7 @@ static void on_done(struct dane_check *c, void *arg)
 	r->done++;
 	r->running--;
 	dane_check_free(c);
+	progress(r, false);
 	fill(r);
 }
 
@@ -279,7 +304,7 @@ static void fill(struct run *r)
 static int parse_args(int argc, char **argv, struct run *r,
 	const char **file, const char **outpath)
 {
-	enum { O_JSON = 0x2000, O_TEXT };
+	enum { O_JSON = 0x2000, O_TEXT, O_PROGRESS };
 	static const struct option longopts[] = {
 		{ "file", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
@@ -289,12 +314,13 @@ static int parse_args(int argc, char **argv, struct run *r,
 		{ "helo", required_argument, NULL, CMD_OPT_HELO },
 		{ "json", no_argument, NULL, O_JSON },
 		{ "text", no_argument, NULL, O_TEXT },
+		{ "progress", no_argument, NULL, O_PROGRESS },
 		{ "help", no_argument, NULL, 'h' },
 		CMD_VERSION_LONGOPT,
 		TRUTH_OPTS_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
-	bool json = false, text = false;
+	bool json = false, text = false, progress = false;
 	char err[512];
 	long n;
 	int ch;
@@ -314,6 +340,7 @@ static int parse_args(int argc, char **argv, struct run *r,
 		case 'o': *outpath = optarg; break;
 		case O_JSON: json = true; break;
 		case O_TEXT: text = true; break;
+		case O_PROGRESS: progress = true; break;
 		case 'c':
 			if ((n = option_number(optarg, 1, 1024)) < 0) {
 				fprintf(stderr, "resolver-probe dane: "
@@ -344,6 +371,8 @@ static int parse_args(int argc, char **argv, struct run *r,
 		return EXIT_USAGE;
 	}
 	r->json = json || (!text && (*file || ndomains > 1));
+	r->progress = progress || (isatty(STDERR_FILENO) && (*file ||
+		ndomains > 1));
 	if (domains_open(&r->domains, "dane", argv + optind, ndomains, *file,
 	    err, sizeof(err)) < 0) {
 		fprintf(stderr, "resolver-probe dane: %s\n", err);
@@ -392,6 +421,7 @@ static int run_checks(struct run *r)
 				"each)", r->o.truth.timeout, r->o.timeout);
 		fill(r);
 		uv_run(&r->loop, UV_RUN_DEFAULT);
+		progress(r, true);
 		status = run_status(r);
 	}
 	share_free(r->o.sessions);

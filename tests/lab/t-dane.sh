@@ -94,6 +94,11 @@ print(" ".join(sorted(json.loads(l)["verdict"] for l in open(sys.argv[1]))))
 dane --text ee-spki.dane.net ta.dane.net > "$OUT/two.txt" 2>&1
 is "two domains with --text: a last line each" \
 	"$(grep -c '^[a-z-]*\.dane\.net\.* dane-valid:' "$OUT/two.txt")" 2
+dane --progress ee-spki.dane.net ta.dane.net wrong-digest.dane.net \
+	> /dev/null 2> "$OUT/progress.err"
+has "--progress: the last line counts every domain and the sessions" \
+	"$(tr '\r' '\n' < "$OUT/progress.err" | tail -n 1)" \
+	'^3 done, 0 running: 2 verified or not applicable, 1 failing, 0 incomplete; [1-9][0-9]* SMTP sessions for [0-9]*; '
 dane -f "$OUT/nonexistent" > /dev/null 2> "$OUT/nofile.err"
 is "a missing list: exit 2" "$?" 2
 has "a missing list: named" "$(cat "$OUT/nofile.err")" "nonexistent: No such file"
