@@ -215,6 +215,7 @@ struct run {
 	struct follow_set follow;	/* --follow-smtp: the lies' addresses */
 	bool follow_on;
 	bool follow_stopped;	/* a signal stopped the follow-up */
+	size_t follow_left;	/* addresses it did not visit */
 	unsigned follow_timeout;
 	struct follow_run *frun;
 };
@@ -364,7 +365,10 @@ static void write_failed(struct run *r, int err)
 	if (r->regular && ftruncate(fileno(r->f), r->good) < 0)
 		fprintf(stderr, "resolver-probe scan: %s: cannot cut the last, "
 			"incomplete line: %s\n", r->oname, strerror(errno));
-	if (r->scan && uv_is_active((uv_handle_t *)&r->stop_timer) == 0)
+	if (r->frun)
+		follow_run_stop(r->frun);	/* nowhere to say what it finds */
+	else if (r->scan && !r->scan_done &&
+	    uv_is_active((uv_handle_t *)&r->stop_timer) == 0)
 		uv_timer_start(&r->stop_timer, stop_now, 0, 0);
 }
 
@@ -462,6 +466,11 @@ static void on_signal(uv_signal_t *h, int signum)
 				what, r->follow_timeout);
 		r->follow_stopped = true;
 		follow_run_stop(r->frun);
+		return;
+	}
+	if (r->scan_done) {
+		/* Between the scan and the follow-up: it will not begin. */
+		r->follow_stopped = r->follow_on;
 		return;
 	}
 	/* Said once each: the first stop waits, the second gives up. */
@@ -1146,6 +1155,18 @@ static void follow_lies(struct run *r, const struct args *a)
 		fprintf(stderr, "resolver-probe scan: following the lies: %zu "
 			"address%s, %u session%s a second, one each\n", n,
 			PLURAL_ES(n), a->follow_rate, PLURAL(a->follow_rate));
+	/* A signal while the scan was ending (too late to stop it) or
+	 * before this point: nothing is followed. */
+	if (r->signals || r->follow_stopped) {
+		r->follow_stopped = true;
+		r->follow_left = n;
+		if (n)
+			fprintf(stderr, "resolver-probe scan: --follow-smtp: "
+				"%zu address%s not followed (stopped)\n", n,
+				PLURAL_ES(n));
+		free(go);
+		return;
+	}
 	struct follow_run_opts fo = { .rate = a->follow_rate, .concurrency =
 		FOLLOW_CONCURRENCY, .timeout = a->follow_timeout, .port = 25,
 		.helo = "localhost", .ca_file = a->ca_file };
@@ -1157,11 +1178,11 @@ static void follow_lies(struct run *r, const struct args *a)
 			err);
 	else
 		uv_run(r->loop, UV_RUN_DEFAULT);
-	if (r->frun && r->follow_stopped)
+	r->follow_left = r->frun ? follow_run_left(r->frun) : 0;
+	if (r->follow_left)
 		fprintf(stderr, "resolver-probe scan: --follow-smtp: %zu "
-			"address%s not followed (stopped)\n",
-			follow_run_left(r->frun),
-			PLURAL_ES(follow_run_left(r->frun)));
+			"address%s not followed (stopped)\n", r->follow_left,
+			PLURAL_ES(r->follow_left));
 	close_signals(r);
 	follow_run_free(r->frun);
 	r->frun = NULL;
@@ -1229,7 +1250,7 @@ static int finish(struct run *r, const struct args *a)
 	summary_print(r->sum, stderr);
 	left_out_print(&r->left, stderr);
 	if (st->interrupted || st->failed || r->write_error || st->abandoned ||
-	    r->follow_stopped)
+	    r->follow_left)
 		return EXIT_INCOMPLETE;
 	return r->findings ? EXIT_FINDING : EXIT_AGREE;
 }

@@ -19,7 +19,22 @@ const char *diff_change_str(enum diff_change c)
 void diff_side_init(struct diff_side *s)
 {
 	memset(s, 0, sizeof(*s));
-	follow_set_init(&s->dest);
+}
+
+static int add_dest(const char *addr, const char *provider, void *arg)
+{
+	struct diff_side *s = arg;
+	(void)provider;
+	if (s->ndest == s->dest_cap) {
+		size_t cap = s->dest_cap ? 2 * s->dest_cap : 256;
+		char (*d)[64] = realloc(s->dest, cap * sizeof(*d));
+		if (!d)
+			return -1;
+		s->dest = d;
+		s->dest_cap = cap;
+	}
+	snprintf(s->dest[s->ndest++], sizeof(s->dest[0]), "%s", addr);
+	return 0;
 }
 
 int diff_side_add(struct diff_side *s, const struct summary_record *rec)
@@ -42,13 +57,13 @@ int diff_side_add(struct diff_side *s, const struct summary_record *rec)
 		.cls = (uint8_t)(rec->class < CLASS_COUNT ? rec->class :
 		CLASS_COUNT) };
 	s->n++;
-	return follow_set_add(&s->dest, rec, NULL);
+	return follow_lie_addrs(rec, add_dest, s);
 }
 
 void diff_side_clear(struct diff_side *s)
 {
 	free(s->v);
-	follow_set_clear(&s->dest);
+	free(s->dest);
 	diff_side_init(s);
 }
 
@@ -98,13 +113,21 @@ static int report(enum diff_change ch, const struct prefix *a,
 	return cb(ch, what, o, n, arg);
 }
 
-/* Is addr among s's destinations? */
-static bool has_dest(const struct follow_set *s, const char *addr)
+static int dest_cmp(const void *x, const void *y)
 {
-	for (size_t i = 0; i < s->n; i++)
-		if (!strcmp(s->v[i].addr, addr))
-			return true;
-	return false;
+	return strcmp(x, y);
+}
+
+/* Sort s's destinations and drop the repeats. */
+static void sort_dest(struct diff_side *s)
+{
+	if (s->ndest > 1)
+		qsort(s->dest, s->ndest, sizeof(*s->dest), dest_cmp);
+	size_t k = 0;
+	for (size_t i = 0; i < s->ndest; i++)
+		if (!k || strcmp(s->dest[k - 1], s->dest[i]))
+			memmove(s->dest[k++], s->dest[i], sizeof(*s->dest));
+	s->ndest = k;
 }
 
 int diff_run(struct diff_side *old, struct diff_side *new, diff_cb cb,
@@ -154,15 +177,23 @@ int diff_run(struct diff_side *old, struct diff_side *new, diff_cb cb,
 		if (rc < 0)
 			return -1;
 	}
-	for (size_t k = 0; k < new->dest.n; k++)
-		if (!has_dest(&old->dest, new->dest.v[k].addr) &&
-		    report(DIFF_DEST_APPEARED, NULL, new->dest.v[k].addr, -1,
-		    -1, cb, arg, c) < 0)
+	sort_dest(old);
+	sort_dest(new);
+	i = j = 0;
+	while (i < old->ndest || j < new->ndest) {
+		int cmp = i == old->ndest ? 1 : j == new->ndest ? -1 :
+			strcmp(old->dest[i], new->dest[j]);
+		int rc = 0;
+		if (cmp < 0)
+			rc = report(DIFF_DEST_GONE, NULL, old->dest[i++], -1, -1,
+				cb, arg, c);
+		else if (cmp > 0)
+			rc = report(DIFF_DEST_APPEARED, NULL, new->dest[j++],
+				-1, -1, cb, arg, c);
+		else
+			i++, j++;
+		if (rc < 0)
 			return -1;
-	for (size_t k = 0; k < old->dest.n; k++)
-		if (!has_dest(&new->dest, old->dest.v[k].addr) &&
-		    report(DIFF_DEST_GONE, NULL, old->dest.v[k].addr, -1, -1,
-		    cb, arg, c) < 0)
-			return -1;
+	}
 	return 0;
 }

@@ -24,7 +24,10 @@ struct diff_entry {
 struct diff_side {
 	struct diff_entry *v;
 	size_t n, cap;
-	struct follow_set dest;
+	/* The addresses its lies led to (follow_lie_addrs), from every
+	 * record read; sorted and made unique by diff_run. */
+	char (*dest)[64];
+	size_t ndest, dest_cap;
 	uint64_t bad_addr;	/* records whose resolver is no address */
 };
 

@@ -96,10 +96,10 @@ static int add_one(struct follow_set *s, const char *addr,
 	return 0;
 }
 
-int follow_set_add(struct follow_set *s, const struct summary_record *rec,
-	const struct truth *truth)
+int follow_lie_addrs(const struct summary_record *rec,
+	int (*cb)(const char *addr, const char *provider, void *arg),
+	void *arg)
 {
-	s->records++;
 	for (size_t q = 0; q < rec->nqueries; q++) {
 		const struct summary_query *sq = &rec->queries[q];
 		if (sq->role != QUERY_ADDR || !sq->provider || sq->class < 0 ||
@@ -113,12 +113,31 @@ int follow_set_add(struct follow_set *s, const struct summary_record *rec,
 			    sizeof(err)) < 0 || p.len != (p.family ==
 			    AF_INET6 ? 128u : 32u))
 				continue;
-			if (add_one(s, sq->invalid[i], sq->provider,
-			    truth) < 0)
-				return -1;
+			int rc = cb(sq->invalid[i], sq->provider, arg);
+			if (rc)
+				return rc;
 		}
 	}
 	return 0;
+}
+
+struct add_ctx {
+	struct follow_set *s;
+	const struct truth *truth;
+};
+
+static int add_cb(const char *addr, const char *provider, void *arg)
+{
+	struct add_ctx *a = arg;
+	return add_one(a->s, addr, provider, a->truth) < 0 ? -1 : 0;
+}
+
+int follow_set_add(struct follow_set *s, const struct summary_record *rec,
+	const struct truth *truth)
+{
+	struct add_ctx a = { s, truth };
+	s->records++;
+	return follow_lie_addrs(rec, add_cb, &a);
 }
 
 void follow_set_clear(struct follow_set *s)

@@ -63,6 +63,14 @@ struct follow_set {
 /** An empty set. */
 void follow_set_init(struct follow_set *s);
 
+/** Call cb(addr, provider, arg) for each address rec's lying address
+ * answers gave (queries of role addr whose class is a lie), in the
+ * record's order; an address may come more than once.  Returns 0, or the
+ * first nonzero return of cb. */
+int follow_lie_addrs(const struct summary_record *rec,
+	int (*cb)(const char *addr, const char *provider, void *arg),
+	void *arg);
+
 /** Add the addresses rec's lying address answers gave (queries of role
  * addr whose class is a lie), each once; truth names the providers' true
  * MX hosts.  Returns 0, or -1 when out of memory. */
