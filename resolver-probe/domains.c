@@ -81,11 +81,6 @@ void domains_start(struct domains *d, unsigned *running, unsigned max,
 	}
 }
 
-bool domains_more(const struct domains *d)
-{
-	return d->argi < d->argc || !d->eof;
-}
-
 void domains_close(struct domains *d)
 {
 	if (d->list)

@@ -41,9 +41,6 @@ void domains_start(struct domains *d, unsigned *running, unsigned max,
 	int (*start)(const char *domain, void *arg, char *err, size_t errlen),
 	void *arg);
 
-/** Whether domains_next may still give one. */
-bool domains_more(const struct domains *d);
-
 /** Close the list and free what d holds (not the skip list). */
 void domains_close(struct domains *d);
 

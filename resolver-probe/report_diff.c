@@ -266,15 +266,16 @@ int report_diff(const char *old, const char *new,
 	struct changes ch = { 0 };
 	struct diff_counts c;
 	int status = EXIT_AGREE;
+	char deftitle[600];
+	snprintf(deftitle, sizeof(deftitle), "resolver-probe diff: %s -> %s",
+		base(old), base(new));
+	const char *title = o->title ? o->title : deftitle;
+	bool page_out = o->html && !strcmp(o->html, "-");
 	if (diff_run(&a, &b, on_change, &ch, &c) < 0) {
 		fprintf(stderr, "resolver-probe report: out of memory\n");
 		status = EXIT_INCOMPLETE;
-	} else if (o->html && !strcmp(o->html, "-")) {
-		char deftitle[600];
-		snprintf(deftitle, sizeof(deftitle), "resolver-probe diff: %s "
-			"-> %s", base(old), base(new));
-		if (print_html(stdout, o->title ? o->title : deftitle, &c,
-		    &ch) < 0)
+	} else if (page_out) {
+		if (print_html(stdout, title, &c, &ch) < 0)
 			status = EXIT_INCOMPLETE;
 	} else if (o->json) {
 		if (print_json(stdout, &c, &ch) < 0) {
@@ -284,20 +285,19 @@ int report_diff(const char *old, const char *new,
 		}
 	} else
 		print_text(stdout, old, new, &c, &ch);
-	if (status == EXIT_AGREE && o->html && strcmp(o->html, "-")) {
-		char deftitle[600];
-		snprintf(deftitle, sizeof(deftitle), "resolver-probe diff: %s "
-			"-> %s", base(old), base(new));
+	if (status == EXIT_AGREE && o->html && !page_out) {
 		FILE *f = fopen(o->html, "w");
 		if (!f) {
 			fprintf(stderr, "resolver-probe report: %s: %s\n",
 				o->html, strerror(errno));
 			status = EXIT_USAGE;
-		} else if (print_html(f, o->title ? o->title : deftitle, &c,
-		    &ch) < 0 || fclose(f) != 0) {
-			fprintf(stderr, "resolver-probe report: %s: write "
-				"error\n", o->html);
-			status = EXIT_INCOMPLETE;
+		} else {
+			int w = print_html(f, title, &c, &ch);
+			if (fclose(f) != 0 || w < 0) {
+				fprintf(stderr, "resolver-probe report: %s: "
+					"write error\n", o->html);
+				status = EXIT_INCOMPLETE;
+			}
 		}
 	}
 	if (status == EXIT_AGREE && (c.n[DIFF_BEGAN_LYING] ||
